@@ -1,0 +1,59 @@
+"""The `cakit` command line: the only place that prints, reads arguments or exits.
+
+Commands live in their own modules and are imported only when invoked, so `cakit --help`
+never pays for spaCy or pandas. Exit codes: 0 success, 1 data errors, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+#: command name → (module, attribute, one-line help shown by `cakit --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "validate": ("cakit.cli.validate", "validate", "Check transcripts and print every problem."),
+    "summary": ("cakit.cli.summary", "summary", "Count speakers, turns, words and CA features."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(entry[0])
+        command: click.Command = getattr(module, entry[1])
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cakit", prog_name="cakit")
+def cli() -> None:
+    """cakit: conversation analysis of clinical consultation transcripts.
+
+    Reads CHAT (including CA mode) and Jefferson transcripts (.txt, .docx), tags patient
+    attempts to raise possibly psychotic content and the responses to them, and reports
+    those sequences by consultation phase. It describes talk; it never diagnoses.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    return cli.main(args=argv, prog_name="cakit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

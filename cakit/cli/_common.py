@@ -1,0 +1,86 @@
+"""What every command shares: consoles, error handling, progress, path expansion."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cakit.errors import CakitError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+#: Files at or above this count get a progress bar (on stderr, only on a terminal).
+PROGRESS_THRESHOLD = 5
+
+
+class DataError(click.ClickException):
+    """A data problem (bad transcript, corrupt store): exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def consoles(no_color: bool = False) -> tuple[Any, Any]:
+    """(stdout console, stderr console); colour off when not a terminal or NO_COLOR is set."""
+    from rich.console import Console
+
+    plain = no_color or "NO_COLOR" in os.environ
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
+    out = Console(no_color=plain, highlight=False, soft_wrap=True, width=width)
+    err = Console(stderr=True, no_color=plain, highlight=False)
+    return out, err
+
+
+def handle_errors(func: F) -> F:
+    """Turn cakit's exceptions into click's exit codes (1 data, 2 usage)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
+        except CakitError as exc:
+            raise DataError(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def transcript_files(paths: Iterable[str]) -> list[Path]:
+    """Expand PATHS (files, folders, globs) to transcript files; usage error if none."""
+    from cakit.formats import supported_suffixes
+    from cakit.paths import expand_paths
+
+    files = expand_paths(paths, supported_suffixes())
+    if not files:
+        raise UsageError("no transcripts found in the given paths")
+    return files
+
+
+def progress(items: list[T], label: str, *, enabled: bool = True) -> Iterator[T]:
+    """Iterate with a rich progress bar on stderr when there is enough work to show."""
+    if not enabled or len(items) < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), transient=True,
+        console=consoles()[1],
+    ) as bar:
+        task = bar.add_task(label, total=len(items))
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+paths_argument = click.argument("paths", nargs=-1, required=True, metavar="PATHS...")

@@ -1,0 +1,98 @@
+"""`cakit summary PATHS…`: participants, talk, timing and CA features per file and in total."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import click
+
+from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
+
+_HEADINGS = {
+    "file": "file", "format": "format", "clinicians": "clin", "patients": "pat",
+    "carers": "carer", "others": "other", "utterances": "utts", "turns": "turns",
+    "words": "words", "duration_s": "dur s", "overlaps": "overlaps", "pauses": "pauses",
+    "pause_time_s": "pause s", "laughter": "laughs", "smile_voice": "smile",
+    "in_breaths": "in-br", "errors": "errors", "warnings": "warn",
+}
+
+
+@click.command()
+@paths_argument
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "md"]),
+              default="table", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file mapping speaker labels to roles.")
+@click.option("--no-color", is_flag=True, help="Plain output.")
+@handle_errors
+def summary(
+    paths: tuple[str, ...], output_format: str, output: str | None, roles_file: str | None,
+    no_color: bool,
+) -> None:
+    """Count participants by role, utterances, turns, words, duration and CA features.
+
+    Pauses include gaps between speakers; micropauses count 0.1 s. Duration comes from
+    media bullets and is empty when a file has none.
+    """
+    from pathlib import Path
+
+    from cakit.config import load_roles_file
+    from cakit.formats import read
+    from cakit.summary import COLUMNS, summarize, total
+
+    roles = load_roles_file(Path(roles_file)) if roles_file else None
+    files = transcript_files(paths)
+    rows = [summarize(read(path, roles=roles).transcript) for path in progress(files, "reading")]
+    rows.append(total(rows))
+    records = [row.as_dict() for row in rows]
+    if output_format == "table":
+        from rich.table import Table
+
+        table = Table(title="cakit summary", title_justify="left",
+                      caption="roles = clinicians/patients/carers/others; pauses include gaps "
+                      "between speakers; duration from media bullets", caption_justify="left")
+        shown = [c for c in COLUMNS if c not in ("format", "clinicians", "patients", "carers",
+                                                  "others")]
+        table.add_column("file", overflow="fold")
+        table.add_column("roles", justify="right")
+        for name in shown[1:]:
+            table.add_column(_HEADINGS[name], justify="right")
+        for index, record in enumerate(records):
+            name = str(record["file"])
+            label = name if index == len(records) - 1 else Path(name).name
+            roles_cell = "/".join(str(record[k]) for k in ("clinicians", "patients", "carers",
+                                                            "others"))
+            cells = [label, roles_cell] + [
+                "" if record[c] is None else str(record[c]) for c in shown[1:]
+            ]
+            table.add_row(*cells, end_section=index == len(records) - 2)
+        out, _ = consoles(no_color)
+        if output:
+            from rich.console import Console
+
+            with open(output, "w", encoding="utf-8") as handle:
+                Console(file=handle, width=200, no_color=True).print(table)
+        else:
+            out.print(table)
+        return
+    if output_format == "json":
+        text = json.dumps(records, indent=2, ensure_ascii=False)
+    elif output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        text = buffer.getvalue()
+    else:
+        lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+        for record in records:
+            lines.append("| " + " | ".join("" if record[c] is None else str(record[c])
+                                           for c in COLUMNS) + " |")
+        text = "\n".join(lines) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))

@@ -1,0 +1,80 @@
+"""`cakit validate PATHS…`: every diagnostic, a summary line, exit 1 on any error."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+@click.command()
+@paths_argument
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--ignore", multiple=True, metavar="CODE",
+              help="Do not report this diagnostic code (repeatable).")
+@click.option("--errors-only", is_flag=True, help="Report errors, not warnings or notes.")
+@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file mapping speaker labels to roles (see README).")
+@click.option("--no-color", is_flag=True, help="Plain output.")
+@handle_errors
+def validate(
+    paths: tuple[str, ...], output_format: str, ignore: tuple[str, ...], errors_only: bool,
+    roles_file: str | None, no_color: bool,
+) -> None:
+    """Check transcripts and print every problem as path:line:col: CODE message.
+
+    PATHS are files, folders (searched recursively) or glob patterns. Exit code 1 when any
+    file has an error.
+    """
+    from pathlib import Path
+
+    from cakit.config import load_roles_file
+    from cakit.formats import read
+
+    roles = load_roles_file(Path(roles_file)) if roles_file else None
+    files = transcript_files(paths)
+    out, _ = consoles(no_color)
+    ignored = set(ignore)
+    reports = []
+    error_total = warning_total = files_with_errors = 0
+    for path in progress(files, "validating"):
+        result = read(path, roles=roles)
+        shown = [
+            d for d in sorted(result.diagnostics, key=lambda d: (d.span.line, d.span.col))
+            if d.code not in ignored and not (errors_only and d.severity != "error")
+        ]
+        errors = sum(1 for d in shown if d.severity == "error")
+        warnings = sum(1 for d in shown if d.severity == "warning")
+        error_total += errors
+        warning_total += warnings
+        files_with_errors += 1 if errors else 0
+        if output_format == "json":
+            reports.append({"file": str(path), "errors": errors, "warnings": warnings,
+                            "diagnostics": [d.to_dict() for d in shown]})
+            continue
+        for diagnostic in shown:
+            text = str(diagnostic)
+            head, _, rest = text.partition("\n")
+            out.print(head, style=_STYLE.get(diagnostic.severity, ""), markup=False,
+                      highlight=False)
+            if rest:
+                out.print(rest, markup=False, highlight=False)
+    if output_format == "json":
+        click.echo(json.dumps({"files": reports, "checked": len(files), "errors": error_total,
+                               "warnings": warning_total}, indent=2, ensure_ascii=False))
+    else:
+        verdict = "FAILED" if error_total else "ok"
+        out.print(
+            f"{verdict}: checked {len(files)} file{'s' if len(files) != 1 else ''}: "
+            f"{error_total} error{'s' if error_total != 1 else ''} in {files_with_errors} "
+            f"file{'s' if files_with_errors != 1 else ''}, {warning_total} "
+            f"warning{'s' if warning_total != 1 else ''}",
+            style="bold red" if error_total else "bold green", markup=False,
+        )
+    if error_total:
+        raise SystemExit(1)

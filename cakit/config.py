@@ -1,0 +1,83 @@
+"""Corpus configuration: a `cakit.yaml` next to the transcripts.
+
+Today it holds the speaker-label → role map (`roles:`), so a corpus with its own labels
+("Gran:", "Keyworker:") can say who is who without touching cakit. The file is validated
+and every problem reported at its YAML line.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from cakit.errors import ConfigError
+from cakit.model import ROLES, Diagnostic, Role, SourceSpan
+
+CONFIG_NAME = "cakit.yaml"
+
+
+@lru_cache(maxsize=256)
+def _load(path: str, mtime: float) -> dict[str, Role]:
+    import yaml
+
+    text = Path(path).read_text(encoding="utf-8")
+    problems: list[Diagnostic] = []
+    lines = text.split("\n")
+
+    def problem(message: str, line: int, col: int, hint: str = "") -> None:
+        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        problems.append(
+            Diagnostic("CK401", "error", message, SourceSpan(path, line, col), hint, source_line)
+        )
+
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        col = mark.column + 1 if mark else 1
+        problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", line, col)
+        raise ConfigError(f"{path}: invalid corpus configuration", problems) from None
+    roles: dict[str, Role] = {}
+    if node is None:
+        return roles
+    if not isinstance(node, yaml.MappingNode):
+        problem("the file must be a mapping (e.g. 'roles:')", node.start_mark.line + 1, 1)
+        raise ConfigError(f"{path}: invalid corpus configuration", problems)
+    for key, value in node.value:
+        if key.value != "roles":
+            problem(f"unknown setting {key.value!r}", key.start_mark.line + 1,
+                    key.start_mark.column + 1, "known settings: roles")
+            continue
+        if not isinstance(value, yaml.MappingNode):
+            problem("'roles' must map speaker labels to roles", value.start_mark.line + 1,
+                    value.start_mark.column + 1)
+            continue
+        for label, role in value.value:
+            if not isinstance(role, yaml.ScalarNode) or role.value not in ROLES:
+                problem(f"role for {label.value!r} must be one of {', '.join(ROLES)}",
+                        role.start_mark.line + 1, role.start_mark.column + 1)
+                continue
+            roles[str(label.value)] = role.value  # type: ignore[assignment]
+    if problems:
+        raise ConfigError(f"{path}: invalid corpus configuration", problems)
+    return roles
+
+
+def corpus_roles(directory: Path) -> dict[str, Role]:
+    """The `roles:` map of `directory/cakit.yaml`, or {} when there is none.
+
+    Raises:
+        ConfigError: the file exists but is invalid.
+    """
+    path = directory / CONFIG_NAME
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return {}
+    return dict(_load(str(path), mtime))
+
+
+def load_roles_file(path: Path) -> dict[str, Role]:
+    """A roles file given with `--roles` (same shape as `cakit.yaml`)."""
+    return dict(_load(str(path), path.stat().st_mtime))

@@ -1,0 +1,144 @@
+"""Reading transcripts: a registry of formats and one `read()` that picks among them.
+
+`read(path)` chooses the format by explicit argument, then by suffix, then by sniffing the
+first bytes. Every format turns bytes into the same `Transcript` model and reports problems
+as diagnostics; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+from cakit.formats._diag import ErrorMode
+from cakit.model import Diagnostic, ParseResult, Role, SourceSpan, Transcript
+from cakit.registry import Registry
+
+Convention = Literal["jefferson", "gat2"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Options every reader understands (unused ones are ignored)."""
+
+    tokenize: bool = True
+    roles: Mapping[str, Role] = field(default_factory=dict)
+    convention: Convention = "jefferson"
+
+
+class Format(Protocol):
+    """What a transcript format provides to the registry."""
+
+    name: str
+    suffixes: tuple[str, ...]
+
+    def sniff(self, head: bytes) -> bool:
+        """True if the first bytes of a file look like this format."""
+        ...
+
+    def read_bytes(
+        self, data: bytes, *, source: str, errors: ErrorMode, options: ReadOptions
+    ) -> ParseResult:
+        """Bytes → transcript and diagnostics."""
+        ...
+
+
+FORMATS: Registry[Format] = Registry("format")
+
+
+def _register_builtins() -> None:
+    from cakit.formats.chat import CHAT_FORMAT
+
+    for fmt in (CHAT_FORMAT,):
+        FORMATS.register(fmt.name, fmt)
+
+
+def empty_result(source: str, fmt: str, diagnostics: list[Diagnostic], sha256: str = "") -> ParseResult:
+    """A transcript with no content, carrying the diagnostics that explain why."""
+    stem = Path(source).stem
+    transcript = Transcript(
+        id=stem, source=source, format=fmt, sha256=sha256, diagnostics=tuple(diagnostics)
+    )
+    return ParseResult(transcript, tuple(diagnostics))
+
+
+def format_for(path: Path, head: bytes, name: str | None = None) -> Format | None:
+    """The format for a file: explicit name, then suffix, then sniffing."""
+    if not FORMATS.names():
+        _register_builtins()
+    if name:
+        return FORMATS.get(name)
+    suffix = path.suffix.lower()
+    for _, fmt in FORMATS.items():
+        if suffix in fmt.suffixes:
+            return fmt
+    for _, fmt in FORMATS.items():
+        if fmt.sniff(head):
+            return fmt
+    return None
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    if not FORMATS.names():
+        _register_builtins()
+    return tuple(sorted({s for _, fmt in FORMATS.items() for s in fmt.suffixes}))
+
+
+def read(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    errors: ErrorMode = "collect",
+    tokenize: bool = True,
+    roles: Mapping[str, Role] | None = None,
+    convention: Convention = "jefferson",
+) -> ParseResult:
+    """Read one transcript file.
+
+    Args:
+        path: the file.
+        format: "chat", "jefferson" or "docx"; by default from the suffix or content.
+        errors: "collect" returns every diagnostic; "raise" raises on the first error.
+        tokenize: False reads speakers, headers and turns only (fast corpus counts).
+        roles: speaker label → role, overriding the corpus config and built-in maps.
+        convention: how Jefferson marks are read ("gat2": capitals mark accent).
+
+    Raises:
+        ParseError: in "raise" mode, on the first error (including unreadable files).
+    """
+    from cakit.config import corpus_roles
+    from cakit.formats._diag import Collector
+
+    file_path = Path(path)
+    source = str(path)
+    try:
+        data = file_path.read_bytes()
+    except OSError as exc:
+        collector = Collector(source, [], errors)
+        collector.add("CK100", "error", f"cannot read file: {exc.strerror or exc}", 1, 1)
+        return empty_result(source, "unknown", collector.items)
+    sha256 = hashlib.sha256(data).hexdigest()
+    fmt = format_for(file_path, data[:4096], format)
+    if fmt is None:
+        diagnostic = Diagnostic(
+            "CK106", "error", "unknown transcript format", SourceSpan(source, 1, 1),
+            f"supported suffixes: {', '.join(supported_suffixes())}",
+        )
+        Collector(source, [], errors).extend([diagnostic])
+        return empty_result(source, "unknown", [diagnostic], sha256)
+    merged: dict[str, Role] = dict(corpus_roles(file_path.parent))
+    if roles:
+        merged.update(roles)
+    options = ReadOptions(tokenize=tokenize, roles=merged, convention=convention)
+    result = fmt.read_bytes(data, source=source, errors=errors, options=options)
+    if result.transcript.sha256 != sha256:
+        from dataclasses import replace
+
+        result = ParseResult(replace(result.transcript, sha256=sha256), result.diagnostics)
+    return result
+
+
+__all__ = ["FORMATS", "Format", "ReadOptions", "format_for", "read", "supported_suffixes"]

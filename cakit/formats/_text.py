@@ -1,0 +1,165 @@
+"""Bytes → text for every text format: encodings detected, never mis-decoded silently.
+
+Order: empty and binary checks; BOMs (UTF-8, UTF-16 LE/BE); UTF-16 without BOM (Word
+"save as Unicode text"); strict UTF-8; cp1252 (old Word exports with £). Anything else is
+decoded with replacement characters and reported at the first bad byte, so one bad byte
+never loses the rest of the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from cakit.model import Diagnostic, SourceSpan
+
+#: Lines longer than this are reported (a sign of a binary or a wrongly split file).
+MAX_LINE_CHARS = 100_000
+
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """Decoded text plus what was learnt while decoding."""
+
+    text: str
+    encoding: str
+    had_bom: bool
+    crlf: bool
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) / 2
+    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, source: str, *, utf8_required: bool = False) -> DecodedText:
+    """Decode a transcript's bytes, reporting anything that is not clean text.
+
+    `utf8_required` (CHAT) turns a successful non-UTF-8 decode into a warning, because the
+    CHAT standard requires UTF-8 while the text is still perfectly readable.
+    """
+    diagnostics: list[Diagnostic] = []
+    span = SourceSpan(source, 1, 1)
+    if not data:
+        diagnostics.append(
+            Diagnostic("CK101", "error", "file is empty", span, "nothing to read")
+        )
+        return DecodedText("", "utf-8", False, False, tuple(diagnostics))
+
+    encoding = "utf-8"
+    had_bom = False
+    body = data
+    if data.startswith(codecs.BOM_UTF8):
+        had_bom, body = True, data[3:]
+    elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        had_bom = True
+        encoding = "utf-16"
+    else:
+        guess = _looks_utf16(data)
+        if guess:
+            encoding = guess
+
+    if encoding.startswith("utf-16"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            text = data.decode(encoding, errors="replace")
+            diagnostics.append(
+                Diagnostic(
+                    "CK103", "error", f"bytes that are not valid {encoding} at offset "
+                    f"{exc.start}", span, "re-save the file as UTF-8",
+                )
+            )
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        if utf8_required:
+            diagnostics.append(
+                Diagnostic("CK104", "warning", f"file is {encoding.upper()}, not UTF-8", span,
+                           "CHAT files must be UTF-8; re-save as UTF-8")
+            )
+        return _finish(text, encoding, had_bom, source, diagnostics)
+
+    nul = body.find(b"\x00")
+    if nul >= 0:
+        line, col = _position(data, nul + (3 if had_bom else 0))
+        diagnostics.append(
+            Diagnostic(
+                "CK102", "error", "binary file: contains NUL bytes",
+                SourceSpan(source, line, col), "this does not look like a transcript",
+            )
+        )
+        return DecodedText("", "binary", had_bom, False, tuple(diagnostics))
+
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        high = [b for b in body if b >= 0x80]
+        if high and not any(b in _CP1252_UNDEFINED for b in high):
+            text = body.decode("cp1252")
+            encoding = "cp1252"
+            diagnostics.append(
+                Diagnostic(
+                    "CK104", "warning" if utf8_required else "info",
+                    "file is not UTF-8; decoded as Windows-1252 (cp1252)", span,
+                    "re-save as UTF-8 to remove this note",
+                )
+            )
+        else:
+            text = body.decode("utf-8", errors="replace")
+            line, col = _position(data, exc.start + (3 if had_bom else 0))
+            diagnostics.append(
+                Diagnostic(
+                    "CK103", "error",
+                    f"bytes that are neither UTF-8 nor cp1252 (first at byte {exc.start})",
+                    SourceSpan(source, line, col),
+                    "re-save the file as UTF-8; undecodable bytes were replaced by U+FFFD",
+                )
+            )
+    return _finish(text, encoding, had_bom, source, diagnostics)
+
+
+def _finish(
+    text: str, encoding: str, had_bom: bool, source: str, diagnostics: list[Diagnostic]
+) -> DecodedText:
+    crlf = "\r\n" in text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > MAX_LINE_CHARS:
+        line_no = 1
+        for line in text.split("\n"):
+            if len(line) > MAX_LINE_CHARS:
+                diagnostics.append(
+                    Diagnostic(
+                        "CK105", "warning", f"line is {len(line):,} characters long",
+                        SourceSpan(source, line_no, 1), "is this really a transcript?",
+                    )
+                )
+                break
+            line_no += 1
+    return DecodedText(text, encoding, had_bom, crlf, tuple(diagnostics))
+
+
+def split_lines(text: str) -> list[str]:
+    """Physical lines without their line ends; a final newline adds no empty line."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines

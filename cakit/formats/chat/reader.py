@@ -1,0 +1,538 @@
+"""The CHAT reader: text → `Transcript`, every problem a `Diagnostic` at its exact line.
+
+One bad line never loses the file: each logical line is read on its own and every problem
+is collected (or raised on the first error in strict mode). With `tokenize=False` only
+headers, speakers, bullets and turns are read, for corpus-wide counts that need no words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from cakit.formats._diag import Collector, ErrorMode
+from cakit.formats._lines import LogicalLine, join_continuations
+from cakit.formats._text import split_lines
+from cakit.formats.chat import headers as hdr
+from cakit.formats.chat.tiers import KNOWN_TIERS, check_gra, check_mor, mor_items
+from cakit.formats.chat.tokens import MainTier, tokenize_main
+from cakit.model import (
+    DependentTier,
+    Event,
+    Gap,
+    Header,
+    MediaTime,
+    ParseResult,
+    Participant,
+    Role,
+    Transcript,
+    Utterance,
+)
+from cakit.notation import pause_value
+from cakit.turns import derive_turns
+
+_BARE_HEADERS = frozenset({"Begin", "End", "Blank", "New Episode", "UTF8", "Bg", "Eg", "NewEpisode"})
+_GAP_LINE = re.compile(r"^\t\s*(\((?:\.{1,3}|\d+(?::\d+)?\.\d*)\))\s*(\x15(\d+)_(\d+)-?\x15)?\s*$")
+_BULLET_ANY = re.compile(r"\x15(\d+)_(\d+)-?\x15")
+_CONTROL = re.compile(r"[\x00\x03-\x08\x0b\x0c\x0e-\x14\x16-\x1f\x7f]")
+_SPEAKER = re.compile(r"^[A-Za-z0-9_'\-+]{1,7}$")
+_PRE_BEGIN = frozenset({"UTF8", "PID", "Font", "Window", "Color words"})
+
+
+@dataclass(slots=True)
+class _Pending:
+    """An utterance under construction (dependent tiers still to come)."""
+
+    speaker: str
+    line: int
+    col: int
+    end_line: int
+    content: str
+    main: MainTier | None
+    tiers: list[DependentTier] = field(default_factory=list)
+    mor: tuple[str, ...] | None = None
+
+
+def parse_chat(
+    text: str,
+    *,
+    source: str = "<string>",
+    errors: ErrorMode = "collect",
+    tokenize: bool = True,
+    sha256: str = "",
+    roles: Mapping[str, Role] | None = None,
+    stem: str = "",
+) -> ParseResult:
+    """Read CHAT text.
+
+    Args:
+        text: the decoded file.
+        source: path used in diagnostics and spans.
+        errors: "raise" stops at the first error (`ParseError`); "collect" keeps going.
+        tokenize: False reads headers, speakers, bullets and turns only.
+        sha256: hash of the source bytes, recorded on the transcript.
+        roles: speaker code or CHAT role → cakit role, overriding the defaults.
+        stem: file name without suffix, for the `@Media` name check.
+
+    Raises:
+        ParseError: in "raise" mode, on the first error.
+    """
+    lines = split_lines(text)
+    diag = Collector(source, lines, errors)
+    reader = _Reader(lines, diag, tokenize=tokenize, stem=stem)
+    reader.run()
+    return reader.finish(source=source, sha256=sha256, roles=roles or {})
+
+
+class _Reader:
+    def __init__(self, lines: list[str], diag: Collector, *, tokenize: bool, stem: str) -> None:
+        self.lines = lines
+        self.diag = diag
+        self.tokenize = tokenize
+        self.stem = stem
+        self.headers: list[Header] = []
+        self.pending: list[_Pending] = []
+        self.gaps: list[Gap] = []
+        self.participants: list[tuple[str, str, str, int]] = []
+        self.ids: dict[str, tuple[int, object]] = {}
+        self.options: tuple[str, ...] = ()
+        self.ca = False
+        self.begin_lines: list[int] = []
+        self.end_lines: list[int] = []
+        self.utf8_line = 0
+        self.media_status = ""
+        self.has_media_header = False
+        self.seen_speakers: set[str] = set()
+        self.after_end = False
+        self.last_utterance: _Pending | None = None
+
+    # -- the line loop -------------------------------------------------------------------
+    def run(self) -> None:
+        lines = self.lines
+        count = len(lines)
+        if count == 0 or not any(line.strip() for line in lines):
+            self.diag.add("E003", "error", "file has no content", 1, 1)
+            return
+        i = 0
+        while i < count:
+            raw = lines[i]
+            if not raw:
+                self.diag.add("E747", "warning", "blank line", i + 1, 1,
+                              hint="CHAT files have no blank lines")
+                i += 1
+                continue
+            first = raw[0]
+            if first == "\t":
+                self.diag.add("E101", "error", "continuation line with nothing to continue",
+                              i + 1, 1)
+                i += 1
+                continue
+            if first == "*":
+                i = self._main(i)
+                continue
+            ll, i = join_continuations(lines, i)
+            if _CONTROL.search(ll.text):
+                bad = _CONTROL.search(ll.text)
+                assert bad is not None
+                self.diag.add("E315", "error", "invalid control character "
+                              f"U+{ord(bad.group()):04X}", *ll.position(bad.start()))
+            if first == "@":
+                self._header(ll)
+            elif first == "%":
+                self._dependent(ll)
+            else:
+                self.diag.add("E101", "error", "line is not a header (@), main tier (*), "
+                              "dependent tier (%) or TAB continuation", ll.first_line, 1,
+                              hint="every CHAT line starts with @, *, % or a TAB")
+
+    # -- headers -------------------------------------------------------------------------
+    def _header(self, ll: LogicalLine) -> None:
+        text = ll.text
+        line = ll.first_line
+        colon = text.find(":")
+        name_end = colon if colon > 0 else len(text)
+        name = text[1:name_end].rstrip()
+        value = ""
+        if colon > 0:
+            rest = text[colon + 1 :]
+            if not rest.startswith("\t") and rest.strip():
+                self.diag.add("E303", "warning", f"@{name}: is followed by a space, not a TAB",
+                              line, colon + 2, hint="CHAT puts exactly one TAB after the colon")
+            elif rest.startswith("\t\t"):
+                self.diag.add("E303", "warning", f"@{name}: is followed by two TABs", line,
+                              colon + 2)
+            value = rest.strip()
+            value_col = colon + 1 + (len(rest) - len(rest.lstrip())) + 1
+        else:
+            value_col = len(text) + 1
+            if name not in _BARE_HEADERS:
+                self.diag.add("E323" if " " not in name else "E320", "error",
+                              f"header @{name} has no ':'", line, len(text) + 1,
+                              hint="write @Name:\\tvalue")
+        position = len(self.pending)
+        self.headers.append(Header(name=name, value=value, line=line, position=position))
+        if self.after_end:
+            self.diag.add("E502", "error", f"@{name} after @End", line, 1)
+        if name == "UTF8":
+            self.utf8_line = line
+            if self.headers and len(self.headers) > 1:
+                earlier = [h.name for h in self.headers[:-1]]
+                if earlier != ["Font"] and earlier != ["Window"] and any(
+                    h not in _PRE_BEGIN for h in earlier
+                ):
+                    self.diag.add("CK203", "warning", "@UTF8 is not the first line", line, 1,
+                                  hint="CHAT files start with @UTF8")
+        elif name == "Begin":
+            self.begin_lines.append(line)
+        elif name == "End":
+            self.end_lines.append(line)
+            self.after_end = True
+        elif name == "Participants":
+            for code, person, role in hdr.parse_participants(value, line, value_col, self.diag):
+                self.participants.append((code, person, role, line))
+        elif name == "ID":
+            participant_id = hdr.parse_id(value, line, value_col, self.diag)
+            if participant_id is not None and participant_id.code:
+                self.ids[participant_id.code] = (line, participant_id)
+        elif name == "Options":
+            self.options = hdr.check_options(value, line, value_col, self.diag)
+            self.ca = any(option.startswith("CA") for option in self.options)
+        elif name == "Languages":
+            hdr.check_languages(value, line, value_col, self.diag)
+        elif name == "Date":
+            hdr.check_date(value, line, value_col, self.diag)
+        elif name == "Media":
+            self.has_media_header = True
+            _, self.media_status = hdr.check_media(value, line, value_col, self.diag, self.stem)
+        elif name in ("Bg", "Eg", "G") and name == "G" and not value:
+            self.diag.add("E529", "error", "@G needs a label", line, 1)
+        if (name.startswith("Birth of ") or name.startswith("Birthplace of ")) and value and (
+            name.startswith("Birth of ")
+        ):
+            hdr.check_date(value, line, value_col, self.diag)
+
+    # -- main tiers ----------------------------------------------------------------------
+    def _main(self, i: int) -> int:
+        lines = self.lines
+        count = len(lines)
+        # peel pause-only continuation lines off the end: they are gaps between speakers
+        end = i + 1
+        while end < count and lines[end].startswith("\t"):
+            end += 1
+        gap_start = end
+        while gap_start - 1 > i and _GAP_LINE.match(lines[gap_start - 1]):
+            gap_start -= 1
+        ll, _ = join_continuations(lines, i, gap_start)
+        text = ll.text
+        line = ll.first_line
+        colon = text.find(":")
+        if colon < 0:
+            speaker = text[1:].split()[0] if text[1:].split() else ""
+            self.diag.add("E323" if " " in text else "E316", "error",
+                          f"main tier '*{speaker}' has no ':' after the speaker", line, 2,
+                          hint="write *SPK:\\tcontent")
+            self._gaps(i, gap_start, end)
+            return end
+        speaker = text[1:colon]
+        if not _SPEAKER.match(speaker):
+            self.diag.add("E307" if speaker else "E301", "error",
+                          f"invalid speaker code {speaker!r}", line, 2)
+        rest = text[colon + 1 :]
+        if rest.startswith("\t"):
+            offset0 = colon + 2
+        else:
+            stripped = rest.lstrip(" \t")
+            if not stripped:
+                offset0 = len(text)
+            else:
+                self.diag.add("CK204", "warning", f"*{speaker}: is followed by spaces, not one "
+                              "TAB", line, colon + 2, hint="CHAT puts exactly one TAB after the "
+                              "colon")
+                offset0 = colon + 1 + (len(rest) - len(stripped))
+        content = text[offset0:]
+        if _CONTROL.search(text):
+            bad = _CONTROL.search(text)
+            assert bad is not None
+            self.diag.add("E315", "error", f"invalid control character U+{ord(bad.group()):04X}",
+                          *ll.position(bad.start()))
+        if not content.strip():
+            self.diag.add("E306", "error", f"*{speaker}: has no content", line, colon + 2)
+        if speaker and speaker not in self.seen_speakers:
+            self.seen_speakers.add(speaker)
+            if self.participants and speaker not in {p[0] for p in self.participants}:
+                self.diag.add("E308", "error", f"speaker {speaker} is not in @Participants",
+                              line, 2, hint="declare every speaker in @Participants")
+        if self.after_end:
+            self.diag.add("E502", "error", "utterance after @End", line, 1)
+        if not self.begin_lines:
+            self.diag.add("E502", "error", "utterance before @Begin", line, 1)
+        main: MainTier | None = None
+        if self.tokenize:
+            main = tokenize_main(content, offset0, ll, ca=self.ca, diag=self.diag)
+            self._check_main(main, line, colon + 2)
+        pending = _Pending(speaker, line, colon + 2, ll.last_line, content, main)
+        self.pending.append(pending)
+        self.last_utterance = pending
+        self._gaps(i, gap_start, end)
+        return end
+
+    def _gaps(self, i: int, gap_start: int, end: int) -> None:
+        for k in range(gap_start, end):
+            match = _GAP_LINE.match(self.lines[k])
+            if not match:
+                continue
+            pause = pause_value(match.group(1))
+            media = MediaTime(int(match.group(3)), int(match.group(4))) if match.group(2) else None
+            self.gaps.append(
+                Gap(text=self.lines[k][1:].strip(), duration=pause[0] if pause else None,
+                    line=k + 1, col=self.lines[k].find("(") + 1, position=len(self.pending),
+                    media=media)
+            )
+
+    def _check_main(self, main: MainTier, line: int, col: int) -> None:
+        if not main.terminator and not self.ca and main.tokens or (
+            not main.terminator and not self.ca and not main.tokens and main.events
+            and any(e.kind not in ("bullet",) for e in main.events)
+        ):
+            self.diag.add("E305", "error", "utterance has no terminator", line, col,
+                          hint="end the utterance with . ? ! or +... (CA mode may omit it)")
+        if main.open_spans and self.ca:
+            self.diag.add("E230", "warning", "a CA delimiter (° ∆ ∇ ☺ …) is opened but not "
+                          "closed in this utterance", line, col,
+                          hint="paired CA marks balance within the utterance")
+        if main.media is not None and not self.has_media_header:
+            pass  # reported once at the end (E752)
+
+    # -- dependent tiers -----------------------------------------------------------------
+    def _dependent(self, ll: LogicalLine) -> None:
+        text = ll.text
+        line = ll.first_line
+        colon = text.find(":")
+        if colon < 0:
+            self.diag.add("E323", "error", "dependent tier has no ':'", line, 1)
+            return
+        name = text[1:colon]
+        rest = text[colon + 1 :]
+        if not rest.startswith("\t"):
+            self.diag.add("E303", "warning", f"%{name}: is followed by a space, not a TAB",
+                          line, colon + 2)
+        value = rest.strip()
+        col = colon + 2
+        owner = self.last_utterance
+        if owner is None:
+            self.diag.add("E404", "error", f"%{name} tier with no main tier before it", line, 1)
+            return
+        if name not in KNOWN_TIERS and not name.startswith("x"):
+            self.diag.add("E601", "error", f"unknown dependent tier %{name}", line, 2,
+                          hint="user-defined tiers start with %x")
+        if any(tier.name == name for tier in owner.tiers):
+            self.diag.add("E401", "error", f"%{name} appears twice on one utterance", line, 2)
+        if not value:
+            self.diag.add("E756", "error", f"%{name} is empty", line, col)
+        items: tuple[str, ...] = ()
+        if name in ("mor", "gra") and self.tokenize:
+            items = mor_items(value)
+            if name == "mor":
+                check_mor(items, owner.main, line, col, self.diag)
+                owner.mor = items
+            else:
+                check_gra(items, owner.mor, line, col, self.diag)
+        media = tuple(
+            MediaTime(int(m.group(1)), int(m.group(2))) for m in _BULLET_ANY.finditer(value)
+        )
+        owner.tiers.append(DependentTier(name, value, line, col, items, media))
+
+    # -- assembling the transcript -------------------------------------------------------
+    def finish(self, *, source: str, sha256: str, roles: Mapping[str, Role]) -> ParseResult:
+        diag = self.diag
+        lines = self.lines
+        if lines and any(line.strip() for line in lines):
+            if not self.utf8_line:
+                diag.add("E503", "error", "missing @UTF8 header", 1, 1,
+                         hint="the first line of a CHAT file is @UTF8")
+            if len(self.begin_lines) != 1:
+                diag.add("E502", "error", "missing @Begin" if not self.begin_lines else
+                         "@Begin appears more than once", (self.begin_lines or [1])[-1], 1)
+            if len(self.end_lines) != 1:
+                where = self.end_lines[-1] if self.end_lines else len(lines)
+                diag.add("E502", "error", "missing @End" if not self.end_lines else
+                         "@End appears more than once", where, 1,
+                         hint="a CHAT file ends with @End")
+            if not self.participants:
+                diag.add("E522", "error", "missing @Participants header", 1, 1)
+        participant_codes = {p[0] for p in self.participants}
+        for code, (line, _) in self.ids.items():
+            if participant_codes and code not in participant_codes:
+                diag.add("E523", "error", f"@ID for {code}, who is not in @Participants", line, 1)
+        participants = []
+        for code, name, role, line in self.participants:
+            participant_id = self.ids.get(code, (0, None))[1]
+            id_role = getattr(participant_id, "role", "")
+            if id_role and role and id_role != role:
+                diag.add("E541" if False else "E532", "error",
+                         f"@ID role {id_role!r} differs from @Participants role {role!r} for "
+                         f"{code}", self.ids[code][0], 1)
+            cakit_role: Role = roles.get(code) or roles.get(role) or hdr.CHAT_ROLE_MAP.get(
+                role, "other" if role else "unknown"
+            )
+            participants.append(
+                Participant(code=code, role=cakit_role, name=name, label_role=role, line=line,
+                            id=participant_id)  # type: ignore[arg-type]
+            )
+        utterances = self._utterances()
+        if self.tokenize:
+            utterances = _pair_overlaps(utterances, diag)
+            has_bullets = any(u.media is not None for u in utterances)
+            if has_bullets and not self.has_media_header:
+                first = next(u for u in utterances if u.media is not None)
+                diag.add("E752", "warning", "media bullets but no @Media header", first.line, 1)
+            if self.media_status == "unlinked" and has_bullets:
+                first = next(u for u in utterances if u.media is not None)
+                diag.add("E552", "error", "@Media says unlinked but the file has bullets",
+                         first.line, 1)
+            _check_bullets(utterances, diag)
+        role_by_code = {p.code: p.role for p in participants}
+        turns = derive_turns(utterances, lambda code: role_by_code.get(code, "unknown"))
+        metadata = tuple((h.name, h.value) for h in self.headers if h.position == 0 and h.value)
+        transcript = Transcript(
+            id=self.stem or source.rsplit("/", 1)[-1].rsplit(".", 1)[0],
+            source=source,
+            format="chat",
+            sha256=sha256,
+            headers=tuple(self.headers),
+            participants=tuple(participants),
+            utterances=tuple(utterances),
+            gaps=tuple(self.gaps),
+            turns=turns,
+            options=self.options,
+            metadata=metadata,
+            diagnostics=tuple(diag.items),
+            line_count=len(lines),
+        )
+        return ParseResult(transcript, tuple(diag.items))
+
+    def _utterances(self) -> list[Utterance]:
+        utterances: list[Utterance] = []
+        for index, pending in enumerate(self.pending):
+            main = pending.main
+            if main is not None:
+                utterances.append(
+                    Utterance(
+                        id=f"u{index + 1}", index=index, speaker=pending.speaker,
+                        line=pending.line, col=pending.col, end_line=pending.end_line,
+                        content=pending.content, tokens=tuple(main.tokens),
+                        events=tuple(main.events), terminator=main.terminator,
+                        media=main.media, tiers=tuple(pending.tiers), tokenized=True,
+                    )
+                )
+            else:
+                media = None
+                last = pending.content.rstrip()
+                if last.endswith("\x15"):
+                    match = _BULLET_ANY.search(last[last.rfind("\x15", 0, len(last) - 1):])
+                    if match:
+                        media = MediaTime(int(match.group(1)), int(match.group(2)))
+                utterances.append(
+                    Utterance(
+                        id=f"u{index + 1}", index=index, speaker=pending.speaker,
+                        line=pending.line, col=pending.col, end_line=pending.end_line,
+                        content=pending.content, media=media, tiers=tuple(pending.tiers),
+                        tokenized=False,
+                    )
+                )
+        return utterances
+
+
+def _pair_overlaps(utterances: list[Utterance], diag: Collector) -> list[Utterance]:
+    """Link each top overlap onset (⌈) to the bottom onset (⌊) of another speaker.
+
+    Pairing is by index and order: the earliest unpaired top with the same index from a
+    different speaker, within the preceding few utterances.
+    """
+    open_tops: list[tuple[int, int, str, int, str]] = []  # (utt, event, speaker, number, link)
+    links: dict[tuple[int, int], str] = {}
+    counter = 0
+    for u_index, utterance in enumerate(utterances):
+        if not utterance.events:
+            continue
+        for e_index, event in enumerate(utterance.events):
+            if event.kind != "overlap":
+                continue
+            if event.label == "top_begin":
+                counter += 1
+                link = f"ov{counter}"
+                open_tops.append((u_index, e_index, utterance.speaker, event.number, link))
+                links[(u_index, e_index)] = link
+            elif event.label == "bottom_begin":
+                match = None
+                for candidate in open_tops:
+                    if (
+                        candidate[3] == event.number
+                        and candidate[2] != utterance.speaker
+                        and u_index - candidate[0] <= 8
+                    ):
+                        match = candidate
+                        break
+                if match is None:
+                    diag.add("E347", "warning", f"bottom overlap {event.text} has no matching "
+                             "top overlap ⌈ from another speaker", event.line, event.col)
+                    continue
+                open_tops.remove(match)
+                links[(u_index, e_index)] = match[4]
+        # tops older than 8 utterances can no longer be paired
+        stale = [t for t in open_tops if u_index - t[0] > 8]
+        for top in stale:
+            open_tops.remove(top)
+    if not links:
+        return utterances
+    result = list(utterances)
+    touched = {u for u, _ in links}
+    for u_index in touched:
+        utterance = result[u_index]
+        events = list(utterance.events)
+        for (u, e), link in links.items():
+            if u == u_index:
+                events[e] = replace(events[e], link=link)
+        result[u_index] = replace(utterance, events=tuple(events))
+    _link_ends(result)
+    return result
+
+
+def _link_ends(utterances: list[Utterance]) -> None:
+    """Give each overlap end (⌉ ⌋) the link of the onset before it in the same utterance."""
+    for index, utterance in enumerate(utterances):
+        if not any(e.kind == "overlap" and e.link for e in utterance.events):
+            continue
+        events = list(utterance.events)
+        current: dict[tuple[str, int], str] = {}
+        changed = False
+        for position, event in enumerate(events):
+            if event.kind != "overlap":
+                continue
+            side = event.label.split("_")[0]
+            if event.label.endswith("begin") and event.link:
+                current[(side, event.number)] = event.link
+            elif event.label.endswith("end") and not event.link:
+                link = current.get((side, event.number))
+                if link:
+                    events[position] = replace(event, link=link)
+                    changed = True
+        if changed:
+            utterances[index] = replace(utterance, events=tuple(events))
+
+
+def _check_bullets(utterances: list[Utterance], diag: Collector) -> None:
+    last_start: dict[str, int] = {}
+    for utterance in utterances:
+        media = utterance.media
+        if media is None:
+            continue
+        previous = last_start.get(utterance.speaker)
+        if previous is not None and media.start_ms < previous:
+            diag.add("E701", "warning", f"bullet starts at {media.start_ms} ms, before this "
+                     f"speaker's previous bullet ({previous} ms)", utterance.line, 1)
+        last_start[utterance.speaker] = media.start_ms
+
+
+__all__ = ["Event", "parse_chat"]

@@ -1,0 +1,129 @@
+"""Per-transcript counts for `cakit summary`: pure functions over the model."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, fields
+
+from cakit.model import Feature, Transcript
+from cakit.notation import LAUGH_DESCRIPTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptSummary:
+    """What `cakit summary` reports for one file (or the total over files)."""
+
+    file: str
+    format: str
+    clinicians: int
+    patients: int
+    carers: int
+    others: int
+    utterances: int
+    turns: int
+    words: int
+    duration_s: float | None
+    overlaps: int
+    pauses: int
+    pause_time_s: float
+    laughter: int
+    smile_voice: int
+    in_breaths: int
+    errors: int
+    warnings: int
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(TranscriptSummary))
+
+
+def summarize(transcript: Transcript) -> TranscriptSummary:
+    """Count participants by role, talk, timing and CA features in one transcript."""
+    roles = Counter(p.role for p in transcript.participants)
+    words = overlaps = pauses = laughter = smile = in_breaths = 0
+    pause_time = 0.0
+    starts: list[int] = []
+    ends: list[int] = []
+    for utterance in transcript.utterances:
+        if utterance.media is not None:
+            starts.append(utterance.media.start_ms)
+            ends.append(utterance.media.end_ms)
+        in_smile = False
+        for token in utterance.tokens:
+            if token.is_spoken:
+                words += 1
+            features = token.features
+            if features & Feature.LAUGH:
+                laughter += 1
+            if features & Feature.SMILE:
+                if not in_smile:
+                    smile += 1
+                in_smile = True
+            else:
+                in_smile = False
+            if features & Feature.INBREATH:
+                in_breaths += 1
+        for event in utterance.events:
+            kind = event.kind
+            if kind == "overlap" and event.label in ("top_begin", "begin"):
+                overlaps += 1
+            elif kind == "pause":
+                pauses += 1
+                pause_time += event.value or 0.0
+            elif kind == "laugh":
+                laughter += 1
+            elif kind == "comment" and LAUGH_DESCRIPTIONS.search(event.label):
+                laughter += 1
+            elif kind == "breath" and event.label == "in":
+                in_breaths += 1
+            elif kind == "bullet" and event.media is not None:
+                starts.append(event.media.start_ms)
+                ends.append(event.media.end_ms)
+    for gap in transcript.gaps:
+        pauses += 1
+        pause_time += gap.duration or 0.0
+        if gap.media is not None:
+            starts.append(gap.media.start_ms)
+            ends.append(gap.media.end_ms)
+    duration = (max(ends) - min(starts)) / 1000.0 if starts else None
+    errors = sum(1 for d in transcript.diagnostics if d.severity == "error")
+    warnings = sum(1 for d in transcript.diagnostics if d.severity == "warning")
+    return TranscriptSummary(
+        file=transcript.source,
+        format=transcript.format,
+        clinicians=roles.get("clinician", 0),
+        patients=roles.get("patient", 0),
+        carers=roles.get("carer", 0),
+        others=roles.get("other", 0) + roles.get("unknown", 0),
+        utterances=len(transcript.utterances),
+        turns=len(transcript.turns),
+        words=words,
+        duration_s=duration,
+        overlaps=overlaps,
+        pauses=pauses,
+        pause_time_s=round(pause_time, 3),
+        laughter=laughter,
+        smile_voice=smile,
+        in_breaths=in_breaths,
+        errors=errors,
+        warnings=warnings,
+    )
+
+
+def total(summaries: list[TranscriptSummary]) -> TranscriptSummary:
+    """The column-wise total of several summaries (durations add only when all are known)."""
+    durations = [s.duration_s for s in summaries]
+    known = [d for d in durations if d is not None]
+    return TranscriptSummary(
+        file=f"TOTAL ({len(summaries)} files)",
+        format="",
+        **{
+            name: sum(getattr(s, name) for s in summaries)
+            for name in COLUMNS
+            if name not in ("file", "format", "duration_s", "pause_time_s")
+        },
+        duration_s=round(sum(known), 3) if known else None,
+        pause_time_s=round(sum(s.pause_time_s for s in summaries), 3),
+    )

@@ -1,0 +1,74 @@
+"""Turns derived from utterances (CODEBOOK §6.0).
+
+A turn is a maximal run of talk by one speaker. A minimal back-channel by someone else in
+overlap ("[mm]" inside the patient's telling) does not end the turn; it is kept on the turn
+as a back-channel instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from cakit.model import Role, Turn, Utterance
+from cakit.notation import MINIMAL_TOKENS
+
+_LETTERS = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_OVERLAP_MARK = re.compile(r"[\[⌈⌉⌊⌋]|\[<\d?\]|\[>\d?\]|\{")
+_COMMENT = re.compile(r"\(\([^)]*\)\)|&=\S+|\[[^\]]*\]|\x15[^\x15]*\x15")
+
+
+def is_backchannel(utterance: Utterance) -> bool:
+    """Up to three minimal tokens ("mm", "yeah", "right") marked as overlapping."""
+    content = utterance.content
+    if not _OVERLAP_MARK.search(content):
+        return False
+    words = _LETTERS.findall(_COMMENT.sub(" ", content.replace("[<]", " ")))
+    if not words or len(words) > 3:
+        return False
+    return all(word.lower().replace(":", "") in MINIMAL_TOKENS for word in words)
+
+
+def derive_turns(
+    utterances: Sequence[Utterance], role_of: Callable[[str], Role]
+) -> tuple[Turn, ...]:
+    """Group utterances into turns; back-channels inside another's turn do not split it."""
+    turns: list[Turn] = []
+    count = len(utterances)
+    i = 0
+    while i < count:
+        first = utterances[i]
+        speaker = first.speaker
+        members = [i]
+        backchannels: list[int] = []
+        j = i + 1
+        while j < count:
+            candidate = utterances[j]
+            if candidate.speaker == speaker:
+                members.append(j)
+                j += 1
+                continue
+            if (
+                j + 1 < count
+                and utterances[j + 1].speaker == speaker
+                and is_backchannel(candidate)
+            ):
+                backchannels.append(j)
+                j += 1
+                continue
+            break
+        last = utterances[members[-1]]
+        turns.append(
+            Turn(
+                id=f"t{len(turns) + 1}",
+                index=len(turns),
+                speaker=speaker,
+                role=role_of(speaker),
+                utterances=tuple(members),
+                line=first.line,
+                end_line=last.end_line,
+                backchannels=tuple(backchannels),
+            )
+        )
+        i = j
+    return tuple(turns)
