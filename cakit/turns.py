@@ -15,7 +15,11 @@ from cakit.notation import MINIMAL_TOKENS
 
 _LETTERS = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 _OVERLAP_MARK = re.compile(r"[\[⌈⌉⌊⌋]|\[<\d?\]|\[>\d?\]|\{")
-_COMMENT = re.compile(r"\(\([^)]*\)\)|&=\S+|\[[^\]]*\]|\x15[^\x15]*\x15")
+#: Descriptions, CHAT codes ([<] [= x] [: x] …) and bullets: not words. Jefferson overlap
+#: brackets ("[mm]") are kept, so the words inside them still count.
+_COMMENT = re.compile(
+    r"\(\([^)]*\)\)|&=\S+|\[(?:[<>=:/*+\-%?!^#]|x )[^\]]*\]|\x15[^\x15]*\x15"
+)
 
 
 def is_backchannel(utterance: Utterance) -> bool:
@@ -23,7 +27,7 @@ def is_backchannel(utterance: Utterance) -> bool:
     content = utterance.content
     if not _OVERLAP_MARK.search(content):
         return False
-    words = _LETTERS.findall(_COMMENT.sub(" ", content.replace("[<]", " ")))
+    words = _LETTERS.findall(_COMMENT.sub(" ", content))
     if not words or len(words) > 3:
         return False
     return all(word.lower().replace(":", "") in MINIMAL_TOKENS for word in words)

@@ -16,6 +16,13 @@ import click
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("cakit.cli.validate", "validate", "Check transcripts and print every problem."),
     "summary": ("cakit.cli.summary", "summary", "Count speakers, turns, words and CA features."),
+    "annotate": ("cakit.cli.annotate", "annotate",
+                 "Code attempts, responses, sequences and phases; export them."),
+    "evaluate": ("cakit.cli.evaluate", "evaluate",
+                 "Compare annotations with a gold standard (P/R/F1, kappa)."),
+    "codebook": ("cakit.cli.codebook", "codebook", "Check or show the codebook."),
+    "convert": ("cakit.cli.convert", "convert", "Convert transcripts to CHAT or Jefferson."),
+    "show": ("cakit.cli.show", "show", "Show a transcript with line numbers and CA marks."),
 }
 
 

@@ -66,9 +66,14 @@ def transcript_files(paths: Iterable[str]) -> list[Path]:
     return files
 
 
-def progress(items: list[T], label: str, *, enabled: bool = True) -> Iterator[T]:
+def progress(
+    items: Iterable[T], label: str, *, total: int | None = None, enabled: bool = True
+) -> Iterator[T]:
     """Iterate with a rich progress bar on stderr when there is enough work to show."""
-    if not enabled or len(items) < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+    if total is None:
+        items = list(items)
+        total = len(items)
+    if not enabled or total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
         yield from items
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -77,7 +82,7 @@ def progress(items: list[T], label: str, *, enabled: bool = True) -> Iterator[T]
         TextColumn(label), BarColumn(), MofNCompleteColumn(), transient=True,
         console=consoles()[1],
     ) as bar:
-        task = bar.add_task(label, total=len(items))
+        task = bar.add_task(label, total=total)
         for item in items:
             yield item
             bar.advance(task)

@@ -1,0 +1,479 @@
+"""The codebook as data: `annotations/codebook.yaml` loaded, validated and frozen.
+
+Validation happens here, at the edge, and reports every problem at its YAML line and
+column (all problems at once, not the first). The rest of the annotator only sees the
+frozen `Codebook`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cakit.errors import CodebookError
+from cakit.model import Diagnostic, SourceSpan
+
+#: Where the codebook lives in a checkout; an installed cakit carries a copy as package data.
+REPO_CODEBOOK = Path("annotations") / "codebook.yaml"
+PACKAGED_CODEBOOK = Path(__file__).resolve().parent.parent / "data" / "codebook.yaml"
+
+SPEAKERS = ("clinician", "patient", "carer", "any")
+PHASE_NAMES = ("OPENING", "PROBLEM_HISTORY", "EXAMINATION", "TREATMENT", "PRE_CLOSING", "CLOSING")
+REQUIRED_FRAMES = (
+    "first_person", "negation", "negation_after", "experiential_verbs", "present_markers",
+    "other_person", "reported_self_tie", "research", "minimal", "fillers", "filler_phrases",
+    "shift_markers", "return_frames", "explore_frames", "empathy_frames", "formulation_frames",
+    "answer_frames", "topography_frames", "postpone_frames", "clarify_frames",
+    "patient_repair_frames", "challenge_frames", "reassure_frames", "other_domain",
+    "agenda_questions", "symptom_check", "carer_dismiss", "carer_support", "closing_nonverbal",
+    "distress_nonverbal",
+)
+REQUIRED_CATEGORIES = (
+    "voices", "visions", "other_senses", "persecution", "thought_interference", "control",
+    "reference", "grandiose", "somatic", "religious", "epistemic", "emotional", "medication",
+)
+_PATTERN_KEYS = {"phrase", "near", "tokens", "gap", "weak", "exact", "at_start", "id"}
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    hesitate_gap_s: float = 1.0
+    hesitate_score_without_gap: int = 2
+    micropause_s: float = 0.1
+    response_window_turns: int = 8
+    response_window_clinician_turns: int = 3
+    repeat_window_turns: int = 0
+    minimal_max_words: int = 3
+    elicited_max_extra_words: int = 3
+    answer_min_content_words: int = 5
+    question_back_max_content_words: int = 5
+    reassure_explanation_words: int = 15
+    negation_window: int = 3
+    joint_laughter_turns: int = 2
+    phase_window: int = 2
+    phase_window_weight: float = 0.5
+    phase_reopen_min_turns: int = 3
+    preclosing_anchor_min_position: float = 0.45
+    closing_anchor_min_position: float = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One compiled-to-be pattern; `words`/`slots`/`tokens` depending on `kind`."""
+
+    id: str
+    kind: str  # phrase | near | tokens
+    words: tuple[str, ...] = ()
+    slots: tuple[tuple[str, ...], ...] = ()
+    gap: int = 0
+    tokens: tuple[Any, ...] = ()
+    weak: bool = False
+    exact: bool = False
+    at_start: bool = False
+    line: int = 0
+    col: int = 0
+
+    @property
+    def text(self) -> str:
+        if self.kind == "phrase":
+            return " ".join(self.words)
+        if self.kind == "near":
+            return " … ".join("/".join(slot[:3]) for slot in self.slots)
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    name: str
+    section: str
+    label: str
+    first_person_required: bool
+    patterns: tuple[Pattern, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    name: str
+    words: frozenset[str] = frozenset()
+    patterns: tuple[Pattern, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseCue:
+    phase: str
+    speaker: str
+    weight: float
+    anchor: bool
+    patterns: tuple[Pattern, ...] = ()
+    lexicon: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Codebook:
+    version: str
+    name: str
+    source: str
+    thresholds: Thresholds
+    codes: tuple[tuple[str, tuple[str, ...]], ...]
+    word_classes: tuple[tuple[str, tuple[str, ...]], ...]
+    lexicon: tuple[Category, ...]
+    stoplist: tuple[Pattern, ...]
+    frames: tuple[Frame, ...]
+    phases: tuple[PhaseCue, ...]
+    description: str = ""
+    _frame_index: dict[str, Frame] = field(default_factory=dict, compare=False, repr=False)
+
+    def frame(self, name: str) -> Frame:
+        if not self._frame_index:
+            self._frame_index.update({frame.name: frame for frame in self.frames})
+        return self._frame_index[name]
+
+    def category(self, name: str) -> Category:
+        for category in self.lexicon:
+            if category.name == name:
+                return category
+        raise KeyError(name)
+
+    def subtypes(self, code: str) -> tuple[str, ...]:
+        for name, subtypes in self.codes:
+            if name == code:
+                return subtypes
+        return ()
+
+    @property
+    def code_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.codes)
+
+
+# -- loading with positions ------------------------------------------------------------
+
+class _Loader:
+    """Turns composed YAML nodes into Python values, remembering where each came from."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.lines = text.split("\n")
+        self.problems: list[Diagnostic] = []
+
+    def problem(self, node: Any, message: str, hint: str = "") -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        col = node.start_mark.column + 1 if node is not None else 1
+        source_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        self.problems.append(
+            Diagnostic("CK402", "error", message, SourceSpan(self.source, line, col), hint,
+                       source_line)
+        )
+
+    def mapping(self, node: Any, where: str) -> dict[str, Any] | None:
+        import yaml
+
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{where} must be a mapping")
+            return None
+        out: dict[str, Any] = {}
+        for key, value in node.value:
+            out[str(key.value)] = value
+        return out
+
+    def sequence(self, node: Any, where: str) -> list[Any] | None:
+        import yaml
+
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{where} must be a list")
+            return None
+        return list(node.value)
+
+    def scalar(self, node: Any, where: str) -> str | None:
+        import yaml
+
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, f"{where} must be a single value")
+            return None
+        return str(node.value)
+
+    def words(self, node: Any, where: str) -> tuple[str, ...]:
+        items = self.sequence(node, where) or []
+        out = []
+        for item in items:
+            value = self.scalar(item, f"{where} item")
+            if value is not None and value.strip():
+                out.append(value.strip().lower())
+        return tuple(out)
+
+
+def _to_python(node: Any) -> Any:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        return {str(k.value): _to_python(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(v) for v in node.value]
+    value = node.value
+    tag = node.tag
+    if tag.endswith(":int"):
+        return int(value)
+    if tag.endswith(":float"):
+        return float(value)
+    if tag.endswith(":bool"):
+        return value.lower() in ("true", "yes", "on")
+    if tag.endswith(":null"):
+        return None
+    return value
+
+
+def _pattern(
+    loader: _Loader, node: Any, prefix: str, index: int, classes: dict[str, tuple[str, ...]]
+) -> Pattern | None:
+    import yaml
+
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if isinstance(node, yaml.ScalarNode):
+        words = tuple(str(node.value).lower().split())
+        if not words:
+            loader.problem(node, "empty pattern")
+            return None
+        return Pattern(id=f"{prefix}.{index}", kind="phrase", words=words, line=line, col=col)
+    data = loader.mapping(node, "a pattern")
+    if data is None:
+        return None
+    for key, value in data.items():
+        if key not in _PATTERN_KEYS:
+            loader.problem(value, f"unknown pattern key {key!r}",
+                           "pattern keys: phrase, near, gap, tokens, weak, exact, at_start, id")
+    flags = {}
+    for flag in ("weak", "exact", "at_start"):
+        if flag in data:
+            value = _to_python(data[flag])
+            if not isinstance(value, bool):
+                loader.problem(data[flag], f"{flag} must be true or false")
+            flags[flag] = bool(value)
+    pattern_id = loader.scalar(data["id"], "id") if "id" in data else f"{prefix}.{index}"
+    kinds = [k for k in ("phrase", "near", "tokens") if k in data]
+    if len(kinds) != 1:
+        loader.problem(node, "a pattern needs exactly one of phrase, near, tokens")
+        return None
+    kind = kinds[0]
+    if kind == "phrase":
+        text = loader.scalar(data["phrase"], "phrase") or ""
+        words = tuple(text.lower().split())
+        if not words:
+            loader.problem(data["phrase"], "empty phrase")
+            return None
+        return Pattern(id=pattern_id or "", kind="phrase", words=words, line=line, col=col,
+                       **flags)
+    if kind == "near":
+        slots_node = loader.sequence(data["near"], "near") or []
+        slots: list[tuple[str, ...]] = []
+        for slot_node in slots_node:
+            words: list[str] = []
+            for word in loader.words(slot_node, "a near slot"):
+                if word.startswith("$"):
+                    name = word[1:]
+                    if name not in classes:
+                        loader.problem(slot_node, f"unknown word class {word!r}",
+                                       f"defined classes: {', '.join(sorted(classes))}")
+                        continue
+                    words.extend(classes[name])
+                else:
+                    words.append(word)
+            if not words:
+                loader.problem(slot_node, "empty near slot")
+                return None
+            slots.append(tuple(dict.fromkeys(words)))
+        if len(slots) < 2:
+            loader.problem(data["near"], "near needs at least two slots")
+            return None
+        gap = _to_python(data["gap"]) if "gap" in data else 2
+        if not isinstance(gap, int) or gap < 0 or gap > 10:
+            loader.problem(data.get("gap", node), "gap must be a whole number from 0 to 10")
+            gap = 2
+        return Pattern(id=pattern_id or "", kind="near", slots=tuple(slots), gap=gap, line=line,
+                       col=col, **flags)
+    tokens = _to_python(data["tokens"])
+    if not isinstance(tokens, list) or not all(isinstance(t, dict) for t in tokens) or not tokens:
+        loader.problem(data["tokens"], "tokens must be a list of spaCy token patterns")
+        return None
+    for token in tokens:
+        for attr in token:
+            if attr.upper() in ("POS", "TAG", "LEMMA", "DEP", "MORPH", "ENT_TYPE"):
+                loader.problem(data["tokens"], f"token attribute {attr} needs a trained spaCy "
+                               "pipeline", "cakit runs on a blank pipeline: use LOWER, ORTH, "
+                               "TEXT, IS_PUNCT, LENGTH …")
+    return Pattern(id=pattern_id or "", kind="tokens", tokens=tuple(tokens), line=line, col=col,
+                   **flags)
+
+
+def _patterns(
+    loader: _Loader, node: Any, prefix: str, classes: dict[str, tuple[str, ...]]
+) -> tuple[Pattern, ...]:
+    items = loader.sequence(node, f"{prefix} patterns") or []
+    out = []
+    for index, item in enumerate(items, 1):
+        pattern = _pattern(loader, item, prefix, index, classes)
+        if pattern is not None:
+            out.append(pattern)
+    return tuple(out)
+
+
+def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
+    """Validate and freeze a codebook given as YAML text.
+
+    Raises:
+        CodebookError: with every problem found, each at its YAML line and column.
+    """
+    import yaml
+
+    loader = _Loader(source, text)
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+
+        class _Mark:
+            start_mark = mark
+
+        loader.problem(_Mark() if mark else None, f"not valid YAML: {getattr(exc, 'problem', exc)}")
+        raise CodebookError(f"{source}: invalid codebook", loader.problems) from None
+    if root is None:
+        loader.problem(None, "the codebook is empty")
+        raise CodebookError(f"{source}: invalid codebook", loader.problems)
+    top = loader.mapping(root, "the codebook") or {}
+    known_top = {"version", "name", "description", "thresholds", "codes", "word_classes",
+                 "lexicon", "stoplist", "frames", "phases"}
+    for key, value in top.items():
+        if key not in known_top:
+            loader.problem(value, f"unknown section {key!r}", f"sections: {', '.join(sorted(known_top))}")
+    for required in ("version", "thresholds", "codes", "lexicon", "frames", "phases"):
+        if required not in top:
+            loader.problem(root, f"missing section {required!r}")
+    version = loader.scalar(top["version"], "version") if "version" in top else "0"
+    name = loader.scalar(top["name"], "name") if "name" in top else ""
+    description = loader.scalar(top["description"], "description") if "description" in top else ""
+
+    thresholds = Thresholds()
+    if "thresholds" in top:
+        values = loader.mapping(top["thresholds"], "thresholds") or {}
+        updates: dict[str, Any] = {}
+        defaults = {f: getattr(thresholds, f) for f in Thresholds.__dataclass_fields__}
+        for key, node in values.items():
+            if key not in defaults:
+                loader.problem(node, f"unknown threshold {key!r}",
+                               f"thresholds: {', '.join(sorted(defaults))}")
+                continue
+            value = _to_python(node)
+            expected = type(defaults[key])
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected) or isinstance(value, bool) or value < 0:
+                loader.problem(node, f"threshold {key} must be a non-negative "
+                               f"{'number' if expected is float else 'whole number'}")
+                continue
+            updates[key] = value
+        thresholds = Thresholds(**{**defaults, **updates})
+
+    codes: list[tuple[str, tuple[str, ...]]] = []
+    if "codes" in top:
+        for code, node in (loader.mapping(top["codes"], "codes") or {}).items():
+            entry = loader.mapping(node, f"code {code}") or {}
+            subtypes = loader.words(entry["subtypes"], "subtypes") if "subtypes" in entry else ()
+            codes.append((code, tuple(s.upper() for s in subtypes)))
+    classes: dict[str, tuple[str, ...]] = {}
+    if "word_classes" in top:
+        for class_name, node in (loader.mapping(top["word_classes"], "word_classes") or {}).items():
+            classes[class_name] = loader.words(node, f"word class {class_name}")
+
+    categories: list[Category] = []
+    if "lexicon" in top:
+        for category_name, node in (loader.mapping(top["lexicon"], "lexicon") or {}).items():
+            entry = loader.mapping(node, f"lexicon category {category_name}") or {}
+            if "patterns" not in entry:
+                loader.problem(node, f"lexicon category {category_name} has no patterns")
+                continue
+            first_person = _to_python(entry["first_person_required"]) if \
+                "first_person_required" in entry else False
+            categories.append(Category(
+                name=category_name,
+                section=str(_to_python(entry.get("section")) if "section" in entry else ""),
+                label=str(_to_python(entry["label"])) if "label" in entry else category_name,
+                first_person_required=bool(first_person),
+                patterns=_patterns(loader, entry["patterns"], f"lex.{category_name}", classes),
+            ))
+        names = {c.name for c in categories}
+        for required in REQUIRED_CATEGORIES:
+            if required not in names:
+                loader.problem(top["lexicon"], f"lexicon category {required!r} is missing",
+                               "the annotator's rules use every category of CODEBOOK §7")
+
+    stoplist = _patterns(loader, top["stoplist"], "stop", classes) if "stoplist" in top else ()
+
+    frames: list[Frame] = []
+    if "frames" in top:
+        for frame_name, node in (loader.mapping(top["frames"], "frames") or {}).items():
+            entry = loader.mapping(node, f"frame {frame_name}") or {}
+            words = frozenset(loader.words(entry["words"], "words")) if "words" in entry else frozenset()
+            patterns = _patterns(loader, entry["patterns"], f"frame.{frame_name}", classes) \
+                if "patterns" in entry else ()
+            if not words and not patterns:
+                loader.problem(node, f"frame {frame_name} needs words or patterns")
+            frames.append(Frame(frame_name, words, patterns))
+        present = {f.name for f in frames}
+        for required in REQUIRED_FRAMES:
+            if required not in present:
+                loader.problem(top["frames"], f"frame {required!r} is missing",
+                               "the annotator's rules look this frame up by name")
+
+    cues: list[PhaseCue] = []
+    if "phases" in top:
+        for phase, node in (loader.mapping(top["phases"], "phases") or {}).items():
+            if phase not in PHASE_NAMES:
+                loader.problem(node, f"unknown phase {phase!r}", f"phases: {', '.join(PHASE_NAMES)}")
+                continue
+            entry = loader.mapping(node, f"phase {phase}") or {}
+            for index, cue_node in enumerate(loader.sequence(entry.get("cues"), "cues") or [], 1):
+                cue = loader.mapping(cue_node, "a phase cue") or {}
+                speaker = loader.scalar(cue["speaker"], "speaker") if "speaker" in cue else "any"
+                if speaker not in SPEAKERS:
+                    loader.problem(cue.get("speaker"), f"speaker must be one of {', '.join(SPEAKERS)}")
+                weight = _to_python(cue["weight"]) if "weight" in cue else 1.0
+                if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+                    loader.problem(cue.get("weight"), "weight must be a number")
+                    weight = 1.0
+                lexicon = loader.scalar(cue["lexicon"], "lexicon") if "lexicon" in cue else ""
+                if lexicon and lexicon not in {c.name for c in categories}:
+                    loader.problem(cue["lexicon"], f"unknown lexicon category {lexicon!r}")
+                patterns = _patterns(loader, cue["patterns"], f"phase.{phase}.{index}", classes) \
+                    if "patterns" in cue else ()
+                if not patterns and not lexicon:
+                    loader.problem(cue_node, "a phase cue needs patterns or a lexicon category")
+                anchor = bool(_to_python(cue["anchor"])) if "anchor" in cue else False
+                cues.append(PhaseCue(phase, speaker or "any", float(weight), anchor, patterns,
+                                     lexicon or ""))
+
+    if loader.problems:
+        raise CodebookError(f"{source}: invalid codebook ({len(loader.problems)} problems)",
+                            loader.problems)
+    return Codebook(
+        version=version or "0", name=name or "", source=source, thresholds=thresholds,
+        codes=tuple(codes), word_classes=tuple(classes.items()), lexicon=tuple(categories),
+        stoplist=stoplist, frames=tuple(frames), phases=tuple(cues), description=description or "",
+    )
+
+
+def default_codebook_path() -> Path:
+    """The repository's codebook when run from a checkout, else the packaged copy."""
+    return REPO_CODEBOOK if REPO_CODEBOOK.is_file() else PACKAGED_CODEBOOK
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load and validate a codebook file (default: `annotations/codebook.yaml`).
+
+    Raises:
+        CodebookError: the file is missing or invalid (every problem, with line and column).
+    """
+    file_path = Path(path) if path is not None else default_codebook_path()
+    try:
+        text = file_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"cannot read codebook {file_path}: {exc}", ()) from None
+    return parse_codebook(text, str(file_path))

@@ -1,0 +1,310 @@
+"""Consultation phases (CODEBOOK §4.4–4.6): cue scores, a position prior, ordered decoding.
+
+1. Each turn scores each phase from the codebook's cues (speaker-restricted, weighted),
+   plus half the hits of the two turns either side.
+2. A position prior favours OPENING at the start and CLOSING at the end.
+3. A Viterbi pass decodes the phase order OPENING → PROBLEM_HISTORY → EXAMINATION ⇄
+   TREATMENT → PRE_CLOSING → CLOSING: forward moves are cheap, EXAMINATION ⇄ TREATMENT is
+   cheap, going back to PROBLEM_HISTORY costs more, and leaving PRE_CLOSING/CLOSING is
+   forbidden — a patient's late attempt never reopens the consultation.
+4. Anchor events fix boundaries: the clinician's first arrangement or final-concern
+   question starts PRE_CLOSING; the first farewell starts CLOSING; the first "how have you
+   been" question after the greetings starts PROBLEM_HISTORY.
+5. Reopening: at least `phase_reopen_min_turns` clinician turns in a row that score for
+   another phase, inside PRE_CLOSING, are given that phase and flagged `reopened`.
+With no cue anywhere, every turn is UNKNOWN: the segmenter never forces a label.
+Manual marks (CHAT gems `@Bg: PRE_CLOSING`, Jefferson `((phase: pre-closing))`) override.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from cakit.annotate.codebook import Codebook
+from cakit.annotate.views import TurnView
+from cakit.annotations import PHASES, PhaseSpan
+from cakit.model import Transcript
+
+_INDEX = {phase: k for k, phase in enumerate(PHASES)}
+O, PH, EX, TR, PC, CL = range(6)
+_NEG = -1e9
+
+#: Transition scores (from, to); anything absent is forbidden.
+_TRANSITIONS: dict[tuple[int, int], float] = {}
+for _p in range(6):
+    _TRANSITIONS[(_p, _p)] = 0.0
+_TRANSITIONS.update({
+    (O, PH): -0.5, (O, EX): -1.5, (O, TR): -1.5, (O, PC): -3.0,
+    (PH, EX): -0.5, (PH, TR): -0.5, (PH, PC): -1.0,
+    (EX, TR): -0.5, (TR, EX): -0.5, (EX, PH): -3.0, (TR, PH): -3.0,
+    (EX, PC): -0.5, (TR, PC): -0.5,
+    (PC, CL): -0.5, (O, CL): -4.0, (PH, CL): -2.5, (EX, CL): -2.0, (TR, CL): -2.0,
+})
+
+_MANUAL_LABELS = {
+    "opening": "OPENING", "greeting": "OPENING", "greetings": "OPENING",
+    "history": "PROBLEM_HISTORY", "problem history": "PROBLEM_HISTORY",
+    "problem_history": "PROBLEM_HISTORY", "problem": "PROBLEM_HISTORY",
+    "examination": "EXAMINATION", "exam": "EXAMINATION", "mental state": "EXAMINATION",
+    "treatment": "TREATMENT", "medication": "TREATMENT", "plan": "TREATMENT",
+    "pre-closing": "PRE_CLOSING", "pre_closing": "PRE_CLOSING", "preclosing": "PRE_CLOSING",
+    "pre closing": "PRE_CLOSING", "closing": "CLOSING", "close": "CLOSING",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseResult:
+    """The phase of every turn, the spans, and whether marks in the file decided them."""
+
+    labels: tuple[str, ...]
+    spans: tuple[PhaseSpan, ...]
+    manual: bool
+
+
+def manual_label(text: str) -> str | None:
+    """A phase name from a manual mark's text ("pre-closing", "PRE_CLOSING" …)."""
+    cleaned = text.strip().strip(":").strip().lower()
+    if cleaned.startswith("phase"):
+        cleaned = cleaned[5:].strip(" :")
+    if cleaned.upper() in PHASES:
+        return cleaned.upper()
+    return _MANUAL_LABELS.get(cleaned)
+
+
+def _manual_marks(transcript: Transcript) -> list[tuple[int, str | None]]:
+    """(utterance position, phase or None for an end mark) from gems and phase comments."""
+    marks: list[tuple[int, str | None]] = []
+    for header in transcript.headers:
+        name = header.name
+        if name in ("Bg", "G", "phase") and header.value:
+            label = manual_label(header.value)
+            if label:
+                marks.append((header.position, label))
+        elif name == "Eg" and header.value and manual_label(header.value):
+            marks.append((header.position, None))
+    return marks
+
+
+def score_turns(views: list[TurnView], codebook: Codebook) -> list[list[float]]:
+    """Raw cue scores per turn and phase (before smoothing and priors)."""
+    cues = codebook.phases
+    scores = [[0.0] * 6 for _ in views]
+    for t, view in enumerate(views):
+        row = scores[t]
+        fired: dict[int, int] = {}
+        for hit in view.hits:
+            if hit.group != "phase":
+                continue
+            index = int(hit.name)
+            fired[index] = fired.get(index, 0) + 1
+        for index, count in fired.items():
+            cue = cues[index]
+            if cue.speaker != "any" and cue.speaker != view.role:
+                continue
+            row[_INDEX[cue.phase]] += cue.weight * min(count, 2)
+        for index, cue in enumerate(cues):
+            if not cue.lexicon or (cue.speaker != "any" and cue.speaker != view.role):
+                continue
+            strong = [h for h in view.hits if h.group == "lex" and h.name == cue.lexicon
+                      and not h.pattern.weak]
+            if strong:
+                row[_INDEX[cue.phase]] += cue.weight * min(len(strong), 2)
+        if view.role == "clinician" and view.has_question():
+            symptom = any(h.group == "frame" and h.name == "symptom_check" for h in view.hits)
+            if symptom:
+                row[EX] += 1.0
+        if view.role == "patient" and view.n_words >= 25:
+            row[PH] += 0.5
+    return scores
+
+
+def _anchor(views: list[TurnView], codebook: Codebook, phase: str, min_position: float,
+            clinician_only: bool, start: int = 0) -> int | None:
+    cues = codebook.phases
+    count = len(views)
+    for t in range(start, count):
+        view = views[t]
+        if count and t / count < min_position:
+            continue
+        if clinician_only and view.role != "clinician":
+            continue
+        for hit in view.hits:
+            if hit.group != "phase":
+                continue
+            cue = cues[int(hit.name)]
+            if cue.phase == phase and cue.anchor and (
+                cue.speaker in ("any", view.role)
+            ):
+                return t
+    return None
+
+
+def segment(transcript: Transcript, views: list[TurnView], codebook: Codebook) -> PhaseResult:
+    """Phases of a consultation's turns (see the module docstring for the procedure)."""
+    count = len(views)
+    if count == 0:
+        return PhaseResult((), (), False)
+    thresholds = codebook.thresholds
+    raw = score_turns(views, codebook)
+    auto_labels, reopened = _decode(views, raw, codebook)
+    marks = _manual_marks(transcript)
+    labels = list(auto_labels)
+    manual = bool(marks)
+    if marks:
+        marks.sort(key=lambda item: item[0])
+        for t, view in enumerate(views):
+            position = view.turn.utterances[0]
+            current: str | None = None
+            for mark_position, label in marks:
+                if mark_position <= position:
+                    current = label
+            if current:
+                labels[t] = current
+        reopened = set()
+    margins = _margins(views, raw, labels, thresholds.phase_window, thresholds.phase_window_weight)
+    spans = _spans(views, labels, margins, reopened, manual)
+    return PhaseResult(tuple(labels), spans, manual)
+
+
+def _smoothed(raw: list[list[float]], window: int, weight: float) -> list[list[float]]:
+    count = len(raw)
+    out = []
+    for t in range(count):
+        row = list(raw[t])
+        for d in range(1, window + 1):
+            for u in (t - d, t + d):
+                if 0 <= u < count:
+                    for p in range(6):
+                        row[p] += weight * raw[u][p] / d
+        out.append(row)
+    return out
+
+
+def _decode(
+    views: list[TurnView], raw: list[list[float]], codebook: Codebook
+) -> tuple[list[str], set[int]]:
+    thresholds = codebook.thresholds
+    count = len(views)
+    if not any(any(row) for row in raw):
+        return ["UNKNOWN"] * count, set()
+    scores = _smoothed(raw, thresholds.phase_window, thresholds.phase_window_weight)
+    for t in range(count):
+        position = t / max(count - 1, 1)
+        scores[t][O] += 2.0 * max(0.0, 1.0 - position / 0.12)
+        scores[t][CL] += 2.0 * max(0.0, (position - 0.92) / 0.08)
+        scores[t][PC] += 0.6 * max(0.0, (position - 0.75) / 0.25)
+        scores[t][PH] += 0.3 if 0.05 <= position <= 0.4 else 0.0
+        scores[t][CL] -= 3.0 if position < 0.5 else 0.0
+        scores[t][PC] -= 2.0 if position < 0.35 else 0.0
+    allowed = [[True] * 6 for _ in range(count)]
+    history = _anchor(views, codebook, "PROBLEM_HISTORY", 0.0, True)
+    if history is not None and history / count < 0.4:
+        has_greeting = any(raw[u][O] > 0 for u in range(history))
+        for t in range(count):
+            if t < history and has_greeting:
+                allowed[t] = [p == O for p in range(6)]
+            elif t >= history:
+                allowed[t][O] = False
+    pre = _anchor(views, codebook, "PRE_CLOSING", thresholds.preclosing_anchor_min_position, True)
+    close = _anchor(views, codebook, "CLOSING", thresholds.closing_anchor_min_position, False,
+                    pre or 0)
+    for t in range(count):
+        if pre is not None:
+            if t < pre:
+                allowed[t][PC] = allowed[t][CL] = False
+            else:
+                for p in (O, PH, EX, TR):
+                    allowed[t][p] = False
+        if close is not None:
+            if t < close:
+                allowed[t][CL] = False
+            else:
+                for p in range(5):
+                    allowed[t][p] = False
+    # Viterbi
+    best = [[_NEG] * 6 for _ in range(count)]
+    back = [[0] * 6 for _ in range(count)]
+    for p in range(6):
+        if allowed[0][p]:
+            best[0][p] = scores[0][p] - (0.0 if p == O else 1.0 * p)
+    for t in range(1, count):
+        for p in range(6):
+            if not allowed[t][p]:
+                continue
+            choice, value = 0, _NEG
+            for q in range(6):
+                step = _TRANSITIONS.get((q, p))
+                if step is None or best[t - 1][q] <= _NEG:
+                    continue
+                candidate = best[t - 1][q] + step
+                if candidate > value:
+                    choice, value = q, candidate
+            if value > _NEG:
+                best[t][p] = value + scores[t][p]
+                back[t][p] = choice
+    last = max(range(6), key=lambda p: best[count - 1][p])
+    path = [last]
+    for t in range(count - 1, 0, -1):
+        path.append(back[t][path[-1]])
+    path.reverse()
+    labels = [PHASES[p] for p in path]
+    reopened = _reopen(views, raw, labels, thresholds.phase_reopen_min_turns)
+    return labels, reopened
+
+
+def _reopen(views: list[TurnView], raw: list[list[float]], labels: list[str],
+            min_turns: int) -> set[int]:
+    """Clinician-led returns to an earlier agenda inside PRE_CLOSING (flagged `reopened`)."""
+    reopened: set[int] = set()
+    run: list[tuple[int, int]] = []
+    for t, view in enumerate(views):
+        if labels[t] != "PRE_CLOSING":
+            run = []
+            continue
+        if view.role != "clinician":
+            continue
+        row = raw[t]
+        best = max((PH, EX, TR), key=lambda p: row[p])
+        if row[best] >= 2.0 and row[PC] == 0 and row[CL] == 0:
+            run.append((t, best))
+        else:
+            run = []
+        if len(run) >= min_turns:
+            phase = PHASES[run[-1][1]]
+            for u in range(run[0][0], t + 1):
+                labels[u] = phase
+                reopened.add(u)
+    return reopened
+
+
+def _margins(views: list[TurnView], raw: list[list[float]], labels: list[str], window: int,
+             weight: float) -> list[float]:
+    scores = _smoothed(raw, window, weight)
+    out = []
+    for t, label in enumerate(labels):
+        if label not in _INDEX:
+            out.append(0.0)
+            continue
+        chosen = scores[t][_INDEX[label]]
+        other = max(scores[t][p] for p in range(6) if p != _INDEX[label])
+        out.append(1.0 / (1.0 + math.exp(-(chosen - other))))
+    return out
+
+
+def _spans(views: list[TurnView], labels: list[str], margins: list[float], reopened: set[int],
+           manual: bool) -> tuple[PhaseSpan, ...]:
+    spans: list[PhaseSpan] = []
+    start = 0
+    for t in range(1, len(labels) + 1):
+        if t == len(labels) or labels[t] != labels[start]:
+            span_margins = margins[start:t]
+            confidence = 1.0 if manual else round(sum(span_margins) / len(span_margins), 3)
+            spans.append(PhaseSpan(
+                phase=labels[start], start_turn=views[start].turn.id,
+                end_turn=views[t - 1].turn.id, start_line=views[start].turn.line,
+                end_line=views[t - 1].turn.end_line, confidence=confidence,
+                reopened=any(u in reopened for u in range(start, t)), manual=manual,
+            ))
+            start = t
+    return tuple(spans)

@@ -1,0 +1,425 @@
+"""One consultation through the annotator: views → phases → a forward pass → chains.
+
+The forward pass follows the talk as it unfolds (CODEBOOK §6.4): a patient attempt opens
+a response window; clinician turns in it are R1–R3; carer turns get carer codes; patient
+turns that go on with the same topic after a continuer or an engaging response are
+expansions, while a patient who comes back to the topic after being shifted, closed down
+or medicalised makes a new attempt (which the chain step may mark PSY_REPEAT).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from cakit.annotate.codebook import Codebook
+from cakit.annotate.patient import PatientCode, classify_patient, is_symptom_question
+from cakit.annotate.phases import segment
+from cakit.annotate.responses import (
+    AttemptContext,
+    Uptake,
+    code_carer,
+    code_uptake,
+    hesitation,
+    laughter,
+)
+from cakit.annotate.rules import ANAPHORS, PSYCHOTIC, Rules
+from cakit.annotate.spacy_bridge import CompiledCodebook
+from cakit.annotate.views import TurnView, build_views
+from cakit.annotations import (
+    LATE_PHASES,
+    Attempt,
+    CarerResponse,
+    ConsultationAnnotations,
+    Evidence,
+    Response,
+    SequenceRecord,
+    TurnCode,
+    TurnRecord,
+)
+from cakit.model import Transcript
+
+_CONTINUING = frozenset({"ACKNOWLEDGE", "ENGAGE", "CLARIFY"})
+#: Pronouns that, opening a patient's turn, carry the topic on ("they …", "it …").
+_BACK_REFERENCE = frozenset({"they", "them", "it", "he", "she", "they're", "it's", "he's",
+                             "she's", "theyre", "its"})
+#: Responses after which the patient's next turn answers a question about the experience.
+_ASKING = frozenset({"ENGAGE", "QUESTION_BACK", "CLARIFY", "MEDICATION_FRAME"})
+
+
+@dataclass(slots=True)
+class _Window:
+    attempt_view: TurnView
+    code: PatientCode
+    phase: str
+    context: AttemptContext
+    responses: list[tuple[TurnView, int, Uptake, list[str], float | None, list[Evidence]]] = \
+        field(default_factory=list)
+    carers: list[tuple[TurnView, str, list[Evidence], bool]] = field(default_factory=list)
+    turns_seen: int = 0
+    clinicians: int = 0
+    last_turn: int = 0
+    phases_seen: set[str] = field(default_factory=set)
+    emo_from_expansion: bool = False
+
+    @property
+    def last_uptake(self) -> str | None:
+        return self.responses[-1][2].code if self.responses else None
+
+
+class Annotator:
+    """A compiled codebook and its rules, reusable across transcripts."""
+
+    def __init__(self, codebook: Codebook, compiled: CompiledCodebook | None = None) -> None:
+        self.codebook = codebook
+        self.compiled = compiled or CompiledCodebook(codebook)
+        self.rules = Rules(codebook)
+        self.producer = f"auto:{codebook.version}"
+
+    def __call__(self, transcript: Transcript) -> ConsultationAnnotations:
+        return self.annotate(transcript)
+
+    def annotate(self, transcript: Transcript) -> ConsultationAnnotations:
+        """Code one transcript (pure: the transcript is not changed)."""
+        codebook = self.codebook
+        rules = self.rules
+        thresholds = codebook.thresholds
+        views = build_views(transcript, self.compiled, codebook)
+        phases = segment(transcript, views, codebook)
+        labels = phases.labels
+        timing = _timing_available(transcript)
+        windows: list[_Window] = []
+        elicited: list[TurnCode] = []
+        repairs: list[TurnCode] = []
+        medchecks: list[TurnCode] = []
+        used_as_response: set[int] = set()
+        asking_turns: set[int] = set()  # clinician turns that ask about the experience
+        current: _Window | None = None
+
+        def close() -> None:
+            nonlocal current
+            if current is not None:
+                windows.append(current)
+            current = None
+
+        for t, view in enumerate(views):
+            phase = labels[t] if t < len(labels) else "UNKNOWN"
+            if current is not None and (
+                current.turns_seen >= thresholds.response_window_turns
+                or current.clinicians >= thresholds.response_window_clinician_turns
+            ):
+                close()
+            previous = views[t - 1] if t > 0 else None
+            role = view.role
+            if role == "patient":
+                asked = previous is not None and previous.role == "clinician" and (
+                    t - 1 in asking_turns or is_symptom_question(previous, rules, phase)
+                )
+                code = classify_patient(view, previous, phase, rules,
+                                        chain_context=bool(windows) or current is not None,
+                                        asked=asked)
+                answer = TurnCode(turn_id=view.turn.id, line=view.line, producer=self.producer,
+                                  evidence=(Evidence(rule="elicited.answer_to_question",
+                                                     text=" ".join(view.words[:8]),
+                                                     line=view.line, col=0),))
+                if code is not None and code.kind == "attempt":
+                    if current is not None and self._expansion(current, view, code, phase):
+                        self._expand(current, view, code, t, phase)
+                        if asked:
+                            elicited.append(answer)
+                        continue
+                    close()
+                    current = self._open(view, code, phase, t)
+                    continue
+                if code is not None and code.kind == "repair":
+                    repairs.append(TurnCode(turn_id=view.turn.id, line=view.line,
+                                            evidence=tuple(code.evidence), producer=self.producer))
+                elif code is not None and code.kind == "elicited":
+                    elicited.append(answer)
+                if current is not None:
+                    self._patient_in_window(current, view, phase, t)
+                continue
+            if current is None:
+                if role == "clinician" and self._medcheck(view, phase):
+                    medchecks.append(TurnCode(
+                        turn_id=view.turn.id, line=view.line, producer=self.producer,
+                        evidence=tuple(rules.evidence(view, h, "medcheck")
+                                       for h in rules.medication(view)[:1]),
+                    ))
+                continue
+            current.turns_seen += 1
+            current.last_turn = t
+            current.phases_seen.add(phase)
+            if role == "clinician":
+                used_as_response.add(t)
+                current.clinicians += 1
+                rank = current.clinicians
+                adjacent = previous is not None and previous.role in ("patient", "carer")
+                uptake = code_uptake(current.context, view, rank, phase, rules, adjacent=adjacent)
+                if uptake.code in _ASKING and (view.has_weak_question() or
+                                               uptake.subtype == "ENGAGE_FORMULATE"):
+                    asking_turns.add(t)
+                modifiers: list[str] = []
+                evidence: list[Evidence] = []
+                gap = view.gap_before
+                if rank <= 2:
+                    hesitated, hesitate_evidence = hesitation(view, gap, rules)
+                    if hesitated:
+                        modifiers.append("HESITATE")
+                        evidence.extend(hesitate_evidence)
+                    laughs = laughter(view, current.attempt_view if rank == 1 else None,
+                                      "clinician")
+                    if laughs:
+                        modifiers.append("SMILE_LAUGH")
+                        evidence.extend(laughs)
+                current.responses.append((view, rank, uptake, modifiers, gap, evidence))
+            elif role == "carer":
+                before_r1 = current.clinicians == 0
+                carer_code, carer_evidence = code_carer(current.context, view, before_r1, phase,
+                                                        rules)
+                current.carers.append((view, carer_code, carer_evidence, before_r1))
+        close()
+        return self._assemble(transcript, views, phases, windows, elicited, repairs, medchecks,
+                              timing)
+
+    # -- window steps --------------------------------------------------------------------
+    def _open(self, view: TurnView, code: PatientCode, phase: str, t: int) -> _Window:
+        context = AttemptContext(
+            view=view, categories={c for c in code.categories if c in PSYCHOTIC},
+            stems=self.rules.stems(view), is_question="PSY_Q" in code.subtypes,
+        )
+        window = _Window(attempt_view=view, code=code, phase=phase, context=context, last_turn=t)
+        window.phases_seen.add(phase)
+        return window
+
+    def _expansion(self, window: _Window, view: TurnView, code: PatientCode, phase: str) -> bool:
+        """Does this patient turn continue the open sequence rather than start a new one?"""
+        last = window.last_uptake
+        tied = bool(set(code.categories) & window.context.categories) or bool(
+            self.rules.stems(view) & window.context.stems
+        ) or any(w in _BACK_REFERENCE for w in view.words[:3])
+        if last is None:
+            return tied
+        if last in _CONTINUING:
+            return tied
+        if last == "QUESTION_BACK":
+            return not view.has_question()
+        return False
+
+    def _expand(self, window: _Window, view: TurnView, code: PatientCode, t: int,
+                phase: str) -> None:
+        window.context.expansions.append(view)
+        window.context.categories.update(c for c in code.categories if c in PSYCHOTIC)
+        window.context.stems.update(self.rules.stems(view))
+        if "emotional" in code.categories or "PSY_EMO" in code.subtypes:
+            window.emo_from_expansion = True
+        window.turns_seen += 1
+        window.last_turn = t
+        window.phases_seen.add(phase)
+
+    def _patient_in_window(self, window: _Window, view: TurnView, phase: str, t: int) -> None:
+        window.turns_seen += 1
+        window.last_turn = t
+        window.phases_seen.add(phase)
+        anchors = self.rules.anchors(view, phase, ("emotional",))
+        if anchors and window.last_uptake in (None, *_CONTINUING):
+            window.emo_from_expansion = True
+            window.context.expansions.append(view)
+
+    def _medcheck(self, view: TurnView, phase: str) -> bool:
+        """A clinician symptom question inside medication talk (MEDCHECK_SYMPTOM)."""
+        rules = self.rules
+        return bool(rules.medication(view)) and is_symptom_question(view, rules, phase)
+
+    # -- assembling the record ------------------------------------------------------------
+    def _assemble(
+        self, transcript: Transcript, views: list[TurnView], phases: object,
+        windows: list[_Window], elicited: list[TurnCode], repairs: list[TurnCode],
+        medchecks: list[TurnCode], timing: bool,
+    ) -> ConsultationAnnotations:
+        from cakit.annotate.phases import PhaseResult
+
+        assert isinstance(phases, PhaseResult)
+        labels = phases.labels
+        producer = self.producer
+        attempts: list[Attempt] = []
+        responses: list[Response] = []
+        carers: list[CarerResponse] = []
+        sequences: list[SequenceRecord] = []
+        joint_turns = self.codebook.thresholds.joint_laughter_turns
+        for number, window in enumerate(windows, 1):
+            attempt_id = f"a{number}"
+            view = window.attempt_view
+            code = window.code
+            subtypes = list(code.subtypes)
+            categories = list(code.categories)
+            if window.emo_from_expansion and "PSY_EMO" not in subtypes:
+                subtypes.append("PSY_EMO")
+                if "emotional" not in categories:
+                    categories.append("emotional")
+            attempts.append(Attempt(
+                id=attempt_id, turn_id=view.turn.id, line=view.line,
+                subtypes=tuple(subtypes), categories=tuple(categories), phase=window.phase,
+                late=window.phase in LATE_PHASES, confidence=code.confidence,
+                evidence=tuple(code.evidence), initiative=code.initiative,
+                polarity=code.polarity, producer=producer,
+            ))
+            ranked: list[Response] = []
+            for response_view, rank, uptake, modifiers, gap, evidence in window.responses:
+                confidence = uptake.confidence
+                if response_view.uncertain:
+                    confidence *= 0.8
+                if "HESITATE" in modifiers and not timing:
+                    confidence *= 0.8
+                ranked.append(Response(
+                    attempt_id=attempt_id, turn_id=response_view.turn.id,
+                    line=response_view.line, rank=rank, uptake=uptake.code,
+                    uptake_subtype=uptake.subtype, modifiers=tuple(modifiers),
+                    gap_before_s=gap, confidence=round(confidence, 3),
+                    evidence=tuple(uptake.evidence) + tuple(evidence), to_domain=uptake.to_domain,
+                    producer=producer,
+                ))
+            if not ranked:
+                ranked.append(Response(
+                    attempt_id=attempt_id, turn_id=None, line=None, rank=1, uptake="NO_UPTAKE",
+                    confidence=0.6, evidence=(Evidence(rule="no_clinician_turn_in_window",
+                                                       text="", line=view.line, col=0),),
+                    producer=producer,
+                ))
+            responses.extend(ranked)
+            for carer_view, carer_code, evidence, _ in window.carers:
+                carers.append(CarerResponse(
+                    attempt_id=attempt_id, turn_id=carer_view.turn.id, line=carer_view.line,
+                    code=carer_code, evidence=tuple(evidence), producer=producer,
+                ))
+            sequences.append(_sequence(attempt_id, window, ranked, joint_turns, labels))
+        attempts, sequences = _chains(attempts, sequences, windows, self.rules,
+                                      self.codebook.thresholds.repeat_window_turns)
+        turns = tuple(
+            TurnRecord(id=v.turn.id, speaker=v.speaker, role=v.role, line=v.turn.line,
+                       end_line=v.turn.end_line, phase=labels[k] if k < len(labels) else "UNKNOWN")
+            for k, v in enumerate(views)
+        )
+        return ConsultationAnnotations(
+            id=transcript.id, source=transcript.source, format=transcript.format,
+            sha256=transcript.sha256, turns=turns, phases=phases.spans, attempts=tuple(attempts),
+            elicited=tuple(elicited), repairs=tuple(repairs), medchecks=tuple(medchecks),
+            responses=tuple(responses), carer_responses=tuple(carers),
+            sequences=tuple(sequences), timing_available=timing,
+            nonverbal_available=any(e.kind == "comment" for u in transcript.utterances
+                                    for e in u.events),
+            carer_present=any(p.role == "carer" for p in transcript.participants)
+            and any(v.role == "carer" for v in views),
+        )
+
+
+def _timing_available(transcript: Transcript) -> bool:
+    if any(g.duration is not None for g in transcript.gaps):
+        return True
+    for utterance in transcript.utterances:
+        if utterance.media is not None:
+            return True
+        for event in utterance.events:
+            if event.kind == "pause" and event.label == "timed":
+                return True
+    return False
+
+
+def outcome(uptakes: list[str]) -> str:
+    """Sequence outcome from the uptakes of R1–R3, first match wins (§6.4 step 5)."""
+    if not uptakes or uptakes == ["NO_UPTAKE"]:
+        return "NO_UPTAKE"
+    if uptakes[0] == "ENGAGE":
+        return "ENGAGED_IMMEDIATE"
+    if "ENGAGE" in uptakes[1:]:
+        return "ENGAGED_DELAYED"
+    if "MEDICATION_FRAME" in uptakes:
+        return "MEDICATION_ONLY"
+    if uptakes[0] == "QUESTION_BACK":
+        return "DEFLECTED"
+    if "CHALLENGE" in uptakes:
+        return "CHALLENGED"
+    decisive = [u for u in uptakes if u not in ("ACKNOWLEDGE", "CLARIFY")]
+    if not decisive:
+        return "MINIMAL" if "ACKNOWLEDGE" in uptakes else "UNRESOLVED"
+    first = decisive[0]
+    if first == "TOPIC_SHIFT":
+        return "SHIFTED"
+    if first == "CLOSE_DOWN":
+        return "CLOSED"
+    if first == "NO_UPTAKE":
+        return "NO_UPTAKE"
+    return "UNRESOLVED"
+
+
+def _sequence(attempt_id: str, window: _Window, responses: list[Response], joint_turns: int,
+              labels: tuple[str, ...]) -> SequenceRecord:
+    uptakes = [r.uptake for r in sorted(responses, key=lambda r: r.rank)]
+    clinician_laugh_turns = [v.index for v, _, _, mods, _, _ in window.responses
+                             if "SMILE_LAUGH" in mods]
+    carer_laugh_turns = [v.index for v, code, evidence, _ in window.carers
+                         if code in ("CARER_LAUGH",) or any(e.rule == "smile_laugh"
+                                                            for e in evidence)]
+    joint = any(abs(c - k) <= joint_turns for c in clinician_laugh_turns for k in carer_laugh_turns)
+    attempt_laughed = bool(window.attempt_view.laughs)
+    first_clinician = window.responses[0][0].index if window.responses else None
+    carer_first = bool(window.carers) and (
+        first_clinician is None or window.carers[0][0].index < first_clinician
+    )
+    return SequenceRecord(
+        attempt_id=attempt_id,
+        outcome=outcome(uptakes),
+        hesitated=any("HESITATE" in r.modifiers for r in responses),
+        laughed=any("SMILE_LAUGH" in r.modifiers for r in responses),
+        carer_involved=bool(window.carers),
+        late=window.phase in LATE_PHASES,
+        crosses_phase=len(window.phases_seen) > 1,
+        carer_first=carer_first,
+        joint_laughter=joint,
+        patient_laughed_first=attempt_laughed and bool(clinician_laugh_turns),
+    )
+
+
+def _chains(
+    attempts: list[Attempt], sequences: list[SequenceRecord], windows: list[_Window],
+    rules: Rules, repeat_window: int,
+) -> tuple[list[Attempt], list[SequenceRecord]]:
+    """Repeat chains (§6.4 step 6): same topic, earlier attempt not engaged → PSY_REPEAT."""
+    chains: list[dict[str, object]] = []
+    out: list[Attempt] = []
+    for attempt, sequence, window in zip(attempts, sequences, windows):
+        categories = set(window.context.categories)
+        stems = set(rules.stems(window.attempt_view))
+        anaphoric = any(w in ANAPHORS for w in window.attempt_view.words)
+        chosen: dict[str, object] | None = None
+        for chain in reversed(chains):
+            last_turn = int(chain["last_turn"])  # type: ignore[call-overload]
+            if repeat_window and window.attempt_view.index - last_turn > repeat_window:
+                continue
+            chain_categories: set[str] = chain["categories"]  # type: ignore[assignment]
+            chain_stems: set[str] = chain["stems"]  # type: ignore[assignment]
+            if categories & chain_categories or stems & chain_stems or (
+                anaphoric and not categories
+            ):
+                chosen = chain
+                break
+        engaged_before = chosen is not None and str(chosen["outcome"]).startswith("ENGAGED")
+        if chosen is None or engaged_before:
+            chain_id = f"c{len(chains) + 1}"
+            chosen = {"id": chain_id, "count": 0, "categories": set(), "stems": set(),
+                      "outcome": "", "last_turn": 0}
+            chains.append(chosen)
+            re_raised = engaged_before
+        else:
+            re_raised = False
+        chosen["count"] = int(chosen["count"]) + 1  # type: ignore[call-overload]
+        index = int(chosen["count"])  # type: ignore[call-overload]
+        chosen["categories"].update(categories)  # type: ignore[attr-defined]
+        chosen["stems"].update(stems)  # type: ignore[attr-defined]
+        chosen["outcome"] = sequence.outcome
+        chosen["last_turn"] = window.attempt_view.index
+        subtypes = list(attempt.subtypes)
+        if index > 1 and "PSY_REPEAT" not in subtypes:
+            subtypes.append("PSY_REPEAT")
+        out.append(replace(attempt, chain_id=str(chosen["id"]), attempt_index=index,
+                           subtypes=tuple(subtypes), re_raised=re_raised))
+    return out, sequences

@@ -1,0 +1,221 @@
+"""Shared predicates over turn views: anchors, frames, ties, minimal turns.
+
+These are the building blocks of CODEBOOK §6.2–6.6. Each returns plain values plus the
+evidence that justified it, so every code cakit gives can show its reasons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cakit.annotate.codebook import Codebook
+from cakit.annotate.inflect import stem
+from cakit.annotate.spacy_bridge import Hit
+from cakit.annotate.views import GENERIC, TurnView
+from cakit.annotations import Evidence
+from cakit.model import Feature
+
+#: Content categories A–J of the seed lexicon (K emotional and L epistemic are modifiers).
+PSYCHOTIC = (
+    "voices", "visions", "other_senses", "persecution", "thought_interference", "control",
+    "reference", "grandiose", "somatic", "religious",
+)
+ANAPHORS = frozenset({"they", "them", "it", "that", "this", "those", "these", "he", "she",
+                      "him", "her", "they're", "it's", "that's", "theyre", "thats"})
+#: Verbs that, with a pronoun, point back at the experience ("what do they say", "when did
+#: it start"); generic verbs (get, do, go, know) are left out because they tie anything.
+_ANAPHOR_VERBS = frozenset(
+    """hear say tell talk see feel start come happen sound worry scare bother follow watch
+    stop leave affect mean begin whisper shout""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A lexicon hit that counts, after the stop-list, negation and first-person rules."""
+
+    category: str
+    hit: Hit
+    polarity: str  # present | absent
+    text: str
+    line: int
+    col: int
+    uncertain: bool = False
+
+    def evidence(self) -> Evidence:
+        return Evidence(rule=f"lexicon.{self.category}:{self.hit.pattern.id}", text=self.text,
+                        line=self.line, col=self.col)
+
+
+_SELF = frozenset({"i", "me", "myself", "i'm", "i've", "i'd", "i'll", "mine", "im", "ive"})
+
+
+def _bare(word: str) -> str:
+    """A possessive or clitic taken off ("cousin's" → "cousin")."""
+    return word[:-2] if word.endswith("'s") else word
+
+
+class Rules:
+    """The codebook's word lists in the shapes the rules need."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.codebook = codebook
+        self.thresholds = codebook.thresholds
+        frame = codebook.frame
+        self.first_person = frame("first_person").words
+        self.negation = frame("negation").words
+        self.experiential = frame("experiential_verbs").words
+        self.present = frame("present_markers").words
+        self.other_person = frame("other_person").words
+        self.self_tie = frame("reported_self_tie").words
+        self.minimal = frame("minimal").words
+        self.fillers = frame("fillers").words
+        self.closing_nonverbal = frame("closing_nonverbal").words
+        self.distress_nonverbal = frame("distress_nonverbal").words
+        self.lead_skip = self.fillers | {"and", "but", "oh", "ah", "right", "okay", "ok", "mm",
+                                         "yeah"}
+
+    # -- positions ---------------------------------------------------------------------
+    def lead(self, view: TurnView) -> int:
+        """Index of the first word that is not a filler or discourse particle."""
+        position = 0
+        words = view.words
+        while position < len(words) and words[position] in self.lead_skip:
+            position += 1
+        return position
+
+    def frame_hits(self, view: TurnView, name: str) -> list[Hit]:
+        lead = None
+        out = []
+        for hit in view.hits:
+            if hit.group != "frame" or hit.name != name:
+                continue
+            if hit.pattern.at_start:
+                if lead is None:
+                    lead = self.lead(view)
+                if hit.start > lead:
+                    continue
+            out.append(hit)
+        return out
+
+    def has_frame(self, view: TurnView, name: str) -> bool:
+        return bool(self.frame_hits(view, name))
+
+    def evidence(self, view: TurnView, hit: Hit, rule: str) -> Evidence:
+        line, col = view.position(hit.start)
+        return Evidence(rule=f"{rule}:{hit.pattern.id}", text=view.span_text(hit.start, hit.end),
+                        line=line, col=col)
+
+    # -- lexicon anchors -----------------------------------------------------------------
+    def anchors(self, view: TurnView, phase: str, categories: tuple[str, ...] = PSYCHOTIC + (
+            "epistemic", "emotional")) -> list[Anchor]:
+        """Lexicon hits that count: stop-list first, research talk, weak entries, negation."""
+        stops = [(h.start, h.end) for h in view.hits if h.group == "stop"]
+        words = view.words
+        research = phase == "OPENING" or any(
+            h.group == "frame" and h.name == "research" for h in view.hits
+        )
+        has_self = any(word in self.first_person for word in words)
+        # the stop-list is applied first: a hit wholly inside a stop-list span is dropped
+        raw = [
+            h for h in view.hits
+            if h.group == "lex" and h.name in categories
+            and not any(s <= h.start and h.end <= e for s, e in stops)
+        ]
+        if research:
+            raw = [h for h in raw if h.name not in ("persecution", "reference")]
+        strong = [h for h in raw if not h.pattern.weak and h.name in PSYCHOTIC]
+        anchors: list[Anchor] = []
+        window = self.thresholds.negation_window
+        after_hits = [h for h in view.hits if h.group == "frame" and h.name == "negation_after"]
+        for hit in raw:
+            category = hit.name
+            second_hit = any((h.start, h.end) != (hit.start, hit.end) for h in strong)
+            if hit.pattern.weak and not (second_hit or has_self):
+                continue
+            try:
+                required = self.codebook.category(category).first_person_required
+            except KeyError:
+                required = False
+            if required and not has_self:
+                continue
+            tcu_start = next((tcu.start for tcu in view.tcus if tcu.start <= hit.start < tcu.end), 0)
+            negated = any(word in self.negation
+                          for word in words[max(tcu_start, hit.start - window): hit.start])
+            negated = negated or any(
+                0 <= a.start - hit.end <= 4 for a in after_hits
+            )
+            line, col = view.position(hit.start)
+            uncertain = any(view.features[k] & Feature.UNCERTAIN for k in range(hit.start, hit.end)
+                            if k < len(view.features))
+            anchors.append(Anchor(category, hit, "absent" if negated else "present",
+                                  view.span_text(hit.start, hit.end), line, col, uncertain))
+        return anchors
+
+    def medication(self, view: TurnView) -> list[Hit]:
+        hits = [h for h in view.hits if h.group == "lex" and h.name == "medication"]
+        strong = [h for h in hits if not h.pattern.weak]
+        if strong:
+            return hits
+        return hits if len({(h.start, h.end) for h in hits}) >= 2 else []
+
+    def has_self(self, view: TurnView) -> bool:
+        return any(word in self.first_person for word in view.words)
+
+    def reported_other(self, view: TurnView, anchors: list[Anchor]) -> bool:
+        """Talk about someone else's experience ("my cousin hears voices"), not tied to self."""
+        words = view.words
+        if not anchors:
+            return False
+        first = min(a.hit.start for a in anchors)
+        others = [k for k in range(first) if _bare(words[k]) in self.other_person and words[k]
+                  not in ("he", "she", "someone")]
+        if not others:
+            return False
+        # tied back to self only by a subject or object pronoun ("I", "me"), not by "my",
+        # which mostly introduces the other person ("my cousin", "my auntie")
+        return not any(word in _SELF for word in words)
+
+    def observable(self, view: TurnView, anchors: list[Anchor]) -> bool:
+        """First-person involvement, present/recent tense or an experiential verb (§6.2)."""
+        words = set(view.words)
+        return view.has_weak_question() or bool(
+            words & self.first_person or words & self.present or words & self.experiential
+        )
+
+    # -- shapes of clinician turns -------------------------------------------------------
+    def is_minimal(self, view: TurnView) -> bool:
+        words = [w for w in view.words]
+        if not words:
+            return bool(view.laughs or view.comments)
+        limit = self.thresholds.minimal_max_words
+        return len(words) <= limit and all(w in self.minimal or w in self.fillers for w in words)
+
+    def content_count(self, view: TurnView, start: int = 0, end: int | None = None) -> int:
+        words = view.words[start:end]
+        return sum(1 for w in words if w not in GENERIC and w not in self.minimal and
+                   w not in self.fillers and len(w) > 2 and w.isalpha() and w not in {
+                       "the", "and", "you", "your", "they", "them", "that", "this", "with",
+                       "for", "are", "was", "were", "have", "has", "had", "what", "when",
+                       "how", "why", "who", "where", "about", "from", "into", "his", "her",
+                       "she", "him", "their", "there", "it's", "its", "our", "not"})
+
+    def stems(self, view: TurnView) -> set[str]:
+        return view.content_stems(self.minimal)
+
+    def anaphoric(self, view: TurnView) -> bool:
+        """A pronoun pointing back plus an experiential verb ("what do they say")."""
+        words = view.words
+        if not any(w in ANAPHORS for w in words):
+            return False
+        return any(stem(w) in _ANAPHOR_VERBS or w in self.experiential for w in words)
+
+    def laughing(self, view: TurnView) -> list[tuple[str, int, int]]:
+        return list(view.laughs)
+
+    def closing_nonverbal_notes(self, view: TurnView) -> list[tuple[str, int, int]]:
+        return [c for c in view.comments if any(word in c[0] for word in self.closing_nonverbal)]
+
+    def distress_notes(self, view: TurnView) -> list[tuple[str, int, int]]:
+        return [c for c in view.comments if any(word in c[0].split() or c[0].startswith(word)
+                                                for word in self.distress_nonverbal)]

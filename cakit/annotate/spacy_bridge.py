@@ -1,0 +1,175 @@
+"""The codebook compiled for matching, run on Docs built from cakit's own tokens.
+
+spaCy objects never leave this module: callers pass lists of lower-case words and get
+plain `Hit`s back. Docs are built with `Doc(vocab, words=…)`, so spaCy token *i* is cakit
+word *i* and spaCy never re-tokenizes the transcript. The pipeline is `spacy.blank("en")`:
+no model is downloaded; inflections are expanded by the compiler (`inflect.py`).
+
+Three matchers, chosen by measurement (a 20-word turn, this codebook):
+  * phrases → spaCy `PhraseMatcher` on LOWER, one pattern Doc per inflected variant
+    (≈4 µs a turn; the token `Matcher` with the same patterns took ≈3 ms);
+  * raw `tokens` patterns → spaCy `Matcher` (only what a codebook author adds);
+  * `near` slot patterns → a small proximity matcher here: spaCy's `{0,n}` wildcard
+    quantifiers multiply matcher states and cost milliseconds per turn.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from cakit.annotate.codebook import Codebook, Pattern
+from cakit.annotate.inflect import CLOSED, inflections
+from cakit.errors import CodebookError
+from cakit.model import Diagnostic, SourceSpan
+
+#: A phrase whose inflected variants would exceed this many Docs is matched word-exactly.
+MAX_VARIANTS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One pattern match: which group/name it belongs to, and the word span [start, end)."""
+
+    group: str  # lex | stop | frame | phase
+    name: str  # category, frame name, or phase-cue index
+    pattern: Pattern
+    start: int
+    end: int
+
+
+def _forms(word: str, exact: bool) -> tuple[str, ...]:
+    if exact or word in CLOSED or not word.replace("'", "").replace("-", "").isalpha():
+        return (word,)
+    return inflections(word)
+
+
+def phrase_variants(pattern: Pattern) -> list[tuple[str, ...]]:
+    """Every inflected word sequence a phrase pattern stands for."""
+    options = [_forms(word, pattern.exact) for word in pattern.words]
+    total = 1
+    for option in options:
+        total *= len(option)
+    if total > MAX_VARIANTS:
+        return [pattern.words]
+    return list(itertools.product(*options))
+
+
+def slot_forms(slot: tuple[str, ...], exact: bool) -> frozenset[str]:
+    forms: set[str] = set()
+    for word in slot:
+        forms.update(_forms(word, exact))
+    return frozenset(forms)
+
+
+@dataclass(frozen=True, slots=True)
+class _Near:
+    group: str
+    name: str
+    pattern: Pattern
+    slots: tuple[frozenset[str], ...]
+
+
+class CompiledCodebook:
+    """A codebook ready to match."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        import spacy
+        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.tokens import Doc
+
+        self.codebook = codebook
+        self.nlp = spacy.blank("en")
+        vocab = self.nlp.vocab
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        self.tokens = Matcher(vocab, validate=True)
+        self._keys: dict[int, tuple[str, str, Pattern]] = {}
+        self._near_index: dict[str, list[_Near]] = {}
+        self._has_token_patterns = False
+        problems: list[Diagnostic] = []
+
+        def add(group: str, name: str, pattern: Pattern) -> None:
+            key = f"{group}|{name}|{pattern.id}"
+            if pattern.kind == "near":
+                near = _Near(group, name, pattern,
+                             tuple(slot_forms(slot, pattern.exact) for slot in pattern.slots))
+                for word in near.slots[0]:
+                    self._near_index.setdefault(word, []).append(near)
+                return
+            try:
+                if pattern.kind == "phrase":
+                    docs = [Doc(vocab, words=list(words)) for words in phrase_variants(pattern)]
+                    self.phrases.add(key, docs)
+                else:
+                    self.tokens.add(key, [[dict(token) for token in pattern.tokens]])
+                    self._has_token_patterns = True
+            except Exception as exc:  # spaCy's MatchPatternError, ValueError …
+                problems.append(Diagnostic(
+                    "CK403", "error", f"pattern {pattern.id} cannot be compiled: {exc}",
+                    SourceSpan(codebook.source, pattern.line, pattern.col),
+                ))
+                return
+            self._keys[vocab.strings[key]] = (group, name, pattern)
+
+        for category in codebook.lexicon:
+            for pattern in category.patterns:
+                add("lex", category.name, pattern)
+        for pattern in codebook.stoplist:
+            add("stop", "stop", pattern)
+        for frame in codebook.frames:
+            for pattern in frame.patterns:
+                add("frame", frame.name, pattern)
+        for index, cue in enumerate(codebook.phases):
+            for pattern in cue.patterns:
+                add("phase", str(index), pattern)
+        if problems:
+            raise CodebookError(f"{codebook.source}: patterns that spaCy rejects", problems)
+
+    def match(self, words: list[str]) -> list[Hit]:
+        """Every pattern hit in a sequence of lower-case words."""
+        if not words:
+            return []
+        from spacy.tokens import Doc
+
+        keys = self._keys
+        hits: list[Hit] = []
+        doc = Doc(self.nlp.vocab, words=words)
+        for match_id, start, end in self.phrases(doc):
+            group, name, pattern = keys[match_id]
+            hits.append(Hit(group, name, pattern, start, end))
+        if self._has_token_patterns:
+            for match_id, start, end in self.tokens(doc):
+                group, name, pattern = keys[match_id]
+                hits.append(Hit(group, name, pattern, start, end))
+        index = self._near_index
+        count = len(words)
+        for position, word in enumerate(words):
+            candidates = index.get(word)
+            if not candidates:
+                continue
+            for near in candidates:
+                end = _match_slots(words, count, position, near.slots, 1, near.pattern.gap)
+                if end:
+                    hits.append(Hit(near.group, near.name, near.pattern, position, end))
+        return hits
+
+
+def _match_slots(
+    words: list[str], count: int, position: int, slots: tuple[frozenset[str], ...], slot: int,
+    gap: int,
+) -> int:
+    """End of the shortest match of slots[slot:] after `position`, or 0 (with backtracking)."""
+    if slot == len(slots):
+        return position + 1
+    wanted = slots[slot]
+    last = min(count, position + gap + 2)
+    for next_position in range(position + 1, last):
+        if words[next_position] in wanted:
+            end = _match_slots(words, count, next_position, slots, slot + 1, gap)
+            if end:
+                return end
+    return 0
+
+
+__all__ = ["CompiledCodebook", "Hit", "phrase_variants"]

@@ -1,0 +1,342 @@
+"""Turn views: what the rules need to know about one turn, computed once.
+
+A view flattens a turn's utterances into the word sequence the matchers see, keeps where
+each word came from (line, column, CA features), and gathers the delivery evidence —
+pauses, fillers, cut-offs, laughter, non-verbal notes — and timing (the gap before the
+turn, when the transcript gives one). Nothing here decides a code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cakit.annotate.codebook import Codebook
+from cakit.annotate.inflect import CLOSED, stem
+from cakit.annotate.spacy_bridge import CompiledCodebook, Hit
+from cakit.model import Feature, Transcript, Turn, Utterance
+from cakit.notation import LAUGH_DESCRIPTIONS, LAUGH_PARTICLE
+
+#: Words that carry no topic (for content-word ties and counts).
+GENERIC = frozenset(
+    """yeah yes no okay ok right well oh um uh er erm mm mhm hmm just really like get got go
+    going gone know think mean bit lot thing things time day today now very quite much more
+    really actually sort kind something anything nothing everything stuff way good fine
+    alright sure say said says tell told come came make made want wanted need still again
+    also even though then there here because cos cause let lets dont didnt doesnt cant im
+    ive youre theyre thats its isnt wasnt arent gonna wanna yeah can will would could should
+    might must shall may doctor dr""".split()
+)
+#: Pronoun contractions the codebook's phrases spell out; other clitics are stripped for
+#: matching ("voices'll" → "voices", "telly's" → "telly"): the raw token stays as evidence.
+_KEEP_CLITICS = frozenset(
+    """i'm i've i'll i'd you're you've you'll you'd he's he'll he'd she's she'll she'd it's
+    it'll it'd we're we've we'll we'd they're they've they'll they'd that's that'll that'd
+    there's there'll what's who's where's how's when's why's let's here's nobody's someone's
+    somebody's everyone's everybody's""".split()
+)
+_CLITICS = ("'s", "'ll", "'re", "'ve", "'d", "'m")
+
+
+def matching_form(word: str) -> str:
+    """The form a word takes in the matcher's view of a turn."""
+    if "'" not in word or word in _KEEP_CLITICS or word.endswith("n't"):
+        return word
+    for clitic in _CLITICS:
+        if word.endswith(clitic) and len(word) > len(clitic) + 1:
+            return word[: -len(clitic)]
+    return word
+
+
+_QUESTION_CONTOURS = frozenset({"rise", "rise_high", "question"})
+_WEAK_QUESTION_CONTOURS = frozenset({"weak_rise", "rise_mid"})
+_FINAL_CONTOURS = frozenset({"fall", "fall_low", "fall_mid", "rise", "rise_high", "weak_rise",
+                             "rise_mid", "exclaim", "question", "period", "exclamation"})
+WH_WORDS = frozenset({"what", "why", "how", "who", "where", "when", "which", "whose",
+                      "what's", "how's", "who's", "where's", "why's", "when's", "whats", "hows"})
+AUX_WORDS = frozenset(
+    """is are am was were do does did can could will would should have has had shall may might
+    isn't aren't wasn't weren't don't doesn't didn't can't couldn't won't wouldn't shouldn't
+    haven't hasn't hadn't""".split()
+)
+_SUBJECTS = frozenset(
+    """you i it they he she we that this there the a an your my anyone anybody anything someone
+    somebody something these those them people everything everyone things he's it's""".split()
+)
+_TAGS = (
+    ("isn't", "it"), ("aren't", "they"), ("don't", "they"), ("doesn't", "it"), ("wasn't", "it"),
+    ("weren't", "they"), ("won't", "they"), ("won't", "it"), ("can't", "they"), ("didn't", "you"),
+    ("don't", "you"), ("do", "they"), ("is", "it"), ("does", "it"), ("isn't", "that"),
+    ("aren't", "you"), ("didn't", "they"), ("haven't", "they"), ("right",), ("innit",), ("eh",),
+)
+_DISCOURSE = frozenset({"and", "but", "so", "okay", "ok", "right", "well", "oh", "um", "uh", "er",
+                        "erm", "then", "now", "sorry", "doctor", "look", "listen", "like", "cos"})
+_QUESTION_OPENERS = (
+    ("i", "want", "to", "know"), ("can", "i", "ask"), ("tell", "me", "why"),
+    ("tell", "me", "what"), ("i", "wonder"), ("i", "wondered"), ("i", "was", "wondering"),
+    ("do", "you", "know", "why"), ("do", "you", "know", "if"), ("i", "need", "to", "know"),
+    ("could", "i", "ask"), ("may", "i", "ask"),
+)
+
+
+@dataclass(slots=True)
+class TCU:
+    """A turn-constructional unit: a run of words ended by final intonation."""
+
+    start: int
+    end: int
+    question: bool = False
+    weak_question: bool = False
+    evidence: str = ""
+
+
+@dataclass(slots=True)
+class TurnView:
+    """Everything the rules read about one turn."""
+
+    turn: Turn
+    index: int
+    speaker: str
+    role: str
+    words: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    cols: list[int] = field(default_factory=list)
+    features: list[int] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    comments: list[tuple[str, int, int]] = field(default_factory=list)
+    laughs: list[tuple[str, int, int]] = field(default_factory=list)
+    pauses: list[tuple[int, float, str]] = field(default_factory=list)  # (word index, s, label)
+    inbreath_at: list[int] = field(default_factory=list)
+    tcus: list[TCU] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    gap_before: float | None = None
+    latched: bool = False
+    start_ms: int | None = None
+    end_ms: int | None = None
+    overlapping: list[tuple[str, str, Utterance]] = field(default_factory=list)
+    uncertain: bool = False
+    boundaries: list[tuple[int, str]] = field(default_factory=list)  # (word index, contour)
+
+    @property
+    def line(self) -> int:
+        return self.turn.line
+
+    @property
+    def n_words(self) -> int:
+        return sum(1 for kind in self.kinds if kind != "filler")
+
+    def span_text(self, start: int, end: int) -> str:
+        return " ".join(self.words[start:end])
+
+    def position(self, word_index: int) -> tuple[int, int]:
+        if 0 <= word_index < len(self.lines):
+            return self.lines[word_index], self.cols[word_index]
+        return self.turn.line, 0
+
+    def frame_hits(self, name: str) -> list[Hit]:
+        return [hit for hit in self.hits if hit.group == "frame" and hit.name == name]
+
+    def has_question(self) -> bool:
+        return any(tcu.question for tcu in self.tcus)
+
+    def has_weak_question(self) -> bool:
+        return any(tcu.question or tcu.weak_question for tcu in self.tcus)
+
+    def content_stems(self, minimal: frozenset[str]) -> set[str]:
+        return {
+            stem(word)
+            for word, kind in zip(self.words, self.kinds)
+            if kind != "filler" and word not in CLOSED and word not in GENERIC
+            and word not in minimal and len(word) > 2 and word.isalpha()
+        }
+
+
+def _leading_pause(utterance: Utterance) -> float | None:
+    total = None
+    for event in utterance.events:
+        if event.index > 0:
+            break
+        if event.kind == "pause" and event.value is not None:
+            total = (total or 0.0) + event.value
+    return total
+
+
+def _latched(previous: Utterance | None, current: Utterance) -> bool:
+    if any(e.kind == "latch" and e.label == "start" for e in current.events if e.index == 0):
+        return True
+    if previous is not None:
+        count = len(previous.tokens)
+        return any(e.kind == "latch" and e.label == "end" and e.index >= count
+                   for e in previous.events)
+    return False
+
+
+def build_views(
+    transcript: Transcript, compiled: CompiledCodebook, codebook: Codebook
+) -> list[TurnView]:
+    """One view per turn, with pattern hits and timing filled in."""
+    utterances = transcript.utterances
+    gaps_at: dict[int, float] = {}
+    for gap in transcript.gaps:
+        if gap.duration is not None:
+            gaps_at[gap.position] = gaps_at.get(gap.position, 0.0) + gap.duration
+    role_of = transcript.role_of
+    views: list[TurnView] = []
+    for turn in transcript.turns:
+        view = TurnView(turn=turn, index=turn.index, speaker=turn.speaker, role=turn.role)
+        for utterance_index in turn.utterances:
+            _add_utterance(view, utterances[utterance_index])
+        for utterance_index in turn.backchannels:
+            utterance = utterances[utterance_index]
+            view.overlapping.append((utterance.speaker, role_of(utterance.speaker), utterance))
+        first = utterances[turn.utterances[0]]
+        last = utterances[turn.utterances[-1]]
+        previous = utterances[turn.utterances[0] - 1] if turn.utterances[0] > 0 else None
+        view.latched = _latched(previous, first)
+        gap = gaps_at.get(turn.utterances[0])
+        leading = _leading_pause(first)
+        if view.latched:
+            view.gap_before = 0.0
+        elif gap is not None or leading is not None:
+            view.gap_before = round((gap or 0.0) + (leading or 0.0), 3)
+        elif previous is not None and previous.media is not None and first.media is not None:
+            view.gap_before = round(max(0, first.media.start_ms - previous.media.end_ms) / 1000, 3)
+        if first.media is not None:
+            view.start_ms = first.media.start_ms
+        if last.media is not None:
+            view.end_ms = last.media.end_ms
+        view.hits = compiled.match(view.words)
+        _segment(view)
+        views.append(view)
+    return views
+
+
+def _add_utterance(view: TurnView, utterance: Utterance) -> None:
+    words = view.words
+    offset = len(words)
+    tokens = utterance.tokens
+    for token in tokens:
+        if not token.is_spoken:
+            if token.kind == "untranscribed" and token.features & Feature.UNCERTAIN:
+                view.uncertain = True
+            continue
+        clean = matching_form(token.clean.lower().replace("’", "'"))
+        if not clean:
+            continue
+        words.append(clean)
+        view.lines.append(token.line)
+        view.cols.append(token.col)
+        view.features.append(token.features)
+        view.kinds.append("filler" if token.kind == "filler" else token.kind)
+        if token.features & (Feature.LAUGH | Feature.SMILE):
+            view.laughs.append((token.text, token.line, token.col))
+        if token.features & Feature.UNCERTAIN:
+            view.uncertain = True
+    # map token index → word index for events
+    spoken_before = [0] * (len(tokens) + 1)
+    count = 0
+    for position, token in enumerate(tokens):
+        spoken_before[position] = count
+        if token.is_spoken and token.clean:
+            count += 1
+    spoken_before[len(tokens)] = count
+    boundaries: list[tuple[int, str]] = []
+    for event in utterance.events:
+        at = offset + spoken_before[min(event.index, len(tokens))]
+        kind = event.kind
+        if kind == "pause" and event.value is not None:
+            view.pauses.append((at, event.value, event.label))
+        elif kind == "laugh":
+            view.laughs.append((event.text, event.line, event.col))
+        elif kind == "comment":
+            view.comments.append((event.label.lower(), event.line, event.col))
+            if LAUGH_DESCRIPTIONS.search(event.label):
+                view.laughs.append((event.text, event.line, event.col))
+        elif kind == "breath" and event.label == "in":
+            view.inbreath_at.append(at)
+        elif kind in ("intonation", "terminator") and event.label in _FINAL_CONTOURS:
+            boundaries.append((at, event.label))
+    # the utterance end is a TCU boundary; its terminator/contour decides the question
+    end_label = ""
+    if utterance.terminator:
+        end_label = {"?": "rise", ".": "fall", "!": "exclaim", "+..?": "rise", "+/?": "rise",
+                     "+//?": "rise", "+!?": "rise"}.get(utterance.terminator, "")
+    boundaries.append((len(words), end_label))
+    view.boundaries.extend(boundaries)
+    for token in tokens:
+        if token.kind == "word" and LAUGH_PARTICLE.match(token.clean) and token.features & (
+            Feature.LAUGH
+        ):
+            view.laughs.append((token.text, token.line, token.col))
+
+
+def _segment(view: TurnView) -> None:
+    """Split the turn into TCUs at final intonation and decide which are questions."""
+    raw = sorted(set(view.boundaries))
+    words = view.words
+    count = len(words)
+    merged: dict[int, str] = {}
+    for at, label in raw:
+        if at <= 0:
+            continue
+        at = min(at, count)
+        if label or at not in merged:
+            merged[at] = label or merged.get(at, "")
+    if count not in merged:
+        merged[count] = ""
+    start = 0
+    tcus: list[TCU] = []
+    for end in sorted(merged):
+        if end <= start:
+            continue
+        tcu = TCU(start, end)
+        label = merged[end]
+        _classify_tcu(view, tcu, label)
+        tcus.append(tcu)
+        start = end
+    if not tcus:
+        tcus.append(TCU(0, 0))
+    view.tcus = tcus
+
+
+def _first_content(words: list[str], start: int, end: int) -> int:
+    position = start
+    while position < end and words[position] in _DISCOURSE:
+        position += 1
+    return position
+
+
+def _classify_tcu(view: TurnView, tcu: TCU, label: str) -> None:
+    words = view.words
+    start, end = tcu.start, tcu.end
+    if label in _QUESTION_CONTOURS:
+        tcu.question, tcu.evidence = True, "rising intonation / ?"
+        return
+    if label in _WEAK_QUESTION_CONTOURS:
+        tcu.weak_question, tcu.evidence = True, "weak rise ¿/↗"
+    first = _first_content(words, start, end)
+    if first < end:
+        word = words[first]
+        following = words[first + 1] if first + 1 < end else ""
+        if word in WH_WORDS and (
+            following in AUX_WORDS or following in _SUBJECTS or word.endswith("'s")
+            or following in ("often", "long", "many", "much", "come", "else", "kind", "sort",
+                             "about", "happens", "happened", "makes", "made", "exactly")
+            or end - first <= 3
+        ):
+            tcu.question, tcu.evidence = True, f"wh-question: {word} {following}".strip()
+            return
+        if word in AUX_WORDS and following in _SUBJECTS:
+            tcu.question, tcu.evidence = True, f"auxiliary inversion: {word} {following}"
+            return
+        for opener in _QUESTION_OPENERS:
+            if tuple(words[first : first + len(opener)]) == opener:
+                tcu.question, tcu.evidence = True, "question frame: " + " ".join(opener)
+                return
+    for tag in _TAGS:
+        size = len(tag)
+        if end - start > size and tuple(words[end - size : end]) == tag:
+            if size == 1 and label not in _WEAK_QUESTION_CONTOURS:
+                continue  # "right" / "eh" alone end many statements; need a rise
+            tcu.question, tcu.evidence = True, "tag question: " + " ".join(tag)
+            return
+

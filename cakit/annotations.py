@@ -1,0 +1,398 @@
+"""Annotations of one consultation, and the JSON export every other tool reads.
+
+These are the values the annotator returns, the reporter counts, the store keeps and
+`cakit evaluate` compares. Their JSON form is normative (DESIGN.md, "The JSON annotation
+export"): field names must not change. A few fields beyond the design's example are
+added (`sha256`, `timing_available`, `nonverbal_available`, `carer_present`, `status`,
+`producer`, `initiative`, `polarity` …); readers that do not know them ignore them.
+Line numbers are physical 1-based lines of the source file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+PHASES: tuple[str, ...] = (
+    "OPENING", "PROBLEM_HISTORY", "EXAMINATION", "TREATMENT", "PRE_CLOSING", "CLOSING",
+)
+#: Phase order for reports, with UNKNOWN kept as its own row (CODEBOOK §6.5).
+PHASES_WITH_UNKNOWN: tuple[str, ...] = (*PHASES, "UNKNOWN")
+LATE_PHASES = frozenset({"PRE_CLOSING", "CLOSING"})
+
+SUBTYPES: tuple[str, ...] = ("PSY_Q", "PSY_ASSERT", "PSY_EMO", "PSY_REPEAT")
+UPTAKES: tuple[str, ...] = (
+    "ENGAGE", "MEDICATION_FRAME", "QUESTION_BACK", "ACKNOWLEDGE", "TOPIC_SHIFT", "CLOSE_DOWN",
+    "CHALLENGE", "INFO_REASSURE", "CLARIFY", "NO_UPTAKE", "UNCLASSIFIED",
+)
+ENGAGE_SUBTYPES: tuple[str, ...] = (
+    "ENGAGE_EXPLORE", "ENGAGE_EMPATHY", "ENGAGE_FORMULATE", "ENGAGE_ANSWER",
+    "ENGAGE_TOPOGRAPHY", "ENGAGE_UNSPECIFIED",
+)
+MODIFIERS: tuple[str, ...] = ("HESITATE", "SMILE_LAUGH")
+CARER_CODES: tuple[str, ...] = (
+    "CARER_LAUGH", "CARER_DISMISS", "CARER_SUPPORT", "CARER_ANSWER_FOR", "CARER_OTHER",
+)
+OUTCOMES: tuple[str, ...] = (
+    "ENGAGED_IMMEDIATE", "ENGAGED_DELAYED", "MEDICATION_ONLY", "DEFLECTED", "CHALLENGED",
+    "MINIMAL", "SHIFTED", "CLOSED", "NO_UPTAKE", "UNRESOLVED",
+)
+CATEGORIES: tuple[str, ...] = (
+    "voices", "visions", "other_senses", "persecution", "thought_interference", "control",
+    "reference", "grandiose", "somatic", "religious", "emotional", "epistemic",
+)
+STATUSES: tuple[str, ...] = ("proposed", "accepted", "rejected", "edited")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """Why a code was given: the rule that fired, the text it matched, and where."""
+
+    rule: str
+    text: str
+    line: int
+    col: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnRecord:
+    id: str
+    speaker: str
+    role: str
+    line: int
+    end_line: int
+    phase: str = "UNKNOWN"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PhaseSpan:
+    phase: str
+    start_turn: str
+    end_turn: str
+    start_line: int
+    end_line: int
+    confidence: float = 0.0
+    reopened: bool = False
+    manual: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attempt:
+    """A patient's attempt to raise possibly psychotic content (CODEBOOK §6.2)."""
+
+    id: str
+    turn_id: str
+    line: int
+    subtypes: tuple[str, ...]
+    categories: tuple[str, ...] = ()
+    phase: str = "UNKNOWN"
+    late: bool = False
+    chain_id: str = ""
+    attempt_index: int = 1
+    confidence: float = 0.0
+    evidence: tuple[Evidence, ...] = ()
+    initiative: str = "self"
+    polarity: str = "present"
+    re_raised: bool = False
+    status: str = "proposed"
+    producer: str = ""
+
+    @property
+    def primary_subtype(self) -> str:
+        """QUESTION > REPEAT > EMO > ASSERT (CODEBOOK §6.2)."""
+        for subtype in ("PSY_Q", "PSY_REPEAT", "PSY_EMO", "PSY_ASSERT"):
+            if subtype in self.subtypes:
+                return subtype
+        return self.subtypes[0] if self.subtypes else ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnCode:
+    """A code on one turn outside sequences: PSY_ELICITED, REPAIR_OI, MEDCHECK_SYMPTOM."""
+
+    turn_id: str
+    line: int
+    evidence: tuple[Evidence, ...] = ()
+    status: str = "proposed"
+    producer: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Response:
+    """A clinician turn in an attempt's window, coded for uptake and delivery (§6.3)."""
+
+    attempt_id: str
+    turn_id: str | None
+    line: int | None
+    rank: int
+    role: str = "clinician"
+    uptake: str = "UNCLASSIFIED"
+    uptake_subtype: str | None = None
+    modifiers: tuple[str, ...] = ()
+    gap_before_s: float | None = None
+    confidence: float = 0.0
+    evidence: tuple[Evidence, ...] = ()
+    to_domain: str | None = None
+    status: str = "proposed"
+    producer: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CarerResponse:
+    attempt_id: str
+    turn_id: str
+    line: int
+    code: str
+    evidence: tuple[Evidence, ...] = ()
+    status: str = "proposed"
+    producer: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SequenceRecord:
+    """One attempt → response sequence and its outcome (§6.4 step 5)."""
+
+    attempt_id: str
+    outcome: str
+    hesitated: bool = False
+    laughed: bool = False
+    carer_involved: bool = False
+    late: bool = False
+    crosses_phase: bool = False
+    carer_first: bool = False
+    joint_laughter: bool = False
+    patient_laughed_first: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsultationAnnotations:
+    """Everything coded in one consultation."""
+
+    id: str
+    source: str
+    format: str
+    sha256: str = ""
+    turns: tuple[TurnRecord, ...] = ()
+    phases: tuple[PhaseSpan, ...] = ()
+    attempts: tuple[Attempt, ...] = ()
+    elicited: tuple[TurnCode, ...] = ()
+    repairs: tuple[TurnCode, ...] = ()
+    medchecks: tuple[TurnCode, ...] = ()
+    responses: tuple[Response, ...] = ()
+    carer_responses: tuple[CarerResponse, ...] = ()
+    sequences: tuple[SequenceRecord, ...] = ()
+    timing_available: bool = False
+    nonverbal_available: bool = False
+    carer_present: bool = False
+
+    def turn(self, turn_id: str | None) -> TurnRecord | None:
+        for record in self.turns:
+            if record.id == turn_id:
+                return record
+        return None
+
+    def attempt(self, attempt_id: str) -> Attempt | None:
+        for attempt in self.attempts:
+            if attempt.id == attempt_id:
+                return attempt
+        return None
+
+    def responses_to(self, attempt_id: str) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if r.attempt_id == attempt_id)
+
+    def carer_responses_to(self, attempt_id: str) -> tuple[CarerResponse, ...]:
+        return tuple(r for r in self.carer_responses if r.attempt_id == attempt_id)
+
+    def sequence(self, attempt_id: str) -> SequenceRecord | None:
+        for sequence in self.sequences:
+            if sequence.attempt_id == attempt_id:
+                return sequence
+        return None
+
+    def phase_at_line(self, line: int) -> str:
+        """Phase of the turn that contains `line` (UNKNOWN when no turn does)."""
+        for record in self.turns:
+            if record.line <= line <= record.end_line:
+                return record.phase
+        return "UNKNOWN"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnnotationSet:
+    """The JSON export: annotations for several consultations, with the versions used."""
+
+    cakit_version: str
+    codebook_version: str
+    transcripts: tuple[ConsultationAnnotations, ...] = field(default=())
+
+
+def stable_id(*parts: object) -> str:
+    """A short id that is identical across runs for the same inputs."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def to_dict(annotation_set: AnnotationSet) -> dict[str, Any]:
+    """The normative JSON shape as plain Python values."""
+    out: dict[str, Any] = _plain(annotation_set)
+    return out
+
+
+def to_json(annotation_set: AnnotationSet, *, indent: int | None = 2) -> str:
+    return json.dumps(to_dict(annotation_set), indent=indent, ensure_ascii=False)
+
+
+class AnnotationFormatError(ValueError):
+    """An annotation JSON document does not have the export's shape."""
+
+
+def _build(cls: type[Any], data: Any, where: str) -> Any:
+    if not isinstance(data, Mapping):
+        raise AnnotationFormatError(f"{where}: expected an object, found {type(data).__name__}")
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in known:
+            continue  # unknown extra fields are tolerated (forward compatibility)
+        if name == "evidence":
+            value = tuple(
+                _build(Evidence, item, f"{where}.evidence[{k}]") for k, item in enumerate(value or ())
+            )
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[name] = value
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise AnnotationFormatError(f"{where}: {exc}") from None
+
+
+_LISTS: dict[str, type[Any]] = {
+    "turns": TurnRecord,
+    "phases": PhaseSpan,
+    "attempts": Attempt,
+    "elicited": TurnCode,
+    "repairs": TurnCode,
+    "medchecks": TurnCode,
+    "responses": Response,
+    "carer_responses": CarerResponse,
+    "sequences": SequenceRecord,
+}
+
+
+def consultation_from_dict(data: Mapping[str, Any], where: str = "transcript") -> ConsultationAnnotations:
+    kwargs: dict[str, Any] = {}
+    for name in ("id", "source", "format", "sha256", "timing_available", "nonverbal_available",
+                 "carer_present"):
+        if name in data:
+            kwargs[name] = data[name]
+    for name, cls in _LISTS.items():
+        items = data.get(name) or []
+        if not isinstance(items, list):
+            raise AnnotationFormatError(f"{where}.{name}: expected a list")
+        kwargs[name] = tuple(_build(cls, item, f"{where}.{name}[{k}]") for k, item in enumerate(items))
+    for required in ("id", "source", "format"):
+        if required not in kwargs:
+            raise AnnotationFormatError(f"{where}: missing {required!r}")
+    return ConsultationAnnotations(**kwargs)
+
+
+def from_dict(data: Mapping[str, Any]) -> AnnotationSet:
+    """Parse the export shape (raises AnnotationFormatError with the path to the problem)."""
+    if not isinstance(data, Mapping) or "transcripts" not in data:
+        raise AnnotationFormatError("not a cakit annotation export: no 'transcripts' list")
+    transcripts = data["transcripts"]
+    if not isinstance(transcripts, list):
+        raise AnnotationFormatError("'transcripts' must be a list")
+    return AnnotationSet(
+        cakit_version=str(data.get("cakit_version", "")),
+        codebook_version=str(data.get("codebook_version", "")),
+        transcripts=tuple(
+            consultation_from_dict(item, f"transcripts[{k}]") for k, item in enumerate(transcripts)
+        ),
+    )
+
+
+def from_json(text: str) -> AnnotationSet:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnnotationFormatError(f"not valid JSON: {exc}") from None
+    return from_dict(data)
+
+
+def merge(sets: Iterable[AnnotationSet]) -> AnnotationSet:
+    """Several exports as one (versions taken from the first)."""
+    sets = list(sets)
+    if not sets:
+        return AnnotationSet(cakit_version="", codebook_version="")
+    transcripts: list[ConsultationAnnotations] = []
+    for item in sets:
+        transcripts.extend(item.transcripts)
+    return AnnotationSet(
+        cakit_version=sets[0].cakit_version,
+        codebook_version=sets[0].codebook_version,
+        transcripts=tuple(transcripts),
+    )
+
+
+def rows(consultation: ConsultationAnnotations) -> list[dict[str, Any]]:
+    """CSV rows: one per attempt and one per response/carer response (flat, for spreadsheets)."""
+    out: list[dict[str, Any]] = []
+    for attempt in consultation.attempts:
+        sequence = consultation.sequence(attempt.id)
+        out.append({
+            "consultation": consultation.id, "kind": "attempt", "attempt_id": attempt.id,
+            "turn_id": attempt.turn_id, "line": attempt.line, "phase": attempt.phase,
+            "code": "PSY_ATTEMPT", "subtype": attempt.primary_subtype,
+            "subtypes": ";".join(attempt.subtypes), "categories": ";".join(attempt.categories),
+            "late": attempt.late, "chain_id": attempt.chain_id,
+            "attempt_index": attempt.attempt_index, "rank": "", "modifiers": "",
+            "gap_before_s": "", "outcome": sequence.outcome if sequence else "",
+            "confidence": attempt.confidence,
+            "evidence": " | ".join(f"{e.rule}: {e.text}" for e in attempt.evidence),
+        })
+        for response in consultation.responses_to(attempt.id):
+            out.append({
+                "consultation": consultation.id, "kind": "response", "attempt_id": attempt.id,
+                "turn_id": response.turn_id or "", "line": response.line or "",
+                "phase": consultation.phase_at_line(response.line) if response.line else "",
+                "code": response.uptake, "subtype": response.uptake_subtype or "",
+                "subtypes": "", "categories": "", "late": "", "chain_id": "",
+                "attempt_index": "", "rank": response.rank,
+                "modifiers": ";".join(response.modifiers),
+                "gap_before_s": "" if response.gap_before_s is None else response.gap_before_s,
+                "outcome": "", "confidence": response.confidence,
+                "evidence": " | ".join(f"{e.rule}: {e.text}" for e in response.evidence),
+            })
+        for carer in consultation.carer_responses_to(attempt.id):
+            out.append({
+                "consultation": consultation.id, "kind": "carer_response",
+                "attempt_id": attempt.id, "turn_id": carer.turn_id, "line": carer.line,
+                "phase": consultation.phase_at_line(carer.line), "code": carer.code,
+                "subtype": "", "subtypes": "", "categories": "", "late": "", "chain_id": "",
+                "attempt_index": "", "rank": "", "modifiers": "", "gap_before_s": "",
+                "outcome": "", "confidence": "",
+                "evidence": " | ".join(f"{e.rule}: {e.text}" for e in carer.evidence),
+            })
+    return out
+
+
+CSV_COLUMNS: Sequence[str] = (
+    "consultation", "kind", "attempt_id", "turn_id", "line", "phase", "code", "subtype",
+    "subtypes", "categories", "late", "chain_id", "attempt_index", "rank", "modifiers",
+    "gap_before_s", "outcome", "confidence", "evidence",
+)

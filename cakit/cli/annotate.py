@@ -1,0 +1,92 @@
+"""`cakit annotate PATHS…`: code attempts, responses, sequences and phases; export them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import click
+
+from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
+
+
+@click.command()
+@paths_argument
+@click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
+              help="Codebook YAML (default: annotations/codebook.yaml).")
+@click.option("--format", "output_format", type=click.Choice(["json", "jsonl", "csv"]),
+              default="json", show_default=True, help="Export format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the export to this file (default: standard output).")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes.")
+@click.option("--store", "store_root", type=click.Path(file_okay=False),
+              default="annotations/store", show_default=True,
+              help="Where the machine layer is kept (one JSONL file per transcript).")
+@click.option("--no-store", is_flag=True, help="Do not write the machine layer.")
+@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file mapping speaker labels to roles.")
+@handle_errors
+def annotate(
+    paths: tuple[str, ...], codebook: str | None, output_format: str, output: str | None,
+    force: bool, jobs: int, store_root: str, no_store: bool, roles_file: str | None,
+) -> None:
+    """Annotate transcripts with the codebook and export the codes.
+
+    Every code carries its evidence (rule, matched text, line, column), a confidence,
+    producer auto:<codebook version> and status "proposed". cakit tags talk about
+    possibly psychotic content; it never diagnoses.
+    """
+    from cakit import __version__
+    from cakit.annotate import annotator_for
+    from cakit.annotate.batch import annotate_files
+    from cakit.annotations import CSV_COLUMNS, AnnotationSet, rows, to_dict
+    from cakit.cli._output import check_writable, output_stream
+    from cakit.config import load_roles_file
+    from cakit.store import save_auto
+
+    roles = load_roles_file(Path(roles_file)) if roles_file else None
+    files = transcript_files(paths)
+    check_writable(output, force)
+    version = annotator_for(codebook).codebook.version
+    _, err = consoles()
+    problems = 0
+    with output_stream(output, force=force) as stream:
+        writer = None
+        if output_format == "csv":
+            writer = csv.DictWriter(stream, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+            writer.writeheader()
+        elif output_format == "json":
+            stream.write('{"cakit_version": %s, "codebook_version": %s,\n "transcripts": [' % (
+                json.dumps(__version__), json.dumps(version)))
+        first = True
+        results = annotate_files(files, codebook=codebook, jobs=jobs, roles=roles)
+        for result in progress(results, "annotating", total=len(files)):
+            errors = [d for d in result.diagnostics if d.severity == "error"]
+            if errors:
+                problems += 1
+                err.print(f"{result.path}: {len(errors)} reading error(s); first: {errors[0]}",
+                          markup=False, highlight=False)
+            consultation = result.annotations
+            if consultation is None:
+                continue
+            if not no_store:
+                save_auto(consultation, Path(store_root), codebook_version=version,
+                          cakit_version=__version__)
+            if output_format == "csv":
+                assert writer is not None
+                writer.writerows(rows(consultation))
+                continue
+            single = to_dict(AnnotationSet(cakit_version=__version__, codebook_version=version,
+                                           transcripts=(consultation,)))["transcripts"][0]
+            if output_format == "jsonl":
+                stream.write(json.dumps(single, ensure_ascii=False) + "\n")
+            else:
+                stream.write(("\n  " if first else ",\n  ") + json.dumps(single, ensure_ascii=False))
+                first = False
+        if output_format == "json":
+            stream.write("\n]}\n")
+    if problems:
+        raise SystemExit(1)

@@ -1,0 +1,68 @@
+"""`cakit codebook check [FILE]` and `cakit codebook show [FILE]`."""
+
+from __future__ import annotations
+
+import click
+
+from cakit.cli._common import DataError, consoles
+
+
+@click.group()
+def codebook() -> None:
+    """Check or show the codebook (default: annotations/codebook.yaml)."""
+
+
+@codebook.command("check")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+def check(file: str | None) -> None:
+    """Validate a codebook: every problem with its YAML line and column; exit 1 if any."""
+    from cakit.annotate.codebook import load_codebook
+    from cakit.annotate.spacy_bridge import CompiledCodebook
+    from cakit.errors import CodebookError
+
+    try:
+        loaded = load_codebook(file)
+        CompiledCodebook(loaded)
+    except CodebookError as exc:
+        raise DataError(str(exc)) from None
+    patterns = sum(len(c.patterns) for c in loaded.lexicon)
+    click.echo(f"ok: {loaded.source}: codebook version {loaded.version}, {len(loaded.codes)} "
+               f"codes, {len(loaded.lexicon)} lexicon categories ({patterns} patterns), "
+               f"{len(loaded.frames)} frames, {len(loaded.stoplist)} stop-list entries")
+
+
+@codebook.command("show")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--no-color", is_flag=True)
+def show(file: str | None, no_color: bool) -> None:
+    """Print the codes, thresholds and lexicon categories of a codebook."""
+    from rich.table import Table
+
+    from cakit.annotate.codebook import load_codebook
+    from cakit.errors import CodebookError
+
+    try:
+        loaded = load_codebook(file)
+    except CodebookError as exc:
+        raise DataError(str(exc)) from None
+    out, _ = consoles(no_color)
+    out.print(f"{loaded.name} — version {loaded.version} ({loaded.source})", markup=False)
+    codes = Table(title="codes", title_justify="left")
+    codes.add_column("code")
+    codes.add_column("subtypes")
+    for name, subtypes in loaded.codes:
+        codes.add_row(name, ", ".join(subtypes))
+    out.print(codes)
+    thresholds = Table(title="thresholds", title_justify="left")
+    thresholds.add_column("name")
+    thresholds.add_column("value", justify="right")
+    for name in loaded.thresholds.__dataclass_fields__:
+        thresholds.add_row(name, str(getattr(loaded.thresholds, name)))
+    out.print(thresholds)
+    lexicon = Table(title="lexicon", title_justify="left")
+    for heading in ("category", "section", "patterns", "examples"):
+        lexicon.add_column(heading)
+    for category in loaded.lexicon:
+        examples = "; ".join(p.text for p in category.patterns[:4])
+        lexicon.add_row(category.name, category.section, str(len(category.patterns)), examples)
+    out.print(lexicon)

@@ -1,0 +1,89 @@
+"""`cakit evaluate --gold DIR PATHS…`: the annotator (or a coder) against a gold standard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from cakit.cli._common import consoles, handle_errors, paths_argument, transcript_files
+
+
+def load_gold(directory: Path) -> list:  # type: ignore[type-arg]
+    """Every consultation in the JSON exports of a folder (files *.json)."""
+    from cakit.annotations import AnnotationFormatError, from_json
+    from cakit.errors import CakitError
+
+    consultations = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            consultations.extend(from_json(path.read_text(encoding="utf-8")).transcripts)
+        except (AnnotationFormatError, OSError, UnicodeDecodeError) as exc:
+            raise CakitError(f"{path}: {exc}") from None
+    return consultations
+
+
+@click.command()
+@paths_argument
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder of gold annotations in the JSON export shape.")
+@click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
+              help="Codebook YAML (default: annotations/codebook.yaml).")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "md"]),
+              default="table", show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--no-color", is_flag=True)
+@handle_errors
+def evaluate(
+    paths: tuple[str, ...], gold_dir: str, codebook: str | None, output_format: str, jobs: int,
+    no_color: bool,
+) -> None:
+    """Precision, recall and F1 per code and subtype; accuracy and Cohen's κ for R1 uptake,
+    outcomes and phases. Items are matched by line number."""
+    from cakit.annotate.batch import annotate_files
+    from cakit.evaluate import evaluate as run
+
+    gold = load_gold(Path(gold_dir))
+    files = transcript_files(paths)
+    predicted = [r.annotations for r in annotate_files(files, codebook=codebook, jobs=jobs)
+                 if r.annotations is not None]
+    result = run(gold, predicted)
+    if output_format == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+
+    def fmt(value: float | None) -> str:
+        return "" if value is None else f"{value:.3f}"
+
+    if output_format == "md":
+        lines = ["| code | gold | predicted | TP | precision | recall | F1 |",
+                 "|---|---:|---:|---:|---:|---:|---:|"]
+        for s in result.scores:
+            lines.append(f"| {s.name} | {s.gold} | {s.predicted} | {s.true_positive} | "
+                         f"{fmt(s.precision)} | {fmt(s.recall)} | {fmt(s.f1)} |")
+        lines += ["", "| label | items | accuracy | kappa |", "|---|---:|---:|---:|"]
+        for a in result.agreements:
+            lines.append(f"| {a.name} | {a.items} | {fmt(a.accuracy)} | {fmt(a.kappa)} |")
+        click.echo("\n".join(lines))
+        return
+    from rich.table import Table
+
+    out, _ = consoles(no_color)
+    table = Table(title=f"cakit evaluate: {result.consultations} consultations",
+                  title_justify="left")
+    for heading in ("code", "gold", "pred", "TP", "P", "R", "F1"):
+        table.add_column(heading, justify="left" if heading == "code" else "right")
+    for s in result.scores:
+        table.add_row(s.name, str(s.gold), str(s.predicted), str(s.true_positive),
+                      fmt(s.precision), fmt(s.recall), fmt(s.f1))
+    out.print(table)
+    labels = Table(title="agreement on matched items", title_justify="left")
+    for heading in ("label", "items", "accuracy", "kappa"):
+        labels.add_column(heading, justify="left" if heading == "label" else "right")
+    for a in result.agreements:
+        labels.add_row(a.name, str(a.items), fmt(a.accuracy), fmt(a.kappa))
+    out.print(labels)
+    if result.unmatched_gold:
+        out.print(f"gold consultations not annotated: {', '.join(result.unmatched_gold)}",
+                  markup=False)

@@ -1,0 +1,197 @@
+"""Annotations against a gold standard: precision/recall/F1 per code, κ for labels.
+
+Both sides are in the JSON export shape, so a research team can measure cakit (or one
+coder) against its own coders. Items are matched by physical line numbers, which is what
+an analyst cites: an attempt by its turn line, a response by its turn line (a clinician
+turn answers at most one attempt's window), a carer response by its line, a turn's phase
+by the turn's first line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cakit.annotations import ConsultationAnnotations
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Precision/recall/F1 of one code (set comparison of keyed items)."""
+
+    name: str
+    gold: int
+    predicted: int
+    true_positive: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.true_positive / self.predicted if self.predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.true_positive / self.gold if self.gold else None
+
+    @property
+    def f1(self) -> float | None:
+        if not self.gold and not self.predicted:
+            return None
+        if not self.true_positive:
+            return 0.0
+        p = self.true_positive / self.predicted
+        r = self.true_positive / self.gold
+        return 2 * p * r / (p + r)
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """Accuracy and Cohen's κ of a label compared on matched items."""
+
+    name: str
+    items: int
+    agreed: int
+    kappa: float | None
+    confusion: tuple[tuple[str, str, int], ...] = ()
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.agreed / self.items if self.items else None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    scores: tuple[Score, ...]
+    agreements: tuple[Agreement, ...]
+    consultations: int
+    unmatched_gold: tuple[str, ...] = field(default=())
+
+    def score(self, name: str) -> Score:
+        for score in self.scores:
+            if score.name == name:
+                return score
+        raise KeyError(name)
+
+    def agreement(self, name: str) -> Agreement:
+        for agreement in self.agreements:
+            if agreement.name == name:
+                return agreement
+        raise KeyError(name)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "consultations": self.consultations,
+            "scores": [
+                {"code": s.name, "gold": s.gold, "predicted": s.predicted, "tp": s.true_positive,
+                 "precision": s.precision, "recall": s.recall, "f1": s.f1}
+                for s in self.scores
+            ],
+            "agreements": [
+                {"label": a.name, "items": a.items, "agreed": a.agreed, "accuracy": a.accuracy,
+                 "kappa": a.kappa}
+                for a in self.agreements
+            ],
+            "unmatched_gold": list(self.unmatched_gold),
+        }
+
+
+def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> float | None:
+    """Cohen's κ for two label sequences; None when undefined (no items)."""
+    pairs = list(pairs)
+    n = len(pairs)
+    if not n:
+        return None
+    observed = sum(1 for a, b in pairs if a == b) / n
+    left = Counter(a for a, _ in pairs)
+    right = Counter(b for _, b in pairs)
+    expected = sum(left[label] * right.get(label, 0) for label in left) / (n * n)
+    if expected == 1.0:
+        return 1.0 if observed == 1.0 else 0.0
+    return (observed - expected) / (1 - expected)
+
+
+def _score(name: str, gold: set[tuple[object, ...]], predicted: set[tuple[object, ...]]) -> Score:
+    return Score(name, len(gold), len(predicted), len(gold & predicted))
+
+
+def evaluate(
+    gold: Iterable[ConsultationAnnotations], predicted: Iterable[ConsultationAnnotations]
+) -> Evaluation:
+    """Compare predicted annotations with gold ones, consultation by consultation.
+
+    Consultations are paired by id (file stem); gold consultations without a prediction
+    are listed in `unmatched_gold` and excluded.
+    """
+    predicted_by_id = {c.id: c for c in predicted}
+    sets: dict[str, tuple[set[tuple[object, ...]], set[tuple[object, ...]]]] = {}
+    labels: dict[str, list[tuple[str, str]]] = {}
+    unmatched: list[str] = []
+    count = 0
+
+    def add(name: str, gold_items: Iterable[tuple[object, ...]],
+            predicted_items: Iterable[tuple[object, ...]]) -> None:
+        g, p = sets.setdefault(name, (set(), set()))
+        g.update(gold_items)
+        p.update(predicted_items)
+
+    for g in gold:
+        p = predicted_by_id.get(g.id)
+        if p is None:
+            unmatched.append(g.id)
+            continue
+        count += 1
+        cid = g.id
+        add("PSY_ATTEMPT", ((cid, a.line) for a in g.attempts), ((cid, a.line) for a in p.attempts))
+        for subtype in ("PSY_Q", "PSY_ASSERT", "PSY_EMO", "PSY_REPEAT"):
+            add(subtype, ((cid, a.line) for a in g.attempts if subtype in a.subtypes),
+                ((cid, a.line) for a in p.attempts if subtype in a.subtypes))
+        add("late", ((cid, a.line) for a in g.attempts if a.late),
+            ((cid, a.line) for a in p.attempts if a.late))
+        add("PSY_ELICITED", ((cid, e.line) for e in g.elicited), ((cid, e.line) for e in p.elicited))
+        add("REPAIR_OI", ((cid, e.line) for e in g.repairs), ((cid, e.line) for e in p.repairs))
+        for modifier in ("HESITATE", "SMILE_LAUGH"):
+            add(modifier, ((cid, r.line) for r in g.responses if modifier in r.modifiers),
+                ((cid, r.line) for r in p.responses if modifier in r.modifiers))
+        uptakes = {r.uptake for r in g.responses} | {r.uptake for r in p.responses}
+        for uptake in sorted(uptakes):
+            add(f"uptake:{uptake}",
+                ((cid, r.line) for r in g.responses if r.uptake == uptake and r.line),
+                ((cid, r.line) for r in p.responses if r.uptake == uptake and r.line))
+        carer_codes = {c.code for c in g.carer_responses} | {c.code for c in p.carer_responses}
+        for code in sorted(carer_codes):
+            add(code, ((cid, c.line) for c in g.carer_responses if c.code == code),
+                ((cid, c.line) for c in p.carer_responses if c.code == code))
+        # labels on matched items
+        p_attempts = {a.line: a for a in p.attempts}
+        p_sequences = {s.attempt_id: s for s in p.sequences}
+        g_sequences = {s.attempt_id: s for s in g.sequences}
+        for attempt in g.attempts:
+            match = p_attempts.get(attempt.line)
+            if match is None:
+                continue
+            g_r1 = _r1(g, attempt.id)
+            p_r1 = _r1(p, match.id)
+            labels.setdefault("R1 uptake", []).append((g_r1, p_r1))
+            gs, ps = g_sequences.get(attempt.id), p_sequences.get(match.id)
+            if gs and ps:
+                labels.setdefault("outcome", []).append((gs.outcome, ps.outcome))
+        p_responses = {r.line: r for r in p.responses if r.line}
+        for response in g.responses:
+            if response.line and response.line in p_responses:
+                labels.setdefault("uptake (matched responses)", []).append(
+                    (response.uptake, p_responses[response.line].uptake))
+        for turn in g.turns:
+            labels.setdefault("phase per turn", []).append(
+                (turn.phase, p.phase_at_line(turn.line)))
+    scores = tuple(_score(name, g, p) for name, (g, p) in sets.items())
+    agreements = tuple(
+        Agreement(name, len(pairs), sum(1 for a, b in pairs if a == b), cohen_kappa(pairs),
+                  tuple(sorted((a, b, n) for (a, b), n in Counter(pairs).items() if a != b)))
+        for name, pairs in labels.items()
+    )
+    return Evaluation(scores, agreements, count, tuple(unmatched))
+
+
+def _r1(consultation: ConsultationAnnotations, attempt_id: str) -> str:
+    ranked = sorted(consultation.responses_to(attempt_id), key=lambda r: r.rank)
+    return ranked[0].uptake if ranked else "NO_UPTAKE"
