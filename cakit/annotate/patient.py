@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cakit.annotate.rules import ANAPHORS, PSYCHOTIC, Anchor, Rules
-from cakit.annotate.views import TurnView
+from cakit.annotate.views import WH_WORDS, TurnView
 from cakit.annotations import Evidence
 from cakit.model import Feature
 
@@ -54,6 +54,7 @@ def classify_patient(
     *,
     chain_context: bool,
     asked: bool,
+    research_context: bool = False,
 ) -> PatientCode | None:
     """The patient code of one turn, or None when it is none of them.
 
@@ -63,7 +64,7 @@ def classify_patient(
     if not view.words:
         return None
     thresholds = rules.thresholds
-    anchors = rules.anchors(view, phase)
+    anchors = rules.anchors(view, phase, research_context=research_context)
     present = [a for a in anchors if a.category in PSYCHOTIC and a.polarity == "present"]
     absent = [a for a in anchors if a.category in PSYCHOTIC and a.polarity == "absent"]
     epistemic = [a for a in anchors if a.category == "epistemic" and a.polarity == "present"]
@@ -85,8 +86,13 @@ def classify_patient(
         asks_back = question and bool(present or epistemic)
         asked_categories = {a.category for a in rules.anchors(previous, phase, PSYCHOTIC)}
         new_meaning = bool(emotional) or any(a.category not in asked_categories for a in present)
-        if present and (len(extra) > thresholds.elicited_max_extra_words or asks_back
-                        or (new_meaning and len(extra) >= 2)):
+        # only a CLOSED symptom check ("any voices?") can be answered with an expansion that
+        # counts as the patient's own attempt; answers to open, exploring questions are
+        # elaborate by design and stay elicited (§6.2 "Include")
+        expanded = not _open_question(previous) and (
+            len(extra) > thresholds.elicited_max_extra_words or (new_meaning and len(extra) >= 2)
+        )
+        if present and (expanded or asks_back):
             return _attempt(view, present, epistemic, emotional, rules, "expanded_answer")
         evidence = [Evidence(rule="elicited.answer_to_symptom_check",
                              text=" ".join(view.words[:8]), line=view.line, col=0)]
@@ -100,6 +106,21 @@ def classify_patient(
         if epistemic and (question or linked):
             return _attempt(view, [], epistemic, emotional, rules, "self", weak=True)
     return None
+
+
+def _open_question(view: TurnView) -> bool:
+    """A wh-question ("what do they say?"), as opposed to a closed yes/no check."""
+    for tcu in view.tcus:
+        if not (tcu.question or tcu.weak_question):
+            continue
+        opening = [w for w in view.words[tcu.start : tcu.end] if w not in _OPENERS][:1]
+        if opening and opening[0] in WH_WORDS:
+            return True
+    return False
+
+
+_OPENERS = frozenset({"and", "so", "but", "okay", "ok", "right", "well", "um", "er", "erm",
+                      "uh", "oh", "now"})
 
 
 def _repair(

@@ -60,6 +60,7 @@ class _Window:
     last_turn: int = 0
     phases_seen: set[str] = field(default_factory=set)
     emo_from_expansion: bool = False
+    on_topic: list[TurnView] = field(default_factory=list)  # attempt, then patient talk on it
 
     @property
     def last_uptake(self) -> str | None:
@@ -114,9 +115,11 @@ class Annotator:
                 asked = previous is not None and previous.role == "clinician" and (
                     t - 1 in asking_turns or is_symptom_question(previous, rules, phase)
                 )
+                research = any(h.group == "frame" and h.name == "research"
+                               for v in views[max(0, t - 2): t + 1] for h in v.hits)
                 code = classify_patient(view, previous, phase, rules,
                                         chain_context=bool(windows) or current is not None,
-                                        asked=asked)
+                                        asked=asked, research_context=research)
                 answer = TurnCode(turn_id=view.turn.id, line=view.line, producer=self.producer,
                                   evidence=(Evidence(rule="elicited.answer_to_question",
                                                      text=" ".join(view.words[:8]),
@@ -153,7 +156,15 @@ class Annotator:
                 used_as_response.add(t)
                 current.clinicians += 1
                 rank = current.clinicians
-                adjacent = previous is not None and previous.role in ("patient", "carer")
+                # topic-presupposing frames ("what's that like?") count as taking the attempt
+                # up only right after the attempt or an expansion of it
+                on_topic = current.on_topic
+                before = views[t - 2] if t > 1 else None
+                adjacent = previous is not None and (
+                    any(previous is v for v in on_topic)
+                    or (previous.role == "carer" and before is not None
+                        and any(before is v for v in on_topic))
+                )
                 uptake = code_uptake(current.context, view, rank, phase, rules, adjacent=adjacent)
                 if uptake.code in _ASKING and (view.has_weak_question() or
                                                uptake.subtype == "ENGAGE_FORMULATE"):
@@ -189,6 +200,7 @@ class Annotator:
         )
         window = _Window(attempt_view=view, code=code, phase=phase, context=context, last_turn=t)
         window.phases_seen.add(phase)
+        window.on_topic.append(view)
         return window
 
     def _expansion(self, window: _Window, view: TurnView, code: PatientCode, phase: str) -> bool:
@@ -208,6 +220,7 @@ class Annotator:
     def _expand(self, window: _Window, view: TurnView, code: PatientCode, t: int,
                 phase: str) -> None:
         window.context.expansions.append(view)
+        window.on_topic.append(view)
         window.context.categories.update(c for c in code.categories if c in PSYCHOTIC)
         window.context.stems.update(self.rules.stems(view))
         if "emotional" in code.categories or "PSY_EMO" in code.subtypes:
@@ -220,6 +233,8 @@ class Annotator:
         window.turns_seen += 1
         window.last_turn = t
         window.phases_seen.add(phase)
+        if window.last_uptake in (None, "QUESTION_BACK", *_CONTINUING):
+            window.on_topic.append(view)
         anchors = self.rules.anchors(view, phase, ("emotional",))
         if anchors and window.last_uptake in (None, *_CONTINUING):
             window.emo_from_expansion = True

@@ -119,7 +119,7 @@ def code_uptake(
     if clarify and question and len(view.words) <= 8 and (not tie or _starts_with_repair(view, rules)):
         return Uptake("CLARIFY", None, 0.6, clarify)
     challenge = ev("challenge_frames")
-    if challenge and (tie or adjacent):
+    if challenge and (tie or (adjacent and not other)):
         return Uptake("CHALLENGE", None, 0.7, challenge + tie_evidence)
     if med and (tie or rank == 1) and _medication_framed(view, med):
         evidence = [rules.evidence(view, hit, "medication") for hit in med[:2]] + tie_evidence
@@ -134,7 +134,7 @@ def code_uptake(
         "ENGAGE_FORMULATE": ev("formulation_frames"),
         "ENGAGE_TOPOGRAPHY": ev("topography_frames"),
     }
-    presupposed = tie or (adjacent and any(topic_frames.values()))
+    presupposed = tie or (adjacent and not other and any(topic_frames.values()))
     if presupposed:
         for subtype, evidence in topic_frames.items():
             if not evidence:
@@ -162,7 +162,7 @@ def code_uptake(
             view.words[:8]), line=view.line, col=0)]
         return Uptake("TOPIC_SHIFT", None, 0.6, evidence, to_domain=domain)
     reassure = ev("reassure_frames")
-    if reassure and (tie or adjacent):
+    if reassure and (tie or (adjacent and not other)):
         if tie and rules.content_count(view) > thresholds.reassure_explanation_words:
             return Uptake("ENGAGE", "ENGAGE_ANSWER", 0.6, reassure + tie_evidence)
         return Uptake("INFO_REASSURE", None, 0.5, reassure + tie_evidence)

@@ -108,12 +108,17 @@ class Rules:
 
     # -- lexicon anchors -----------------------------------------------------------------
     def anchors(self, view: TurnView, phase: str, categories: tuple[str, ...] = PSYCHOTIC + (
-            "epistemic", "emotional")) -> list[Anchor]:
-        """Lexicon hits that count: stop-list first, research talk, weak entries, negation."""
+            "epistemic", "emotional"), *, research_context: bool = False) -> list[Anchor]:
+        """Lexicon hits that count: stop-list first, research talk, weak entries, negation.
+
+        Persecution and reference hits are dropped in turns that talk about the research
+        recording, and in the OPENING when the talk around is about it (`research_context`):
+        "the camera is watching us" is not a persecutory idea (§6.7).
+        """
         stops = [(h.start, h.end) for h in view.hits if h.group == "stop"]
         words = view.words
-        research = phase == "OPENING" or any(
-            h.group == "frame" and h.name == "research" for h in view.hits
+        research = any(h.group == "frame" and h.name == "research" for h in view.hits) or (
+            phase == "OPENING" and research_context
         )
         has_self = any(word in self.first_person for word in words)
         # the stop-list is applied first: a hit wholly inside a stop-list span is dropped

@@ -317,8 +317,10 @@ def _classify_tcu(view: TurnView, tcu: TCU, label: str) -> None:
     if first < end:
         word = words[first]
         following = words[first + 1] if first + 1 < end else ""
+        subordinating = word in ("when", "where", "who", "which", "whose")
         if word in WH_WORDS and (
-            following in AUX_WORDS or following in _SUBJECTS or word.endswith("'s")
+            following in AUX_WORDS or (following in _SUBJECTS and not subordinating)
+            or word.endswith("'s")
             or following in ("often", "long", "many", "much", "come", "else", "kind", "sort",
                              "about", "happens", "happened", "makes", "made", "exactly")
             or end - first <= 3
