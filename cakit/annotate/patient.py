@@ -79,9 +79,13 @@ def classify_patient(
         present = []
 
     if asked and previous is not None:
-        asked = rules.stems(previous)
+        if not present and rules.anaphoric(view):
+            # "they tell me I'm worthless" after "are you still hearing the voices?": the
+            # pronoun carries the category the clinician asked about
+            present = _context_anchors(view, previous, phase, rules)
+        asked_stems = rules.stems(previous)
         extra = [
-            stem for stem in rules.stems(view) if stem not in asked and stem not in _YES_NO
+            stem for stem in rules.stems(view) if stem not in asked_stems and stem not in _YES_NO
         ]
         asks_back = question and bool(present or epistemic)
         asked_categories = {a.category for a in rules.anchors(previous, phase, PSYCHOTIC)}
@@ -106,6 +110,25 @@ def classify_patient(
         if epistemic and (question or linked):
             return _attempt(view, [], epistemic, emotional, rules, "self", weak=True)
     return None
+
+
+def _context_anchors(
+    view: TurnView, previous: TurnView, phase: str, rules: Rules
+) -> list[Anchor]:
+    from cakit.annotate.codebook import Pattern
+    from cakit.annotate.spacy_bridge import Hit
+
+    categories = dict.fromkeys(
+        a.category for a in rules.anchors(previous, phase, PSYCHOTIC) if a.category in PSYCHOTIC
+    )
+    anchors = []
+    end = min(len(view.words), 6)
+    for category in categories:
+        pattern = Pattern(id=f"context.{category}.anaphora", kind="phrase")
+        line, col = view.position(0)
+        anchors.append(Anchor(category, Hit("lex", category, pattern, 0, end), "present",
+                              view.span_text(0, end), line, col))
+    return anchors
 
 
 def _open_question(view: TurnView) -> bool:
@@ -154,7 +177,9 @@ def _attempt(
 ) -> PatientCode:
     subtypes: list[str] = []
     evidence = [a.evidence() for a in present] + [a.evidence() for a in epistemic]
-    question_tcus = [tcu for tcu in view.tcus if tcu.question]
+    question_tcus = [tcu for tcu in view.tcus if tcu.question] or [
+        tcu for tcu in view.tcus if tcu.weak_question
+    ]
     anchored_spans = [(a.hit.start, a.hit.end) for a in present + epistemic]
 
     def inside(tcu_start: int, tcu_end: int) -> bool:

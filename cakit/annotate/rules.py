@@ -121,11 +121,14 @@ class Rules:
             phase == "OPENING" and research_context
         )
         has_self = any(word in self.first_person for word in words)
-        # the stop-list is applied first: a hit wholly inside a stop-list span is dropped
+        # the stop-list is applied first: a hit that overlaps a stop-list span is dropped,
+        # unless it strictly contains it ("voices in my head" contains "in my head")
         raw = [
             h for h in view.hits
             if h.group == "lex" and h.name in categories
-            and not any(s <= h.start and h.end <= e for s, e in stops)
+            and not any(h.start < e and s < h.end and not (h.start <= s and e <= h.end
+                                                            and (e - s) < (h.end - h.start))
+                        for s, e in stops)
         ]
         if research:
             raw = [h for h in raw if h.name not in ("persecution", "reference")]

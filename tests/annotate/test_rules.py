@@ -1,0 +1,313 @@
+"""One test per rule of CODEBOOK §6.6 (uptake order), plus the patient-side guards.
+
+Every transcript here is invented; each isolates one rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.annotate._helpers import FIRST, OPENING, annotate_text, attempt_at, r1
+
+
+def _uptake(tmp_path: Path, attempt: str, *responses: str) -> tuple[str, str | None]:
+    lines = [f"P:  {attempt}"]
+    for response in responses:
+        lines.append(response)
+    annotations = annotate_text(tmp_path, OPENING + "\n".join(lines) + "\n")
+    found = attempt_at(annotations, FIRST)
+    response = r1(annotations, found.id)
+    return response.uptake, response.uptake_subtype
+
+
+@pytest.mark.parametrize(
+    ("attempt", "response", "expected"),
+    [
+        # postpone frame → CLOSE_DOWN (CLOSE_POSTPONE)
+        ("the neighbours are spying on me again.", "D:  let's leave that for now.",
+         ("CLOSE_DOWN", "CLOSE_POSTPONE")),
+        # closing talk with no tie → CLOSE_DOWN
+        ("the neighbours are spying on me again.", "D:  right, I'll see you in two months.",
+         ("CLOSE_DOWN", None)),
+        # repair request, no tie → CLARIFY
+        ("the neighbours are spying on me again.", "D:  sorry, who do you mean?",
+         ("CLARIFY", None)),
+        # tie + challenge frame → CHALLENGE
+        ("the neighbours are spying on me again.", "D:  nobody is spying on you.",
+         ("CHALLENGE", None)),
+        # medication lexicon as R1 → MEDICATION_FRAME
+        ("the neighbours are spying on me again.", "D:  are you still taking the risperidone?",
+         ("MEDICATION_FRAME", None)),
+        # tie + exploration → ENGAGE_EXPLORE
+        ("the neighbours are spying on me again.", "D:  tell me more about that.",
+         ("ENGAGE", "ENGAGE_EXPLORE")),
+        # tie + empathy → ENGAGE_EMPATHY
+        ("the neighbours are spying on me again.", "D:  that must be really frightening.",
+         ("ENGAGE", "ENGAGE_EMPATHY")),
+        # tie + topography → ENGAGE_TOPOGRAPHY
+        ("the neighbours are spying on me again.", "D:  how often is that happening?",
+         ("ENGAGE", "ENGAGE_TOPOGRAPHY")),
+        # tie + formulation → ENGAGE_FORMULATE
+        ("the neighbours are spying on me again.",
+         "D:  so it feels like they're keeping an eye on everything you do?",
+         ("ENGAGE", "ENGAGE_FORMULATE")),
+        # minimal tokens only → ACKNOWLEDGE
+        ("the neighbours are spying on me again.", "D:  mm.", ("ACKNOWLEDGE", None)),
+        # no tie + shift marker / other domain → TOPIC_SHIFT
+        ("the neighbours are spying on me again.", "D:  okay so how's your appetite?",
+         ("TOPIC_SHIFT", None)),
+        # tie + reassurance → INFO_REASSURE
+        ("the neighbours are spying on me again.", "D:  don't worry about that.",
+         ("INFO_REASSURE", None)),
+    ],
+)
+def test_uptake_rules(tmp_path: Path, attempt: str, response: str,
+                      expected: tuple[str, str | None]) -> None:
+    assert _uptake(tmp_path, attempt, response) == expected
+
+
+def test_question_back_only_for_questions(tmp_path: Path) -> None:
+    asked = _uptake(tmp_path, "why do the voices only come at night?", "D:  what do you think?")
+    assert asked == ("QUESTION_BACK", None)
+    told = _uptake(tmp_path, "the voices only come at night.", "D:  what do you think?")
+    assert told[0] != "QUESTION_BACK"
+
+
+def test_answer_to_a_question_engages(tmp_path: Path) -> None:
+    uptake = _uptake(
+        tmp_path, "why do the voices only come at night?",
+        "D:  I think the voices come when you're tired and stressed, the illness makes your "
+        "brain produce them and night is when you're on your own with it.",
+    )
+    assert uptake == ("ENGAGE", "ENGAGE_ANSWER")
+
+
+def test_no_clinician_in_window_is_no_uptake(tmp_path: Path) -> None:
+    annotations = annotate_text(
+        tmp_path, OPENING + "P:  the voices tell me I'm useless.\nM:  he's been really upset.\n"
+    )
+    attempt = attempt_at(annotations, FIRST)
+    response = r1(annotations, attempt.id)
+    assert response.uptake == "NO_UPTAKE" and response.turn_id is None
+    assert annotations.sequence(attempt.id).outcome == "NO_UPTAKE"  # type: ignore[union-attr]
+
+
+def test_window_ends_at_third_clinician_turn(tmp_path: Path) -> None:
+    text = OPENING + (
+        "P:  the voices tell me I'm useless.\n"
+        "D:  mm.\nP:  every day.\nD:  right.\nP:  yeah.\nD:  okay.\nP:  mm.\n"
+        "D:  and how's your appetite?\n"
+    )
+    annotations = annotate_text(tmp_path, text)
+    attempt = attempt_at(annotations, FIRST)
+    ranks = [r.rank for r in annotations.responses_to(attempt.id)]
+    assert ranks == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "idiom",
+    [
+        "I keep missing your voice mail, sorry.",
+        "I left a voice note for my sister.",
+        "my hearing aid needs a new battery.",
+        "I'll see you next week then.",
+        "oh my God, the buses were awful.",
+        "thank God the rent's paid.",
+        "I was dying to get out of the house.",
+        "work's been mad busy.",
+        "it drives me mad when the bus is late.",
+        "I was just killing time in town.",
+        "I did the maths in my head.",
+        "I got chips from the chip shop.",
+        "they put a microchip in the dog.",
+        "I got the follow-up letter.",
+        "I've been watching telly all week.",
+        "I saw my mum at the weekend.",
+        "I signed the form at reception.",
+        "he's a hell of a driver.",
+    ],
+)
+def test_stop_list_idioms_never_produce_an_attempt(tmp_path: Path, idiom: str) -> None:
+    annotations = annotate_text(tmp_path, OPENING + f"P:  {idiom}\nD:  right.\n")
+    assert annotations.attempts == (), idiom
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "the voices have stopped since the new tablets.",
+        "I don't hear the voices any more.",
+        "nobody's following me now, that's all gone.",
+        "I never see things that aren't there.",
+    ],
+)
+def test_absent_polarity_is_not_an_attempt(tmp_path: Path, utterance: str) -> None:
+    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  good.\n")
+    assert annotations.attempts == (), utterance
+
+
+def test_reported_speech_about_someone_else_is_not_an_attempt(tmp_path: Path) -> None:
+    annotations = annotate_text(
+        tmp_path, OPENING + "P:  my cousin hears voices, it's been hard on my auntie.\nD:  oh.\n"
+    )
+    assert annotations.attempts == ()
+    tied = annotate_text(
+        tmp_path, OPENING + "P:  my cousin hears voices and I hear them too.\nD:  oh.\n", "u.txt"
+    )
+    assert [a.line for a in tied.attempts] == [FIRST]
+
+
+def test_research_camera_in_the_opening_is_not_persecution(tmp_path: Path) -> None:
+    text = (
+        "D:  hello, come in. this is the camera for the research study.\n"
+        "P:  is the camera watching me?\n"
+        "D:  only for the recording, you can forget it's there.\n"
+        "P:  okay.\n"
+        "D:  so how have you been?\n"
+    )
+    annotations = annotate_text(tmp_path, text)
+    assert annotations.attempts == ()
+
+
+@pytest.mark.parametrize(
+    ("utterance", "subtype"),
+    [
+        ("why are they following me?", "PSY_Q"),  # wh-initial
+        ("are they following me because of the money?", "PSY_Q"),  # auxiliary inversion
+        ("they're following me, aren't they?", "PSY_Q"),  # tag question
+        ("they're following me?", "PSY_Q"),  # declarative + rising intonation
+        ("they're following me¿", "PSY_Q"),  # weak rise
+        ("can I ask, is somebody following me", "PSY_Q"),  # question frame, no mark
+        ("they're following me everywhere I go.", "PSY_ASSERT"),
+    ],
+)
+def test_question_detection(tmp_path: Path, utterance: str, subtype: str) -> None:
+    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
+    assert subtype in attempt_at(annotations, FIRST).subtypes
+
+
+def test_question_detection_from_chat_ca_arrows(tmp_path: Path) -> None:
+    text = (
+        "@UTF8\n@Begin\n@Languages:\teng\n"
+        "@Participants:\tDOC Ann Therapist, PAT Bob Participant\n@Options:\tCA\n"
+        "@ID:\teng|t|DOC|||||Therapist|||\n@ID:\teng|t|PAT|||||Participant|||\n"
+        "*DOC:\thello come in ⇘ how have you been ⇗\n"
+        "*PAT:\tthey're following me ⇗\n"
+        "*DOC:\tmm ⇘\n@End\n"
+    )
+    annotations = annotate_text(tmp_path, text, "t.cha")
+    assert attempt_at(annotations, 9).subtypes == ("PSY_Q",)
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "I heard them again last night.",
+        "I keep hearing them at night.",
+        "someone followed me home from the shop.",
+        "there's a car following me every morning.",
+        "I'm being followed when I go out.",
+    ],
+)
+def test_inflected_forms_match(tmp_path: Path, utterance: str) -> None:
+    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
+    assert [a.line for a in annotations.attempts] == [FIRST], utterance
+
+
+def test_emotion_alone_is_not_an_attempt(tmp_path: Path) -> None:
+    annotations = annotate_text(tmp_path, OPENING + "P:  I've been really scared about my exams.\nD:  mm.\n")
+    assert annotations.attempts == ()
+
+
+def test_expanded_answer_to_a_closed_check_is_an_attempt(tmp_path: Path) -> None:
+    text = OPENING + (
+        "D:  are you still hearing the voices?\n"
+        "P:  yeah, they tell me I'm worthless and they laugh when I try to sleep, I'm exhausted.\n"
+        "D:  mm.\n"
+    )
+    annotations = annotate_text(tmp_path, text)
+    attempt = attempt_at(annotations, FIRST + 1)
+    assert attempt.initiative == "expanded_answer"
+    assert "PSY_EMO" in attempt.subtypes
+    assert annotations.elicited == ()
+
+
+def test_repair_oi(tmp_path: Path) -> None:
+    text = OPENING + "D:  any thoughts going round and round?\nP:  sorry?\nD:  worrying thoughts.\n"
+    annotations = annotate_text(tmp_path, text)
+    assert [r.line for r in annotations.repairs] == [FIRST + 1]
+    assert annotations.attempts == ()
+
+
+def test_every_annotation_carries_evidence_producer_and_status(tmp_path: Path) -> None:
+    annotations = annotate_text(
+        tmp_path, OPENING + "P:  why do the voices only come at night?\n    (1.2)\nD:  u:m what do you think?\n"
+    )
+    attempt = attempt_at(annotations, FIRST)
+    assert attempt.producer.startswith("auto:") and attempt.status == "proposed"
+    assert attempt.evidence and all(e.rule and e.line for e in attempt.evidence)
+    assert any(e.text == "voices" or "voices" in e.text for e in attempt.evidence)
+    response = r1(annotations, attempt.id)
+    assert response.evidence and response.producer.startswith("auto:")
+    assert any(e.rule.startswith("hesitate.gap") for e in response.evidence)
+
+
+def test_gap_is_none_without_timing_never_zero(tmp_path: Path) -> None:
+    annotations = annotate_text(
+        tmp_path, OPENING + "P:  the voices tell me I'm useless.\nD:  what do they say?\n"
+    )
+    attempt = attempt_at(annotations, FIRST)
+    assert r1(annotations, attempt.id).gap_before_s is None
+    latched = annotate_text(
+        tmp_path, OPENING + "P:  the voices tell me I'm useless.=\nD:  =what do they say?\n", "l.txt"
+    )
+    assert r1(latched, attempt_at(latched, FIRST).id).gap_before_s == 0.0
+
+
+@pytest.mark.parametrize(
+    ("response", "hesitate"),
+    [
+        ("    (1.2)\nD:  what do they say?", True),  # timed gap ≥ 1.0 s
+        ("    (0.4)\nD:  what do they say?", False),
+        ("D:  u:m (.) what (.) do they say?", True),  # filler + two micropauses
+        ("D:  wh- what do they say?", False),  # cut-off alone scores 1 (< 2)
+        ("D:  .hh erm wh- what do they say?", True),  # filler + in-breath + cut-off
+    ],
+)
+def test_hesitate_thresholds(tmp_path: Path, response: str, hesitate: bool) -> None:
+    annotations = annotate_text(
+        tmp_path, OPENING + f"P:  the voices tell me I'm useless.\n{response}\n"
+    )
+    attempt = attempt_at(annotations, FIRST)
+    assert ("HESITATE" in r1(annotations, attempt.id).modifiers) is hesitate
+
+
+@pytest.mark.parametrize(
+    "response",
+    ["D:  heh heh what do they say?", "D:  £what do they say£", "D:  ((smiles)) what do they say?",
+     "D:  what do they s(h)ay?", "D:  $what do they say$"],
+)
+def test_smile_laugh_cues(tmp_path: Path, response: str) -> None:
+    annotations = annotate_text(tmp_path, OPENING + f"P:  the voices tell me I'm useless.\n{response}\n")
+    attempt = attempt_at(annotations, FIRST)
+    assert "SMILE_LAUGH" in r1(annotations, attempt.id).modifiers
+
+
+@pytest.mark.parametrize(
+    ("carer", "code"),
+    [
+        ("M:  heh heh", "CARER_LAUGH"),
+        ("M:  heh don't be silly, there's nothing there.", "CARER_DISMISS"),
+        ("M:  he's been really scared, doctor.", "CARER_SUPPORT"),
+        ("M:  they tell him he's useless, the voices, every night.", "CARER_ANSWER_FOR"),
+        ("M:  shall I open the window?", "CARER_OTHER"),
+    ],
+)
+def test_carer_codes(tmp_path: Path, carer: str, code: str) -> None:
+    text = OPENING + f"P:  the voices tell me I'm useless every night.\n{carer}\nD:  mm.\n"
+    annotations = annotate_text(tmp_path, text)
+    attempt = attempt_at(annotations, FIRST)
+    assert [c.code for c in annotations.carer_responses_to(attempt.id)] == [code]
+    assert annotations.sequence(attempt.id).carer_first  # type: ignore[union-attr]

@@ -1,0 +1,91 @@
+"""`cakit annotate` and `cakit evaluate` through the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from cakit.cli import cli
+from tests.annotate._helpers import OPENING
+from tests.conftest import DEMO, GOLD
+
+TRANSCRIPT = OPENING + (
+    "P:  why do the voices only come at night?\n"
+    "    (1.4)\n"
+    "D:  u:m (.) what do you think?\n"
+)
+
+
+def _write(tmp_path: Path) -> Path:
+    path = tmp_path / "c1.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    return path
+
+
+def test_annotate_json_follows_the_export_schema(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path)
+    out = tmp_path / "out.json"
+    store = tmp_path / "store"
+    result = runner.invoke(cli, ["annotate", str(path), "-o", str(out), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data) >= {"cakit_version", "codebook_version", "transcripts"}
+    transcript = data["transcripts"][0]
+    for key in ("id", "source", "format", "turns", "phases", "attempts", "elicited",
+                "responses", "carer_responses", "sequences"):
+        assert key in transcript, key
+    attempt = transcript["attempts"][0]
+    for key in ("id", "turn_id", "line", "subtypes", "categories", "phase", "late", "chain_id",
+                "attempt_index", "confidence", "evidence"):
+        assert key in attempt, key
+    assert attempt["evidence"][0].keys() >= {"rule", "text", "line", "col"}
+    response = transcript["responses"][0]
+    assert response["uptake"] == "QUESTION_BACK" and response["gap_before_s"] == 1.4
+    assert transcript["sequences"][0]["outcome"] == "DEFLECTED"
+    assert list(store.glob("auto/*.jsonl")), "the machine layer was not stored"
+
+
+def test_annotate_refuses_to_overwrite(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path)
+    out = tmp_path / "out.json"
+    out.write_text("precious", encoding="utf-8")
+    result = runner.invoke(cli, ["annotate", str(path), "-o", str(out), "--no-store"])
+    assert result.exit_code == 2
+    assert out.read_text(encoding="utf-8") == "precious"
+    forced = runner.invoke(cli, ["annotate", str(path), "-o", str(out), "--no-store", "--force"])
+    assert forced.exit_code == 0 and json.loads(out.read_text(encoding="utf-8"))["transcripts"]
+
+
+def test_annotate_csv_and_jsonl(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path)
+    result = runner.invoke(cli, ["annotate", str(path), "--format", "csv", "--no-store"])
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [row["kind"] for row in rows] == ["attempt", "response"]
+    assert rows[1]["code"] == "QUESTION_BACK" and rows[1]["modifiers"] == "HESITATE"
+    lines = runner.invoke(cli, ["annotate", str(path), "--format", "jsonl", "--no-store"]).output
+    assert len(lines.strip().splitlines()) == 1
+    assert json.loads(lines)["attempts"][0]["subtypes"] == ["PSY_Q"]
+
+
+def test_parallel_jobs_give_the_same_export(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    serial = runner.invoke(cli, ["annotate", str(DEMO), "--format", "jsonl", "--no-store"])
+    parallel = runner.invoke(cli, ["annotate", str(DEMO), "--format", "jsonl", "--no-store",
+                                   "--jobs", "2"])
+    assert serial.exit_code == parallel.exit_code == 0
+    assert serial.output == parallel.output
+    assert len(serial.output.strip().splitlines()) == len(list(GOLD.glob("*.json")))
+
+
+def test_missing_path_is_a_usage_error(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(cli, ["annotate", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_evaluate_cli(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(cli, ["evaluate", "--gold", str(GOLD), str(DEMO), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    scores = {s["code"]: s for s in data["scores"]}
+    assert scores["PSY_ATTEMPT"]["gold"] > 0 and scores["PSY_ATTEMPT"]["f1"] >= 0.9
