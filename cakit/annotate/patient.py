@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cakit.annotate.rules import ANAPHORS, PSYCHOTIC, Anchor, Rules
-from cakit.annotate.views import WH_WORDS, TurnView
+from cakit.annotate.views import F_TREMULOUS, WH_WORDS, TurnView
 from cakit.annotations import Evidence
-from cakit.model import Feature
 
 _YES_NO = frozenset({"yes", "no", "yeah", "nah", "nope", "yep", "not", "really", "still",
                      "sometimes", "maybe", "bit", "little", "there", "they", "are", "is", "it"})
@@ -200,7 +199,7 @@ def _attempt(
     if present and not is_q:
         subtypes.append("PSY_ASSERT")
     distress = rules.distress_notes(view)
-    tremulous = any(f & Feature.TREMULOUS for f in view.features)
+    tremulous = any(f & F_TREMULOUS for f in view.features)
     if emotional or distress or tremulous:
         if present or weak or epistemic:
             subtypes.append("PSY_EMO")

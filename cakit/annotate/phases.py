@@ -147,7 +147,8 @@ def segment(transcript: Transcript, views: list[TurnView], codebook: Codebook) -
         return PhaseResult((), (), False)
     thresholds = codebook.thresholds
     raw = score_turns(views, codebook)
-    auto_labels, reopened = _decode(views, raw, codebook)
+    smoothed = _smoothed(raw, thresholds.phase_window, thresholds.phase_window_weight)
+    auto_labels, reopened = _decode(views, raw, smoothed, codebook)
     marks = _manual_marks(transcript)
     labels = list(auto_labels)
     manual = bool(marks)
@@ -162,7 +163,7 @@ def segment(transcript: Transcript, views: list[TurnView], codebook: Codebook) -
             if current:
                 labels[t] = current
         reopened = set()
-    margins = _margins(views, raw, labels, thresholds.phase_window, thresholds.phase_window_weight)
+    margins = _margins(smoothed, labels)
     spans = _spans(views, labels, margins, reopened, manual)
     return PhaseResult(tuple(labels), spans, manual)
 
@@ -170,25 +171,31 @@ def segment(transcript: Transcript, views: list[TurnView], codebook: Codebook) -
 def _smoothed(raw: list[list[float]], window: int, weight: float) -> list[list[float]]:
     count = len(raw)
     out = []
-    for t in range(count):
-        row = list(raw[t])
+    nonzero = [t for t in range(count) if any(raw[t])]
+    rows = [list(r) for r in raw]
+    for u in nonzero:  # spread each scored turn onto its neighbours (most turns score 0)
+        source = raw[u]
         for d in range(1, window + 1):
-            for u in (t - d, t + d):
-                if 0 <= u < count:
+            factor = weight / d
+            for t in (u - d, u + d):
+                if 0 <= t < count:
+                    row = rows[t]
                     for p in range(6):
-                        row[p] += weight * raw[u][p] / d
-        out.append(row)
+                        if source[p]:
+                            row[p] += factor * source[p]
+    out = rows
     return out
 
 
 def _decode(
-    views: list[TurnView], raw: list[list[float]], codebook: Codebook
+    views: list[TurnView], raw: list[list[float]], smoothed: list[list[float]],
+    codebook: Codebook,
 ) -> tuple[list[str], set[int]]:
     thresholds = codebook.thresholds
     count = len(views)
     if not any(any(row) for row in raw):
         return ["UNKNOWN"] * count, set()
-    scores = _smoothed(raw, thresholds.phase_window, thresholds.phase_window_weight)
+    scores = [list(row) for row in smoothed]
     for t in range(count):
         position = t / max(count - 1, 1)
         scores[t][O] += 2.0 * max(0.0, 1.0 - position / 0.12)
@@ -278,9 +285,7 @@ def _reopen(views: list[TurnView], raw: list[list[float]], labels: list[str],
     return reopened
 
 
-def _margins(views: list[TurnView], raw: list[list[float]], labels: list[str], window: int,
-             weight: float) -> list[float]:
-    scores = _smoothed(raw, window, weight)
+def _margins(scores: list[list[float]], labels: list[str]) -> list[float]:
     out = []
     for t, label in enumerate(labels):
         if label not in _INDEX:

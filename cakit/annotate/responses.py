@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cakit.annotate.rules import PSYCHOTIC, Rules
-from cakit.annotate.views import TurnView
+from cakit.annotate.views import F_CUTOFF, TurnView
 from cakit.annotations import Evidence
 from cakit.model import Feature
 
@@ -199,7 +199,7 @@ def hesitation(view: TurnView, gap: float | None, rules: Rules) -> tuple[bool, l
     if b:
         evidence.append(Evidence(rule="hesitate.filler", text=words[0], line=view.line,
                                  col=view.cols[0] if view.cols else 0))
-    c = any(view.features[k] & Feature.CUTOFF or view.kinds[k] == "fragment" for k in first5) or \
+    c = any(view.features[k] & F_CUTOFF or view.kinds[k] == "fragment" for k in first5) or \
         any(words[k] == words[k + 1] and words[k] not in ("mm", "no", "yeah") for k in
             range(min(4, len(words) - 1)))
     if c:

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from cakit.annotate.codebook import Codebook
 from cakit.annotate.inflect import stem
 from cakit.annotate.spacy_bridge import Hit
-from cakit.annotate.views import GENERIC, TurnView
+from cakit.annotate.views import F_UNCERTAIN, GENERIC, TurnView
 from cakit.annotations import Evidence
-from cakit.model import Feature
 
 #: Content categories A–J of the seed lexicon (K emotional and L epistemic are modifiers).
 PSYCHOTIC = (
@@ -154,7 +153,7 @@ class Rules:
                 0 <= a.start - hit.end <= 4 for a in after_hits
             )
             line, col = view.position(hit.start)
-            uncertain = any(view.features[k] & Feature.UNCERTAIN for k in range(hit.start, hit.end)
+            uncertain = any(view.features[k] & F_UNCERTAIN for k in range(hit.start, hit.end)
                             if k < len(view.features))
             anchors.append(Anchor(category, hit, "absent" if negated else "present",
                                   view.span_text(hit.start, hit.end), line, col, uncertain))

@@ -143,12 +143,23 @@ class CompiledCodebook:
                 group, name, pattern = keys[match_id]
                 hits.append(Hit(group, name, pattern, start, end))
         index = self._near_index
+        present = set(words)
+        # only patterns whose every slot has a word in the turn can match: check that
+        # once per turn instead of trying every position
+        viable: dict[int, bool] = {}
         count = len(words)
         for position, word in enumerate(words):
             candidates = index.get(word)
             if not candidates:
                 continue
             for near in candidates:
+                key = id(near)
+                ok = viable.get(key)
+                if ok is None:
+                    ok = all(not slot.isdisjoint(present) for slot in near.slots[1:])
+                    viable[key] = ok
+                if not ok:
+                    continue
                 end = _match_slots(words, count, position, near.slots, 1, near.pattern.gap)
                 if end:
                     hits.append(Hit(near.group, near.name, near.pattern, position, end))

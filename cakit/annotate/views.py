@@ -14,7 +14,15 @@ from cakit.annotate.codebook import Codebook
 from cakit.annotate.inflect import CLOSED, stem
 from cakit.annotate.spacy_bridge import CompiledCodebook, Hit
 from cakit.model import Feature, Transcript, Turn, Utterance
-from cakit.notation import LAUGH_DESCRIPTIONS, LAUGH_PARTICLE
+from cakit.notation import LAUGH_DESCRIPTIONS
+
+# Feature bits as plain ints: IntFlag arithmetic goes through enum machinery and cost a
+# third of the annotation time when used per token.
+F_LAUGH_SMILE = int(Feature.LAUGH | Feature.SMILE)
+F_UNCERTAIN = int(Feature.UNCERTAIN)
+F_LAUGH = int(Feature.LAUGH)
+F_CUTOFF = int(Feature.CUTOFF)
+F_TREMULOUS = int(Feature.TREMULOUS)
 
 #: Words that carry no topic (for content-word ties and counts).
 GENERIC = frozenset(
@@ -212,61 +220,63 @@ def build_views(
 
 def _add_utterance(view: TurnView, utterance: Utterance) -> None:
     words = view.words
+    lines = view.lines
+    cols = view.cols
+    features = view.features
+    kinds = view.kinds
     offset = len(words)
     tokens = utterance.tokens
-    for token in tokens:
-        if not token.is_spoken:
-            if token.kind == "untranscribed" and token.features & Feature.UNCERTAIN:
+    # word index of each token position (events refer to token positions)
+    word_at = [0] * (len(tokens) + 1)
+    for position, token in enumerate(tokens):
+        word_at[position] = len(words) - offset
+        bits = int(token.features)
+        if token.kind not in _SPOKEN:
+            if token.kind == "untranscribed" and bits & F_UNCERTAIN:
                 view.uncertain = True
             continue
-        clean = matching_form(token.clean.lower().replace("’", "'"))
+        clean = token.clean
         if not clean:
             continue
+        clean = clean.lower()
+        if "'" in clean or "’" in clean:
+            clean = matching_form(clean.replace("’", "'"))
         words.append(clean)
-        view.lines.append(token.line)
-        view.cols.append(token.col)
-        view.features.append(token.features)
-        view.kinds.append("filler" if token.kind == "filler" else token.kind)
-        if token.features & (Feature.LAUGH | Feature.SMILE):
+        lines.append(token.line)
+        cols.append(token.col)
+        features.append(bits)
+        kinds.append(token.kind)
+        if bits & F_LAUGH_SMILE:
             view.laughs.append((token.text, token.line, token.col))
-        if token.features & Feature.UNCERTAIN:
+        if bits & F_UNCERTAIN:
             view.uncertain = True
-    # map token index → word index for events
-    spoken_before = [0] * (len(tokens) + 1)
-    count = 0
-    for position, token in enumerate(tokens):
-        spoken_before[position] = count
-        if token.is_spoken and token.clean:
-            count += 1
-    spoken_before[len(tokens)] = count
-    boundaries: list[tuple[int, str]] = []
+    word_at[len(tokens)] = len(words) - offset
+    boundaries = view.boundaries
+    last = len(tokens)
     for event in utterance.events:
-        at = offset + spoken_before[min(event.index, len(tokens))]
         kind = event.kind
-        if kind == "pause" and event.value is not None:
-            view.pauses.append((at, event.value, event.label))
+        at = offset + word_at[event.index if event.index < last else last]
+        if kind == "pause":
+            if event.value is not None:
+                view.pauses.append((at, event.value, event.label))
         elif kind == "laugh":
             view.laughs.append((event.text, event.line, event.col))
         elif kind == "comment":
             view.comments.append((event.label.lower(), event.line, event.col))
             if LAUGH_DESCRIPTIONS.search(event.label):
                 view.laughs.append((event.text, event.line, event.col))
-        elif kind == "breath" and event.label == "in":
-            view.inbreath_at.append(at)
-        elif kind in ("intonation", "terminator") and event.label in _FINAL_CONTOURS:
+        elif kind == "breath":
+            if event.label == "in":
+                view.inbreath_at.append(at)
+        elif (kind == "intonation" or kind == "terminator") and event.label in _FINAL_CONTOURS:
             boundaries.append((at, event.label))
-    # the utterance end is a TCU boundary; its terminator/contour decides the question
-    end_label = ""
-    if utterance.terminator:
-        end_label = {"?": "rise", ".": "fall", "!": "exclaim", "+..?": "rise", "+/?": "rise",
-                     "+//?": "rise", "+!?": "rise"}.get(utterance.terminator, "")
-    boundaries.append((len(words), end_label))
-    view.boundaries.extend(boundaries)
-    for token in tokens:
-        if token.kind == "word" and LAUGH_PARTICLE.match(token.clean) and token.features & (
-            Feature.LAUGH
-        ):
-            view.laughs.append((token.text, token.line, token.col))
+    # the utterance end is a TCU boundary; its terminator decides the question
+    boundaries.append((len(words), _TERMINATOR_CONTOUR.get(utterance.terminator, "")))
+
+
+_SPOKEN = frozenset({"word", "filler", "fragment", "nonword"})
+_TERMINATOR_CONTOUR = {"?": "rise", ".": "fall", "!": "exclaim", "+..?": "rise", "+/?": "rise",
+                       "+//?": "rise", "+!?": "rise"}
 
 
 def _segment(view: TurnView) -> None:
