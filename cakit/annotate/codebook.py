@@ -122,6 +122,7 @@ class Codebook:
     frames: tuple[Frame, ...]
     phases: tuple[PhaseCue, ...]
     description: str = ""
+    deviations: tuple[tuple[str, str, str], ...] = ()  # (section, decision, why)
     _frame_index: dict[str, Frame] = field(default_factory=dict, compare=False, repr=False)
 
     def frame(self, name: str) -> Frame:
@@ -340,7 +341,7 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
         raise CodebookError(f"{source}: invalid codebook", loader.problems)
     top = loader.mapping(root, "the codebook") or {}
     known_top = {"version", "name", "description", "thresholds", "codes", "word_classes",
-                 "lexicon", "stoplist", "frames", "phases"}
+                 "lexicon", "stoplist", "frames", "phases", "deviations"}
     for key, value in top.items():
         if key not in known_top:
             loader.problem(value, f"unknown section {key!r}", f"sections: {', '.join(sorted(known_top))}")
@@ -450,6 +451,18 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
                 cues.append(PhaseCue(phase, speaker or "any", float(weight), anchor, patterns,
                                      lexicon or ""))
 
+    deviations: list[tuple[str, str, str]] = []
+    if "deviations" in top:
+        for node in loader.sequence(top["deviations"], "deviations") or []:
+            entry = loader.mapping(node, "a deviation") or {}
+            missing = [k for k in ("section", "decision", "why") if k not in entry]
+            if missing:
+                loader.problem(node, f"a deviation needs {', '.join(missing)}")
+                continue
+            deviations.append(tuple(  # type: ignore[arg-type]
+                " ".join(str(loader.scalar(entry[k], k) or "").split())
+                for k in ("section", "decision", "why")
+            ))
     if loader.problems:
         raise CodebookError(f"{source}: invalid codebook ({len(loader.problems)} problems)",
                             loader.problems)
@@ -457,6 +470,7 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
         version=version or "0", name=name or "", source=source, thresholds=thresholds,
         codes=tuple(codes), word_classes=tuple(classes.items()), lexicon=tuple(categories),
         stoplist=stoplist, frames=tuple(frames), phases=tuple(cues), description=description or "",
+        deviations=tuple(deviations),
     )
 
 

@@ -66,3 +66,11 @@ def show(file: str | None, no_color: bool) -> None:
         examples = "; ".join(p.text for p in category.patterns[:4])
         lexicon.add_row(category.name, category.section, str(len(category.patterns)), examples)
     out.print(lexicon)
+    if loaded.deviations:
+        notes = Table(title="where this codebook departs from CODEBOOK.md, and why",
+                      title_justify="left", show_lines=True)
+        for heading in ("section", "decision", "why"):
+            notes.add_column(heading, overflow="fold")
+        for section, decision, why in loaded.deviations:
+            notes.add_row(section, decision, why)
+        out.print(notes)
