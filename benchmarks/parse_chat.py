@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import median_time  # noqa: E402
+from _timing import median_time
 
-from cakit.formats.chat.reader import parse_chat  # noqa: E402
+from cakit.formats.chat.reader import parse_chat
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "chat"
 

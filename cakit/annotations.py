@@ -269,7 +269,8 @@ def _build(cls: type[Any], data: Any, where: str) -> Any:
             continue  # unknown extra fields are tolerated (forward compatibility)
         if name == "evidence":
             value = tuple(
-                _build(Evidence, item, f"{where}.evidence[{k}]") for k, item in enumerate(value or ())
+                _build(Evidence, item, f"{where}.evidence[{k}]")
+                for k, item in enumerate(value or ())
             )
         elif isinstance(value, list):
             value = tuple(value)
@@ -293,7 +294,9 @@ _LISTS: dict[str, type[Any]] = {
 }
 
 
-def consultation_from_dict(data: Mapping[str, Any], where: str = "transcript") -> ConsultationAnnotations:
+def consultation_from_dict(
+    data: Mapping[str, Any], where: str = "transcript"
+) -> ConsultationAnnotations:
     kwargs: dict[str, Any] = {}
     for name in ("id", "source", "format", "sha256", "timing_available", "nonverbal_available",
                  "carer_present"):
@@ -303,7 +306,9 @@ def consultation_from_dict(data: Mapping[str, Any], where: str = "transcript") -
         items = data.get(name) or []
         if not isinstance(items, list):
             raise AnnotationFormatError(f"{where}.{name}: expected a list")
-        kwargs[name] = tuple(_build(cls, item, f"{where}.{name}[{k}]") for k, item in enumerate(items))
+        kwargs[name] = tuple(
+            _build(cls, item, f"{where}.{name}[{k}]") for k, item in enumerate(items)
+        )
     for required in ("id", "source", "format"):
         if required not in kwargs:
             raise AnnotationFormatError(f"{where}: missing {required!r}")

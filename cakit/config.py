@@ -58,7 +58,7 @@ def _load(path: str, mtime: float) -> dict[str, Role]:
                 problem(f"role for {label.value!r} must be one of {', '.join(ROLES)}",
                         role.start_mark.line + 1, role.start_mark.column + 1)
                 continue
-            roles[str(label.value)] = role.value  # type: ignore[assignment]
+            roles[str(label.value)] = role.value
     if problems:
         raise ConfigError(f"{path}: invalid corpus configuration", problems)
     return roles

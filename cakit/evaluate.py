@@ -147,7 +147,8 @@ def evaluate(
                 ((cid, a.line) for a in p.attempts if subtype in a.subtypes))
         add("late", ((cid, a.line) for a in g.attempts if a.late),
             ((cid, a.line) for a in p.attempts if a.late))
-        add("PSY_ELICITED", ((cid, e.line) for e in g.elicited), ((cid, e.line) for e in p.elicited))
+        add("PSY_ELICITED", ((cid, e.line) for e in g.elicited),
+            ((cid, e.line) for e in p.elicited))
         add("REPAIR_OI", ((cid, e.line) for e in g.repairs), ((cid, e.line) for e in p.repairs))
         for modifier in ("HESITATE", "SMILE_LAUGH"):
             add(modifier, ((cid, r.line) for r in g.responses if modifier in r.modifiers),

@@ -72,9 +72,7 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
             elif kind == "pause":
                 pauses += 1
                 pause_time += event.value or 0.0
-            elif kind == "laugh":
-                laughter += 1
-            elif kind == "comment" and LAUGH_DESCRIPTIONS.search(event.label):
+            elif kind == "laugh" or (kind == "comment" and LAUGH_DESCRIPTIONS.search(event.label)):
                 laughter += 1
             elif kind == "breath" and event.label == "in":
                 in_breaths += 1

@@ -242,7 +242,7 @@ def _pattern(
         if key not in _PATTERN_KEYS:
             loader.problem(value, f"unknown pattern key {key!r}",
                            "pattern keys: phrase, near, gap, tokens, weak, exact, at_start, id")
-    flags = {}
+    flags: dict[str, Any] = {}
     for flag in ("weak", "exact", "at_start"):
         if flag in data:
             value = _to_python(data[flag])
@@ -267,7 +267,7 @@ def _pattern(
         slots_node = loader.sequence(data["near"], "near") or []
         slots: list[tuple[str, ...]] = []
         for slot_node in slots_node:
-            words: list[str] = []
+            slot_words: list[str] = []
             for word in loader.words(slot_node, "a near slot"):
                 if word.startswith("$"):
                     name = word[1:]
@@ -275,13 +275,13 @@ def _pattern(
                         loader.problem(slot_node, f"unknown word class {word!r}",
                                        f"defined classes: {', '.join(sorted(classes))}")
                         continue
-                    words.extend(classes[name])
+                    slot_words.extend(classes[name])
                 else:
-                    words.append(word)
-            if not words:
+                    slot_words.append(word)
+            if not slot_words:
                 loader.problem(slot_node, "empty near slot")
                 return None
-            slots.append(tuple(dict.fromkeys(words)))
+            slots.append(tuple(dict.fromkeys(slot_words)))
         if len(slots) < 2:
             loader.problem(data["near"], "near needs at least two slots")
             return None
@@ -344,7 +344,8 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
                  "lexicon", "stoplist", "frames", "phases", "deviations"}
     for key, value in top.items():
         if key not in known_top:
-            loader.problem(value, f"unknown section {key!r}", f"sections: {', '.join(sorted(known_top))}")
+            loader.problem(value, f"unknown section {key!r}",
+                           f"sections: {', '.join(sorted(known_top))}")
     for required in ("version", "thresholds", "codes", "lexicon", "frames", "phases"):
         if required not in top:
             loader.problem(root, f"missing section {required!r}")
@@ -412,7 +413,8 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
     if "frames" in top:
         for frame_name, node in (loader.mapping(top["frames"], "frames") or {}).items():
             entry = loader.mapping(node, f"frame {frame_name}") or {}
-            words = frozenset(loader.words(entry["words"], "words")) if "words" in entry else frozenset()
+            words = frozenset(loader.words(entry["words"], "words")) if "words" in entry \
+                else frozenset()
             patterns = _patterns(loader, entry["patterns"], f"frame.{frame_name}", classes) \
                 if "patterns" in entry else ()
             if not words and not patterns:
@@ -428,14 +430,16 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
     if "phases" in top:
         for phase, node in (loader.mapping(top["phases"], "phases") or {}).items():
             if phase not in PHASE_NAMES:
-                loader.problem(node, f"unknown phase {phase!r}", f"phases: {', '.join(PHASE_NAMES)}")
+                loader.problem(node, f"unknown phase {phase!r}",
+                               f"phases: {', '.join(PHASE_NAMES)}")
                 continue
             entry = loader.mapping(node, f"phase {phase}") or {}
             for index, cue_node in enumerate(loader.sequence(entry.get("cues"), "cues") or [], 1):
                 cue = loader.mapping(cue_node, "a phase cue") or {}
                 speaker = loader.scalar(cue["speaker"], "speaker") if "speaker" in cue else "any"
                 if speaker not in SPEAKERS:
-                    loader.problem(cue.get("speaker"), f"speaker must be one of {', '.join(SPEAKERS)}")
+                    loader.problem(cue.get("speaker"),
+                                   f"speaker must be one of {', '.join(SPEAKERS)}")
                 weight = _to_python(cue["weight"]) if "weight" in cue else 1.0
                 if not isinstance(weight, (int, float)) or isinstance(weight, bool):
                     loader.problem(cue.get("weight"), "weight must be a number")

@@ -200,10 +200,9 @@ def _attempt(
         subtypes.append("PSY_ASSERT")
     distress = rules.distress_notes(view)
     tremulous = any(f & F_TREMULOUS for f in view.features)
-    if emotional or distress or tremulous:
-        if present or weak or epistemic:
-            subtypes.append("PSY_EMO")
-            evidence.extend(a.evidence() for a in emotional)
+    if (emotional or distress or tremulous) and (present or weak or epistemic):
+        subtypes.append("PSY_EMO")
+        evidence.extend(a.evidence() for a in emotional)
     if not subtypes:
         subtypes.append("PSY_Q" if view.has_weak_question() else "PSY_ASSERT")
     categories = list(dict.fromkeys(a.category for a in present))

@@ -103,7 +103,7 @@ def score_turns(views: list[TurnView], codebook: Codebook) -> list[list[float]]:
             if cue.speaker != "any" and cue.speaker != view.role:
                 continue
             row[_INDEX[cue.phase]] += cue.weight * min(count, 2)
-        for index, cue in enumerate(cues):
+        for cue in cues:
             if not cue.lexicon or (cue.speaker != "any" and cue.speaker != view.role):
                 continue
             strong = [h for h in view.hits if h.group == "lex" and h.name == cue.lexicon

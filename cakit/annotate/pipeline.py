@@ -401,7 +401,7 @@ def _chains(
     """Repeat chains (§6.4 step 6): same topic, earlier attempt not engaged → PSY_REPEAT."""
     chains: list[dict[str, object]] = []
     out: list[Attempt] = []
-    for attempt, sequence, window in zip(attempts, sequences, windows):
+    for attempt, sequence, window in zip(attempts, sequences, windows, strict=True):
         categories = set(window.context.categories)
         stems = set(rules.stems(window.attempt_view))
         anaphoric = any(w in ANAPHORS for w in window.attempt_view.words)

@@ -15,9 +15,11 @@ Two deliberate departures from the §6.6 pseudo-code, recorded in CODEBOOK-NOTES
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cakit.annotate.rules import PSYCHOTIC, Rules
+from cakit.annotate.spacy_bridge import Hit
 from cakit.annotate.views import F_CUTOFF, TurnView
 from cakit.annotations import Evidence
 from cakit.model import Feature
@@ -71,13 +73,13 @@ def _answers(view: TurnView, rules: Rules) -> bool:
     return declarative > limit
 
 
-def _medication_framed(view: TurnView, med: list[object]) -> bool:
+def _medication_framed(view: TurnView, med: Sequence[Hit]) -> bool:
     """Medication is the frame: a medication word in a question, or in the opening TCU."""
     if not med or not view.tcus:
         return False
     first = view.tcus[0]
     for hit in med:
-        start = getattr(hit, "start", 0)
+        start = hit.start
         for tcu in view.tcus:
             if tcu.start <= start < tcu.end and (tcu.question or tcu.weak_question or tcu is first):
                 return True
@@ -116,7 +118,8 @@ def code_uptake(
                                  col=note[2])]
         return Uptake("CLOSE_DOWN", "CLOSE_POSTPONE" if postpone else None, 0.8, evidence)
     clarify = ev("clarify_frames")
-    if clarify and question and len(view.words) <= 8 and (not tie or _starts_with_repair(view, rules)):
+    short = len(view.words) <= 8
+    if clarify and question and short and (not tie or _starts_with_repair(view, rules)):
         return Uptake("CLARIFY", None, 0.6, clarify)
     challenge = ev("challenge_frames")
     if challenge and (tie or (adjacent and not other)):
@@ -189,8 +192,10 @@ def hesitation(view: TurnView, gap: float | None, rules: Rules) -> tuple[bool, l
     first5 = range(min(5, len(words)))
     delay = gap if gap is not None else 0.0
     early_pauses = [(at, seconds, label) for at, seconds, label in view.pauses if at <= 5]
-    timed_early = sum(seconds for at, seconds, label in early_pauses if label == "timed" and at <= 2)
-    a = (gap is not None and gap >= thresholds.hesitate_gap_s) or timed_early >= thresholds.hesitate_gap_s
+    timed_early = sum(seconds for at, seconds, label in early_pauses
+                      if label == "timed" and at <= 2)
+    limit = thresholds.hesitate_gap_s
+    a = (gap is not None and gap >= limit) or timed_early >= limit
     if a:
         evidence.append(Evidence(rule="hesitate.gap", text=f"{max(delay, timed_early):.1f} s",
                                  line=view.line, col=0))
@@ -249,8 +254,10 @@ def code_carer(
 ) -> tuple[str, list[Evidence]]:
     """CARER_RESPONSE subtype of a carer turn in the window (§6.3)."""
     laughs = laughter(view, None, "carer")
-    dismiss = [rules.evidence(view, h, "carer_dismiss") for h in rules.frame_hits(view, "carer_dismiss")]
-    support = [rules.evidence(view, h, "carer_support") for h in rules.frame_hits(view, "carer_support")]
+    dismiss = [rules.evidence(view, h, "carer_dismiss")
+               for h in rules.frame_hits(view, "carer_dismiss")]
+    support = [rules.evidence(view, h, "carer_support")
+               for h in rules.frame_hits(view, "carer_support")]
     if dismiss:
         return "CARER_DISMISS", dismiss + laughs
     if laughs and (rules.is_minimal(view) or len(view.words) <= 4):

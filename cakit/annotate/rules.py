@@ -19,6 +19,8 @@ PSYCHOTIC = (
     "voices", "visions", "other_senses", "persecution", "thought_interference", "control",
     "reference", "grandiose", "somatic", "religious",
 )
+#: Every category a patient turn is searched for (A–J plus emotional and epistemic).
+CONTENT = (*PSYCHOTIC, "epistemic", "emotional")
 ANAPHORS = frozenset({"they", "them", "it", "that", "this", "those", "these", "he", "she",
                       "him", "her", "they're", "it's", "that's", "theyre", "thats"})
 #: Verbs that, with a pronoun, point back at the experience ("what do they say", "when did
@@ -106,8 +108,10 @@ class Rules:
                         line=line, col=col)
 
     # -- lexicon anchors -----------------------------------------------------------------
-    def anchors(self, view: TurnView, phase: str, categories: tuple[str, ...] = PSYCHOTIC + (
-            "epistemic", "emotional"), *, research_context: bool = False) -> list[Anchor]:
+    def anchors(
+        self, view: TurnView, phase: str, categories: tuple[str, ...] = CONTENT, *,
+        research_context: bool = False,
+    ) -> list[Anchor]:
         """Lexicon hits that count: stop-list first, research talk, weak entries, negation.
 
         Persecution and reference hits are dropped in turns that talk about the research
@@ -146,7 +150,9 @@ class Rules:
                 required = False
             if required and not has_self:
                 continue
-            tcu_start = next((tcu.start for tcu in view.tcus if tcu.start <= hit.start < tcu.end), 0)
+            tcu_start = next(
+                (tcu.start for tcu in view.tcus if tcu.start <= hit.start < tcu.end), 0
+            )
             negated = any(word in self.negation
                           for word in words[max(tcu_start, hit.start - window): hit.start])
             negated = negated or any(

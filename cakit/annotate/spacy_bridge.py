@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
 
 from cakit.annotate.codebook import Codebook, Pattern
 from cakit.annotate.inflect import CLOSED, inflections

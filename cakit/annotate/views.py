@@ -152,7 +152,7 @@ class TurnView:
     def content_stems(self, minimal: frozenset[str]) -> set[str]:
         return {
             stem(word)
-            for word, kind in zip(self.words, self.kinds)
+            for word, kind in zip(self.words, self.kinds, strict=True)
             if kind != "filler" and word not in CLOSED and word not in GENERIC
             and word not in minimal and len(word) > 2 and word.isalpha()
         }
@@ -200,12 +200,12 @@ def build_views(
         last = utterances[turn.utterances[-1]]
         previous = utterances[turn.utterances[0] - 1] if turn.utterances[0] > 0 else None
         view.latched = _latched(previous, first)
-        gap = gaps_at.get(turn.utterances[0])
+        silence = gaps_at.get(turn.utterances[0])
         leading = _leading_pause(first)
         if view.latched:
             view.gap_before = 0.0
-        elif gap is not None or leading is not None:
-            view.gap_before = round((gap or 0.0) + (leading or 0.0), 3)
+        elif silence is not None or leading is not None:
+            view.gap_before = round((silence or 0.0) + (leading or 0.0), 3)
         elif previous is not None and previous.media is not None and first.media is not None:
             view.gap_before = round(max(0, first.media.start_ms - previous.media.end_ms) / 1000, 3)
         if first.media is not None:

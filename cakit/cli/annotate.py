@@ -59,8 +59,8 @@ def annotate(
             writer = csv.DictWriter(stream, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
             writer.writeheader()
         elif output_format == "json":
-            stream.write('{"cakit_version": %s, "codebook_version": %s,\n "transcripts": [' % (
-                json.dumps(__version__), json.dumps(version)))
+            stream.write(f'{{"cakit_version": {json.dumps(__version__)}, "codebook_version": '
+                         f'{json.dumps(version)},\n "transcripts": [')
         first = True
         results = annotate_files(files, codebook=codebook, jobs=jobs, roles=roles)
         for result in progress(results, "annotating", total=len(files)):
@@ -84,7 +84,8 @@ def annotate(
             if output_format == "jsonl":
                 stream.write(json.dumps(single, ensure_ascii=False) + "\n")
             else:
-                stream.write(("\n  " if first else ",\n  ") + json.dumps(single, ensure_ascii=False))
+                separator = "\n  " if first else ",\n  "
+                stream.write(separator + json.dumps(single, ensure_ascii=False))
                 first = False
         if output_format == "json":
             stream.write("\n]}\n")

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cakit.cli._common import consoles, handle_errors, paths_argument, transcript_files
 
+if TYPE_CHECKING:
+    from cakit.annotations import ConsultationAnnotations
 
-def load_gold(directory: Path) -> list:  # type: ignore[type-arg]
+
+def load_gold(directory: Path) -> list[ConsultationAnnotations]:
     """Every consultation in the JSON exports of a folder (files *.json)."""
     from cakit.annotations import AnnotationFormatError, from_json
     from cakit.errors import CakitError
 
-    consultations = []
+    consultations: list[ConsultationAnnotations] = []
     for path in sorted(directory.glob("*.json")):
         try:
             consultations.extend(from_json(path.read_text(encoding="utf-8")).transcripts)
