@@ -28,6 +28,10 @@ class ChatFormat:
         opts = options if isinstance(options, ReadOptions) else ReadOptions()
         decoded = decode_bytes(data, source, utf8_required=True)
         collector = Collector(source, [], errors)
+        if not data:
+            collector.add("E003", "error", "file is empty", 1, 1,
+                          hint="a CHAT file has at least @UTF8, @Begin and @End")
+            return empty_result(source, "chat", collector.items)
         collector.extend(decoded.diagnostics)
         if not decoded.text:
             return empty_result(source, "chat", collector.items)

@@ -7,21 +7,52 @@ taught us to keep (NOTATION.md §C.5).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cakit.formats._diag import Collector
 from cakit.formats.chat.tokens import MainTier
 
-KNOWN_TIERS = frozenset(
-    """mor gra wor pho mod sin act cod com exp add spa sit gpx int alt coh def eng err fac
-    flo gls ort par tim trn tra grt umor ugra xmodsyl xphosyl xphoaln xphoint""".split()
-)
+KNOWN_TIERS = frozenset({
+    "mor", "gra", "wor", "pho", "mod", "sin", "act", "cod", "com", "exp", "add", "spa", "sit",
+    "gpx", "int", "alt", "coh", "def", "eng", "err", "fac", "flo", "gls", "ort", "par", "tim",
+    "trn", "tra", "grt", "umor", "ugra", "xmodsyl", "xphosyl", "xphoaln", "xphoint"
+})
 _GRA_ITEM = re.compile(r"^(\d+)\|(\d+)\|([A-Z][A-Z0-9\-:_]*)$")
 _MOR_TERMINATORS = frozenset({".", "?", "!", "+...", "+..?", "+/.", "+//.", "+/?", "+//?",
                               "+!?", '+"/.', '+".', "+."})
 
 
+#: Maps an offset into a tier's value to its physical (line, column).
+Locate = Callable[[int], tuple[int, int]]
+_ITEM = re.compile(r"\S+")
+_CLITIC_SPLIT = re.compile(r"[~$]")
+
+
 def mor_items(text: str) -> tuple[str, ...]:
     return tuple(text.split())
+
+
+def item_position(value: str, index: int, locate: Locate | None, line: int, col: int
+                  ) -> tuple[int, int]:
+    """Physical position of the `index`-th whitespace item of a tier value (errors only)."""
+    if locate is None:
+        return line, col
+    for number, match in enumerate(_ITEM.finditer(value)):
+        if number == index:
+            return locate(match.start())
+    return line, col
+
+
+def _check_mor_item(item: str) -> str:
+    """What is wrong with one %mor item's shape ("" when nothing is)."""
+    if item[0] == "|" or "||" in item:
+        return "has an empty part of speech"
+    if "=" in item and "&" in item:
+        for word in _CLITIC_SPLIT.split(item):
+            equals = word.find("=")
+            if equals >= 0 and "&" in word[equals:]:
+                return "has a fusional suffix '&' after its '=gloss' (the gloss comes last)"
+    return ""
 
 
 def mor_chunks(items: tuple[str, ...]) -> int:
@@ -59,15 +90,26 @@ def mor_alignable(main: MainTier, omitted_items: int = 0) -> int:
 
 
 def check_mor(
-    items: tuple[str, ...], main: MainTier | None, line: int, col: int, diag: Collector
+    items: tuple[str, ...], main: MainTier | None, line: int, col: int, diag: Collector,
+    value: str = "", locate: Locate | None = None,
 ) -> None:
+    """Item shapes (E760, E382) and the count against the main tier (E705/E706, E716)."""
     if not items:
-        diag.add("E756", "error", "empty %mor tier", line, col)
+        diag.add("E756", "error", "empty %mor tier", line, col,
+                 hint="add the morphology or delete the tier")
         return
-    for item in items:
-        if item.startswith("|") or "||" in item:
-            diag.add("E760", "error", f"%mor item {item!r} has an empty part of speech", line,
-                     col)
+    for index, item in enumerate(items):
+        if item[0] != "|" and "||" not in item and ("=" not in item or "&" not in item):
+            continue  # the common case, checked inline for speed
+        problem = _check_mor_item(item)
+        if problem:
+            where = item_position(value, index, locate, line, col)
+            if problem.startswith("has an empty"):
+                diag.add("E760", "error", f"%mor item {item!r} {problem}", *where,
+                         hint="every item is pos|stem, e.g. n|dog")
+            else:
+                diag.add("E382", "error", f"%mor item {item!r} {problem}", *where,
+                         hint="write pos|stem&FUS-SUFFIX=gloss, e.g. v|ve&PRET-3S=see")
             return
     if main is None:
         return
@@ -82,33 +124,66 @@ def check_mor(
                  f"{expected} words", line, col, hint="each main-tier word needs one %mor item")
     has_terminator = items[-1] in _MOR_TERMINATORS or glued
     if main.terminator in _MOR_TERMINATORS and not has_terminator:
-        diag.add("E716", "error", "%mor lacks the main tier's terminator", line, col)
+        diag.add("E716", "error", "%mor lacks the main tier's terminator", line, col,
+                 hint=f"end %mor with the main tier's terminator {main.terminator}")
 
 
 def check_gra(
     items: tuple[str, ...], mor: tuple[str, ...] | None, line: int, col: int, diag: Collector
 ) -> None:
+    """`index|head|RELATION` items: shape (E708), count (E720), order (E721), heads (E713),
+    one root (E722/E723) and no cycles (E724)."""
     if mor is None:
-        diag.add("E604", "error", "%gra without a %mor tier", line, col)
+        diag.add("E604", "error", "%gra without a %mor tier", line, col,
+                 hint="%gra relations index the %mor items; add %mor or drop %gra")
         return
-    relations: list[tuple[int, int]] = []
-    for item in items:
-        match = _GRA_ITEM.match(item)
+    heads: list[int] = []
+    root_count = 0
+    roots: list[str] = []
+    match_item = _GRA_ITEM.match
+    for position, item in enumerate(items, 1):
+        match = match_item(item)
         if not match:
-            diag.add("E722" if "|" in item else "E316", "error",
-                     f"%gra item {item!r} is not index|head|RELATION", line, col)
+            diag.add("E708", "error", f"%gra item {item!r} is not index|head|RELATION", line,
+                     col, hint="e.g. 1|2|SUBJ")
             return
-        relations.append((int(match.group(1)), int(match.group(2))))
-    chunks = mor_chunks(mor)
-    if len(relations) != chunks:
-        diag.add("E720", "error", f"%gra has {len(relations)} relations but %mor has {chunks} "
-                 "chunks", line, col)
-        return
-    for position, (index, head) in enumerate(relations, 1):
-        if index != position:
+        index, head, relation = match.groups()
+        if int(index) != position:
             diag.add("E721", "error", f"%gra index {index} out of sequence (expected "
-                     f"{position})", line, col)
+                     f"{position})", line, col, hint="number the relations 1, 2, 3 …")
             return
-        if head > chunks:
-            diag.add("E713", "error", f"%gra head {head} is beyond the {chunks} chunks", line, col)
+        head_index = int(head)
+        heads.append(head_index)
+        if head_index == 0:
+            root_count += 1
+            if relation.endswith("ROOT"):
+                roots.append(index)
+    chunks = mor_chunks(mor)
+    if len(heads) != chunks:
+        diag.add("E720", "error", f"%gra has {len(heads)} relations but %mor has {chunks} "
+                 "chunks", line, col, hint="one %gra relation per %mor word and clitic")
+        return
+    if max(heads, default=0) > chunks:
+        diag.add("E713", "error", f"%gra head {max(heads)} is beyond the {chunks} chunks", line,
+                 col, hint="a head is 0 (the root) or the index of another %mor chunk")
+        return
+    # Vocatives and the like may also attach to 0 (1|0|BEG), but only one item is the root.
+    if not root_count:
+        diag.add("E722", "error", "%gra has no root (no relation with head 0)", line, col,
+                 hint="exactly one relation is the root, e.g. 2|0|ROOT")
+        return
+    if len(roots) > 1:
+        diag.add("E723", "error", f"%gra has {len(roots)} ROOT relations (items "
+                 f"{', '.join(roots)})", line, col, hint="exactly one relation is the ROOT")
+        return
+    # Every chain of heads must end at the root (0); a chain longer than the tier is a cycle.
+    for start in range(1, chunks + 1):
+        node = start
+        for _ in range(chunks):
+            node = heads[node - 1]
+            if not node:
+                break
+        else:
+            diag.add("E724", "error", f"%gra relations form a cycle through item {start}",
+                     line, col, hint="every chain of heads must end at the root (0)")
             return

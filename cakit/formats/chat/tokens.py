@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from cakit.formats._diag import Collector
 from cakit.formats._lines import LogicalLine
-from cakit.model import Event, Feature, MediaTime, Token
+from cakit.model import Event, Feature, MediaTime, Severity, Token
 from cakit.notation import (
     CA_ATTACHED,
     CA_INTONATION,
@@ -23,6 +23,7 @@ from cakit.notation import (
     CA_PAIRED,
     COMBINING_LOW_LINE,
     LAUGH_PARTICLE,
+    OUTBREATH,
     pause_value,
 )
 
@@ -34,7 +35,14 @@ _SCAN = re.compile(
 )
 _BULLET = re.compile(r"^\x15(\d+)_(\d+)-?\x15$")
 _PAUSE_ANY = re.compile(r"\((?:\.{1,3}|\d+(?::\d+)?\.\d*)\)")
-_PLAIN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*'?\Z")
+# Plain words: letters and inner apostrophes. Ἡ (laugh) and Ϋ (yawn) are letters to
+# Unicode but CA glyphs to CHAT, so words containing them take the slow path.
+_PLAIN = re.compile(r"[^\W\d_ἩΫ]+(?:'[^\W\d_ἩΫ]+)*'?\Z")
+_DIGIT = re.compile(r"\d")
+#: Languages whose orthography writes tones or homonym numbers with digits (E220).
+DIGIT_LANGUAGES = frozenset({"zho", "cym", "vie", "tha", "nan", "yue", "min", "hak"})
+#: Form markers a compound (`ice+cream`) may carry; others mark single words only (E203).
+_COMPOUND_FORMS = frozenset({"c", "n", "f", "s", "z"})
 
 TERMINATORS: dict[str, str] = {
     ".": "period",
@@ -69,9 +77,10 @@ SEPARATORS: dict[str, str] = {
     "„": "tag",
     "‡": "vocative",
 }
-FORM_MARKERS = frozenset(
-    "a b c d e f fp g i k l ls lp n o p q sas si sl t u wp x".split()
-)
+FORM_MARKERS = frozenset({
+    "a", "b", "c", "d", "e", "f", "fp", "g", "i", "k", "l", "ls", "lp", "n", "o", "p", "q", "sas",
+    "si", "sl", "t", "u", "wp", "x"
+})
 #: Scoped annotations: text inside [ ] → code. Anything else is E312 (unknown marker).
 _SCOPED = re.compile(
     r"^\[(?P<code>///|//\?|//|/-|/\?|/|::|:|\*|\?|!!|!|=!|=\?|=|\+|-|%|#|x|<\d?|>\d?|\^c|e|"
@@ -80,12 +89,32 @@ _SCOPED = re.compile(
     re.S,
 )
 RETRACE_CODES = frozenset({"/", "//", "///", "/-", "/?", "//?", "e"})
+#: Token kinds that may not take a `[: replacement]`, with their TalkBank codes.
+_NO_REPLACEMENT = {"fragment": "E387", "nonword": "E388", "filler": "E389"}
 _UNTRANSCRIBED = {"xxx": "unintelligible", "yyy": "phonetic", "www": "untranscribed"}
 _ILLEGAL_UNTRANSCRIBED = re.compile(r"^(?:xx|yy|ww|[xX]{2,}|[yY]{2,}|[wW]{3,})$")
 _ACRONYMS = frozenset({"OK", "TV", "GP", "NHS", "CBT", "CPN", "BBC", "UK", "USA", "MI5", "CCTV"})
 _GLUED_PUNCT = {".": "fall", "?": "rise", "!": "exclaim", ",": "continuing", "¿": "weak_rise"}
 _JEFF_LATCH = {"=": "latch"}
 
+
+# Feature bits and glyph tables as plain ints: IntFlag arithmetic costs about a microsecond
+# an operation, and the tokenizer does several for every CA word.
+_CUTOFF = int(Feature.CUTOFF)
+_EMPHASIS = int(Feature.EMPHASIS)
+_FAST = int(Feature.FAST)
+_INBREATH = int(Feature.INBREATH)
+_LAUGH = int(Feature.LAUGH)
+_LOUD = int(Feature.LOUD)
+_QUIET = int(Feature.QUIET)
+_SEGMENT_REPETITION = int(Feature.SEGMENT_REPETITION)
+_SLOW = int(Feature.SLOW)
+_SMILE = int(Feature.SMILE)
+_STRETCHED = int(Feature.STRETCHED)
+_UNCERTAIN = int(Feature.UNCERTAIN)
+_VERY_QUIET = int(Feature.VERY_QUIET)
+_PAIRED: dict[str, int] = {glyph: int(bit) for glyph, bit in CA_PAIRED.items()}
+_ATTACHED: dict[str, int] = {glyph: int(bit) for glyph, bit in CA_ATTACHED.items()}
 
 @dataclass(slots=True)
 class MainTier:
@@ -100,6 +129,9 @@ class MainTier:
     replacements: dict[int, int] = field(default_factory=dict)  # token index → words
     separators: list[tuple[int, ...]] = field(default_factory=list)  # open groups per separator
     retraced_groups: set[int] = field(default_factory=set)
+    #: `&{l=X` / `&}l=X` marks for the reader to pair across utterances:
+    #: (is_begin, "l" or "n", label, line, col)
+    long_features: list[tuple[bool, str, str, int, int]] = field(default_factory=list)
 
     @property
     def separator_count(self) -> int:
@@ -111,12 +143,15 @@ class _State:
     """Mutable scan state for one utterance."""
 
     __slots__ = (
-        "ca", "diag", "features", "group_stack", "last_group", "last_was_group_end",
-        "last_was_token", "ll",
-        "offset0", "out", "uncertain",
+        "ca", "diag", "features", "group_stack", "language", "languages",
+        "last_group", "last_was_group_end", "last_was_token", "ll", "offset0", "out",
+        "outside", "overlaps", "quotes", "retraces", "uncertain",
     )
 
-    def __init__(self, ca: bool, diag: Collector, ll: LogicalLine, offset0: int) -> None:
+    def __init__(
+        self, ca: bool, diag: Collector, ll: LogicalLine, offset0: int,
+        languages: tuple[str, ...] = (),
+    ) -> None:
         self.ca = ca
         self.diag = diag
         self.ll = ll
@@ -128,13 +163,24 @@ class _State:
         self.last_group: tuple[int, int] | None = None
         self.last_was_group_end = False
         self.last_was_token = False
+        self.languages = languages
+        self.language = languages[0] if languages else ""  # changed by a [- lang] precode
+        self.quotes: list[tuple[int, int]] = []  # open “ (line, col)
+        self.retraces: list[tuple[int, str, int, int]] = []  # (tokens before, code, line, col)
+        self.outside = 0  # letters of the last cleaned word outside ↫…↫ segments
+        self.overlaps = False  # any overlap glyph seen (E348 check)
 
 
 def tokenize_main(
-    content: str, offset0: int, ll: LogicalLine, *, ca: bool, diag: Collector
+    content: str, offset0: int, ll: LogicalLine, *, ca: bool, diag: Collector,
+    languages: tuple[str, ...] = (),
 ) -> MainTier:
-    """Tokenize one main tier's content (the text after `*SPK:\\t`)."""
-    state = _State(ca, diag, ll, offset0)
+    """Tokenize one main tier's content (the text after `*SPK:\\t`).
+
+    `languages` are the file's `@Languages`, first the default: they decide which words
+    may contain digits (E220) and what a bare `@s` switches to (E248/E249).
+    """
+    state = _State(ca, diag, ll, offset0, languages)
     single = len(ll.starts) == 1
     first_line = ll.first_line
     matches = list(_SCAN.finditer(content))
@@ -154,14 +200,76 @@ def tokenize_main(
         elif kind == "bullet":
             _bullet(state, text, line, col, number == last)
         else:  # ((comment)) written Jefferson-style inside CHAT (CA-lite habit)
-            _comment(state, text, line, col)
+            _comment(state, text, line, col, offset0 + offset)
     out = state.out
     if state.features:
-        out.open_spans = state.features
+        if state.features & _EMPHASIS:
+            diag.add("E356", "warning" if ca else "error", "underline begun but not ended in "
+                     "this utterance", *ll.position(offset0),
+                     hint="end the underline with U+0002 U+0002")
+        out.open_spans = state.features & ~_EMPHASIS
     if state.group_stack:
         diag.add("E345", "error", "group '<' is never closed with '>'",
                  *(ll.position(offset0)), hint="close the group before its annotation")
+    if state.retraces or state.quotes or state.overlaps or not out.tokens:
+        _check_structure(state, matches, offset0)
     return out
+
+
+_FRAME_EVENTS = frozenset({"terminator", "bullet", "linker"})
+
+
+def _check_structure(state: _State, matches: list[re.Match[str]], offset0: int) -> None:
+    """Utterance-level rules: retraces need what they retrace, quotes and overlaps close."""
+    out = state.out
+    diag = state.diag
+    tokens = out.tokens
+    for before, code, line, col in state.retraces:
+        if before < len(tokens):
+            continue
+        # Only non-speech (&=event, pauses) after the retrace: nothing replaces the retraced
+        # words. A retrace at the very end (the speaker stopped) is common in CHILDES and
+        # accepted by CLAN CHECK, so that case is only a warning.
+        speechless = any(
+            e.index >= before and e.kind not in _FRAME_EVENTS and e.kind != "scoped"
+            and e.kind != "group" for e in out.events
+        )
+        diag.add("E370", "error" if speechless else "warning",
+                 f"retrace [{code}] is not followed by the material it retraces"
+                 + (" (only non-speech follows)" if speechless else ""), line, col,
+                 hint="a retrace marks words that are then said again or corrected; write "
+                 "the words after it, or remove the marker")
+    for line, col in state.quotes:
+        diag.add("E242", "error", "opening quotation mark “ is never closed", line, col,
+                 hint="close the quotation with ” in the same utterance")
+    if state.overlaps:
+        _check_overlaps(out.events, diag)
+    if not tokens and matches and all(
+        (e.kind in _FRAME_EVENTS or (e.kind == "scoped" and e.label in ("postcode", "precode")))
+        for e in out.events
+    ) and out.terminator:
+        line, col = state.ll.position(offset0)
+        diag.add("E306", "error", "utterance has a terminator but no content", line, col,
+                 hint="transcribe what was said, or write 0 . for an action without speech")
+
+
+def _check_overlaps(events: list[Event], diag: Collector) -> None:
+    """E348: an overlap ⌈ or ⌊ opened in this utterance and not closed in it."""
+    open_marks: dict[tuple[str, int], Event] = {}
+    for event in events:
+        if event.kind != "overlap":
+            continue
+        side, _, edge = event.label.partition("_")
+        key = (side, event.number)
+        if edge == "begin":
+            open_marks[key] = event
+        else:
+            open_marks.pop(key, None)
+    for event in open_marks.values():
+        closer = "⌉" if event.label.startswith("top") else "⌋"
+        diag.add("E348", "warning", f"overlap {event.text} is not closed in this utterance",
+                 event.line, event.col, hint=f"close the overlap with {closer} (with the same "
+                 "index)")
 
 
 def _event(state: _State, kind: str, text: str, line: int, col: int, **fields: object) -> None:
@@ -182,20 +290,22 @@ def _bullet(state: _State, text: str, line: int, col: int, is_last: bool) -> Non
     start, end = int(match.group(1)), int(match.group(2))
     media = MediaTime(start, end)
     if text.endswith("-\x15"):
-        state.diag.add("E360", "warning", "old-style skip bullet (trailing '-')", line, col)
+        state.diag.add("E360", "warning", "old-style skip bullet (trailing '-')", line, col,
+                       hint="drop the '-' before the closing bullet mark")
     if start >= end:
         state.diag.add("E701", "error", f"bullet start {start} is not before end {end}",
-                       line, col)
+                       line, col, hint="a bullet is •start_end• with start < end (ms)")
     if (len(match.group(1)) > 1 and match.group(1).startswith("0")) or (
         len(match.group(2)) > 1 and match.group(2).startswith("0")
     ):
-        state.diag.add("E748", "error", "bullet time has a leading zero", line, col)
+        state.diag.add("E748", "error", "bullet time has a leading zero", line, col,
+                       hint="write bullet times as plain milliseconds: 12, not 012")
     if is_last:
         state.out.media = media
     _event(state, "bullet", text, line, col, media=media)
 
 
-def _comment(state: _State, text: str, line: int, col: int) -> None:
+def _comment(state: _State, text: str, line: int, col: int, offset: int) -> None:
     inner_end = text.rfind("))")
     description = text[2:inner_end].strip()
     _event(state, "comment", text[: inner_end + 2], line, col, label=description)
@@ -203,14 +313,18 @@ def _comment(state: _State, text: str, line: int, col: int) -> None:
         state.diag.add("CK201", "warning", "Jefferson '((…))' comment inside CHAT", line, col,
                        hint="CHAT writes non-verbal events as &=description")
     rest = text[inner_end + 2 :]
-    if rest:
-        _item(state, rest, line, col + inner_end + 2, False, [], 0)
+    if rest:  # the comment may wrap onto a continuation line: locate the rest afresh
+        _item(state, rest, *state.ll.position(offset + inner_end + 2), False, [], 0)
 
 
 def _bracket(state: _State, text: str, line: int, col: int) -> None:
     if not text.endswith("]"):
-        state.diag.add("E312", "error", "'[' is never closed with ']'", line, col,
-                       hint="annotations look like [: word] or [/]")
+        if not text[1:].strip(" .?!"):
+            state.diag.add("E314", "error", "'[' with no annotation in it", line, col,
+                           hint="annotations look like [: word] or [/]; delete a stray '['")
+        else:
+            state.diag.add("E312", "error", "'[' is never closed with ']'", line, col,
+                           hint="annotations look like [: word] or [/]")
         return
     match = _SCOPED.match(text)
     if not match:
@@ -222,6 +336,12 @@ def _bracket(state: _State, text: str, line: int, col: int) -> None:
     out = state.out
     if code in ("-",) and not out.tokens and not out.events:
         _event(state, "scoped", text, line, col, label="precode")
+        if rest:
+            state.language = rest
+            if state.languages and rest not in state.languages:
+                state.diag.add("E755", "error", f"utterance language {rest!r} is not declared "
+                               "in @Languages", line, col,
+                               hint=f"add {rest} to @Languages, or fix the precode")
         return
     if code in ("+",):
         _event(state, "scoped", text, line, col, label="postcode")
@@ -239,27 +359,38 @@ def _bracket(state: _State, text: str, line: int, col: int) -> None:
             state.diag.add("E759", "error", f"annotation {text} has nothing to attach to",
                            line, col, hint="put the annotation after the word or <group>")
         if code in (":", "::") and not rest:
-            state.diag.add("E208", "error", "empty replacement", line, col)
+            state.diag.add("E208", "error", "empty replacement", line, col,
+                           hint="write the target words: word [: target]")
         if code in (":",) and rest:
             words = rest.split()
             for word in words:
                 if word.lower() in _UNTRANSCRIBED or word.startswith("0"):
                     state.diag.add("E391", "error",
                                    "a replacement word cannot be untranscribed or omitted",
-                                   line, col)
+                                   line, col, hint="a replacement is the real target word(s)")
                     break
             if scope is not None:
                 out.replacements[scope[1] - 1] = len(words)
-                if out.tokens and out.tokens[scope[1] - 1].kind == "fragment":
-                    state.diag.add("E387", "error", "a fragment cannot have a replacement",
-                                   line, col)
+                kind = out.tokens[scope[1] - 1].kind if out.tokens else ""
+                if kind in _NO_REPLACEMENT:
+                    state.diag.add(_NO_REPLACEMENT[kind], "error",
+                                   f"a {kind} cannot have a replacement [: …]", line, col,
+                                   hint="replacements follow real words; a fragment, filler or "
+                                   "nonword has no target form")
         if code in RETRACE_CODES and scope is not None:
             out.retraced.update(range(scope[0], scope[1]))
             if state.last_was_group_end:
                 out.retraced_groups.add(scope[0])
-        if code == "x" and not re.fullmatch(r"\d+", rest):
-            state.diag.add("E214", "error", f"repetition count {rest!r} is not a number",
-                           line, col)
+        if code in ("/", "//", "///"):
+            state.retraces.append((len(out.tokens), code, line, col))
+        if code == "x":
+            if not rest.isdigit():
+                state.diag.add("E214", "error", f"repetition count {rest!r} is not a number",
+                               line, col, hint="write [x 3] for a word said three times")
+            elif state.last_was_group_end:
+                state.diag.add("E370", "error", f"{text} follows a <group>; [x N] repeats a "
+                               "single word", line, col,
+                               hint="write the repeated words out, or put [x N] after one word")
         was_group_end = state.last_was_group_end
         _event(state, "scoped", text, line, col, label=code, scope=scope)
         state.last_was_group_end = was_group_end and code not in RETRACE_CODES
@@ -288,8 +419,12 @@ def _item(
         return
     if first == "+" and text in LINKERS:
         if out.tokens:
-            state.diag.add("E766", "error", f"linker {text} is not at the start", line, col)
+            state.diag.add("E766", "error", f"linker {text} is not at the start", line, col,
+                           hint="linkers (++ +^ +< +, +\" +≈) open the utterance")
         _event(state, "linker", text, line, col, label=LINKERS[text])
+        return
+    if first in "+#," and len(text) > 1 and not _has_word_char(text):
+        _bad_punctuation(state, text, line, col)
         return
     if first == "(":
         pause = pause_value(text)
@@ -330,6 +465,26 @@ def _item(
             _split_glued_pauses(state, text, line, col, is_last, matches, number)
             return
     _word(state, text, line, col, is_last, matches, number)
+
+
+def _has_word_char(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _bad_punctuation(state: _State, text: str, line: int, col: int) -> None:
+    """Punctuation runs CHAT does not define: `,,`, `#` pauses, `+=.` terminators."""
+    severity: Severity = "warning" if state.ca else "error"
+    if set(text) == {","}:
+        state.diag.add("E258", severity, f"consecutive commas {text!r}", line, col,
+                       hint="write a single comma, or „ for a tag question")
+    elif set(text) == {"#"}:
+        state.diag.add("E309", severity, f"'{text}' is the old pause notation", line, col,
+                       hint="write pauses as (.), (..), (...) or (1.5)")
+    else:
+        state.diag.add("E309", severity, f"unknown terminator or linker {text!r}", line, col,
+                       hint="terminators: . ? ! +... +..? +/. +//. +/? +//? +!? +\"/. +\". ; "
+                       "linkers: ++ +^ +< +, +\"")
+    _event(state, "mark", text, line, col)
 
 
 def _only_bullets_after(matches: list[re.Match[str]], number: int) -> bool:
@@ -381,7 +536,8 @@ def _terminator(
     )
     if final:
         if out.terminator:
-            state.diag.add("E360" if False else "E305", "error", "two terminators", line, col)
+            state.diag.add("E305", "error", "two terminators", line, col,
+                           hint="an utterance ends with exactly one terminator")
         out.terminator = text
         _event(state, "terminator", text, line, col, label=TERMINATORS[text])
     elif state.ca and text in (".", "?", "!"):
@@ -392,20 +548,46 @@ def _terminator(
         _event(state, "terminator", text, line, col, label=TERMINATORS[text])
 
 
+def _long_feature(state: _State, text: str, line: int, col: int) -> None:
+    """`&{l=X` / `&}l=X` long features, `&{n=X` / `&}n=X` nonvocal spans, `&{n=X}` events."""
+    begin = text[1] == "{"
+    if len(text) > 4 and text[2] in "ln" and text[3] == "=":
+        kind = text[2]
+        label = text[4:]
+        if begin and kind == "n" and label.endswith("}") and len(label) > 1:
+            _event(state, "long_feature", text, line, col, label="event:" + label[:-1])
+            return
+        if label and "{" not in label and "}" not in label:
+            _event(state, "long_feature", text, line, col,
+                   label=("begin" if begin else "end") + ":" + label)
+            state.out.long_features.append((begin, kind, label, line, col))
+            return
+    state.diag.add("E369", "error", f"malformed nonvocal or long-feature marker {text!r}",
+                   line, col, hint="write &{n=LABEL … &}n=LABEL, &{l=LABEL … &}l=LABEL, or "
+                   "&{n=LABEL} for a single event")
+    _event(state, "mark", text, line, col)
+
+
 def _amp_item(state: _State, text: str, line: int, col: int) -> None:
     second = text[1]
     body = text[2:]
     if second == "=":
         if not body:
-            state.diag.add("E316", "error", "empty event '&='", line, col)
-        elif body[-1] in ".?!" and not body.endswith("..."):
-            state.diag.add("E364", "error", f"terminator inside event label {text!r}", line, col,
-                           hint="write &=laughs . with a space before the terminator")
+            state.diag.add("E316", "error", "empty event '&='", line, col,
+                           hint="describe the event: &=laughs")
+        else:
+            stop = -1
+            if "." in body or "?" in body or "!" in body:
+                stop = next(k for k, ch in enumerate(body) if ch in ".?!")
+            if stop >= 0:
+                state.diag.add("E364", "error", f"terminator character {body[stop]!r} inside "
+                               f"the event {text!r}", line, col + 2 + stop,
+                               hint="an event label has no . ? or !; put a space before the "
+                               "terminator (&=laughs .)")
         _event(state, "comment", text, line, col, label=body.rstrip(".?!"))
         return
-    if second in "{}" and len(text) > 3 and text[2] in "ln" and text[3] == "=":
-        _event(state, "long_feature", text, line, col,
-               label=("begin" if second == "{" else "end") + ":" + text[4:])
+    if second in "{}":
+        _long_feature(state, text, line, col)
         return
     if second == "*":
         _event(state, "interposed", text, line, col, label=body)
@@ -414,7 +596,8 @@ def _amp_item(state: _State, text: str, line: int, col: int) -> None:
     kind = kinds.get(second)
     if kind is None:
         # "&word" (old fragment notation) is read as a fragment and reported.
-        state.diag.add("E212", "warning", f"unknown '&' item {text!r}", line, col,
+        # Real CHILDES files still carry it (&uh, &d), so it stays a warning.
+        state.diag.add("E212", "warning", f"old-style '&' item {text!r}", line, col,
                        hint="use &-um (filler), &+fr (fragment), &~nonword, &=event")
         kind, body = "fragment", text[1:]
     clean, features, form = _clean_word(state, body, line, col)
@@ -424,10 +607,12 @@ def _amp_item(state: _State, text: str, line: int, col: int) -> None:
 
 
 def _overlap(state: _State, text: str, line: int, col: int, *, inword: bool) -> None:
+    state.overlaps = True
     glyph = text[0]
     number = int(text[1]) if len(text) > 1 and text[1].isdigit() else 1
     if len(text) > 1 and text[1] == "1" and not inword:
-        state.diag.add("E373", "warning", "overlap index 1 is implicit; use 2–9", line, col)
+        state.diag.add("E373", "warning", "overlap index 1 is implicit; use 2–9", line, col,
+                       hint="write ⌈ for the first overlap, ⌈2 … ⌈9 for later ones")
     _event(state, "overlap", text, line, col, label=CA_OVERLAP[glyph], number=number,
            inword=inword)
 
@@ -454,10 +639,15 @@ def _word(
                 state.group_stack.append(len(out.tokens))
                 _event(state, "group", "<", line, col + start, label="begin", inword=True)
             else:
-                state.features ^= Feature.SLOW
+                state.features ^= _SLOW
             start += 1
             continue
         if ch == "“":
+            if state.quotes:
+                state.diag.add("E372", "error", "quotation “ opened inside another quotation",
+                               line, col + start,
+                               hint="close the first quotation before opening another")
+            state.quotes.append((line, col + start))
             _event(state, "quote", ch, line, col + start, label="begin", inword=True)
             start += 1
             continue
@@ -472,7 +662,7 @@ def _word(
             start += 1
             continue
         if ch == ">" and ca:
-            state.features ^= Feature.FAST
+            state.features ^= _FAST
             start += 1
             continue
         break
@@ -533,10 +723,10 @@ def _trailing_mark(
                 state.diag.add("E342", "error", "group <…> is not followed by an annotation",
                                line, col, hint="a group needs e.g. [/] or [: x] after it")
         elif state.ca:
-            state.features ^= Feature.SLOW
+            state.features ^= _SLOW
         else:
             state.diag.add("E346", "error", "'>' closes a group that was never opened",
-                           line, col)
+                           line, col, hint="open the group with '<' before its first word")
         return
     if ch in "›〕":
         if state.group_stack:
@@ -546,6 +736,11 @@ def _trailing_mark(
         state.last_was_group_end = True
         return
     if ch == "”":
+        if state.quotes:
+            state.quotes.pop()
+        else:
+            state.diag.add("E242", "error", "closing quotation mark ” without an opening “",
+                           line, col, hint="open the quotation with “ in the same utterance")
         _event(state, "quote", ch, line, col, label="end", inword=True)
         return
     if ch in CA_INTONATION:
@@ -553,12 +748,10 @@ def _trailing_mark(
         return
     if ch in CA_LATCH or ch == "=":
         at_end = is_last or _only_bullets_after(matches, number)
-        if ch in ("≈", "≋") and at_end:
-            out.terminator = out.terminator or ch
         _event(state, "latch", ch, line, col, label="end" if at_end else "mid", inword=True)
         return
     if ch == "<":
-        state.features ^= Feature.FAST
+        state.features ^= _FAST
         return
     if ch == ")":
         state.uncertain = False
@@ -572,6 +765,9 @@ def _trailing_mark(
         out.terminator = ch
         if state.ca:
             _event(state, "intonation", ch, line, col, label=_GLUED_PUNCT[ch], inword=True)
+        else:
+            state.diag.add("W210", "warning", f"terminator {ch!r} is glued to the word before "
+                           "it", line, col, hint=f"put a space before the terminator: word {ch}")
         _event(state, "terminator", ch, line, col, label=TERMINATORS[ch], inword=True)
         return
     if state.ca:
@@ -581,7 +777,8 @@ def _trailing_mark(
         out.separators.append(tuple(state.group_stack))
         _event(state, "separator", ch, line, col, label="comma", inword=True)
         return
-    state.diag.add("E305", "error", f"terminator {ch!r} glued inside the utterance", line, col)
+    state.diag.add("E305", "error", f"terminator {ch!r} glued inside the utterance", line, col,
+                   hint="a terminator ends the utterance; use a comma inside it")
     _event(state, "terminator", ch, line, col, label=TERMINATORS.get(ch, ch), inword=True)
 
 
@@ -636,40 +833,112 @@ def _emit_word(state: _State, body: str, line: int, col: int) -> None:
     if _PLAIN.match(body):
         features = state.features
         if state.uncertain:
-            features |= Feature.UNCERTAIN
+            features |= _UNCERTAIN
         if ca and len(body) > 1 and body.isupper() and body not in _ACRONYMS:
-            features |= Feature.LOUD
-        if ca and LAUGH_PARTICLE.match(body):
-            _event(state, "laugh", body, line, col, label="particle")
-            return
+            features |= _LOUD
+        if ca and (body[0] == "h" or body[0] == "H"):
+            if OUTBREATH.match(body):
+                _event(state, "breath", body, line, col, label="out")
+                return
+            if LAUGH_PARTICLE.match(body):
+                _event(state, "laugh", body, line, col, label="particle")
+                return
         out.tokens.append(Token(body, body, "word", line, col, features))
         state.last_was_group_end = False
         state.last_was_token = True
         return
     clean, features, form = _clean_word(state, body, line, col)
+    if "↫" in body and not state.outside:
+        state.diag.add("E753", "error", f"{body!r} is only a repeated segment", line, col,
+                       hint="attach the repeated segment to the word it repeats: ↫p↫parents")
     if not clean:
-        if features & Feature.INBREATH:
+        if features & _INBREATH:
             _event(state, "breath", body, line, col, label="in")
         else:
+            if not ca and not features and not any(ch in _MARK_GLYPHS for ch in body):
+                state.diag.add("E309", "error", f"unexpected item {body!r}", line, col,
+                               hint="main-tier items are words, events (&=…), pauses, "
+                               "[annotations] and one terminator")
             _event(state, "mark", body, line, col)
         return
+    if not ca and not _has_word_char(clean) and clean.strip("'"):
+        state.diag.add("E309", "error", f"unexpected item {body!r}", line, col,
+                       hint="old tone terminators (-. -? -,) and stray punctuation are not "
+                       "CHAT; use a terminator . ? ! or a CA intonation arrow")
+    if form:
+        _check_word_form(state, clean, form, line, col)
+    if _DIGIT.search(clean) and "&" not in body:
+        _check_digits(state, clean, form, line, col)
     if ca:
         letters = clean.replace("'", "")
         if len(letters) >= 2 and set(letters.lower()) == {"h"}:
-            label = "in" if features & Feature.INBREATH or body.startswith((".", "∙")) else "out"
+            label = "in" if features & _INBREATH or body.startswith((".", "∙")) else "out"
             _event(state, "breath", body, line, col, label=label)
             return
         if LAUGH_PARTICLE.match(clean) and not features & ~(
-            Feature.QUIET | Feature.VERY_QUIET | Feature.SMILE | Feature.LAUGH | Feature.LOUD
-            | Feature.STRETCHED | Feature.EMPHASIS
+            _QUIET | _VERY_QUIET | _SMILE | _LAUGH | _LOUD
+            | _STRETCHED | _EMPHASIS
         ):
             _event(state, "laugh", body, line, col, label="particle")
             return
         if len(letters) > 1 and letters.isupper() and letters not in _ACRONYMS:
-            features |= Feature.LOUD
+            features |= _LOUD
     out.tokens.append(Token(body, clean, "word", line, col, features, form))
     state.last_was_group_end = False
     state.last_was_token = True
+
+
+#: CA glyphs that Unicode counts as letters (laugh in a word, yawn).
+_ALPHA_GLYPHS = frozenset("ἩΫ")
+
+#: Glyphs whose lone occurrence is a mark, not an unknown item (paired CA delimiters etc.).
+_MARK_GLYPHS = frozenset(CA_PAIRED) | frozenset(CA_OVERLAP) | frozenset("\x01\x02\u0332")
+
+
+def _check_word_form(state: _State, clean: str, form: str, line: int, col: int) -> None:
+    base = form.split(":", 1)[0].split("$", 1)[0]
+    if base == "l" and state.outside > 1:
+        state.diag.add("E754", "error", f"@l marks a single letter, not {clean!r}", line, col,
+                       hint="use @k for a letter sequence, @ls for a letter plural")
+    if "+" in clean.strip("+") and base not in _COMPOUND_FORMS:
+        state.diag.add("E203", "error", f"form marker @{form} cannot mark the compound "
+                       f"{clean!r}", line, col,
+                       hint="compounds take only @c, @n, @f or a language (@s:…)")
+
+
+def _word_languages(state: _State, form: str) -> frozenset[str] | None:
+    """The language(s) a word is in, or None when the file does not say."""
+    if form.startswith("s:"):
+        return frozenset(re.split(r"[+&]", form[2:].split("$", 1)[0]))
+    languages = state.languages
+    current = state.language
+    if form == "s":
+        if len(languages) >= 2 and current in languages[:2]:
+            return frozenset({languages[1] if current == languages[0] else languages[0]})
+        return None
+    return frozenset({current}) if current else None
+
+
+def _check_digits(state: _State, clean: str, form: str, line: int, col: int) -> None:
+    """E220: digits in a word, allowed only for tone/homonym-numbering languages."""
+    if form in ("u", "z") or form.startswith("z:"):
+        return
+    if "-0" in clean:  # the omitted-affix notation, reported as E212
+        clean = clean.replace("-0", "-")
+        if not _DIGIT.search(clean):
+            return
+    if clean.isdigit():
+        state.diag.add("E220", "error", f"number {clean!r} written with digits", line, col,
+                       hint="write numbers out as they were said (two, twenty five)")
+        return
+    languages = _word_languages(state, form)
+    if languages is None or languages & DIGIT_LANGUAGES:
+        return
+    state.diag.add("E220", "error", f"digits in the word {clean!r}, which is "
+                   f"{'/'.join(sorted(languages))}", line, col,
+                   hint="only languages that write tones with digits (zho, yue, vie, tha, cym, "
+                   "nan, min, hak) allow them; mark the word's language (word@s:zho) or spell "
+                   "it out")
 
 
 def _clean_word(state: _State, body: str, line: int, col: int) -> tuple[str, int, str]:
@@ -683,35 +952,37 @@ def _clean_word(state: _State, body: str, line: int, col: int) -> tuple[str, int
     i = 0
     seen_letter = False
     paren_depth = 0
-    underline = False
+    outside = 0
     while i < n:
         ch = body[i]
-        if ch.isalnum() or ch == "'" or ch == "_":
+        if (ch.isalnum() or ch == "'" or ch == "_") and not (ca and ch in _ALPHA_GLYPHS):
+            letter_state |= state.features
+            if state.features & _SEGMENT_REPETITION:
+                i += 1  # ↫s-s↫segment: the repeated segment is not part of the word
+                continue
             chars.append(ch)
             seen_letter = True
-            letter_state |= state.features
-            if underline:
-                features |= Feature.EMPHASIS
+            outside += 1
             if state.uncertain:
-                features |= Feature.UNCERTAIN
+                features |= _UNCERTAIN
             i += 1
             continue
         if ch == ":":
             if seen_letter:
-                features |= Feature.STRETCHED
+                features |= _STRETCHED
             i += 1
             continue
-        if ch in CA_PAIRED:
-            bit = CA_PAIRED[ch]
+        if ch in _PAIRED:
+            bit = _PAIRED[ch]
             if ch == "°" and i + 1 < n and body[i + 1] == "°":
-                state.features ^= Feature.VERY_QUIET | Feature.QUIET
+                state.features ^= _VERY_QUIET | _QUIET
                 i += 2
                 continue
             state.features ^= bit
             i += 1
             continue
-        if ch in CA_ATTACHED:
-            features |= CA_ATTACHED[ch]
+        if ch in _ATTACHED:
+            features |= _ATTACHED[ch]
             i += 1
             continue
         if ch in CA_OVERLAP:
@@ -720,12 +991,19 @@ def _clean_word(state: _State, body: str, line: int, col: int) -> tuple[str, int
             i += 1 + len(digit)
             continue
         if ch == COMBINING_LOW_LINE:
-            features |= Feature.EMPHASIS
+            features |= _EMPHASIS
             i += 1
             continue
-        if ch == "\x02":
+        if ch == "\x02":  # underline: U+0002 U+0001 begins, U+0002 U+0002 ends; may span words
             if i + 1 < n and body[i + 1] in "\x01\x02":
-                underline = body[i + 1] == "\x01"
+                if body[i + 1] == "\x01":
+                    state.features |= _EMPHASIS
+                elif state.features & _EMPHASIS:
+                    state.features &= ~_EMPHASIS
+                else:
+                    state.diag.add("E357", "warning" if ca else "error", "underline end "
+                                   "without an underline begin", line, col + i,
+                                   hint="an underline is U+0002 U+0001 … U+0002 U+0002")
                 i += 2
                 continue
             i += 1
@@ -742,7 +1020,7 @@ def _clean_word(state: _State, body: str, line: int, col: int) -> tuple[str, int
                 continue
             if ca:
                 state.uncertain = True
-                features |= Feature.UNCERTAIN
+                features |= _UNCERTAIN
                 i += 1
                 continue
             if close == n - 1 and i == 0:
@@ -750,7 +1028,8 @@ def _clean_word(state: _State, body: str, line: int, col: int) -> tuple[str, int
                                line, col, hint="(be)cause marks only the unspoken part")
                 i += 1
                 continue
-            state.diag.add("E313", "error", "'(' is never closed in the word", line, col + i)
+            state.diag.add("E313", "error", "'(' is never closed in the word", line, col + i,
+                           hint="shortenings look like (be)cause; pauses like (.)")
             i += 1
             continue
         if ch == ")":
@@ -761,35 +1040,52 @@ def _clean_word(state: _State, body: str, line: int, col: int) -> tuple[str, int
             i += 1
             continue
         if ch == "-":
+            if seen_letter and i + 1 < n and body[i + 1] == "0":
+                state.diag.add("E212", "error", f"omitted-affix notation '-0' in {body!r}",
+                               line, col + i, hint="CHAT no longer marks omitted affixes on "
+                               "the main tier; code the error with [* m] instead")
             if i == n - 1 and seen_letter:
-                features |= Feature.CUTOFF
+                features |= _CUTOFF
                 if ca:
                     state.diag.add("CK202", "warning", "Jefferson cut-off '-' inside CHAT",
                                    line, col + i, hint="CHAT-CA marks a cut-off with ⤆")
-            else:
+            elif not state.features & _SEGMENT_REPETITION:
                 chars.append(ch)
             i += 1
             continue
         if ch in "<>" and ca:
-            state.features ^= Feature.FAST if (ch == ">") == (not seen_letter) else Feature.SLOW
+            state.features ^= _FAST if (ch == ">") == (not seen_letter) else _SLOW
             i += 1
             continue
         if ch in "+~^":
-            if ch == "+":
+            if ch == "+" and not state.features & _SEGMENT_REPETITION:
                 chars.append(ch)
+            elif ch == "^" and (not seen_letter or i == n - 1):
+                state.diag.add("E252", "error", "syllable pause '^' must sit between the "
+                               f"syllables of a word: {body!r}", line, col + i,
+                               hint="write rhi^noceros; blocking at a word start is ≠")
             i += 1
             continue
         if ch in ".?!,¿" and ca:
             i += 1
             continue
         if ch in "\u2018\u2019":
+            state.diag.add("E256", "warning" if ca else "error",
+                           f"curly quote U+{ord(ch):04X} used in a word", line, col + i,
+                           hint="write the ASCII apostrophe ' (don't); quotations use “ ”")
             chars.append("'")
+            i += 1
+            continue
+        if ch == "|":
+            state.diag.add("E243", "error", f"'|' inside the word {body!r}", line, col + i,
+                           hint="'|' separates part of speech and stem on %mor only")
             i += 1
             continue
         # any other mark: keep letters only
         if ch.isalpha():
             chars.append(ch)
         i += 1
+    state.outside = outside
     return "".join(chars), features | letter_state, form
 
 
@@ -798,7 +1094,18 @@ def _check_form(state: _State, form: str, line: int, col: int) -> None:
         state.diag.add("E202", "error", "'@' with no form type", line, col,
                        hint="e.g. word@c (child-invented), word@s:fra (language)")
         return
-    if form.startswith(("s:", "z:", "s$")) or form == "s":
+    if form == "s" or form.startswith("s$"):
+        languages = state.languages
+        if len(languages) < 2:
+            state.diag.add("E249", "error", "bare @s but @Languages declares no second "
+                           "language", line, col,
+                           hint="name the language (word@s:fra) or add it to @Languages")
+        elif state.language not in languages[:2]:
+            state.diag.add("E248", "error", f"bare @s in a {state.language} utterance: "
+                           f"{state.language} is not the first or second language, so @s is "
+                           "ambiguous", line, col, hint="name the language: word@s:eng")
+        return
+    if form.startswith(("s:", "z:")):
         return
     base = form.split("$", 1)[0].split(":", 1)[0]
     if base not in FORM_MARKERS:
