@@ -107,6 +107,7 @@ class PhaseCue:
     anchor: bool
     patterns: tuple[Pattern, ...] = ()
     lexicon: str = ""
+    form: str = "any"  # any | question | statement: which clinician turns the cue counts in
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,8 +453,12 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
                 if not patterns and not lexicon:
                     loader.problem(cue_node, "a phase cue needs patterns or a lexicon category")
                 anchor = bool(_to_python(cue["anchor"])) if "anchor" in cue else False
+                form = loader.scalar(cue["form"], "form") if "form" in cue else "any"
+                if form not in ("any", "question", "statement"):
+                    loader.problem(cue["form"], "form must be any, question or statement")
+                    form = "any"
                 cues.append(PhaseCue(phase, speaker or "any", float(weight), anchor, patterns,
-                                     lexicon or ""))
+                                     lexicon or "", form or "any"))
 
     deviations: list[tuple[str, str, str]] = []
     if "deviations" in top:

@@ -98,13 +98,18 @@ def score_turns(views: list[TurnView], codebook: Codebook) -> list[list[float]]:
                 continue
             index = int(hit.name)
             fired[index] = fired.get(index, 0) + 1
+        asks = view.has_weak_question()
         for index, count in fired.items():
             cue = cues[index]
             if cue.speaker != "any" and cue.speaker != view.role:
                 continue
+            if (cue.form == "question" and not asks) or (cue.form == "statement" and asks):
+                continue
             row[_INDEX[cue.phase]] += cue.weight * min(count, 2)
         for cue in cues:
             if not cue.lexicon or (cue.speaker != "any" and cue.speaker != view.role):
+                continue
+            if (cue.form == "question" and not asks) or (cue.form == "statement" and asks):
                 continue
             strong = [h for h in view.hits if h.group == "lex" and h.name == cue.lexicon
                       and not h.pattern.weak]

@@ -42,6 +42,12 @@ _CONTINUING = frozenset({"ACKNOWLEDGE", "ENGAGE", "CLARIFY"})
 #: Pronouns that, opening a patient's turn, carry the topic on ("they …", "it …").
 _BACK_REFERENCE = frozenset({"they", "them", "it", "he", "she", "they're", "it's", "he's",
                              "she's", "theyre", "its"})
+#: Words with which patients keep a topic going ("it's STILL the songs THOUGH").
+_PERSISTING = frozenset({"still", "again", "though", "always", "keeps", "keep", "every", "but",
+                         "anyway", "more", "same"})
+#: Time words shared by any two turns; they do not tie a repeat to an earlier attempt.
+_TIME_WORDS = frozenset({"night", "nigh", "morning", "mornings", "week", "weeks", "today",
+                         "time", "times", "year", "month", "evening", "lately", "tonight"})
 #: Responses after which the patient's next turn answers a question about the experience.
 _ASKING = frozenset({"ENGAGE", "QUESTION_BACK", "CLARIFY", "MEDICATION_FRAME"})
 
@@ -61,6 +67,7 @@ class _Window:
     phases_seen: set[str] = field(default_factory=set)
     emo_from_expansion: bool = False
     on_topic: list[TurnView] = field(default_factory=list)  # attempt, then patient talk on it
+    topic_stems: set[str] = field(default_factory=set)  # distinctive words of the attempt
 
     @property
     def last_uptake(self) -> str | None:
@@ -94,6 +101,7 @@ class Annotator:
         medchecks: list[TurnCode] = []
         used_as_response: set[int] = set()
         asking_turns: set[int] = set()  # clinician turns that ask about the experience
+        symptom_talk = False  # a clinician has asked about psychotic experience
         current: _Window | None = None
 
         def close() -> None:
@@ -117,9 +125,13 @@ class Annotator:
                 )
                 research = any(h.group == "frame" and h.name == "research"
                                for v in views[max(0, t - 2): t + 1] for h in v.hits)
-                code = classify_patient(view, previous, phase, rules,
-                                        chain_context=bool(windows) or current is not None,
-                                        asked=asked, research_context=research)
+                code = classify_patient(
+                    view, previous, phase, rules, asked=asked, research_context=research,
+                    chain_context=bool(windows) or current is not None or symptom_talk,
+                )
+                if code is None and not (previous is not None and previous.role == "clinician"
+                                         and previous.has_weak_question()):
+                    code = self._persistence(view, windows, current)
                 answer = TurnCode(turn_id=view.turn.id, line=view.line, producer=self.producer,
                                   evidence=(Evidence(rule="elicited.answer_to_question",
                                                      text=" ".join(view.words[:8]),
@@ -141,6 +153,8 @@ class Annotator:
                 if current is not None:
                     self._patient_in_window(current, view, phase, t)
                 continue
+            if role == "clinician" and not symptom_talk:
+                symptom_talk = is_symptom_question(view, rules, phase)
             if current is None:
                 if role == "clinician" and self._medcheck(view, phase):
                     medchecks.append(TurnCode(
@@ -201,7 +215,40 @@ class Annotator:
         window = _Window(attempt_view=view, code=code, phase=phase, context=context, last_turn=t)
         window.phases_seen.add(phase)
         window.on_topic.append(view)
+        window.topic_stems = {s for s in context.stems if len(s) >= 4}
         return window
+
+    def _persistence(
+        self, view: TurnView, windows: list[_Window], current: _Window | None
+    ) -> PatientCode | None:
+        """A patient coming back to a topic the clinician did not take up ("it's still the
+        songs though") makes a new attempt even without a lexicon hit (CODEBOOK §6.4 step 6:
+        a shared content word ties a repeat)."""
+        words = set(view.words)
+        if len(view.words) < 4 or not (words & _PERSISTING or view.has_weak_question()):
+            return None
+        stems = {s for s in self.rules.stems(view) if len(s) >= 4} - _TIME_WORDS
+        if not stems:
+            return None
+        candidates = ([current] if current is not None else []) + list(reversed(windows))
+        for window in candidates:
+            if window is current and window.last_uptake in (None, *_CONTINUING):
+                continue  # still an expansion of an open sequence
+            if any(r[2].code == "ENGAGE" for r in window.responses):
+                continue  # engaged topics close their chain
+            shared = stems & window.topic_stems
+            if not shared:
+                continue
+            word = sorted(shared)[0]
+            question = view.has_weak_question()
+            return PatientCode(
+                kind="attempt",
+                subtypes=["PSY_Q" if question else "PSY_ASSERT"],
+                categories=sorted(window.context.categories) or ["epistemic"],
+                confidence=0.5, question=question,
+                evidence=[Evidence(rule="repeat.topic_word", text=word, line=view.line, col=0)],
+            )
+        return None
 
     def _expansion(self, window: _Window, view: TurnView, code: PatientCode, phase: str) -> bool:
         """Does this patient turn continue the open sequence rather than start a new one?"""

@@ -59,8 +59,9 @@ def _tie(
         return "anaphora", [Evidence(rule="tie.anaphora", text=" ".join(view.words[:6]),
                                      line=view.line, col=0)]
     common = ctx.stems & rules.stems(view)
-    if common:
-        return "word", [Evidence(rule="tie.shared_word", text=sorted(common)[0],
+    topical = common & rules.topic_vocabulary
+    if topical or len(common) >= 2:
+        return "word", [Evidence(rule="tie.shared_word", text=sorted(topical or common)[0],
                                  line=view.line, col=0)]
     return "", []
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cakit.annotate.codebook import Codebook
-from cakit.annotate.inflect import stem
+from cakit.annotate.inflect import CLOSED, stem
 from cakit.annotate.spacy_bridge import Hit
 from cakit.annotate.views import F_UNCERTAIN, GENERIC, TurnView
 from cakit.annotations import Evidence
@@ -48,6 +48,7 @@ class Anchor:
                         line=self.line, col=self.col)
 
 
+_MEDICATION = frozenset({"medication", "side_effects"})
 _SELF = frozenset({"i", "me", "myself", "i'm", "i've", "i'd", "i'll", "mine", "im", "ive"})
 
 
@@ -75,6 +76,17 @@ class Rules:
         self.distress_nonverbal = frame("distress_nonverbal").words
         self.lead_skip = self.fillers | {"and", "but", "oh", "ah", "right", "okay", "ok", "mm",
                                          "yeah"}
+        #: content words of the psychotic-content lexicon (A–J), as stems: a shared word from
+        #: this vocabulary ties two turns on its own; other shared words need company
+        vocabulary: set[str] = set()
+        for category in codebook.lexicon:
+            if category.name not in PSYCHOTIC:
+                continue
+            for pattern in category.patterns:
+                for word in (*pattern.words, *(w for slot in pattern.slots for w in slot)):
+                    if word not in CLOSED and len(word) > 2:
+                        vocabulary.add(stem(word))
+        self.topic_vocabulary = frozenset(vocabulary)
 
     # -- positions ---------------------------------------------------------------------
     def lead(self, view: TurnView) -> int:
@@ -123,7 +135,7 @@ class Rules:
         research = any(h.group == "frame" and h.name == "research" for h in view.hits) or (
             phase == "OPENING" and research_context
         )
-        has_self = any(word in self.first_person for word in words)
+        has_self = any(word in self.first_person for word in words)  # for H and J
         # the stop-list is applied first: a hit that overlaps a stop-list span is dropped,
         # unless it strictly contains it ("voices in my head" contains "in my head")
         raw = [
@@ -135,15 +147,21 @@ class Rules:
         ]
         if research:
             raw = [h for h in raw if h.name not in ("persecution", "reference")]
-        strong = [h for h in raw if not h.pattern.weak and h.name in PSYCHOTIC]
         anchors: list[Anchor] = []
         window = self.thresholds.negation_window
         after_hits = [h for h in view.hits if h.group == "frame" and h.name == "negation_after"]
         for hit in raw:
             category = hit.name
-            second_hit = any((h.start, h.end) != (hit.start, hit.end) for h in strong)
-            if hit.pattern.weak and not (second_hit or has_self):
-                continue
+            if hit.pattern.weak:
+                # a weak entry needs a second hit or a first-person frame around it (§7)
+                second_hit = any(
+                    h.end <= hit.start or h.start >= hit.end for h in raw
+                    if h is not hit and h.name in PSYCHOTIC
+                )
+                framed = any(word in self.first_person for word in
+                             words[max(0, hit.start - 3): hit.end + 3])
+                if not (second_hit or framed):
+                    continue
             try:
                 required = self.codebook.category(category).first_person_required
             except KeyError:
@@ -166,7 +184,8 @@ class Rules:
         return anchors
 
     def medication(self, view: TurnView) -> list[Hit]:
-        hits = [h for h in view.hits if h.group == "lex" and h.name == "medication"]
+        """Medication and side-effect talk (lexicon M), with weak entries needing company."""
+        hits = [h for h in view.hits if h.group == "lex" and h.name in _MEDICATION]
         strong = [h for h in hits if not h.pattern.weak]
         if strong:
             return hits

@@ -43,11 +43,14 @@ _KEEP_CLITICS = frozenset(
     somebody's everyone's everybody's""".split()
 )
 _CLITICS = ("'s", "'ll", "'re", "'ve", "'d", "'m")
+WH_BASES = frozenset({"how", "what", "who", "where", "why", "when", "which"})
 
 
 def matching_form(word: str) -> str:
     """The form a word takes in the matcher's view of a turn."""
     if "'" not in word or word in _KEEP_CLITICS or word.endswith("n't"):
+        return word
+    if word.split("'", 1)[0] in WH_BASES:  # how've, what'll, who'd: question words keep them
         return word
     for clitic in _CLITICS:
         if word.endswith(clitic) and len(word) > len(clitic) + 1:

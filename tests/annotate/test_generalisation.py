@@ -1,0 +1,43 @@
+"""The annotator on consultations it was not written against.
+
+* `tests/data/dev/` was written blind, then used for error analysis (see its README); its
+  floor is a regression guard, not an honest measure.
+* `tests/data/blind/` was written blind and not used for tuning; the team reads its figures
+  as the estimate of performance on new consultations. Its floor is deliberately modest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cakit.annotate import annotator_for
+from cakit.evaluate import Evaluation, evaluate
+from cakit.formats import read
+from tests.conftest import REPO
+
+DATA = REPO / "tests" / "data"
+
+
+def _evaluation(folder: Path) -> Evaluation:
+    from cakit.cli.evaluate import load_gold
+
+    gold = load_gold(folder / "gold")
+    annotator = annotator_for(REPO / "annotations" / "codebook.yaml")
+    predicted = [annotator.annotate(read(REPO / c.source).transcript) for c in gold]
+    return evaluate(gold, predicted)
+
+
+@pytest.fixture(scope="module")
+def dev() -> Evaluation:
+    return _evaluation(DATA / "dev")
+
+
+def test_dev_set_floor(dev: Evaluation) -> None:
+    assert dev.consultations == 8
+    assert (dev.score("PSY_ATTEMPT").f1 or 0) >= 0.80
+    assert (dev.agreement("R1 uptake").accuracy or 0) >= 0.80
+    assert (dev.agreement("phase per turn").accuracy or 0) >= 0.85
+    assert (dev.score("HESITATE").f1 or 0) >= 0.85
+    assert (dev.score("SMILE_LAUGH").f1 or 0) >= 0.85
