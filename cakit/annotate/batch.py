@@ -1,7 +1,8 @@
 """Annotating many files, in order, optionally in parallel worker processes.
 
 Results are yielded one file at a time so writers can stream them: memory does not grow
-with the corpus.
+with the corpus. Each worker reads, annotates and (when asked) writes the store for its
+file, so transcripts never travel between processes.
 """
 
 from __future__ import annotations
@@ -9,19 +10,34 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cakit.annotations import ConsultationAnnotations
 from cakit.model import Diagnostic, Role
 
 
 @dataclass(frozen=True, slots=True)
+class StorePlan:
+    """What to do with the annotation store for each file."""
+
+    root: Path
+    write: bool = True
+    coder: str | None = None
+    consensus: bool = False
+    codebook_version: str = ""
+    cakit_version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class FileResult:
-    """One file's annotations and what reading it reported."""
+    """One file's annotations and what reading it (and syncing its store) reported."""
 
     path: Path
     annotations: ConsultationAnnotations | None
     diagnostics: tuple[Diagnostic, ...]
     utterances: int
+    sync_reports: tuple[Any, ...] = ()
+    store_error: str = ""
 
     @property
     def errors(self) -> int:
@@ -31,42 +47,63 @@ class FileResult:
 _WORKER: dict[str, object] = {}
 
 
-def _init(codebook: str | None, roles: Mapping[str, Role] | None) -> None:
+def _init(codebook: str | None, roles: Mapping[str, Role] | None,
+          plan: StorePlan | None = None) -> None:
     from cakit.annotate import annotator_for
 
     _WORKER["annotator"] = annotator_for(codebook)
     _WORKER["roles"] = dict(roles or {})
+    _WORKER["plan"] = plan
 
 
 def _one(path: Path) -> FileResult:
     from cakit.annotate.pipeline import Annotator
+    from cakit.errors import CakitError
     from cakit.formats import read
 
     annotator = _WORKER["annotator"]
     assert isinstance(annotator, Annotator)
     roles = _WORKER.get("roles") or None
+    plan = _WORKER.get("plan")
     result = read(path, roles=roles)  # type: ignore[arg-type]
     transcript = result.transcript
     annotations = annotator.annotate(transcript) if transcript.utterances else None
-    return FileResult(path, annotations, result.diagnostics, len(transcript.utterances))
+    reports: tuple[Any, ...] = ()
+    store_error = ""
+    if annotations is not None and isinstance(plan, StorePlan):
+        from cakit.store import effective, store_run
+
+        try:
+            if plan.write:
+                _, reports = store_run(annotations, plan.root,
+                                       codebook_version=plan.codebook_version,
+                                       cakit_version=plan.cakit_version, transcript=transcript)
+            if plan.coder or plan.consensus:
+                annotations = effective(annotations, root=plan.root, coder=plan.coder,
+                                        consensus=plan.consensus, transcript=transcript)
+        except CakitError as exc:
+            store_error = str(exc)
+    return FileResult(path, annotations, result.diagnostics, len(transcript.utterances),
+                      reports, store_error)
 
 
 def annotate_files(
     files: list[Path], *, codebook: str | None = None, jobs: int = 1,
-    roles: Mapping[str, Role] | None = None,
+    roles: Mapping[str, Role] | None = None, store: StorePlan | None = None,
 ) -> Iterator[FileResult]:
     """Annotate files in input order; `jobs > 1` spreads them over worker processes."""
     if jobs <= 1 or len(files) < 2:
-        _init(codebook, roles)
+        _init(codebook, roles, store)
         for path in files:
             yield _one(path)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork" if hasattr(multiprocessing, "get_context")
-                                          and "fork" in multiprocessing.get_all_start_methods()
-                                          else "spawn")
+    # fork keeps the parent's compiled codebook (no second spaCy start-up per worker)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    chunk = max(1, min(16, len(files) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init,
-                             initargs=(codebook, dict(roles or {}))) as pool:
-        yield from pool.map(_one, files, chunksize=max(1, min(16, len(files) // (jobs * 4) or 1)))
+                             initargs=(codebook, dict(roles or {}), store)) as pool:
+        yield from pool.map(_one, files, chunksize=chunk)

@@ -23,6 +23,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "codebook": ("cakit.cli.codebook", "codebook", "Check or show the codebook."),
     "convert": ("cakit.cli.convert", "convert", "Convert transcripts to CHAT or Jefferson."),
     "show": ("cakit.cli.show", "show", "Show a transcript with line numbers and CA marks."),
+    "review": ("cakit.cli.review", "review",
+               "Accept, reject or relabel the machine's codes, one at a time."),
+    "review-sheet": ("cakit.cli.review", "review_sheet",
+                     "Review machine codes in a spreadsheet (export, import)."),
+    "code": ("cakit.cli.code", "code", "Add a code the machine did not propose."),
+    "agree": ("cakit.cli.agree", "agree",
+              "Agreement between coders (percent, kappa, alpha) with prevalence."),
 }
 
 

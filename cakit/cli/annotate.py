@@ -28,25 +28,40 @@ from cakit.cli._common import consoles, handle_errors, paths_argument, progress,
 @click.option("--no-store", is_flag=True, help="Do not write the machine layer.")
 @click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
               help="YAML file mapping speaker labels to roles.")
+@click.option("--coder", help="Export the codes as this coder decided them (plus their own).")
+@click.option("--consensus", is_flag=True,
+              help="Export the codes as the majority of coders decided them.")
 @handle_errors
 def annotate(
     paths: tuple[str, ...], codebook: str | None, output_format: str, output: str | None,
     force: bool, jobs: int, store_root: str, no_store: bool, roles_file: str | None,
+    coder: str | None, consensus: bool,
 ) -> None:
     """Annotate transcripts with the codebook and export the codes.
 
     Every code carries its evidence (rule, matched text, line, column), a confidence,
     producer auto:<codebook version> and status "proposed". cakit tags talk about
     possibly psychotic content; it never diagnoses.
+
+    Coders' decisions in the store are never touched: after an edit to a transcript they
+    are re-anchored, and the kept/moved/fuzzy/orphaned counts are printed. With --coder
+    or --consensus the export shows the codes as decided (status accepted/edited,
+    rejected codes dropped, the coders' own codes added).
     """
     from cakit import __version__
     from cakit.annotate import annotator_for
-    from cakit.annotate.batch import annotate_files
+    from cakit.annotate.batch import StorePlan, annotate_files
     from cakit.annotations import CSV_COLUMNS, AnnotationSet, rows, to_dict
     from cakit.cli._output import check_writable, output_stream
+    from cakit.cli.review import echo_sync
     from cakit.config import load_roles_file
-    from cakit.store import save_auto
+    from cakit.errors import UsageError
+    from cakit.store import check_coder
 
+    if coder and consensus:
+        raise UsageError("--coder and --consensus exclude each other")
+    if coder:
+        check_coder(coder)
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     files = transcript_files(paths)
     check_writable(output, force)
@@ -62,19 +77,26 @@ def annotate(
             stream.write(f'{{"cakit_version": {json.dumps(__version__)}, "codebook_version": '
                          f'{json.dumps(version)},\n "transcripts": [')
         first = True
-        results = annotate_files(files, codebook=codebook, jobs=jobs, roles=roles)
+        plan = None
+        if not no_store or coder or consensus:
+            plan = StorePlan(root=Path(store_root), write=not no_store, coder=coder,
+                             consensus=consensus, codebook_version=version,
+                             cakit_version=__version__)
+        results = annotate_files(files, codebook=codebook, jobs=jobs, roles=roles, store=plan)
         for result in progress(results, "annotating", total=len(files)):
             errors = [d for d in result.diagnostics if d.severity == "error"]
             if errors:
                 problems += 1
                 err.print(f"{result.path}: {len(errors)} reading error(s); first: {errors[0]}",
                           markup=False, highlight=False)
+            if result.store_error:
+                problems += 1
+                err.print(result.store_error, markup=False, highlight=False)
             consultation = result.annotations
             if consultation is None:
                 continue
-            if not no_store:
-                save_auto(consultation, Path(store_root), codebook_version=version,
-                          cakit_version=__version__)
+            for report in result.sync_reports:
+                echo_sync(report, consultation.source)
             if output_format == "csv":
                 assert writer is not None
                 writer.writerows(rows(consultation))

@@ -1,0 +1,364 @@
+"""Inter-coder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha (nominal).
+
+Pure functions over label tables: `data[c][u]` is coder c's label for unit u, None when the
+coder gave none (missing). Coefficients that cannot be computed return None with the
+reason (`undefined_reason`), never raise: one unit, or every value the same category
+(expected disagreement zero), makes kappa and alpha undefined — reported as such.
+
+Each coefficient is reported beside the **prevalence** of the code it is about: a high
+kappa on a code that occurs in 2% of units rests on a handful of cases, and a low kappa
+on a rare code can come with 98% raw agreement (the kappa paradox).
+
+`units_for` builds the tables from effective annotations (one consultation per coder):
+
+- `turn`: every turn, labelled with the code on it (PSY_ATTEMPT, the response's uptake,
+  the carer code, PSY_ELICITED, …) or "none";
+- `attempt`: every patient turn — whether it is an attempt ("PSY_ATTEMPT"/"none") and its
+  primary subtype;
+- `sequence`: every turn any coder marked as an attempt — R1 uptake and outcome (missing
+  for a coder who did not see an attempt there).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, Literal
+
+from cakit.annotations import PHASES_WITH_UNKNOWN, ConsultationAnnotations
+
+Label = str | None
+UnitKind = Literal["turn", "attempt", "sequence"]
+UNIT_KINDS: tuple[str, ...] = ("turn", "attempt", "sequence")
+NONE = "none"
+
+
+# -- coefficients ----------------------------------------------------------------------
+
+def _columns(data: Sequence[Sequence[Label]]) -> list[list[str]]:
+    """Per unit, the non-missing labels."""
+    if not data:
+        return []
+    width = len(data[0])
+    if any(len(row) != width for row in data):
+        raise ValueError("every coder needs one label (or None) per unit")
+    return [[row[u] for row in data if row[u] is not None] for u in range(width)]  # type: ignore[misc]
+
+
+def pairable_units(data: Sequence[Sequence[Label]]) -> int:
+    """Units with labels from at least two coders (the units a coefficient rests on)."""
+    return sum(1 for column in _columns(data) if len(column) >= 2)
+
+
+def percent_agreement(data: Sequence[Sequence[Label]]) -> float | None:
+    """Mean over units of the share of coder pairs that agree (two coders: share of units).
+
+    None when no unit has two labels.
+    """
+    shares = []
+    for column in _columns(data):
+        if len(column) < 2:
+            continue
+        pairs = list(combinations(column, 2))
+        shares.append(sum(1 for a, b in pairs if a == b) / len(pairs))
+    return sum(shares) / len(shares) if shares else None
+
+
+def cohen_kappa(a: Sequence[Label], b: Sequence[Label]) -> float | None:
+    """Cohen's kappa for two coders over the units both labelled.
+
+    kappa = (p_o - p_e) / (1 - p_e), with p_e from each coder's own label distribution.
+    None when fewer than two units were labelled by both, or p_e = 1 (both coders used a
+    single, identical category throughout).
+    """
+    if len(a) != len(b):
+        raise ValueError("both coders need one label (or None) per unit")
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
+    n = len(pairs)
+    if n < 2:
+        return None
+    observed = sum(1 for x, y in pairs if x == y) / n
+    left = Counter(x for x, _ in pairs)
+    right = Counter(y for _, y in pairs)
+    expected = sum(left[c] * right[c] for c in left) / (n * n)
+    if math.isclose(expected, 1.0):
+        return None
+    return (observed - expected) / (1 - expected)
+
+
+def krippendorff_alpha(data: Sequence[Sequence[Label]]) -> float | None:
+    """Krippendorff's alpha, nominal level, any number of coders, missing values allowed.
+
+    alpha = 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c * n_k, where o_ck counts
+    the ordered pairs of values (c, k) within units, each unit weighted by 1 / (m_u - 1),
+    and n is the number of pairable values. None when fewer than two units are pairable
+    or every pairable value is the same category.
+    """
+    columns = [c for c in _columns(data) if len(c) >= 2]
+    if len(columns) < 2:
+        return None
+    coincidences: dict[tuple[str, str], float] = {}
+    for column in columns:
+        weight = 1.0 / (len(column) - 1)
+        for i, x in enumerate(column):
+            for j, y in enumerate(column):
+                if i != j:
+                    coincidences[(x, y)] = coincidences.get((x, y), 0.0) + weight
+    totals: dict[str, float] = {}
+    for (x, _), value in coincidences.items():
+        totals[x] = totals.get(x, 0.0) + value
+    n = sum(totals.values())
+    observed = sum(v for (x, y), v in coincidences.items() if x != y)
+    expected = sum(totals[x] * totals[y] for x in totals for y in totals if x != y)
+    if expected == 0:
+        return None
+    return 1.0 - (n - 1) * observed / expected
+
+
+def undefined_reason(data: Sequence[Sequence[Label]]) -> str:
+    """Why kappa/alpha cannot be computed on this table ("" when they can)."""
+    units = pairable_units(data)
+    if units < 2:
+        return f"undefined: {units} unit(s) coded by two or more coders"
+    values = {label for column in _columns(data) if len(column) >= 2 for label in column}
+    if len(values) < 2:
+        return "undefined: every coder used the same single category"
+    return ""
+
+
+def prevalence(data: Sequence[Sequence[Label]], code: str | None = None) -> float | None:
+    """Share of the given labels that are `code` (default: anything but "none")."""
+    values = [label for row in data for label in row if label is not None]
+    if not values:
+        return None
+    if code is None:
+        return sum(1 for v in values if v != NONE) / len(values)
+    return sum(1 for v in values if v == code) / len(values)
+
+
+def binary(data: Sequence[Sequence[Label]], code: str) -> list[list[Label]]:
+    """The table recoded to `code` versus everything else (missing stays missing)."""
+    return [[None if v is None else (code if v == code else f"not {code}") for v in row]
+            for row in data]
+
+
+# -- units -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One thing every coder labelled: a turn (or an attempt turn) of one transcript."""
+
+    file: str
+    key: str
+    line: int
+    end_line: int
+    phase: str
+    labels: tuple[Label, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One dimension coded on a set of units (e.g. "R1 uptake" on attempts)."""
+
+    name: str
+    units: tuple[Unit, ...] = field(default=())
+
+    def table(self, phase: str | None = None) -> list[list[Label]]:
+        chosen = [u for u in self.units if phase is None or u.phase == phase]
+        if not chosen:
+            return []
+        return [[u.labels[c] for u in chosen] for c in range(len(chosen[0].labels))]
+
+
+def turn_label(consultation: ConsultationAnnotations, turn_id: str) -> str:
+    """The code on one turn (first that applies), or "none"."""
+    for attempt in consultation.attempts:
+        if attempt.turn_id == turn_id:
+            return "PSY_ATTEMPT"
+    for response in consultation.responses:
+        if response.turn_id == turn_id:
+            return response.uptake
+    for carer in consultation.carer_responses:
+        if carer.turn_id == turn_id:
+            return carer.code
+    for name, records in (("PSY_ELICITED", consultation.elicited),
+                          ("REPAIR_OI", consultation.repairs),
+                          ("MEDCHECK_SYMPTOM", consultation.medchecks)):
+        if any(r.turn_id == turn_id for r in records):
+            return name
+    return NONE
+
+
+def units_for(unit: str, consultations: Sequence[ConsultationAnnotations],
+              file: str) -> tuple[Measure, ...]:
+    """The measures of one unit kind for one transcript, one consultation per coder.
+
+    All consultations must be of the same transcript version (their turns are the same).
+
+    Raises:
+        ValueError: unknown unit kind, or the consultations have different turns.
+    """
+    if unit not in UNIT_KINDS:
+        raise ValueError(f"unit must be one of {', '.join(UNIT_KINDS)}, not {unit!r}")
+    if not consultations:
+        return ()
+    base = consultations[0]
+    if any(tuple(t.id for t in c.turns) != tuple(t.id for t in base.turns)
+           for c in consultations[1:]):
+        raise ValueError(f"{file}: the coders' annotations are for different turn structures")
+    if unit == "turn":
+        units = tuple(
+            Unit(file, turn.id, turn.line, turn.end_line, turn.phase,
+                 tuple(turn_label(c, turn.id) for c in consultations))
+            for turn in base.turns
+        )
+        return (Measure("code", units),)
+    if unit == "attempt":
+        present: list[Unit] = []
+        subtype: list[Unit] = []
+        for turn in base.turns:
+            if turn.role != "patient":
+                continue
+            attempts = [next((a for a in c.attempts if a.turn_id == turn.id), None)
+                        for c in consultations]
+            present.append(Unit(file, turn.id, turn.line, turn.end_line, turn.phase, tuple(
+                "PSY_ATTEMPT" if a is not None else NONE for a in attempts)))
+            subtype.append(Unit(file, turn.id, turn.line, turn.end_line, turn.phase, tuple(
+                (a.primary_subtype or "PSY_ATTEMPT") if a is not None else NONE
+                for a in attempts)))
+        return (Measure("attempt", tuple(present)), Measure("subtype", tuple(subtype)))
+    turns = {t.id: t for t in base.turns}
+    attempt_turns = sorted({a.turn_id for c in consultations for a in c.attempts},
+                           key=lambda t: turns[t].line if t in turns else 0)
+    uptake: list[Unit] = []
+    outcomes: list[Unit] = []
+    for turn_id in attempt_turns:
+        record = turns.get(turn_id)
+        line, end_line = (record.line, record.end_line) if record else (0, 0)
+        phase = record.phase if record else "UNKNOWN"
+        r1: list[Label] = []
+        out: list[Label] = []
+        for c in consultations:
+            attempt = next((a for a in c.attempts if a.turn_id == turn_id), None)
+            if attempt is None:
+                r1.append(None)
+                out.append(None)
+                continue
+            first = min(c.responses_to(attempt.id), key=lambda r: r.rank, default=None)
+            r1.append(first.uptake if first is not None else "NO_UPTAKE")
+            sequence = c.sequence(attempt.id)
+            out.append(sequence.outcome if sequence is not None else "UNRESOLVED")
+        uptake.append(Unit(file, turn_id, line, end_line, phase, tuple(r1)))
+        outcomes.append(Unit(file, turn_id, line, end_line, phase, tuple(out)))
+    return (Measure("R1 uptake", tuple(uptake)), Measure("outcome", tuple(outcomes)))
+
+
+def merge_measures(parts: Iterable[Sequence[Measure]]) -> tuple[Measure, ...]:
+    """Measures of several transcripts pooled by name (units concatenated)."""
+    pooled: dict[str, list[Unit]] = {}
+    for measures in parts:
+        for measure in measures:
+            pooled.setdefault(measure.name, []).extend(measure.units)
+    return tuple(Measure(name, tuple(units)) for name, units in pooled.items())
+
+
+# -- reports ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class AgreementRow:
+    """One line of the agreement report."""
+
+    measure: str
+    scope: str  # "all" or a phase
+    code: str  # "*" for all categories, else the code (code versus not-code)
+    units: int
+    prevalence: float | None
+    percent: float | None
+    kappa: float | None
+    alpha: float | None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"measure": self.measure, "scope": self.scope, "code": self.code,
+                "units": self.units, "prevalence": self.prevalence, "percent": self.percent,
+                "kappa": self.kappa, "alpha": self.alpha, "note": self.note}
+
+
+def _row(measure: str, scope: str, code: str, data: Sequence[Sequence[Label]],
+         prevalence_value: float | None) -> AgreementRow:
+    coders = len(data)
+    kappa = cohen_kappa(data[0], data[1]) if coders == 2 and data else None
+    note = undefined_reason(data) if data else "undefined: no units"
+    if coders > 2 and not note:
+        note = "kappa is for two coders; see alpha"
+    return AgreementRow(measure=measure, scope=scope, code=code, units=pairable_units(data),
+                        prevalence=prevalence_value, percent=percent_agreement(data),
+                        kappa=kappa, alpha=krippendorff_alpha(data), note=note)
+
+
+def agreement(measures: Sequence[Measure], *, code: str | None = None,
+              phases: Sequence[str] = PHASES_WITH_UNKNOWN) -> tuple[AgreementRow, ...]:
+    """Agreement per measure: overall and per code, for all units and per phase.
+
+    Args:
+        measures: from `units_for` (pooled over transcripts with `merge_measures`).
+        code: report only this code (code versus not-code), not the overall rows.
+        phases: phases to break down by (those with no units are left out).
+    """
+    rows: list[AgreementRow] = []
+    for measure in measures:
+        scopes: list[tuple[str, str | None]] = [("all", None)]
+        scopes.extend((phase, phase) for phase in phases
+                      if any(u.phase == phase for u in measure.units))
+        for scope, phase in scopes:
+            data = measure.table(phase)
+            if not data:
+                continue
+            codes = sorted({v for row in data for v in row if v is not None and v != NONE})
+            if code is None:
+                rows.append(_row(measure.name, scope, "*", data, prevalence(data)))
+                chosen = codes
+            else:
+                chosen = [code]
+            for name in chosen:
+                rows.append(_row(measure.name, scope, name, binary(data, name),
+                                 prevalence(data, name)))
+    return tuple(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A unit the coders labelled differently (for coder training)."""
+
+    file: str
+    measure: str
+    key: str
+    line: int
+    end_line: int
+    phase: str
+    labels: tuple[Label, ...]
+
+
+def disagreements(measures: Sequence[Measure], *, code: str | None = None
+                  ) -> tuple[Disagreement, ...]:
+    """Every unit whose non-missing labels differ (only those involving `code` if given)."""
+    out = []
+    for measure in measures:
+        for unit in measure.units:
+            given = [label for label in unit.labels if label is not None]
+            if len(set(given)) < 2:
+                continue
+            if code is not None and code not in given:
+                continue
+            out.append(Disagreement(unit.file, measure.name, unit.key, unit.line, unit.end_line,
+                                    unit.phase, unit.labels))
+    out.sort(key=lambda d: (d.file, d.line, d.measure))
+    return tuple(out)
+
+
+def label_counts(measure: Measure) -> Mapping[str, int]:
+    """How often each label was given (all coders), for a quick look at prevalence."""
+    return Counter(label for unit in measure.units for label in unit.labels if label is not None)

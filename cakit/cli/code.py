@@ -1,0 +1,51 @@
+"""`cakit code FILE --line N --code X --coder NAME`: add a code the machine did not propose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cakit.cli._common import handle_errors
+from cakit.cli.review import codebook_option, echo_sync, store_option
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--line", "line", type=click.IntRange(1), required=True,
+              help="A line of the turn to code (as numbered in the source file).")
+@click.option("--code", "code", required=True, help="The code (e.g. PSY_ATTEMPT, ENGAGE).")
+@click.option("--subtype", help="Its subtype (e.g. PSY_Q, ENGAGE_EXPLORE).")
+@click.option("--attempt-line", type=click.IntRange(1),
+              help="For a response, modifier or carer response: a line of its attempt.")
+@click.option("--coder", required=True, help="Your coder name (your layer in the store).")
+@click.option("--note", default="", help="A note kept with the code.")
+@store_option
+@codebook_option
+@handle_errors
+def code(file: str, line: int, code: str, subtype: str | None, attempt_line: int | None,
+         coder: str, note: str, store_root: str, codebook: str | None) -> None:
+    """Add your own code to one turn of a transcript.
+
+    The codebook checks the code and subtype; a response (an uptake code, HESITATE,
+    SMILE_LAUGH, CARER_RESPONSE) needs --attempt-line pointing at an attempt — the
+    machine's, or one you coded. The code is stored in your layer, anchored to the
+    utterance's text so it survives edits to the transcript. Adding the same code again
+    replaces it (with the new note).
+    """
+    from cakit.annotate.codebook import load_codebook
+    from cakit.store import check_coder, layer_path, machine_state, read_layer, sync_coder
+    from cakit.store.coding import decide_many, plan_code
+
+    check_coder(coder)
+    root = Path(store_root)
+    state = machine_state(file, root, codebook=codebook)
+    echo_sync(sync_coder(root, coder, file, state.text, state.items), file)
+    layer = read_layer(layer_path(root, coder, file))
+    human = plan_code(state, layer, load_codebook(codebook), coder=coder, line=line, code=code,
+                      subtype=subtype, attempt_line=attempt_line, note=note)
+    decide_many(root, state, (), coder=coder, codes=(human,))
+    where = f"line {human.anchor.line}"
+    if human.attempt_anchor is not None:
+        where += f" (attempt on line {human.attempt_anchor.line})"
+    click.echo(f"{file}: {coder} coded {human.label} at {where}: {human.anchor.quote[:60]!r}")

@@ -1,0 +1,281 @@
+"""Keeping coder layers in step with the transcript and the machine, and writing to them.
+
+`sync_layer` is pure: it re-anchors a coder's decisions and codes against the current
+transcript and, where an edit changed a machine annotation's stable id (the opening words
+of its turn, or of its attempt's turn, were edited), points the decision at the machine
+annotation of the same kind now found at the same place — for a response, only if its
+attempt also sits where the decision's attempt went — recording the old id in
+`retargeted_from` and in the report, never silently.
+A decision whose annotation the machine no longer proposes is kept untouched and
+reported. The other functions are the locked, atomic writes the CLI uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from cakit.annotations import stable_id
+from cakit.store.anchors import Anchor, Reanchored, TranscriptText, reanchor
+from cakit.store.labels import ATTEMPT_BOUND
+from cakit.store.layers import coders, layer_path, transcript_identity, update_layer
+from cakit.store.records import Decision, HumanCode, Layer, LayerHeader, MachineItem, now
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What syncing one coder's layer found and did."""
+
+    coder: str
+    results: tuple[Reanchored, ...]
+    retargeted: tuple[tuple[str, str], ...] = ()
+    unmatched: tuple[Decision, ...] = ()
+    detached: tuple[HumanCode, ...] = ()
+    changed: bool = False
+    transcript_changed: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """kept / moved / fuzzy / orphaned over the layer's decisions and codes."""
+        counts = {"kept": 0, "moved": 0, "fuzzy": 0, "orphaned": 0}
+        for result in self.results:
+            counts[result.outcome] += 1
+        return counts
+
+    @property
+    def orphaned(self) -> tuple[Reanchored, ...]:
+        return tuple(r for r in self.results if r.outcome == "orphaned")
+
+    @property
+    def fuzzy(self) -> tuple[Reanchored, ...]:
+        return tuple(r for r in self.results if r.outcome == "fuzzy")
+
+
+def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
+               ) -> tuple[Layer, SyncReport]:
+    """Re-anchor a coder layer and re-target decisions whose ids moved (pure).
+
+    Args:
+        layer: a coder's layer for this transcript.
+        text: the current transcript, indexed.
+        items: the current machine items for it.
+
+    Returns:
+        The updated layer (equal to `layer` when nothing changed) and a report.
+    """
+    pairs: list[tuple[str, Anchor]] = []
+    for decision in layer.decisions:
+        pairs.append((f"d:{decision.target}", decision.anchor))
+        if decision.attempt_anchor is not None:
+            pairs.append((f"da:{decision.target}", decision.attempt_anchor))
+    for code in layer.codes:
+        pairs.append((f"c:{code.id}", code.anchor))
+        if code.attempt_anchor is not None:
+            pairs.append((f"ca:{code.id}", code.attempt_anchor))
+    report = reanchor(pairs, text)
+    found = report.by_key()
+    by_id = {item.id: item for item in items}
+    targeted = {d.target for d in layer.decisions if d.target in by_id}
+    retargeted: list[tuple[str, str]] = []
+    decisions: list[Decision] = []
+    unmatched: list[Decision] = []
+    for decision in layer.decisions:
+        result = found[f"d:{decision.target}"]
+        attempt_result = found.get(f"da:{decision.target}")
+        updated = replace(decision, anchor=result.anchor,
+                          attempt_anchor=attempt_result.anchor if attempt_result else None)
+        if decision.target not in by_id and result.outcome != "orphaned":
+            candidate = _retarget(decision, result.anchor,
+                                  attempt_result.anchor if attempt_result else None,
+                                  items, by_id, targeted)
+            if candidate is not None:
+                targeted.add(candidate.id)
+                retargeted.append((decision.target, candidate.id))
+                updated = replace(updated, target=candidate.id,
+                                  retargeted_from=(*decision.retargeted_from, decision.target))
+        if updated.target not in by_id:
+            unmatched.append(updated)
+        decisions.append(updated)
+    attempts = {item.anchor.utterance: item.id for item in items if item.kind == "attempt"}
+    human_attempts = {code.id for code in layer.codes if code.kind == "attempt"}
+    known_attempts = set(attempts.values()) | human_attempts
+    codes: list[HumanCode] = []
+    detached: list[HumanCode] = []
+    for code in layer.codes:
+        attempt_result = found.get(f"ca:{code.id}")
+        updated_code = replace(code, anchor=found[f"c:{code.id}"].anchor,
+                               attempt_anchor=attempt_result.anchor if attempt_result else None)
+        if code.attempt and code.attempt not in known_attempts:
+            if attempt_result is not None and attempt_result.outcome != "orphaned" and \
+                    attempt_result.anchor.utterance in attempts:
+                updated_code = replace(updated_code,
+                                       attempt=attempts[attempt_result.anchor.utterance])
+            else:
+                detached.append(updated_code)
+        codes.append(updated_code)
+    header = layer.header
+    if header.sha256 != text.sha256:
+        header = replace(header, sha256=text.sha256)
+    new_layer = Layer(header=header, decisions=tuple(decisions), codes=tuple(codes))
+    changed = new_layer != Layer(header=layer.header, decisions=layer.decisions,
+                                 codes=layer.codes)
+    primary = tuple(r for r in report.results if r.key.startswith(("d:", "c:")))
+    return (new_layer if changed else layer), SyncReport(
+        coder=layer.header.layer, results=primary, retargeted=tuple(retargeted),
+        unmatched=tuple(unmatched), detached=tuple(detached), changed=changed,
+        transcript_changed=layer.header.sha256 != text.sha256,
+    )
+
+
+def _retarget(decision: Decision, anchor: Anchor, attempt_anchor: Anchor | None,
+              items: Sequence[MachineItem], by_id: dict[str, MachineItem],
+              targeted: set[str]) -> MachineItem | None:
+    """The one machine item of the decision's kind now at the decision's place, if any."""
+    candidates = [
+        item for item in items
+        if item.kind == decision.kind and item.anchor.utterance == anchor.utterance
+        and item.id not in targeted
+        and (decision.kind != "modifier" or item.code == decision.proposed_code)
+    ]
+    if decision.kind in ATTEMPT_BOUND:
+        if attempt_anchor is None or attempt_anchor.status == "orphaned":
+            return None
+        candidates = [item for item in candidates if item.attempt in by_id
+                      and by_id[item.attempt].anchor.utterance == attempt_anchor.utterance]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+# -- writing ---------------------------------------------------------------------------
+
+def sync_coder(root: Path, coder: str, source: str | Path, text: TranscriptText,
+               items: Sequence[MachineItem]) -> SyncReport | None:
+    """Sync one coder's layer file under its lock; None when the coder has no file.
+
+    Raises:
+        StoreError: the layer is corrupt (nothing written) or the lock timed out.
+    """
+    reports: list[SyncReport] = []
+
+    def change(current: Layer | None) -> Layer | None:
+        if current is None:
+            return None
+        new_layer, report = sync_layer(current, text, items)
+        reports.append(report)
+        return new_layer
+
+    update_layer(layer_path(Path(root), coder, source), change)
+    return reports[-1] if reports else None
+
+
+def sync_all(root: Path, source: str | Path, text: TranscriptText,
+             items: Sequence[MachineItem]) -> tuple[SyncReport, ...]:
+    """Sync every coder layer that has a file for this transcript."""
+    out = []
+    for coder in coders(Path(root), source):
+        report = sync_coder(root, coder, source, text, items)
+        if report is not None:
+            out.append(report)
+    return tuple(out)
+
+
+def _empty_layer(coder: str, source: str | Path, sha256: str) -> Layer:
+    from cakit import __version__
+
+    return Layer(header=LayerHeader(layer=coder, source=transcript_identity(source),
+                                    sha256=sha256, cakit_version=__version__))
+
+
+def make_decision(item: MachineItem, *, coder: str, decision: str | None,
+                  code: str | None = None, subtype: str | None = None, note: str | None = None,
+                  previous: Decision | None = None, attempt: MachineItem | None = None,
+                  time: str | None = None) -> Decision:
+    """A decision on `item`; the previous one (if any) goes into its history (pure).
+
+    `decision=None` with a note keeps the previous decision and changes only the note.
+    """
+    history: tuple[dict[str, object], ...] = ()
+    if previous is not None:
+        old = previous.to_dict()
+        for key in ("history", "anchor", "attempt_anchor", "type", "retargeted_from"):
+            old.pop(key, None)
+        history = (*previous.history, old)
+        if decision is None:
+            decision, code, subtype = previous.decision, previous.code, previous.subtype
+        if note is None:
+            note = previous.note
+    if decision != "relabel":
+        code, subtype = None, None
+    return Decision(
+        target=item.id, kind=item.kind, coder=coder, anchor=item.anchor,
+        attempt_anchor=attempt.anchor if attempt is not None else None,
+        proposed_code=item.code, proposed_subtype=item.subtype, decision=decision, code=code,
+        subtype=subtype, note=note or "", time=time or now(),
+        retargeted_from=previous.retargeted_from if previous is not None else (),
+        history=history,
+    )
+
+
+def put_decision(layer: Layer | None, decision: Decision, *, source: str | Path,
+                 sha256: str) -> Layer:
+    """The layer with `decision` inserted or replacing the one on the same target (pure)."""
+    base = layer or _empty_layer(decision.coder, source, sha256)
+    decisions = [d for d in base.decisions if d.target != decision.target]
+    decisions.append(decision)
+    return Layer(header=base.header, decisions=tuple(decisions), codes=base.codes)
+
+
+def put_code(layer: Layer | None, code: HumanCode, *, source: str | Path, sha256: str) -> Layer:
+    """The layer with a human code inserted or replacing one with the same id (pure)."""
+    base = layer or _empty_layer(code.coder, source, sha256)
+    codes = [c for c in base.codes if c.id != code.id]
+    codes.append(code)
+    return Layer(header=base.header, decisions=base.decisions, codes=tuple(codes))
+
+
+def save_decision(root: Path, source: str | Path, decision: Decision, *, sha256: str) -> None:
+    """Insert or replace one decision in the coder's layer (locked read-modify-write).
+
+    Raises:
+        StoreError: the layer is corrupt (nothing written) or the lock timed out.
+    """
+    update_layer(layer_path(Path(root), decision.coder, source),
+                 lambda current: put_decision(current, decision, source=source, sha256=sha256))
+
+
+def save_decisions(root: Path, source: str | Path, decisions: Sequence[Decision], *,
+                   sha256: str, codes: Sequence[HumanCode] = ()) -> None:
+    """Several decisions and codes of one coder on one transcript in a single write."""
+    if not decisions and not codes:
+        return
+    coder = (decisions[0] if decisions else codes[0]).coder
+
+    def change(current: Layer | None) -> Layer:
+        layer = current
+        for decision in decisions:
+            layer = put_decision(layer, decision, source=source, sha256=sha256)
+        for code in codes:
+            layer = put_code(layer, code, source=source, sha256=sha256)
+        assert layer is not None
+        return layer
+
+    update_layer(layer_path(Path(root), coder, source), change)
+
+
+def save_code(root: Path, source: str | Path, code: HumanCode, *, sha256: str) -> None:
+    """Insert or replace one human code in the coder's layer (locked read-modify-write)."""
+    update_layer(layer_path(Path(root), code.coder, source),
+                 lambda current: put_code(current, code, source=source, sha256=sha256))
+
+
+def human_code(*, coder: str, kind: str, code: str, subtype: str | None, anchor: Anchor,
+               source: str | Path, attempt: str | None = None,
+               attempt_anchor: Anchor | None = None, note: str = "",
+               time: str | None = None) -> HumanCode:
+    """A human code with an id derived from coder, code and place (same input → same id)."""
+    identity = transcript_identity(source)
+    code_id = stable_id(identity, "human", coder, kind, code, subtype or "", anchor.utterance,
+                        anchor.quote, attempt or "")
+    return HumanCode(id=code_id, kind=kind, code=code, subtype=subtype, coder=coder,
+                     anchor=anchor, attempt=attempt, attempt_anchor=attempt_anchor, note=note,
+                     time=time or now())

@@ -1,0 +1,287 @@
+"""Effective annotations: decisions applied, human codes added, consensus, and decisions
+surviving `cakit annotate` with an edited codebook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cakit.annotate.codebook import load_codebook
+from cakit.store import (
+    HumanCode,
+    MachineItem,
+    MachineState,
+    consensus_verdict,
+    decide,
+    effective,
+    layer_path,
+    machine_state,
+    make_decision,
+    plan_code,
+    read_layer,
+    verdict_for,
+)
+from cakit.store.coding import decide_many
+
+from ._fixtures import BASE, invoke, write
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _item(state: MachineState, kind: str, line: int, code: str | None = None) -> MachineItem:
+    return next(i for i in state.items if i.kind == kind and i.anchor.line == line
+                and (code is None or i.code == code))
+
+
+@pytest.fixture()
+def state(tmp_path: Path) -> MachineState:
+    return machine_state(write(tmp_path, "t.txt", BASE), tmp_path / "store")
+
+
+def test_store_effective_without_coder_is_the_machine(state: MachineState, tmp_path: Path) -> None:
+    assert effective(state.consultation, root=tmp_path / "store") is state.consultation
+    same = effective(state.consultation, root=tmp_path / "store", coder="nobody",
+                     transcript=state.transcript)
+    assert same.attempts == state.consultation.attempts
+    assert all(a.status == "proposed" for a in same.attempts)
+
+
+def test_store_effective_applies_accept_reject_relabel(state: MachineState,
+                                                       tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    decide(root, state, _item(state, "attempt", 6), coder="ann", decision="accept")
+    decide(root, state, _item(state, "response", 8), coder="ann", decision="relabel",
+           code="ENGAGE", subtype="ENGAGE_EXPLORE")
+    decide(root, state, _item(state, "modifier", 8), coder="ann", decision="reject")
+    decide(root, state, _item(state, "attempt", 11), coder="ann", decision="reject")
+    decide(root, state, _item(state, "elicited", 9), coder="ann", decision="relabel",
+           code="REPAIR_OI")
+    result = effective(state.consultation, root=root, coder="ann", transcript=state.transcript)
+    attempts = {a.line: a for a in result.attempts}
+    assert set(attempts) == {6, 17}  # the attempt on line 11 was rejected
+    assert attempts[6].status == "accepted" and attempts[6].producer.startswith("auto:")
+    first = min(result.responses_to(attempts[6].id), key=lambda r: r.rank)
+    assert (first.uptake, first.uptake_subtype, first.status, first.producer) == \
+        ("ENGAGE", "ENGAGE_EXPLORE", "edited", "human:ann")
+    assert first.modifiers == ()  # HESITATE rejected
+    sequence = result.sequence(attempts[6].id)
+    assert sequence is not None and sequence.outcome == "ENGAGED_IMMEDIATE"
+    assert not sequence.hesitated
+    # the rejected attempt takes its responses and carer response with it
+    rejected = state.consultation.attempts[1].id
+    assert not [r for r in result.responses if r.attempt_id == rejected]
+    assert not [c for c in result.carer_responses if c.attempt_id == rejected]
+    assert result.sequence(rejected) is None
+    assert [r.line for r in result.repairs] == [9]
+    assert [(r.status, r.producer) for r in result.repairs] == [("edited", "human:ann")]
+    assert 9 not in [e.line for e in result.elicited]
+
+
+def test_store_effective_adds_the_coders_own_codes(state: MachineState, tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    book = load_codebook(None)
+    attempt = plan_code(state, None, book, coder="ann", line=4, code="PSY_ATTEMPT",
+                        subtype="PSY_ASSERT")
+    decide_many(root, state, (), coder="ann", codes=(attempt,))
+    layer = read_layer(layer_path(root, "ann", state.source))
+    response = plan_code(state, layer, book, coder="ann", line=5, code="ACKNOWLEDGE",
+                         attempt_line=4, note="minimal receipt")
+    decide_many(root, state, (), coder="ann", codes=(response,))
+    result = effective(state.consultation, root=root, coder="ann", transcript=state.transcript)
+    mine = next(a for a in result.attempts if a.line == 4)
+    assert (mine.subtypes, mine.status, mine.producer) == (("PSY_ASSERT",), "accepted",
+                                                           "human:ann")
+    responses = result.responses_to(mine.id)
+    assert [(r.line, r.uptake, r.rank, r.producer) for r in responses] == \
+        [(5, "ACKNOWLEDGE", 1, "human:ann")]
+    sequence = result.sequence(mine.id)
+    assert sequence is not None and sequence.outcome == "MINIMAL"
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"line": 4, "code": "PSY_ATTEMPT"}, "needs a subtype"),
+    ({"line": 4, "code": "PSY_ATTEMPT", "subtype": "PSY_WHATEVER"}, "not a subtype"),
+    ({"line": 4, "code": "NOT_A_CODE"}, "unknown code"),
+    ({"line": 5, "code": "ENGAGE"}, "--attempt-line"),
+    ({"line": 5, "code": "ENGAGE", "attempt_line": 3}, "no attempt"),
+    ({"line": 4, "code": "ENGAGE", "attempt_line": 6}, "spoken by P"),
+    ({"line": 7, "code": "PSY_ELICITED"}, "no utterance"),
+])
+def test_store_plan_code_validates(state: MachineState, kwargs: dict[str, Any],
+                                   message: str) -> None:
+    from cakit.errors import UsageError
+
+    with pytest.raises(UsageError, match=message):
+        plan_code(state, None, load_codebook(None), coder="ann", **kwargs)
+
+
+def test_store_verdict_follows_what_the_coder_saw() -> None:
+    from cakit.store import Anchor
+
+    anchor = Anchor(sha256="s", utterance="u1", start=0, end=1, quote="mm", line=1, end_line=1)
+    item = MachineItem(id="x", kind="response", code="TOPIC_SHIFT", subtype=None, ref="a1:t2",
+                       anchor=anchor)
+    seen = MachineItem(id="x", kind="response", code="ACKNOWLEDGE", subtype=None, ref="a1:t2",
+                       anchor=anchor)
+    accept = make_decision(seen, coder="ann", decision="accept")
+    reject = make_decision(seen, coder="ann", decision="reject")
+    relabel = make_decision(seen, coder="ann", decision="relabel", code="TOPIC_SHIFT")
+    # the machine now proposes TOPIC_SHIFT where the coder saw ACKNOWLEDGE
+    assert verdict_for(item, accept, "ann").status == "edited"
+    assert verdict_for(item, accept, "ann").code == "ACKNOWLEDGE"
+    assert verdict_for(item, reject, "ann").status == "proposed"
+    assert verdict_for(item, relabel, "ann").status == "accepted"
+    assert verdict_for(seen, reject, "ann").status == "rejected"
+
+
+@pytest.mark.parametrize("votes,status", [
+    (["accept", "reject"], "proposed"),  # tie
+    (["accept", "accept", "reject"], "accepted"),
+    (["reject", "reject", "accept"], "rejected"),
+    (["relabel", "relabel", "accept"], "edited"),
+    (["relabel", "accept", "reject"], "proposed"),  # no majority
+    ([], "proposed"),
+])
+def test_store_consensus_majority(votes: list[str], status: str) -> None:
+    from cakit.store import Anchor
+
+    anchor = Anchor(sha256="s", utterance="u1", start=0, end=1, quote="mm", line=1, end_line=1)
+    item = MachineItem(id="x", kind="response", code="ACKNOWLEDGE", subtype=None, ref="a1:t2",
+                       anchor=anchor)
+    decisions = [make_decision(item, coder=f"c{k}", decision=vote,
+                               code="TOPIC_SHIFT" if vote == "relabel" else None)
+                 for k, vote in enumerate(votes)]
+    verdict = consensus_verdict(item, decisions)
+    assert verdict.status == status
+    if status == "edited":
+        assert (verdict.code, verdict.producer) == ("TOPIC_SHIFT", "human:consensus")
+
+
+def test_store_effective_consensus_over_layers(state: MachineState, tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    book = load_codebook(None)
+    a1, a2 = _item(state, "attempt", 6), _item(state, "attempt", 11)
+    for coder, first, second in (("ann", "accept", "reject"), ("ben", "reject", "reject"),
+                                 ("cat", "accept", "accept")):
+        decide(root, state, a1, coder=coder, decision=first)
+        decide(root, state, a2, coder=coder, decision=second)
+    for coder in ("ann", "ben"):  # two of three coders add the same attempt
+        code = plan_code(state, None, book, coder=coder, line=4, code="PSY_ATTEMPT",
+                         subtype="PSY_ASSERT")
+        decide_many(root, state, (), coder=coder, codes=(code,))
+    lone = plan_code(state, None, book, coder="cat", line=2, code="PSY_ELICITED")
+    decide_many(root, state, (), coder="cat", codes=(lone,))
+    result = effective(state.consultation, root=root, consensus=True,
+                       transcript=state.transcript)
+    by_line = {a.line: a for a in result.attempts}
+    assert by_line[6].status == "accepted"  # 2 of 3 accept
+    assert 11 not in by_line  # 2 of 3 reject
+    assert by_line[4].producer == "human:consensus"  # 2 of 3 added it
+    assert 2 not in [e.line for e in result.elicited]  # only one coder added it
+
+
+def test_store_decision_survives_annotate_with_an_edited_codebook(tmp_path: Path,
+                                                                  runner: Any) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    invoke(runner, ["annotate", str(path), "--store", str(store), "-o", str(tmp_path / "1.json")])
+    state = machine_state(path, store)
+    assert not state.annotated  # the auto layer written by `cakit annotate` is reused
+    decide(store, state, _item(state, "attempt", 6), coder="ann", decision="accept")
+    decide(store, state, _item(state, "response", 8), coder="ann", decision="relabel",
+           code="CLARIFY")
+    decide(store, state, _item(state, "modifier", 8), coder="ann", decision="accept",
+           note="clear 1.4 s gap")
+    decide(store, state, _item(state, "response", 12), coder="ann", decision="reject")
+    layer_file = layer_path(store, "ann", path)
+    before = layer_file.read_bytes()
+    # an edited codebook: new version, a phrase changed, a threshold raised
+    text = (REPO / "annotations" / "codebook.yaml").read_text(encoding="utf-8")
+    edited = text.replace('version: "1.0"', 'version: "1.0-edited"', 1).replace(
+        "hesitate_gap_s: 1.0 ", "hesitate_gap_s: 3.0 ", 1).replace(
+        "      - what do you think\n", "      - what do you reckon\n", 1)
+    assert edited.count("1.0-edited") == 1 and "hesitate_gap_s: 3.0" in edited
+    codebook = write(tmp_path, "codebook.yaml", edited)
+    result = invoke(runner, ["annotate", str(path), "--store", str(store), "--codebook",
+                             str(codebook), "-o", str(tmp_path / "2.json")])
+    assert "decision on a code the machine no longer proposes" in result.stderr
+    assert "HESITATE" in result.stderr
+    assert layer_file.read_bytes() == before  # the coder's layer was not rewritten
+    again = machine_state(path, store, codebook=codebook)
+    assert not again.annotated and again.codebook_version == "1.0-edited"
+    assert {i.id for i in again.items} == {i.id for i in state.items if i.kind != "modifier"}
+    exported = invoke(runner, ["annotate", str(path), "--store", str(store), "--codebook",
+                               str(codebook), "--coder", "ann", "--format", "json"])
+    data = json.loads(exported.stdout)["transcripts"][0]
+    attempts = {a["line"]: a for a in data["attempts"]}
+    assert attempts[6]["status"] == "accepted"
+    responses = {(r["attempt_id"], r["line"]): r for r in data["responses"]}
+    clarify = responses[(attempts[6]["id"], 8)]
+    assert (clarify["uptake"], clarify["status"], clarify["producer"]) == \
+        ("CLARIFY", "edited", "human:ann")
+    assert (attempts[11]["id"], 12) not in responses  # rejected
+    layer = read_layer(layer_file)
+    assert layer is not None and len(layer.decisions) == 4
+    assert next(d for d in layer.decisions if d.kind == "modifier").note == "clear 1.4 s gap"
+
+
+def test_store_annotate_prints_counts_after_an_edit(tmp_path: Path, runner: Any) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    for item in state.items:
+        decide(store, state, item, coder="ann", decision="accept")
+    human: HumanCode = plan_code(state, read_layer(layer_path(store, "ann", path)),
+                                 load_codebook(None), coder="ann", line=4, code="PSY_ATTEMPT",
+                                 subtype="PSY_ASSERT")
+    decide_many(store, state, (), coder="ann", codes=(human,))
+    # delete line 4 (the human code's utterance) and insert two lines at the top: every
+    # machine code sits below line 4, so each one ends up one line further down
+    lines = BASE.splitlines(keepends=True)
+    path.write_text("Dr:   good morning.\nP:    morning.\n" + "".join(lines[:3] + lines[4:]),
+                    encoding="utf-8")
+    result = invoke(runner, ["annotate", str(path), "--store", str(store), "-o",
+                             str(tmp_path / "out.json")])
+    count = len(state.items)
+    assert (f"re-anchored 0 kept, {count} moved, 0 fuzzy, 1 orphaned") in result.stderr
+    assert "orphaned (kept, not deleted): was line 4" in result.stderr
+    layer = read_layer(layer_path(store, "ann", path))
+    assert layer is not None and len(layer.decisions) == count and len(layer.codes) == 1
+    assert layer.codes[0].anchor.status == "orphaned"
+    assert layer.header.sha256 != state.transcript.sha256
+    # every decision still finds its machine code (ids come from the words, not the lines)
+    after = machine_state(path, store)
+    assert {d.target for d in layer.decisions} == {i.id for i in after.items}
+
+
+def test_store_decisions_follow_an_edited_attempt(tmp_path: Path, runner: Any) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    attempt, response = _item(state, "attempt", 6), _item(state, "response", 8)
+    decide(store, state, attempt, coder="ann", decision="accept")
+    decide(store, state, response, coder="ann", decision="relabel", code="CLARIFY")
+    # a word changed in the attempt's first words changes its stable id (and its response's)
+    path.write_text(BASE.replace("why do the voices only come", "why do the voices always come"),
+                    encoding="utf-8")
+    result = invoke(runner, ["annotate", str(path), "--store", str(store), "-o",
+                             str(tmp_path / "o.json")])
+    after = machine_state(path, store)
+    new_attempt, new_response = _item(after, "attempt", 6), _item(after, "response", 8)
+    assert new_attempt.id != attempt.id and new_response.id != response.id
+    assert "1 fuzzy" in result.stderr
+    assert f"decision moved with its text: {attempt.id} → {new_attempt.id}" in result.stderr
+    assert f"{response.id} → {new_response.id}" in result.stderr
+    assert "no longer proposes" not in result.stderr
+    layer = read_layer(layer_path(store, "ann", path))
+    assert layer is not None
+    decisions = {d.target: d for d in layer.decisions}
+    assert decisions[new_attempt.id].retargeted_from == (attempt.id,)
+    assert decisions[new_attempt.id].anchor.status == "fuzzy"  # flagged for a human look
+    assert decisions[new_response.id].code == "CLARIFY"
+    final = effective(after.consultation, root=store, coder="ann", transcript=after.transcript)
+    first = min(final.responses_to(final.attempts[0].id), key=lambda r: r.rank)
+    assert (final.attempts[0].status, first.uptake) == ("accepted", "CLARIFY")

@@ -1,0 +1,217 @@
+"""Layer files: round trip, stable ids, atomic writes, locking, corrupt lines."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+
+from cakit.errors import StoreError
+from cakit.store import (
+    decide,
+    layer_path,
+    load_auto,
+    locked,
+    machine_state,
+    read_layer,
+    save_auto,
+    update_layer,
+)
+
+from ._fixtures import BASE, insert_before, write
+
+
+def test_store_save_auto_round_trip(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    state = machine_state(path, tmp_path / "store")
+    loaded = load_auto(tmp_path / "store", str(path))
+    assert loaded is not None
+    header, consultation = loaded
+    assert header["sha256"] == state.transcript.sha256
+    assert header["codebook_version"] == state.codebook_version
+    assert consultation == state.consultation
+    again = machine_state(path, tmp_path / "store")
+    assert not again.annotated and again.items == state.items  # reused, not re-annotated
+
+
+def test_store_load_auto_absent_is_none(tmp_path: Path) -> None:
+    assert load_auto(tmp_path / "store", str(tmp_path / "nothing.txt")) is None
+
+
+def test_store_stable_ids_survive_lines_inserted_before(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    first = machine_state(path, tmp_path / "store")
+    path.write_text(insert_before(BASE, ["Dr:   morning.", "P:    morning."]), encoding="utf-8")
+    second = machine_state(path, tmp_path / "store")
+    assert second.annotated
+    assert [(i.id, i.kind, i.code) for i in first.items] == \
+        [(i.id, i.kind, i.code) for i in second.items]
+    assert [i.anchor.line + 2 for i in first.items] == [i.anchor.line for i in second.items]
+    assert len({i.id for i in first.items}) == len(first.items)  # ids are unique
+
+
+def test_store_stable_ids_depend_on_path_not_hash(tmp_path: Path) -> None:
+    one = write(tmp_path, "one.txt", BASE)
+    two = write(tmp_path, "two.txt", BASE)
+    ids_one = {i.id for i in machine_state(one, tmp_path / "store").items}
+    ids_two = {i.id for i in machine_state(two, tmp_path / "store").items}
+    assert not ids_one & ids_two
+
+
+def test_store_failed_rename_leaves_previous_file_intact(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    root = tmp_path / "store"
+    state = machine_state(path, root)
+    decide(root, state, state.items[0], coder="ann", decision="accept")
+    layer_file = layer_path(root, "ann", path)
+    before = layer_file.read_bytes()
+
+    def broken_replace(source: str, target: str) -> None:
+        raise OSError("disk full (injected between the temporary write and the rename)")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="injected"):
+        decide(root, state, state.items[1], coder="ann", decision="reject")
+    monkeypatch.undo()
+    assert layer_file.read_bytes() == before
+    leftovers = [p.name for p in layer_file.parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+    layer = read_layer(layer_file)
+    assert layer is not None and [d.target for d in layer.decisions] == [state.items[0].id]
+
+
+def test_store_corrupt_line_reports_file_and_line_and_writes_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    root = tmp_path / "store"
+    state = machine_state(path, root)
+    for item in state.items[:3]:
+        decide(root, state, item, coder="ann", decision="accept")
+    layer_file = layer_path(root, "ann", path)
+    lines = layer_file.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2][: len(lines[2]) // 2]  # a torn line 3
+    layer_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corrupt = layer_file.read_bytes()
+    with pytest.raises(StoreError) as info:
+        read_layer(layer_file)
+    assert str(info.value).startswith(f"{layer_file}:3: not valid JSON")
+    with pytest.raises(StoreError, match=r":3: "):
+        decide(root, state, state.items[4], coder="ann", decision="reject")
+    assert layer_file.read_bytes() == corrupt
+
+
+@pytest.mark.parametrize("line,bad,message", [
+    (2, '{"type": "decision", "target": "x"}', "missing 'kind'"),
+    (2, '{"type": "weird"}', "'type' is 'weird'"),
+    (1, '{"type": "header", "schema": 99, "layer": "ann", "source": "t", "sha256": ""}',
+     "schema 99"),
+])
+def test_store_invalid_record_is_reported_with_its_line(tmp_path: Path, line: int, bad: str,
+                                                        message: str) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    root = tmp_path / "store"
+    state = machine_state(path, root)
+    decide(root, state, state.items[0], coder="ann", decision="accept")
+    layer_file = layer_path(root, "ann", path)
+    lines = layer_file.read_text(encoding="utf-8").splitlines()
+    lines[line - 1] = bad
+    layer_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(StoreError) as info:
+        read_layer(layer_file)
+    assert str(info.value).startswith(f"{layer_file}:{line}:")
+    assert message in str(info.value)
+
+
+def test_store_lock_timeout_gives_a_clear_error(tmp_path: Path) -> None:
+    target = tmp_path / "store" / "ann" / "t.jsonl"
+    with locked(target), pytest.raises(StoreError, match="another process"):
+        update_layer(target, lambda current: current, timeout=0.2)
+
+
+def _writer(path: str, root: str, numbers: list[int], barrier: object) -> None:
+    from cakit.store import HumanCode, TranscriptText
+    from cakit.store.sync import human_code, save_code
+
+    state = machine_state(path, Path(root))
+    text = TranscriptText.of(state.transcript)
+    barrier.wait()  # type: ignore[attr-defined]
+    for number in numbers:
+        anchor = text.anchor(number % len(text.words))
+        code: HumanCode = human_code(coder="ann", kind="elicited", code="PSY_ELICITED",
+                                     subtype=None, anchor=anchor, source=path,
+                                     note=f"w{number}", attempt=f"n{number}")
+        save_code(Path(root), path, code, sha256=state.transcript.sha256)
+
+
+def test_store_two_processes_lose_no_update(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    root = tmp_path / "store"
+    machine_state(path, root)  # annotate once, so the workers only read the auto layer
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(2)
+    workers = [
+        context.Process(target=_writer, args=(str(path), str(root), list(range(k, 60, 2)),
+                                              barrier))
+        for k in (0, 1)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    layer = read_layer(layer_path(root, "ann", path))
+    assert layer is not None
+    assert sorted(c.note for c in layer.codes) == sorted(f"w{n}" for n in range(60))
+
+
+def test_store_two_processes_deciding_lose_no_decision(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    root = tmp_path / "store"
+    state = machine_state(path, root)
+    count = len(state.items)
+    context = multiprocessing.get_context("fork")
+    evens = [i for i in range(count) if i % 2 == 0]
+    odds = [i for i in range(count) if i % 2 == 1]
+    barrier = context.Barrier(2)
+
+    def run(indices: list[int]) -> None:
+        local = machine_state(path, root)
+        barrier.wait()
+        for _ in range(3):  # repeat to make the writes overlap
+            for index in indices:
+                decide(root, local, local.items[index], coder="ann", decision="accept")
+
+    workers = [context.Process(target=run, args=(part,)) for part in (evens, odds)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    layer = read_layer(layer_path(root, "ann", path))
+    assert layer is not None
+    assert {d.target for d in layer.decisions} == {i.id for i in state.items}
+    assert all(len(d.history) == 2 for d in layer.decisions)  # three writes each, none lost
+
+
+def test_store_save_auto_reads_transcript_when_not_given(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    state = machine_state(path, tmp_path / "a")
+    written = save_auto(state.consultation, tmp_path / "b", codebook_version="x",
+                        cakit_version="y")
+    layer = read_layer(written)
+    assert layer is not None and layer.items == state.items
+
+
+def test_store_layer_copied_to_another_coder_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.txt", BASE)
+    root = tmp_path / "store"
+    state = machine_state(path, root)
+    decide(root, state, state.items[0], coder="ann", decision="accept")
+    source = layer_path(root, "ann", path)
+    copy = layer_path(root, "ben", path)
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(source.read_bytes())
+    with pytest.raises(StoreError, match=r":1: this file belongs to layer 'ann'"):
+        read_layer(copy)
