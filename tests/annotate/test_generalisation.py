@@ -41,3 +41,18 @@ def test_dev_set_floor(dev: Evaluation) -> None:
     assert (dev.agreement("phase per turn").accuracy or 0) >= 0.85
     assert (dev.score("HESITATE").f1 or 0) >= 0.85
     assert (dev.score("SMILE_LAUGH").f1 or 0) >= 0.85
+
+
+@pytest.fixture(scope="module")
+def blind() -> Evaluation:
+    return _evaluation(DATA / "blind")
+
+
+def test_blind_set_floor(blind: Evaluation) -> None:
+    """A regression guard set below the first honest measurement (attempt F1 0.53, R1
+    uptake 0.89, phase 0.87 on 2026-11-25); the figures themselves go in the issue note."""
+    assert blind.consultations == 8
+    assert (blind.score("PSY_ATTEMPT").f1 or 0) >= 0.45
+    assert (blind.score("PSY_ATTEMPT").precision or 0) >= 0.70
+    assert (blind.agreement("R1 uptake").accuracy or 0) >= 0.75
+    assert (blind.agreement("phase per turn").accuracy or 0) >= 0.80
