@@ -1,0 +1,163 @@
+"""`cakit excerpts PATHS…`: numbered, de-identified Jefferson extracts of chosen sequences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cakit.annotations import OUTCOMES, PHASES_WITH_UNKNOWN, SUBTYPES
+from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
+from cakit.errors import UsageError
+
+
+def _codes(values: tuple[str, ...], known: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """Normalise (`pre-closing` → PRE_CLOSING) and check against the known codes."""
+    import difflib
+
+    from cakit.report.excerpts import normal_code, normal_phase_name
+
+    out = []
+    for value in values:
+        code = normal_phase_name(value) if option == "--phase" else normal_code(value)
+        if option == "--subtype" and not code.startswith("PSY_"):
+            code = f"PSY_{code}"
+        if code not in known:
+            close = difflib.get_close_matches(code, known, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else \
+                f"; choose from {', '.join(known)}"
+            raise UsageError(f"{option} {value!r} is not a code cakit knows{hint}")
+        out.append(code)
+    return tuple(out)
+
+
+@click.command()
+@paths_argument
+@click.option("--code", "codes", multiple=True, metavar="CODE",
+              help="A code the sequence carries: uptake (QUESTION_BACK), uptake subtype "
+                   "(ENGAGE_EMPATHY, CLOSE_POSTPONE), modifier (HESITATE, SMILE_LAUGH), carer "
+                   "code (CARER_LAUGH) or flag (LATE, CARER_FIRST, JOINT_LAUGHTER). Repeatable "
+                   "(any of them).")
+@click.option("--subtype", "subtypes", multiple=True, metavar="SUBTYPE",
+              help="Attempt subtype: PSY_Q, PSY_ASSERT, PSY_EMO, PSY_REPEAT (or Q, ASSERT, …).")
+@click.option("--outcome", "outcomes", multiple=True, metavar="OUTCOME",
+              help="Sequence outcome, e.g. DEFLECTED, ENGAGED_IMMEDIATE.")
+@click.option("--phase", "phases", multiple=True, metavar="PHASE",
+              help="Phase of the attempt, e.g. PRE_CLOSING (or pre-closing).")
+@click.option("--consultation", "consultations", multiple=True, metavar="ID",
+              help="Consultation id or file name.")
+@click.option("--context", type=click.IntRange(0, None), default=2, show_default=True,
+              help="Turns of context before the attempt and after the last response.")
+@click.option("--limit", type=click.IntRange(1, None), help="At most this many excerpts.")
+@click.option("--format", "output_format", type=click.Choice(["txt", "md", "html", "docx"]),
+              default="txt", show_default=True, help="Output format (docx needs -o).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file (default: standard output).")
+@click.option("--force", is_flag=True, help="Replace existing output files.")
+@click.option("--no-deidentify", is_flag=True,
+              help="Keep names, places and dates as written (the output then carries a "
+                   "warning). De-identification is on by default.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False),
+              help="Names and places to replace: CSV with columns text,kind or one name per "
+                   "line.")
+@click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
+              help="Codebook YAML (default: the project's codebook).")
+@click.option("--store", "store_root", type=click.Path(file_okay=False),
+              default="annotations/store", show_default=True,
+              help="Annotation store: a current machine layer there is reused.")
+@click.option("--no-store", is_flag=True, help="Neither read nor write the store.")
+@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file mapping speaker labels to roles.")
+@handle_errors
+def excerpts(
+    paths: tuple[str, ...], codes: tuple[str, ...], subtypes: tuple[str, ...],
+    outcomes: tuple[str, ...], phases: tuple[str, ...], consultations: tuple[str, ...],
+    context: int, limit: int | None, output_format: str, output: str | None, force: bool,
+    no_deidentify: bool, roster: str | None, codebook: str | None, store_root: str,
+    no_store: bool, roles_file: str | None,
+) -> None:
+    """Pull attempt → response sequences as numbered Jefferson extracts for teaching.
+
+    Each excerpt shows the source's physical line numbers, an arrow on the attempt and
+    response lines, N turns of context, the codes with their evidence, and a citation
+    (id@sha256[:8] lines a–b). Names, places, dates, phone and NHS numbers, postcodes,
+    e-mail and street addresses are replaced by keyed pseudonyms before anything is
+    written. The audit log <output>.deid-audit.csv lists every replacement WITH THE
+    ORIGINAL TEXT and capitalised words flagged for review: it is as sensitive as the
+    transcripts, is never put inside the excerpts, and must not be shared with them.
+    """
+    from cakit.cli._output import check_writable, output_stream, write_bytes
+    from cakit.config import load_roles_file
+    from cakit.report.collect import load_consultations
+    from cakit.report.deid import audit_csv, audit_path
+    from cakit.report.excerpts import (
+        KNOWN_CODES,
+        Selection,
+        build_excerpts,
+        to_docx,
+        to_html,
+        to_markdown,
+        to_text,
+    )
+
+    selection = Selection(
+        codes=_codes(codes, KNOWN_CODES, "--code"),
+        subtypes=_codes(subtypes, SUBTYPES, "--subtype"),
+        outcomes=_codes(outcomes, OUTCOMES, "--outcome"),
+        phases=_codes(phases, PHASES_WITH_UNKNOWN, "--phase"),
+        consultations=consultations,
+    )
+    if output_format == "docx" and not output:
+        raise UsageError("--format docx writes a binary file: give -o FILE.docx")
+    check_writable(output, force)
+    if output and not no_deidentify:
+        check_writable(str(audit_path(output)), force)
+    roles = load_roles_file(Path(roles_file)) if roles_file else None
+    files = transcript_files(paths)
+    _, err = consoles()
+    pairs = []
+    problems = 0
+    results = load_consultations(files, codebook=codebook,
+                                 store=None if no_store else Path(store_root), roles=roles,
+                                 keep_transcripts=True)
+    for result in progress(results, "reading", total=len(files)):
+        if result.errors:
+            problems += 1
+            err.print(f"{result.path}: {len(result.errors)} reading error(s); first: "
+                      f"{result.errors[0]}", markup=False, highlight=False)
+        if result.consultation is not None and result.transcript is not None:
+            pairs.append((result.transcript, result.consultation.annotations))
+    if consultations and not any(selection.consultation_matches(a) for _, a in pairs):
+        raise UsageError(f"no consultation named {', '.join(consultations)} in the given paths")
+    deid = None
+    if not no_deidentify:
+        from cakit.report.deid import Deidentifier
+
+        deid = Deidentifier.for_transcripts([t for t, _ in pairs],
+                                            roster=Path(roster) if roster else None)
+    chosen = build_excerpts(pairs, selection, context=context, limit=limit, deid=deid)
+    deidentified = deid is not None
+    if output_format == "docx":
+        assert output is not None
+        write_bytes(output, to_docx(chosen, deidentified=deidentified), force=force)
+    else:
+        render = {"txt": to_text, "md": to_markdown, "html": to_html}[output_format]
+        with output_stream(output, force=force) as stream:
+            stream.write(render(chosen, deidentified=deidentified))
+    if deid is not None:
+        flagged = sum(1 for entry in deid.audit if entry.action == "flagged")
+        summary = (f"{len(chosen)} excerpt(s); de-identified: {len(deid.audit) - flagged} "
+                   f"replacement(s), {flagged} flagged for review")
+        if output:
+            target = audit_path(output)
+            write_bytes(str(target), audit_csv(deid.audit).encode("utf-8"), force=force)
+            err.print(f"{summary}; audit log (contains the originals): {target}",
+                      markup=False, highlight=False)
+        else:
+            err.print(f"{summary}; use -o FILE to keep the audit log", markup=False,
+                      highlight=False)
+    else:
+        err.print(f"{len(chosen)} excerpt(s); NOT de-identified", style="bold red",
+                  markup=False, highlight=False)
+    if problems:
+        raise SystemExit(1)

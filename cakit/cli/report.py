@@ -1,0 +1,220 @@
+"""`cakit report PATHS…`: counts, rates and shares by phase, consultation, clinician or carer.
+
+Reads the transcripts, reuses the stored machine layer when it is current (same sha256,
+same codebook version) or annotates them (and stores the layer), then prints rich tables
+or writes CSV, JSON, Markdown, Excel or a self-contained HTML page, and optionally a plot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
+from cakit.errors import UsageError
+
+if TYPE_CHECKING:
+    from cakit.report.tables import Report
+
+FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
+
+
+@click.command()
+@paths_argument
+@click.option("--by", "view", type=click.Choice(["phase", "consultation", "clinician", "carer"]),
+              default="phase", show_default=True, help="What the rows are.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
+              show_default=True, help="Output format (xlsx needs -o).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file (default: standard output).")
+@click.option("--force", is_flag=True, help="Replace existing output files.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
+              help="Also write the plots (R1 uptake and outcomes by phase, timelines) to a "
+                   ".png or .svg file.")
+@click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
+              help="Codebook YAML (default: the project's codebook).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes.")
+@click.option("--store", "store_root", type=click.Path(file_okay=False),
+              default="annotations/store", show_default=True,
+              help="Annotation store: a current machine layer there is reused instead of "
+                   "annotating again; new layers are saved there.")
+@click.option("--no-store", is_flag=True, help="Neither read nor write the store.")
+@click.option("--no-deidentify", is_flag=True,
+              help="HTML only: show names, places and dates as written (the page then says "
+                   "so in a red warning). De-identification is on by default.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False),
+              help="Names and places to replace in the HTML report: CSV with columns "
+                   "text,kind or one name per line.")
+@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file mapping speaker labels to roles.")
+@click.option("--no-color", is_flag=True, help="Plain terminal output.")
+@handle_errors
+def report(
+    paths: tuple[str, ...], view: str, output_format: str, output: str | None, force: bool,
+    plot_path: str | None, codebook: str | None, jobs: int, store_root: str, no_store: bool,
+    no_deidentify: bool, roster: str | None, roles_file: str | None, no_color: bool,
+) -> None:
+    """Report attempts, responses and outcomes by phase (or per consultation, clinician,
+    carer presence): raw counts and rates per 1,000 words and per 10 minutes of the phase.
+
+    Figures describe talk about possibly psychotic content, not diagnoses, and are
+    automatic first-pass codes. The HTML report shows every transcript and is
+    de-identified by default; its audit log (<output>.deid-audit.csv) lists every
+    replacement with the ORIGINAL text, so keep it as confidential as the transcripts.
+    """
+    from cakit.cli._output import check_writable
+    from cakit.config import load_roles_file
+    from cakit.report.collect import load_consultations
+
+    if output_format == "xlsx" and not output:
+        raise UsageError("--format xlsx writes a binary file: give -o FILE.xlsx")
+    if plot_path and Path(plot_path).suffix.lower() not in (".png", ".svg"):
+        raise UsageError("--plot needs a .png or .svg file name")
+    check_writable(output, force)
+    check_writable(plot_path, force)
+    deidentify = output_format == "html" and not no_deidentify
+    if deidentify and output:
+        from cakit.report.deid import audit_path
+
+        check_writable(str(audit_path(output)), force)
+    roles = load_roles_file(Path(roles_file)) if roles_file else None
+    files = transcript_files(paths)
+    out, err = consoles(no_color)
+    keep = output_format == "html"
+    loaded = []
+    problems = 0
+    reused = 0
+    results = load_consultations(files, codebook=codebook, jobs=jobs,
+                                 store=None if no_store else Path(store_root),
+                                 roles=roles, keep_transcripts=keep)
+    for result in progress(results, "reading and annotating", total=len(files)):
+        if result.errors:
+            problems += 1
+            err.print(f"{result.path}: {len(result.errors)} reading error(s); first: "
+                      f"{result.errors[0]}", markup=False, highlight=False)
+        if result.consultation is None:
+            err.print(f"{result.path}: no talk found; skipped", markup=False, highlight=False)
+            continue
+        reused += result.reused
+        loaded.append(result)
+    if not loaded:
+        raise UsageError("nothing to report: no transcript with talk was read")
+    from cakit.report.tables import build_report
+
+    inputs = [item.consultation for item in loaded if item.consultation is not None]
+    built = build_report(inputs, view)  # type: ignore[arg-type]
+    labels: dict[str, str] | None = None
+    if output_format == "table":
+        _print_table(built, output, force, out)
+    elif output_format == "html":
+        labels = _write_html(built, loaded, output, force, deidentify, roster, err)
+    elif output_format == "xlsx":
+        from cakit.cli._output import write_bytes
+        from cakit.report.serialize import to_xlsx
+
+        assert output is not None
+        write_bytes(output, to_xlsx(built), force=force)
+    else:
+        from cakit.report.serialize import to_csv, to_json, to_markdown
+
+        text = {"csv": to_csv, "json": to_json, "md": to_markdown}[output_format](built)
+        _write_text(text, output, force)
+    if plot_path:
+        _write_plot(built, inputs, plot_path, force, labels)
+    if reused and output_format == "table" and not output:
+        err.print(f"reused {reused} stored annotation layer(s) from {store_root}",
+                  style="dim", highlight=False)
+    if problems:
+        raise SystemExit(1)
+
+
+def _write_text(text: str, output: str | None, force: bool) -> None:
+    from cakit.cli._output import output_stream
+
+    with output_stream(output, force=force) as stream:
+        stream.write(text)
+
+
+def _print_table(built: Report, output: str | None, force: bool, out: Any) -> None:
+    from cakit.report.render import render_report
+
+    renderable = render_report(built)
+    if not output:
+        out.print(renderable, soft_wrap=False)
+        return
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=120, color_system=None, highlight=False).print(renderable)
+    _write_text(buffer.getvalue(), output, force)
+
+
+def _write_html(built: Report, loaded: list[Any], output: str | None, force: bool,
+                deidentify: bool, roster: str | None, err: Any) -> dict[str, str] | None:
+    """Write the HTML page (and its audit log); return the consultation labels used, so a
+    plot written in the same run shows the same de-identified ids."""
+    from cakit.formats import read
+    from cakit.report.html import report_html
+
+    items = []
+    for result in loaded:
+        transcript = result.transcript
+        if transcript is None:  # read in a worker: read again here
+            transcript = read(result.path).transcript
+        items.append((result.consultation, transcript))
+    deid = None
+    if deidentify:
+        from cakit.report.deid import Deidentifier
+
+        deid = Deidentifier.for_transcripts([t for _, t in items],
+                                            roster=Path(roster) if roster else None)
+    extra = {}
+    if built.by != "consultation":
+        from cakit.report.tables import by_consultation
+
+        extra["by_consultation"] = by_consultation([c for c, _ in items])
+    text = report_html(built, items, deid=deid, extra_tables=extra)
+    _write_text(text, output, force)
+    if deid is None:
+        return None
+    labels = {c.id: deid.identifier(c.id, file=t.source) for c, t in items}
+    _write_audit(deid, output, force, err)
+    return labels
+
+
+def _write_audit(deid: Any, output: str | None, force: bool, err: Any) -> None:
+    """The audit log goes beside the output; with standard output, only a count is shown."""
+    from cakit.report.deid import audit_csv, audit_path
+
+    flagged = sum(1 for entry in deid.audit if entry.action == "flagged")
+    replaced = len(deid.audit) - flagged
+    if output:
+        from cakit.cli._output import write_bytes
+
+        target = audit_path(output)
+        write_bytes(str(target), audit_csv(deid.audit).encode("utf-8"), force=force)
+        err.print(f"de-identified: {replaced} replacement(s), {flagged} flagged for review; "
+                  f"audit log (contains the originals): {target}", highlight=False,
+                  markup=False)
+    else:
+        err.print(f"de-identified: {replaced} replacement(s), {flagged} flagged for review; "
+                  "use -o FILE to keep the audit log", highlight=False, markup=False)
+
+
+def _write_plot(built: Report, inputs: list[Any], plot_path: str, force: bool,
+                labels: dict[str, str] | None = None) -> None:
+    from cakit.cli._output import write_bytes
+    from cakit.report.plots import ImageFormat, figure_bytes, report_figure
+    from cakit.report.tables import pooled_by_phase
+
+    pooled = built.tables.get("pooled_by_phase")
+    if pooled is None:
+        pooled = pooled_by_phase(inputs)
+    image_format: ImageFormat = "svg" if plot_path.lower().endswith(".svg") else "png"
+    figure = report_figure(inputs, pooled, labels)
+    write_bytes(plot_path, figure_bytes(figure, image_format), force=force)

@@ -1,0 +1,185 @@
+"""Reading, annotating (or reusing the store) and measuring many transcripts for a report.
+
+For each file: read it; if the annotation store holds a machine layer whose sha256 equals
+the transcript's and whose codebook version equals the current codebook's, reuse it (no
+spaCy, no annotating); otherwise annotate and, unless told not to, save the layer so the
+next run is fast. Then compute the per-phase denominators (`consultation_input`) in the
+same worker, so only a few numbers — not a whole transcript — travel back between
+processes. Results come back in input order, one file at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cakit.model import Diagnostic, Role, Transcript
+from cakit.report.inputs import ConsultationInput, consultation_input
+
+if TYPE_CHECKING:
+    from cakit.annotate.pipeline import Annotator
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One file's report input, what reading it reported, and whether the store was used."""
+
+    path: Path
+    consultation: ConsultationInput | None
+    diagnostics: tuple[Diagnostic, ...]
+    reused: bool
+    transcript: Transcript | None = None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+_VERSION_LINE = re.compile(r"""^version:[ \t]*(?:"([^"]*)"|'([^']*)'|([^\s#]+))""",
+                           re.MULTILINE)
+
+
+@lru_cache(maxsize=8)
+def _version(path: str, mtime: float) -> str:
+    from cakit.annotate.codebook import load_codebook
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    match = _VERSION_LINE.search(text)
+    if match:  # the top-level `version:` key, read without parsing 2,000 lines of YAML
+        return next(group for group in match.groups() if group is not None)
+    return load_codebook(path).version
+
+
+def codebook_version(codebook: str | Path | None = None) -> str:
+    """The codebook's version without compiling it (cheap: no spaCy, no full parse).
+
+    The top-level `version:` line is read directly; only when there is none is the file
+    loaded and validated. Whenever anything is annotated, the annotator loads and
+    validates the whole codebook anyway.
+
+    Raises:
+        CodebookError: the codebook has no version line and is invalid.
+    """
+    from cakit.annotate.codebook import default_codebook_path
+
+    path = Path(codebook) if codebook else default_codebook_path()
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return _version(str(path), mtime)
+
+
+_STATE: dict[str, object] = {}
+
+
+def _init(codebook: str | None, version: str | None, store: str | None, write_store: bool,
+          roles: Mapping[str, Role] | None, keep: bool) -> None:
+    _STATE.clear()
+    _STATE.update(codebook=codebook, version=version, store=store, write_store=write_store,
+                  roles=dict(roles or {}), keep=keep)
+
+
+def _annotator() -> Annotator:
+    from cakit.annotate import annotator_for
+
+    if "annotator" not in _STATE:
+        codebook = _STATE.get("codebook")
+        _STATE["annotator"] = annotator_for(str(codebook) if codebook else None)
+    return _STATE["annotator"]  # type: ignore[return-value]
+
+
+def _current_version() -> str:
+    """The codebook version, computed once per process and as cheaply as possible: from
+    the compiled annotator when there is one, else by loading the YAML (no spaCy)."""
+    version = _STATE.get("version")
+    if version is None:
+        if "annotator" in _STATE:
+            version = _annotator().codebook.version
+        else:
+            codebook = _STATE.get("codebook")
+            version = codebook_version(str(codebook) if codebook else None)
+        _STATE["version"] = version
+    return str(version)
+
+
+def _one(path: Path) -> Loaded:
+    from cakit.formats import read
+
+    roles = _STATE.get("roles") or None
+    result = read(path, roles=roles)  # type: ignore[arg-type]
+    transcript = result.transcript
+    if not transcript.utterances:
+        return Loaded(path, None, result.diagnostics, False)
+    annotations = None
+    reused = False
+    store = _STATE.get("store")
+    if store:
+        from cakit.store import load_auto
+
+        stored = load_auto(Path(str(store)), transcript.source)
+        if stored is not None:
+            header, layer = stored
+            if header.get("sha256") == transcript.sha256 and \
+                    str(header.get("codebook_version")) == _current_version():
+                annotations = layer
+                reused = True
+    if annotations is None:
+        annotations = _annotator().annotate(transcript)
+        if store and _STATE.get("write_store"):
+            from cakit import __version__
+            from cakit.store import save_auto
+
+            save_auto(annotations, Path(str(store)), codebook_version=_current_version(),
+                      cakit_version=__version__, transcript=transcript)
+    consultation = consultation_input(transcript, annotations)
+    keep = transcript if _STATE.get("keep") else None
+    return Loaded(path, consultation, result.diagnostics, reused, keep)
+
+
+def load_consultations(
+    files: list[Path], *, codebook: str | None = None, jobs: int = 1,
+    store: Path | None = None, write_store: bool = True,
+    roles: Mapping[str, Role] | None = None, keep_transcripts: bool = False,
+) -> Iterator[Loaded]:
+    """Report inputs for `files`, in order; `jobs > 1` uses worker processes.
+
+    `store` is the annotation store root (None: never read or write it). With
+    `keep_transcripts` each result carries its transcript (only in one process: the
+    workers would have to pickle whole transcripts back).
+
+    Raises:
+        CodebookError: the codebook is invalid.
+    """
+    parallel = jobs > 1 and len(files) > 1
+    version = None
+    if parallel:  # validate here: a worker's CodebookError would not travel back well
+        from cakit.annotate.codebook import load_codebook
+
+        version = load_codebook(codebook).version
+    args = (codebook, version, str(store) if store else None, write_store, roles,
+            keep_transcripts and not parallel)
+    if not parallel:
+        _init(*args)
+        for path in files:
+            yield _one(path)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, min(16, len(files) // (jobs * 4) or 1))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init,
+                             initargs=args) as pool:
+        yield from pool.map(_one, files, chunksize=chunk)
+
+
+__all__ = ["Loaded", "codebook_version", "load_consultations"]

@@ -1,0 +1,525 @@
+"""De-identification: find names, places, dates and numbers; replace them with pseudonyms.
+
+Transcripts are clinical data, so excerpts and the HTML report are de-identified by default,
+before anything is written. What is found:
+
+- **declared names**: participant names from the transcripts' headers (CHAT
+  `@Participants`, Jefferson `Participants: Dr = Dr Okafor (psychiatrist), …`), pooled over
+  the whole corpus so a name declared in one file is also caught in another;
+- **a roster** (`--roster FILE`): a CSV with columns `text,kind` or one name per line;
+- **patterns**: e-mail addresses, street addresses ("12 Elm Grove"), UK postcodes, NHS
+  numbers (3-3-4 digits), phone numbers, dates ("14/03/2024", "12-MAR-2024", "14th of
+  March", "second of July"), street and place names ("Brixton Road", "St Anne's"), and
+  names after a title ("Dr Mahmoud", "Mrs Quinn");
+- **a capitalised-word heuristic**: CA transcripts are written in lower case, so a
+  capitalised word that is not on a stop-list (I, God, weekdays, months, …) is very
+  likely a proper noun. It is *replaced* when that is confident (the transcript follows the
+  lower-case convention, or the word sits mid-sentence) and only *flagged* for review
+  otherwise; both are written to the audit log.
+
+Pseudonyms are consistent across the corpus and stable between runs: each is derived from
+the normalised original with HMAC-SHA256 under a secret key kept **outside** the outputs
+(`$CAKIT_DEID_KEY_FILE`, else `$XDG_CONFIG_HOME/cakit/deid.key` or
+`~/.config/cakit/deid.key`, created with mode 0600 on first use). Without the key nobody
+can test a guessed name against a pseudonym. A pseudonym looks like `[Name-Kavemoti]`;
+its case follows the original (`KEVIN` → `[NAME-KAVEMOTI]`), and it replaces only the
+matched letters, so CA marks around a name (`°Kevin°`, `£Dr Okafor£`) survive. When a
+replacement changes a line's length before an overlap bracket, the partner brackets on
+nearby lines are padded so the overlap stays aligned.
+
+Every replacement (and every flagged hit) is recorded in `audit` — file, line, column,
+kind, detector, original → pseudonym — for an audit CSV written *beside* the output, never
+inside it: it contains the originals.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import os
+import re
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cakit.model import Transcript
+
+KEY_ENV = "CAKIT_DEID_KEY_FILE"
+KINDS = ("name", "place", "address", "date", "phone", "nhs", "postcode", "email", "id")
+_LABELS = {"name": "Name", "place": "Place", "address": "Address", "date": "Date",
+           "phone": "Phone", "nhs": "NHS", "postcode": "Postcode", "email": "Email", "id": "ID"}
+_CONSONANTS = "bdfgklmnprstvz"
+_VOWELS = "aeiou"
+BRACKETS = "[]⌈⌉⌊⌋"
+AUDIT_COLUMNS = ("file", "consultation", "line", "col", "kind", "detector", "action",
+                 "original", "pseudonym")
+
+_TITLE = r"(?:Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Nurse|Sister|Father|Rev)"
+_CAP = r"(?:[A-Z]['’])?[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:-[A-Z][a-zà-ÿ]+)?"
+_STREET = (r"(?:Road|Rd|Street|Lane|Grove|Avenue|Ave|Close|Drive|Crescent|Gardens|Terrace|"
+           r"Court|Mews|Row|Walk|Square|Rise|Parade|Place|Way|Hill|Park|View)")
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_ORDINAL_WORDS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+                  "twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
+                  "nineteenth|twentieth|thirtieth|twenty[- ](?:first|second|third|fourth|fifth|"
+                  "sixth|seventh|eighth|ninth)|thirty[- ]first")
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS})"
+
+#: (kind, detector, compiled pattern, group holding the span or 0), in priority order.
+PATTERNS: tuple[tuple[str, str, re.Pattern[str], int], ...] = (
+    ("email", "pattern", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), 0),
+    ("address", "pattern", re.compile(
+        rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:{_CAP}\s+){{1,3}}{_STREET}\b"), 0),
+    ("postcode", "pattern", re.compile(
+        r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b"), 0),
+    ("nhs", "pattern", re.compile(r"(?<![\d+])[1-9]\d{2}[ -]\d{3}[ -]\d{4}(?![\d])"), 0),
+    ("phone", "pattern", re.compile(
+        r"(?<![\d])(?:\+44\s?\(?0?\)?\s?\d{2,4}|\(?0\d{2,4}\)?)[\s-]?\d{3,4}[\s-]?\d{3,4}"
+        r"(?![\d])"), 0),
+    ("nhs", "pattern", re.compile(r"(?<![\d])[1-9]\d{9}(?![\d])"), 0),
+    ("date", "pattern", re.compile(
+        r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b|\b\d{4}-\d{2}-\d{2}\b"), 0),
+    ("date", "pattern", re.compile(
+        rf"\b\d{{1,2}}-(?:{_MONTHS})-\d{{2,4}}\b", re.IGNORECASE), 0),
+    ("date", "pattern", re.compile(
+        rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+\d{{4}})?", re.IGNORECASE), 0),
+    ("date", "pattern", re.compile(
+        rf"\b(?:{_MONTHS})\s+(?:the\s+)?{_DAY}\b(?:,?\s+\d{{4}})?"), 0),
+    ("address", "pattern", re.compile(rf"\b(?:{_CAP}\s+){{1,2}}{_STREET}\b"), 0),
+    ("place", "pattern", re.compile(r"\bSt\.?\s+[A-Z][a-z]+(?:['’]s)?"), 0),
+)
+_TITLE_NAME = re.compile(rf"\b{_TITLE}\.?\s+({_CAP})(?:\s+({_CAP}))?")
+_CAPITALISED = re.compile(rf"(?<![\w'’@-]){_CAP}(?![\w])")
+_PLACE_BEFORE = re.compile(
+    r"(?:\bin|\bfrom|\bnear|\bround|\baround|\binto|\boutside|\bpast|\btowards|\bvia|"
+    r"\bdown|\bof)\s+$", re.IGNORECASE)
+
+#: Capitalised words that are not identifying (never replaced, never flagged).
+STOP_WORDS = frozenset("""
+I I'm I'll I've I'd OK Okay Oh Ooh Ah Eh Er Um Uh Mm Hm Yeah Yes No Hi Hello Bye
+Mum Mam Mummy Dad Daddy Nan Nana Nanna Gran Granny Grandad Grandma Grandpa Auntie Uncle
+God Christ Jesus Lord Allah Bible Quran Koran Heaven Devil Satan Buddha
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+January February March July September October November December
+Christmas Easter Diwali Eid Ramadan Hanukkah Halloween
+English British Irish Scottish Welsh Polish Catholic Christian Muslim Jewish Hindu Sikh
+NHS GP TV DVD CPN Dr Mr Mrs Ms Miss Mx Doctor Sir Madam Nurse Sister Doc
+Facebook Instagram WhatsApp YouTube Google Internet Xbox PlayStation Netflix
+""".split())
+#: Capitalised words that may be a month or a name: flagged, never replaced.
+AMBIGUOUS = frozenset({"May", "June", "April", "August", "Will", "Bill", "Mark"})
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A known identifying string (declared name token, roster entry) and its kind."""
+
+    text: str
+    kind: str = "name"
+    source: str = "header"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A span found in a text; `confident` hits are replaced, the others only flagged."""
+
+    start: int
+    end: int
+    kind: str
+    detector: str
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One replacement or flagged hit, for the audit log (contains the original!)."""
+
+    file: str
+    consultation: str
+    line: int
+    col: int
+    kind: str
+    detector: str
+    action: str
+    original: str
+    pseudonym: str
+
+
+# -- the key ---------------------------------------------------------------------------------
+
+def key_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the pseudonym key lives (see the module docstring for the order)."""
+    env = os.environ if environ is None else environ
+    if env.get(KEY_ENV):
+        return Path(env[KEY_ENV]).expanduser()
+    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".config")
+    return Path(base).expanduser() / "cakit" / "deid.key"
+
+
+def load_key(path: Path | None = None, environ: Mapping[str, str] | None = None) -> bytes:
+    """Read the secret key, creating it (32 random bytes, mode 0600) on first use.
+
+    Raises:
+        OSError: the key file cannot be read or created.
+    """
+    target = path or key_path(environ)
+    try:
+        text = target.read_text(encoding="ascii").strip()
+        if text:
+            return bytes.fromhex(text)
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    secret = secrets.token_hex(32)
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it meanwhile
+        return bytes.fromhex(target.read_text(encoding="ascii").strip())
+    with os.fdopen(descriptor, "w", encoding="ascii") as stream:
+        stream.write(secret + "\n")
+    return bytes.fromhex(secret)
+
+
+# -- terms from headers and rosters -------------------------------------------------------------
+
+def header_terms(transcripts: Iterable[Transcript]) -> list[Term]:
+    """Name tokens declared in the transcripts' participant headers."""
+    from cakit.report.inputs import name_tokens, participant_names
+
+    terms: dict[str, Term] = {}
+    for transcript in transcripts:
+        for name in participant_names(transcript).values():
+            for token in name_tokens(name):
+                terms.setdefault(token.casefold(), Term(token, "name", "header"))
+    return list(terms.values())
+
+
+def read_roster(path: Path) -> list[Term]:
+    """A roster file: CSV with a `text` column (and optional `kind`), or one name per line.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    text = path.read_text(encoding="utf-8-sig")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if not lines:
+        return []
+    header = [cell.strip().lower() for cell in next(csv.reader([lines[0]]))]
+    terms: list[Term] = []
+    if "text" in header:
+        reader = csv.DictReader(io.StringIO("\n".join(lines)))
+        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
+        for row in reader:
+            value = (row.get("text") or "").strip()
+            kind = (row.get("kind") or "name").strip().lower() or "name"
+            if value:
+                terms.append(Term(value, kind if kind in KINDS else "name", "roster"))
+        return terms
+    return [Term(line.strip(), "name", "roster") for line in lines]
+
+
+def lowercase_convention(transcript: Transcript) -> bool:
+    """True when most utterances start in lower case (the CA convention)."""
+    starts = 0
+    lower = 0
+    for utterance in transcript.utterances:
+        for token in utterance.tokens:
+            letters = [c for c in token.text if c.isalpha()]
+            if letters:
+                starts += 1
+                lower += letters[0].islower() or token.text.isupper()
+                break
+    return starts == 0 or lower >= 0.6 * starts
+
+
+def capitalised_words(transcripts: Iterable[Transcript]) -> frozenset[str]:
+    """Capitalised words (not on the stop-list) spoken anywhere in the corpus, normalised.
+
+    Used to de-identify consultation ids, which are often file names holding a surname
+    ("01-brennan-…") that the talk mentions as "Mrs Brennan".
+    """
+    words: set[str] = set()
+    for transcript in transcripts:
+        for utterance in transcript.utterances:
+            for match in _CAPITALISED.finditer(utterance.content):
+                if not _stop_word(match.group(0)) and match.group(0) not in AMBIGUOUS:
+                    words.add(_normal(match.group(0)))
+    return frozenset(words)
+
+
+def place_words(transcripts: Iterable[Transcript]) -> frozenset[str]:
+    """Capitalised words used more often after a place preposition ("in Catford") than
+    elsewhere in the corpus. Deciding per corpus, not per line, keeps a word's pseudonym
+    label the same in every excerpt."""
+    place: dict[str, int] = {}
+    other: dict[str, int] = {}
+    for transcript in transcripts:
+        for utterance in transcript.utterances:
+            text = utterance.content
+            for match in _CAPITALISED.finditer(text):
+                word = _normal(match.group(0))
+                bucket = place if _PLACE_BEFORE.search(text[:match.start()]) else other
+                bucket[word] = bucket.get(word, 0) + 1
+    return frozenset(w for w, n in place.items() if n > other.get(w, 0))
+
+
+# -- the de-identifier ----------------------------------------------------------------------------
+
+def _stop_word(word: str) -> bool:
+    """On the stop-list, also as a plural or possessive ("Sundays", "God's")."""
+    return word in STOP_WORDS or word.rstrip("s'’") in STOP_WORDS or (
+        word.endswith("s") and word[:-1] in STOP_WORDS)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().replace("’", "'").split()).strip(".,;:")
+
+
+def _case_like(original: str, pseudonym: str) -> str:
+    letters = [c for c in original if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return pseudonym.upper()
+    if letters and all(c.islower() for c in letters):
+        return pseudonym.lower()
+    return pseudonym
+
+
+@dataclass
+class Deidentifier:
+    """Finds identifying spans and replaces them with keyed, stable pseudonyms.
+
+    Build one per run with `for_transcripts`, pass every text through `text` or `lines`,
+    then write `audit` beside the output.
+    """
+
+    key: bytes
+    terms: Sequence[Term] = ()
+    lowercase: Mapping[str, bool] = field(default_factory=dict)
+    places: frozenset[str] = frozenset()
+    spoken_names: frozenset[str] = frozenset()
+    audit: list[AuditEntry] = field(default_factory=list)
+    _seen: set[tuple[object, ...]] = field(default_factory=set, repr=False)
+
+    def __post_init__(self) -> None:
+        ordered = sorted({_normal(t.text): t for t in self.terms if _normal(t.text)}.values(),
+                         key=lambda t: -len(t.text))
+        self._kinds = {_normal(t.text): t for t in ordered}
+        self._names = {_normal(t.text) for t in ordered if t.kind == "name"}
+        self._terms_re = re.compile(
+            r"(?<![\w])(?:" + "|".join(re.escape(t.text) for t in ordered) + r")(?![\w])",
+            re.IGNORECASE) if ordered else None
+
+    @classmethod
+    def for_transcripts(cls, transcripts: Sequence[Transcript], *, roster: Path | None = None,
+                        key: bytes | None = None,
+                        environ: Mapping[str, str] | None = None) -> Deidentifier:
+        """A de-identifier for a corpus: declared names of all transcripts plus a roster."""
+        terms = header_terms(transcripts)
+        if roster is not None:
+            terms.extend(read_roster(roster))
+        return cls(key=key if key is not None else load_key(environ=environ), terms=terms,
+                   lowercase={t.id: lowercase_convention(t) for t in transcripts},
+                   places=place_words(transcripts), spoken_names=capitalised_words(transcripts))
+
+    # -- pseudonyms --------------------------------------------------------------------------
+    def pseudonym(self, original: str, kind: str) -> str:
+        """`[Kind-Code]`, the code a keyed hash of the normalised original (case as given)."""
+        namespace = "np" if kind in ("name", "place") else kind
+        digest = hmac.new(self.key, f"{namespace}:{_normal(original)}".encode(),
+                          hashlib.sha256).digest()
+        code = "".join(_CONSONANTS[digest[2 * i] % len(_CONSONANTS)]
+                       + _VOWELS[digest[2 * i + 1] % len(_VOWELS)] for i in range(4))
+        return f"[{_LABELS.get(kind, kind.title())}-{code.capitalize()}]"
+
+    # -- finding --------------------------------------------------------------------------------
+    def find(self, text: str, *, skip: int = 0, lowercase: bool = True) -> list[Hit]:
+        """Non-overlapping hits in `text[skip:]`, earlier and longer first."""
+        hits: list[tuple[int, int, int, Hit]] = []
+        priority = 0
+
+        def add(start: int, end: int, kind: str, detector: str, confident: bool = True) -> None:
+            if start >= skip and end > start:
+                hits.append((start, -(end - start), priority, Hit(start, end, kind, detector,
+                                                                  confident)))
+
+        for kind, detector, pattern, group in PATTERNS:
+            priority += 1
+            for match in pattern.finditer(text):
+                add(match.start(group), match.end(group), kind, detector)
+        priority += 1
+        if self._terms_re is not None:
+            for match in self._terms_re.finditer(text):
+                term = self._kinds.get(_normal(match.group(0)))
+                add(match.start(), match.end(), term.kind if term else "name",
+                    term.source if term else "roster")
+        priority += 1
+        for match in _TITLE_NAME.finditer(text):
+            for group in (1, 2):
+                if match.group(group) and match.group(group) not in STOP_WORDS:
+                    add(match.start(group), match.end(group), "name", "title")
+        priority += 1
+        for match in _CAPITALISED.finditer(text):
+            word = match.group(0)
+            if _stop_word(word) or match.start() < skip:
+                continue
+            kind = "place" if _normal(word) in self.places else "name"
+            confident = word not in AMBIGUOUS and (lowercase or self._mid_sentence(text, match,
+                                                                                   skip))
+            add(match.start(), match.end(), kind, "heuristic", confident)
+        chosen: list[Hit] = []
+        end = -1
+        for _, _, _, hit in sorted(hits, key=lambda item: item[:3]):
+            if hit.start >= end:
+                chosen.append(hit)
+                end = hit.end
+        return chosen
+
+    @staticmethod
+    def _mid_sentence(text: str, match: re.Match[str], skip: int) -> bool:
+        before = text[skip:match.start()].rstrip()
+        return bool(before) and before[-1] not in ".?!:;\"“" and any(c.isalpha() for c in before)
+
+    # -- replacing ------------------------------------------------------------------------------
+    def _apply(self, text: str, hits: Sequence[Hit], *, file: str, consultation: str,
+               line: int) -> tuple[str, list[tuple[int, int, int]]]:
+        parts: list[str] = []
+        edits: list[tuple[int, int, int]] = []
+        cursor = 0
+        for hit in hits:
+            original = text[hit.start:hit.end]
+            if not hit.confident:
+                self._record(file, consultation, line, hit, "flagged", original, "")
+                continue
+            replacement = self.pseudonym(original, hit.kind)
+            if hit.kind in ("name", "place"):
+                replacement = _case_like(original, replacement)
+            parts.append(text[cursor:hit.start])
+            parts.append(replacement)
+            edits.append((hit.start, hit.end, len(replacement)))
+            cursor = hit.end
+            self._record(file, consultation, line, hit, "replaced", original, replacement)
+        parts.append(text[cursor:])
+        return "".join(parts), edits
+
+    def _record(self, file: str, consultation: str, line: int, hit: Hit, action: str,
+                original: str, pseudonym: str) -> None:
+        key = (file, line, hit.start, original, action)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.audit.append(AuditEntry(file, consultation, line, hit.start + 1, hit.kind,
+                                     hit.detector, action, original, pseudonym))
+
+    def text(self, text: str, *, file: str = "", consultation: str = "", line: int = 0,
+             skip: int = 0) -> str:
+        """`text` with every confident hit replaced (flagged hits recorded, kept)."""
+        hits = self.find(text, skip=skip, lowercase=self.lowercase.get(consultation, True))
+        return self._apply(text, hits, file=file, consultation=consultation, line=line)[0]
+
+    def lines(self, items: Sequence[tuple[int, str, int]], *, file: str = "",
+              consultation: str = "") -> list[str]:
+        """De-identify (line number, text, label width) items as one block.
+
+        Overlap brackets that were aligned in the input stay aligned: when a replacement
+        moves a bracket, its partners on nearby lines are padded to the same column.
+        """
+        lowercase = self.lowercase.get(consultation, True)
+        originals = [text for _, text, _ in items]
+        results = []
+        all_edits = []
+        for number, text, skip in items:
+            hits = self.find(text, skip=skip, lowercase=lowercase)
+            new, edits = self._apply(text, hits, file=file, consultation=consultation,
+                                     line=number)
+            results.append(new)
+            all_edits.append(edits)
+        return realign_brackets(originals, results, all_edits)
+
+    def identifier(self, value: str, *, file: str = "") -> str:
+        """A consultation id with names in it replaced (`01-brennan-x` → `01-[name-…]-x`):
+        declared names and capitalised words spoken anywhere in the corpus."""
+        pieces = re.split(r"([^A-Za-zÀ-ÿ'’]+)", value)
+        out = []
+        for piece in pieces:
+            if piece and len(piece) > 2 and (_normal(piece) in self._names
+                                             or _normal(piece) in self.spoken_names):
+                replacement = _case_like(piece, self.pseudonym(piece, "name"))
+                self._record(file, value, 0, Hit(0, len(piece), "name", "identifier"),
+                             "replaced", piece, replacement)
+                out.append(replacement)
+            else:
+                out.append(piece)
+        return "".join(out)
+
+
+def realign_brackets(originals: Sequence[str], results: Sequence[str],
+                     edits: Sequence[Sequence[tuple[int, int, int]]]) -> list[str]:
+    """Pad lines so brackets aligned in `originals` are aligned again in `results`.
+
+    `edits[i]` lists (start, end, new length) replacements made in line i. Brackets at the
+    same original column on lines at most 3 apart are partners.
+    """
+    lines = list(results)
+
+    def moved(index: int, column: int) -> int:
+        return sum(size - (end - start) for start, end, size in edits[index] if end <= column)
+
+    if not any(moved(i, len(text)) for i, text in enumerate(originals)):
+        return lines
+    where: dict[int, list[int]] = {}
+    for index, text in enumerate(originals):
+        for column, char in enumerate(text):
+            if char in BRACKETS and not any(s <= column < e for s, e, _ in edits[index]):
+                where.setdefault(column, []).append(index)
+    padding: list[list[tuple[int, int]]] = [[] for _ in lines]
+
+    def position(index: int, column: int) -> int:
+        return column + moved(index, column) + sum(d for c, d in padding[index] if c <= column)
+
+    for column in sorted(where):
+        members = sorted(where[column])
+        clusters: list[list[int]] = [[members[0]]]
+        for index in members[1:]:
+            if index - clusters[-1][-1] <= 3:
+                clusters[-1].append(index)
+            else:
+                clusters.append([index])
+        for cluster in clusters:
+            if len(cluster) < 2:
+                continue
+            target = max(position(i, column) for i in cluster)
+            for index in cluster:
+                current = position(index, column)
+                if current < target:
+                    text = lines[index]
+                    lines[index] = text[:current] + " " * (target - current) + text[current:]
+                    padding[index].append((column, target - current))
+    return lines
+
+
+def audit_csv(entries: Iterable[AuditEntry]) -> str:
+    """The audit log as CSV text (one row per replacement or flagged hit)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(AUDIT_COLUMNS)
+    for entry in entries:
+        writer.writerow([entry.file, entry.consultation, entry.line, entry.col, entry.kind,
+                         entry.detector, entry.action, entry.original, entry.pseudonym])
+    return buffer.getvalue()
+
+
+def audit_path(output: str | Path) -> Path:
+    """`<output>.deid-audit.csv`, beside the output."""
+    path = Path(output)
+    return path.with_name(path.name + ".deid-audit.csv")
+
+
+__all__ = [
+    "AUDIT_COLUMNS", "KEY_ENV", "AuditEntry", "Deidentifier", "Hit", "Term", "audit_csv",
+    "audit_path", "header_terms", "key_path", "load_key", "lowercase_convention",
+    "read_roster", "realign_brackets",
+]

@@ -1,0 +1,357 @@
+"""A self-contained HTML report: tables, plots and every transcript with its codes.
+
+One file, no external assets (no CDN, no web fonts, no scripts): plots are inline SVG,
+styles are inline CSS, so the page opens offline and can be archived as is. Everything
+that comes from a transcript — talk, names, evidence, ids — is HTML-escaped, and passes
+through the de-identifier first unless the caller explicitly opted out (then the page
+carries a visible warning).
+
+Per consultation the transcript is laid out as Jefferson text with the source's physical
+line numbers (`cakit.report.lines`); attempt, response and carer lines are highlighted,
+their codes shown in a side column, and their evidence (rule, matched text, line:col) in
+the line's `title` (hover) attribute.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cakit.report.deid import Deidentifier
+from cakit.report.excerpts import DEIDENTIFIED, NOT_DEIDENTIFIED
+from cakit.report.inputs import ConsultationInput, PhaseLookup, normal_phase
+from cakit.report.lines import ViewLine, source_view
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cakit.annotations import ConsultationAnnotations, Evidence
+    from cakit.model import Transcript
+    from cakit.report.tables import Report
+
+CSS = """
+:root { --ink:#1d1d1f; --muted:#666; --rule:#ddd; --att:#fff1c2; --resp:#dcefff;
+        --carer:#f3e1ff; --ctx:#eef7ee; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+       color: var(--ink); margin: 1.5rem auto; max-width: 1200px; padding: 0 1rem;
+       line-height: 1.4; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem;
+     border-bottom: 1px solid var(--rule); } h3 { font-size: 1.05rem; }
+.warning { background: #ffe3e3; border: 2px solid #c00000; color: #800000; padding: .6rem;
+           font-weight: bold; }
+.deid { background: #eef5ff; border: 1px solid #9bbce6; padding: .6rem; }
+.notes { background: #fafafa; border: 1px solid var(--rule); padding: .4rem 1rem; }
+table.data { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .85rem; }
+table.data th, table.data td { border-bottom: 1px solid var(--rule); padding: .15rem .5rem; }
+table.data td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.data tr.total td, table.data tr.total th { font-weight: bold; border-top: 2px solid #999; }
+caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: .8rem; }
+figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+.tx { font-family: "DejaVu Sans Mono", Menlo, Consolas, "Courier New", monospace;
+      font-size: .8rem; border: 1px solid var(--rule); }
+.ln { display: grid; grid-template-columns: 3.5em 1.4em minmax(0, 1fr) 24em;
+      border-left: 6px solid transparent; }
+.ln .no { color: var(--muted); text-align: right; padding-right: .4em; }
+.ln .t { white-space: pre; overflow-x: auto; }
+.ln .codes { font-family: system-ui, sans-serif; font-size: .75rem; color: #333;
+             padding-left: .5em; border-left: 1px solid var(--rule); }
+.ln.att { background: var(--att); } .ln.resp { background: var(--resp); }
+.ln.carer { background: var(--carer); } .ln.ctx .codes { color: #2a6b2a; }
+.ph { font-family: system-ui, sans-serif; font-size: .75rem; font-weight: bold;
+      background: #f2f2f2; padding: .1rem .5rem; border-top: 1px solid var(--rule); }
+.ph-OPENING { border-left-color: #6baed6; } .ph-PROBLEM_HISTORY { border-left-color: #fd8d3c; }
+.ph-EXAMINATION { border-left-color: #74c476; } .ph-TREATMENT { border-left-color: #9e9ac8; }
+.ph-PRE_CLOSING { border-left-color: #fb6a4a; } .ph-CLOSING { border-left-color: #969696; }
+.ph-UNKNOWN { border-left-color: #ffffff; }
+pre.extract { background: #fbfbfb; border: 1px solid var(--rule); padding: .5rem;
+              overflow-x: auto; }
+pre.extract .hit { font-weight: bold; }
+dl { display: grid; grid-template-columns: 8em 1fr; gap: .1rem .5rem; font-size: .85rem; }
+dt { color: var(--muted); } dd { margin: 0; }
+nav ul { columns: 3; font-size: .85rem; }
+"""
+
+
+def esc(value: object) -> str:
+    """HTML-escape anything (quotes too, so it is safe in attributes)."""
+    return html.escape(str(value), quote=True)
+
+
+def page(title: str, body: str, *, deidentified: bool, caveat: str = "") -> str:
+    """A complete, self-contained HTML document."""
+    banner = (f'<p class="deid">{esc(DEIDENTIFIED)}</p>' if deidentified
+              else f'<p class="warning">{esc(NOT_DEIDENTIFIED)}</p>')
+    note = f"<p><em>{esc(caveat)}</em></p>" if caveat else ""
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+            f"<h1>{esc(title)}</h1>{banner}{note}\n{body}\n</body></html>\n")
+
+
+# -- tables -------------------------------------------------------------------------------------
+
+def _is_share(name: str) -> bool:
+    return name == "share" or name.endswith("_share")
+
+
+def table_html(frame: pd.DataFrame, *, title: str = "", caption: str = "",
+               table_id: str = "") -> str:
+    """A DataFrame as an HTML table (numbers right-aligned, shares as %, NaN as –)."""
+    import pandas as pd
+
+    from cakit.report.render import fmt_number, fmt_share
+
+    named_index = frame.index.name is not None
+    head = "".join(f"<th>{esc(name)}</th>" for name in
+                   ([frame.index.name] if named_index else []) + list(frame.columns))
+    rows = []
+    for index, record in zip(frame.index, frame.to_dict("records"), strict=True):
+        cells = []
+        if named_index:
+            cells.append(f"<th>{esc(index)}</th>")
+        for name, value in record.items():
+            text = fmt_share(value) if _is_share(str(name)) else fmt_number(value, 2)
+            numeric = pd.api.types.is_number(value) and not isinstance(value, bool)
+            cells.append(f'<td class="num">{esc(text)}</td>' if numeric
+                         else f"<td>{esc(text)}</td>")
+        total = ' class="total"' if named_index and index == "ALL" else ""
+        rows.append(f"<tr{total}>{''.join(cells)}</tr>")
+    ident = f' id="{esc(table_id)}"' if table_id else ""
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    heading = f"<h3>{esc(title)}</h3>" if title else ""
+    return (f'{heading}<table class="data"{ident}>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _svg(figure: Any) -> str:
+    from cakit.report.plots import figure_bytes
+
+    text = figure_bytes(figure, "svg").decode("utf-8")
+    start = text.find("<svg")
+    text = text[start:] if start >= 0 else text
+    return re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
+
+
+# -- transcripts --------------------------------------------------------------------------------
+
+@dataclass
+class _LineCodes:
+    kind: str = ""
+    labels: list[str] | None = None
+    evidence: list[str] | None = None
+
+    def add(self, kind: str, label: str, evidence: Sequence[str]) -> None:
+        order = ["ctx", "carer", "resp", "att"]
+        if not self.kind or order.index(kind) > order.index(self.kind):
+            self.kind = kind
+        self.labels = [*(self.labels or []), label]
+        self.evidence = [*(self.evidence or []), *evidence]
+
+
+def _evidence_texts(items: Sequence[Evidence], clean: Any) -> list[str]:
+    out = []
+    for item in items[:4]:
+        text = clean(item.text, item.line)
+        out.append(f"{item.rule}: “{text}” ({item.line}:{item.col})" if text else item.rule)
+    return out
+
+
+def line_codes(annotations: ConsultationAnnotations, clean: Any) -> dict[int, _LineCodes]:
+    """Physical line → codes shown beside it (attempts, responses, carer, context codes)."""
+    codes: dict[int, _LineCodes] = {}
+    turns = {record.id: record for record in annotations.turns}
+
+    def span(turn_id: str | None, line: int | None) -> range:
+        record = turns.get(turn_id or "")
+        if record is not None:
+            return range(record.line, record.end_line + 1)
+        return range(line, line + 1) if line else range(0)
+
+    for attempt in annotations.attempts:
+        sequence = annotations.sequence(attempt.id)
+        outcome = f" → {sequence.outcome}" if sequence else ""
+        label = (f"{attempt.id} {'+'.join(attempt.subtypes)} "
+                 f"[{', '.join(attempt.categories)}]{outcome}")
+        for number in span(attempt.turn_id, attempt.line):
+            codes.setdefault(number, _LineCodes()).add(
+                "att", label if number == attempt.line else f"{attempt.id} (cont.)",
+                _evidence_texts(attempt.evidence, clean) if number == attempt.line else [])
+        for response in annotations.responses_to(attempt.id):
+            subtype = f"/{response.uptake_subtype}" if response.uptake_subtype else ""
+            modifiers = "".join(f" +{m}" for m in response.modifiers)
+            label = f"{attempt.id} R{response.rank} {response.uptake}{subtype}{modifiers}"
+            for number in span(response.turn_id, response.line):
+                codes.setdefault(number, _LineCodes()).add(
+                    "resp", label, _evidence_texts(response.evidence, clean)
+                    if number == response.line else [])
+        for carer in annotations.carer_responses_to(attempt.id):
+            for number in span(carer.turn_id, carer.line):
+                codes.setdefault(number, _LineCodes()).add(
+                    "carer", f"{attempt.id} {carer.code}",
+                    _evidence_texts(carer.evidence, clean) if number == carer.line else [])
+    for name, items in (("PSY_ELICITED", annotations.elicited), ("REPAIR_OI", annotations.repairs),
+                        ("MEDCHECK_SYMPTOM", annotations.medchecks)):
+        for item in items:
+            codes.setdefault(item.line, _LineCodes()).add(
+                "ctx", name, _evidence_texts(item.evidence, clean))
+    return codes
+
+
+def transcript_html(index: int, item: ConsultationInput, transcript: Transcript | None,
+                    label: str, deid: Deidentifier | None) -> str:
+    """One consultation: facts, its sequences, and the coded transcript."""
+    annotations = item.annotations
+    source = transcript.source if transcript else annotations.source
+
+    def clean(text: str, line: int) -> str:
+        if deid is None or not text:
+            return text
+        return deid.text(text, file=source, consultation=annotations.id, line=line)
+
+    flags = []
+    if not item.timing_available:
+        flags.append("no timed pauses or media (HESITATE may be under-counted)")
+    if not item.nonverbal_available:
+        flags.append("no ((non-verbal)) notes (SMILE_LAUGH may be under-counted)")
+    if item.carer_present:
+        flags.append("carer present")
+    facts = (f"<p>sha256 <code>{esc(item.sha256[:8])}</code> · {esc(annotations.format)} · "
+             f"{item.turns} turns · {item.words} words"
+             + (f" · {item.duration_s / 60:.1f} min" if item.duration_s else "")
+             + (f" · {esc('; '.join(flags))}" if flags else "") + "</p>")
+    rows = []
+    for attempt in sorted(annotations.attempts, key=lambda a: a.line):
+        sequence = annotations.sequence(attempt.id)
+        r1 = next((r for r in annotations.responses_to(attempt.id) if r.rank == 1), None)
+        rows.append(
+            f'<tr><td><a href="#c{index}-l{attempt.line}">{esc(attempt.id)}</a></td>'
+            f"<td class=\"num\">{attempt.line}</td><td>{esc(normal_phase(attempt.phase))}</td>"
+            f"<td>{esc('+'.join(attempt.subtypes))}</td>"
+            f"<td>{esc(r1.uptake if r1 else 'NO_UPTAKE')}</td>"
+            f"<td>{esc(sequence.outcome if sequence else '')}</td></tr>")
+    sequences = ("<table class=\"data\"><thead><tr><th>attempt</th><th>line</th><th>phase</th>"
+                 "<th>subtypes</th><th>R1</th><th>outcome</th></tr></thead><tbody>"
+                 + "".join(rows) + "</tbody></table>") if rows else "<p>No attempts coded.</p>"
+    if transcript is None:
+        body = "<p>(transcript not available)</p>"
+    else:
+        body = _transcript_lines(index, transcript, annotations, deid, clean)
+    return (f'<section class="consultation" id="c{index}"><h2>Consultation {esc(label)}</h2>'
+            f"{facts}{sequences}{body}</section>")
+
+
+def _transcript_lines(index: int, transcript: Transcript, annotations: ConsultationAnnotations,
+                      deid: Deidentifier | None, clean: Any) -> str:
+    view = source_view(transcript)
+    lines: list[ViewLine] = list(view.lines)
+    if deid is not None:
+        texts = deid.lines([(line.number, line.text, line.label_end) for line in lines],
+                           file=transcript.source, consultation=annotations.id)
+    else:
+        texts = [line.text for line in lines]
+    codes = line_codes(annotations, clean)
+    phase_of = PhaseLookup(annotations.turns)
+    out = ['<div class="tx">']
+    current = None
+    for line, text in zip(lines, texts, strict=True):
+        phase = phase_of(line.number)
+        if phase != current:
+            out.append(f'<div class="ph ph-{esc(phase)}">{esc(phase)}</div>')
+            current = phase
+        info = codes.get(line.number)
+        is_talk = line.kind == "talk"
+        kind = info.kind if info and (is_talk or info.kind == "ctx") else ""
+        title = f' title="{esc(chr(10).join(info.evidence or []))}"' if info and \
+            info.evidence else ""
+        arrow = "→" if kind in ("att", "resp", "carer") else ""
+        side = esc(" · ".join(dict.fromkeys(info.labels or []))) if info and kind else ""
+        out.append(
+            f'<div class="ln ph-{esc(phase)} {kind}" id="c{index}-l{line.number}"{title}>'
+            f'<span class="no">{line.number}</span><span class="ar">{arrow}</span>'
+            f'<span class="t">{esc(text)}</span><span class="codes">{side}</span></div>')
+    out.append("</div>")
+    return "".join(out)
+
+
+# -- the report -----------------------------------------------------------------------------
+
+def _labels(report: Report, deid: Deidentifier | None,
+            sources: Mapping[str, str]) -> dict[str, str]:
+    if deid is None:
+        return {key: key for key in report.consultations}
+    return {key: deid.identifier(key, file=sources.get(key, "")) for key in report.consultations}
+
+
+def _relabel(frame: pd.DataFrame, labels: Mapping[str, str], deid: Deidentifier | None
+             ) -> pd.DataFrame:
+    if "consultation" in frame.columns:
+        frame = frame.assign(consultation=[labels.get(v, v) for v in frame["consultation"]])
+    if deid is not None and "clinician" in frame.columns:
+        def clinician(value: str) -> str:
+            label, at, where = str(value).partition("@")
+            if at:  # a speaker label, not a name: only the consultation id needs hiding
+                return f"{label}@{labels.get(where, where)}"
+            return value if value.startswith("(") else deid.text(value)
+        frame = frame.assign(clinician=[clinician(v) for v in frame["clinician"]])
+    return frame
+
+
+def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcript | None]], *,
+                deid: Deidentifier | None, plots: bool = True, title: str = "cakit report",
+                extra_tables: Mapping[str, pd.DataFrame] | None = None) -> str:
+    """The full page: notes, every table of `report` (plus `extra_tables`), plots, and each
+    consultation's coded transcript. `deid=None` means not de-identified (warned)."""
+    from cakit.report.render import LEGENDS
+    from cakit.report.tables import _keys
+
+    inputs = [item for item, _ in items]
+    sources = {key: (t.source if t else item.annotations.source)
+               for key, (item, t) in zip(_keys(inputs), items, strict=True)}
+    labels = _labels(report, deid, sources)
+    parts = []
+    notes = []
+    for note in report.notes:
+        for key in sorted(labels, key=len, reverse=True):
+            if key != labels[key]:
+                note = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", labels[key], note)
+        notes.append(f"<li>{esc(note)}</li>")
+    parts.append(f'<div class="notes"><h2>About these figures</h2><ul>{"".join(notes)}</ul></div>')
+    tables = dict(report.tables)
+    tables.update(extra_tables or {})
+    toc = [f'<li><a href="#t-{esc(name)}">{esc(report.titles.get(name, name))}</a></li>'
+           for name in tables]
+    toc += [f'<li><a href="#c{i}">{esc(labels.get(k, k))}</a></li>'
+            for i, k in enumerate(report.consultations)]
+    parts.append(f"<nav><h2>Contents</h2><ul>{''.join(toc)}</ul></nav>")
+    parts.append("<h2>Tables</h2>")
+    for name, frame in tables.items():
+        shown = _relabel(frame, labels, deid)
+        parts.append(table_html(shown, title=report.titles.get(name, name),
+                                caption=LEGENDS.get(name, ""), table_id=f"t-{name}"))
+    if plots and inputs:
+        from cakit.report.plots import outcome_figure, timeline_figure, uptake_figure
+        from cakit.report.tables import pooled_by_phase
+
+        pooled = report.tables.get("pooled_by_phase")
+        if pooled is None:
+            pooled = pooled_by_phase(inputs)
+        keyed = dict(zip([i.id for i in inputs], _keys(inputs), strict=True))
+        plot_labels = {i.id: labels.get(keyed[i.id], i.id) for i in inputs}
+        parts.append("<h2>Plots</h2>")
+        for caption, figure in (("Response types (R1 uptake) by phase", uptake_figure(pooled)),
+                                ("Outcome shares by phase", outcome_figure(pooled)),
+                                ("Consultation timelines", timeline_figure(inputs, plot_labels))):
+            parts.append(f"<figure>{_svg(figure)}<figcaption>{esc(caption)}</figcaption></figure>")
+    parts.append("<h2>Consultations</h2>")
+    pairs = zip(report.consultations, items, strict=True)
+    for index, (key, (item, transcript)) in enumerate(pairs):
+        parts.append(transcript_html(index, item, transcript, labels.get(key, key), deid))
+    from cakit.report.excerpts import CAVEAT
+
+    return page(title, "\n".join(parts), deidentified=deid is not None, caveat=CAVEAT)
+
+
+__all__ = ["CSS", "esc", "line_codes", "page", "report_html", "table_html", "transcript_html"]

@@ -1,0 +1,257 @@
+"""What the reporter needs from one consultation: its codes plus per-phase denominators.
+
+Counting by phase needs more than the annotations: rates are per 1,000 words and per
+10 minutes *of the phase* (CODEBOOK §6.5), so the words, turns and seconds of each phase
+are computed here from the transcript, once, and kept beside the annotations in a small
+picklable value. That lets worker processes send back a few numbers instead of a whole
+transcript, and lets the table functions stay pure.
+
+Duration comes only from media bullets: a consultation whose utterances carry no (or too
+few) media times has `duration_s=None` in every phase — never a made-up zero.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cakit.annotations import PHASES, PHASES_WITH_UNKNOWN, ConsultationAnnotations, TurnRecord
+from cakit.model import Transcript
+
+#: Share of utterances that must carry a media bullet before durations are trusted.
+MEDIA_COVERAGE = 0.9
+
+_TITLES = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx",
+                     "prof", "prof.", "professor", "nurse", "sister", "doctor", "sir", "dame"})
+_PARENTHESIS = re.compile(r"\s*\(.*$")
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseStats:
+    """Denominators of one phase of one consultation."""
+
+    phase: str
+    turns: int
+    words: int
+    duration_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationInput:
+    """One consultation as the reporter sees it: annotations plus denominators.
+
+    `clinician_names` maps a speaker code to a display name (from the transcript's
+    participant declarations) so per-clinician tables can group one person across files.
+    """
+
+    annotations: ConsultationAnnotations
+    sha256: str
+    phase_stats: tuple[PhaseStats, ...]
+    words: int
+    turns: int
+    duration_s: float | None
+    timing_available: bool
+    nonverbal_available: bool
+    carer_present: bool
+    clinician_names: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return self.annotations.id
+
+    @property
+    def media_timed(self) -> bool:
+        """True when durations (and so per-10-minute rates) exist."""
+        return self.duration_s is not None
+
+    def stats(self, phase: str) -> PhaseStats:
+        for item in self.phase_stats:
+            if item.phase == phase:
+                return item
+        return PhaseStats(phase, 0, 0, 0.0 if self.media_timed else None)
+
+
+def normal_phase(phase: str | None) -> str:
+    """A phase name from the fixed list, or UNKNOWN (reports never drop a row)."""
+    return phase if phase in PHASES else "UNKNOWN"
+
+
+def participant_names(transcript: Transcript) -> dict[str, str]:
+    """Speaker code → declared name ("Dr Okafor", "Kevin Brennan", "Yusuf").
+
+    Jefferson header blocks declare `Participants: Dr = Dr Okafor (psychiatrist), P = …`;
+    CHAT declares names in `@Participants`. Parenthesised descriptions are dropped.
+    """
+    names: dict[str, str] = {}
+    for participant in transcript.participants:
+        name = _PARENTHESIS.sub("", participant.name or "").strip()
+        if name:
+            names[participant.code] = name
+    if transcript.format == "jefferson":
+        declared = transcript.meta("Participants")
+        for part in _split_declaration(declared):
+            label, _, name = part.partition("=")
+            name = _PARENTHESIS.sub("", name).strip()
+            if label.strip() and name:
+                names[label.strip()] = name
+    return names
+
+
+def _split_declaration(value: str) -> list[str]:
+    """Split `A = x (y, z), B = w` on the commas outside parentheses."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in value:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if char in ",;" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part for part in (p.strip() for p in parts) if part]
+
+
+def name_tokens(name: str) -> list[str]:
+    """The identifying words of a declared name (titles and lower-case words dropped)."""
+    tokens = re.findall(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’-]+", name)
+    return [t for t in tokens if t.lower() not in _TITLES and len(t) > 1 and t[0].isupper()]
+
+
+class PhaseLookup:
+    """Physical line → phase, from the annotation's turn records (sorted by line)."""
+
+    def __init__(self, turns: Sequence[TurnRecord]) -> None:
+        ordered = sorted(turns, key=lambda record: record.line)
+        self._starts = [record.line for record in ordered]
+        self._phases = [normal_phase(record.phase) for record in ordered]
+
+    def __call__(self, line: int) -> str:
+        if not self._starts:
+            return "UNKNOWN"
+        index = bisect_right(self._starts, line) - 1
+        return self._phases[max(index, 0)]
+
+
+def _media_durations(transcript: Transcript, phase_of: PhaseLookup) -> dict[str, float] | None:
+    """Seconds per phase from media bullets, or None when timing is missing.
+
+    Each timed utterance owns the time from its start to the next timed utterance's start
+    (the last one owns its own length), so phases partition the recording, gaps included.
+    """
+    utterances = transcript.utterances
+    timed = [u for u in utterances if u.media is not None]
+    if len(timed) < 2 or len(timed) < MEDIA_COVERAGE * len(utterances):
+        return None
+    timed.sort(key=lambda u: (u.media.start_ms, u.line))  # type: ignore[union-attr]
+    seconds: dict[str, float] = {}
+    for index, utterance in enumerate(timed):
+        media = utterance.media
+        assert media is not None
+        if index + 1 < len(timed):
+            following = timed[index + 1].media
+            assert following is not None
+            span = following.start_ms - media.start_ms
+        else:
+            span = media.end_ms - media.start_ms
+        phase = phase_of(utterance.line)
+        seconds[phase] = seconds.get(phase, 0.0) + max(span, 0) / 1000.0
+    return seconds
+
+
+def _timing_in(transcript: Transcript) -> bool:
+    if any(gap.duration is not None for gap in transcript.gaps):
+        return True
+    for utterance in transcript.utterances:
+        if utterance.media is not None:
+            return True
+        if any(e.kind == "pause" and e.label == "timed" for e in utterance.events):
+            return True
+    return False
+
+
+def _nonverbal_in(transcript: Transcript) -> bool:
+    return any(e.kind == "comment" for u in transcript.utterances for e in u.events)
+
+
+def consultation_input(
+    transcript: Transcript | None, annotations: ConsultationAnnotations
+) -> ConsultationInput:
+    """Pair annotations with the denominators of their transcript.
+
+    Without a transcript, turns per phase still come from the annotation's turn records,
+    but words are 0 and durations None (rates are then left empty, not invented).
+    The flags `timing_available` and `nonverbal_available` are the annotator's, or —
+    for annotations that lack them, such as hand-coded gold files — what the transcript
+    shows (timed pauses or bullets; `((…))` comments).
+    """
+    phase_of = PhaseLookup(annotations.turns)
+    turns: dict[str, int] = {}
+    for record in annotations.turns:
+        phase = normal_phase(record.phase)
+        turns[phase] = turns.get(phase, 0) + 1
+    words: dict[str, int] = {}
+    durations: dict[str, float] | None = None
+    timing = annotations.timing_available
+    nonverbal = annotations.nonverbal_available
+    carer = annotations.carer_present or any(r.role == "carer" for r in annotations.turns)
+    names: dict[str, str] = {}
+    sha = annotations.sha256
+    if transcript is not None:
+        sha = transcript.sha256 or sha
+        if not annotations.turns:
+            phase_of = PhaseLookup(())
+        for utterance in transcript.utterances:
+            count = sum(1 for token in utterance.tokens if token.is_spoken)
+            if count:
+                phase = phase_of(utterance.line)
+                words[phase] = words.get(phase, 0) + count
+        durations = _media_durations(transcript, phase_of)
+        timing = timing or _timing_in(transcript)
+        nonverbal = nonverbal or _nonverbal_in(transcript)
+        carer = carer or any(
+            p.role == "carer" and any(u.speaker == p.code for u in transcript.utterances)
+            for p in transcript.participants
+        )
+        names = participant_names(transcript)
+    stats = tuple(
+        PhaseStats(
+            phase=phase, turns=turns.get(phase, 0), words=words.get(phase, 0),
+            duration_s=None if durations is None else round(durations.get(phase, 0.0), 3),
+        )
+        for phase in PHASES_WITH_UNKNOWN
+    )
+    return ConsultationInput(
+        annotations=annotations, sha256=sha, phase_stats=stats,
+        words=sum(words.values()), turns=len(annotations.turns),
+        duration_s=None if durations is None else round(sum(durations.values()), 3),
+        timing_available=timing, nonverbal_available=nonverbal, carer_present=carer,
+        clinician_names=tuple(sorted(names.items())),
+    )
+
+
+Pair = tuple[Transcript | None, ConsultationAnnotations]
+
+
+def as_inputs(items: Iterable[ConsultationInput | Pair]) -> list[ConsultationInput]:
+    """Accept prepared inputs or (transcript, annotations) pairs, in the given order."""
+    out: list[ConsultationInput] = []
+    for item in items:
+        if isinstance(item, ConsultationInput):
+            out.append(item)
+        else:
+            transcript, annotations = item
+            out.append(consultation_input(transcript, annotations))
+    return out
+
+
+__all__ = [
+    "ConsultationInput", "Pair", "PhaseLookup", "PhaseStats", "as_inputs", "consultation_input",
+    "name_tokens", "normal_phase", "participant_names",
+]

@@ -1,0 +1,95 @@
+"""Reports as files: JSON, CSV, Markdown and Excel from a `Report` (pure; no I/O).
+
+JSON carries every table of the view (NaN as null) with the notes; CSV carries the view's
+main long table (for `--by phase`, every code × phase with counts, denominators and
+rates, so figures can be recomputed); Markdown and Excel carry every table.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cakit.report.tables import Report
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    import numpy as np
+
+    flat = frame.reset_index() if frame.index.name is not None else frame
+    records: list[dict[str, Any]] = flat.to_dict("records")
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, float) and np.isnan(value):
+                record[key] = None
+    return records
+
+
+def to_json(built: Report) -> str:
+    """{"by", "notes", "tables": {name: {"title", "rows": [...]}}}; NaN as null."""
+    payload = {
+        "by": built.by, "notes": list(built.notes), "consultations": list(built.consultations),
+        "tables": {name: {"title": built.titles.get(name, name), "rows": _records(frame)}
+                   for name, frame in built.tables.items()},
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def to_csv(built: Report) -> str:
+    """One CSV: the view's main long table (every code × phase with rates for `phase`)."""
+    main = {"phase": "pooled_by_phase", "consultation": "by_consultation",
+            "clinician": "by_clinician", "carer": "by_carer"}[built.by]
+    frame = built.tables[main]
+    flat = frame.reset_index() if frame.index.name is not None else frame
+    return str(flat.to_csv(index=False, lineterminator="\n"))
+
+
+def to_markdown(built: Report) -> str:
+    """Every table as a Markdown table under its title, then the notes."""
+    from cakit.report.render import LEGENDS, fmt_number, fmt_share
+
+    out = [f"# cakit report (by {built.by})", ""]
+    for name, frame in built.tables.items():
+        if name == "pooled_by_phase":
+            continue
+        flat = frame.reset_index() if frame.index.name is not None else frame
+        out.append(f"## {built.titles.get(name, name)}")
+        out.append("")
+        columns = [str(c) for c in flat.columns]
+        out.append("| " + " | ".join(columns) + " |")
+        out.append("|" + "|".join("---:" if flat[c].dtype.kind in "if" else "---"
+                                   for c in flat.columns) + "|")
+        for record in flat.to_dict("records"):
+            cells = [fmt_share(v) if (k == "share" or str(k).endswith("_share"))
+                     else fmt_number(v, 2) for k, v in record.items()]
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        if name in LEGENDS:
+            out.append("")
+            out.append(f"_{LEGENDS[name]}_")
+        out.append("")
+    out.append("## About these figures")
+    out.append("")
+    out.extend(f"- {note}" for note in built.notes)
+    return "\n".join(out) + "\n"
+
+
+def to_xlsx(built: Report) -> bytes:
+    """One sheet per table (names cut to Excel's 31 characters), plus a notes sheet."""
+    import io
+
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in built.tables.items():
+            flat = frame.reset_index() if frame.index.name is not None else frame
+            flat.to_excel(writer, sheet_name=name[:31], index=False)
+        pd.DataFrame({"notes": list(built.notes)}).to_excel(writer, sheet_name="notes",
+                                                             index=False)
+    return buffer.getvalue()
+
+
+__all__ = ["to_csv", "to_json", "to_markdown", "to_xlsx"]

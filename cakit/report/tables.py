@@ -1,0 +1,752 @@
+"""Reports as data: pure functions from annotated consultations to pandas DataFrames.
+
+Everything the reporter shows is computed here, and nothing here prints, reads files or
+formats for a screen (STYLE §8.5): `render.py` turns these frames into rich tables, the
+CLI writes them as CSV, JSON, Markdown, Excel or HTML.
+
+Counting follows CODEBOOK §6.5:
+
+- the phase of a sequence — its responses, outcome, modifiers and carer codes — is the
+  phase of its attempt (anchor turn); PSY_ELICITED, REPAIR_OI and MEDCHECK_SYMPTOM take
+  the phase of their own turn;
+- attempts are counted in total and per subtype; subtypes are multi-label, so the subtype
+  rows can add up to more than the total;
+- R1 uptake is the uptake of each attempt's rank-1 response (an attempt with no rank-1
+  record counts as NO_UPTAKE); modifiers are those of R1;
+- UNKNOWN phase and UNCLASSIFIED uptake keep their own rows, even when zero;
+- rates are per 1,000 words and per 10 minutes *of the phase*; the per-10-minute figures
+  use only consultations with media timing (others have no duration, never a zero);
+- pooled rates divide pooled counts by pooled denominators; the mean and median of the
+  per-consultation rates are given beside them so one talkative consultation cannot
+  dominate, with the number of consultations that feed each cell.
+
+Every function takes a sequence of `ConsultationInput` values or (transcript,
+annotations) pairs (see `cakit.report.inputs`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from cakit.annotations import (
+    CARER_CODES,
+    ENGAGE_SUBTYPES,
+    LATE_PHASES,
+    MODIFIERS,
+    OUTCOMES,
+    PHASES_WITH_UNKNOWN,
+    SUBTYPES,
+    UPTAKES,
+    Response,
+)
+from cakit.report.inputs import ConsultationInput, Pair, as_inputs, normal_phase
+
+Inputs = Sequence[ConsultationInput | Pair]
+By = Literal["phase", "consultation", "clinician", "carer"]
+
+ALL = "ALL"
+#: Phase columns in report order; ALL is the whole consultation.
+PHASE_COLUMNS: tuple[str, ...] = (*PHASES_WITH_UNKNOWN, ALL)
+ENGAGED = ("ENGAGED_IMMEDIATE", "ENGAGED_DELAYED")
+NO_CLINICIAN = "(no clinician turn)"
+ENGAGED_INDICATOR = "engaged sequences / sequences"
+
+#: Counted rows, in display order: family → codes. Unknown codes found in the data are
+#: appended to their family, never dropped.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "attempts": ("PSY_ATTEMPT", *SUBTYPES),
+    "sequences": ("SEQUENCES",),
+    "r1_uptake": UPTAKES,
+    "r1_engage": ENGAGE_SUBTYPES,
+    "r1_modifier": MODIFIERS,
+    "outcome": OUTCOMES,
+    "carer": (*CARER_CODES, "CARER_FIRST", "JOINT_LAUGHTER"),
+    "context": ("PSY_ELICITED", "REPAIR_OI", "MEDCHECK_SYMPTOM"),
+}
+FAMILY_TITLES: dict[str, str] = {
+    "attempts": "patient attempts (PSY_ATTEMPT; subtypes are multi-label)",
+    "sequences": "attempt → response sequences",
+    "r1_uptake": "clinician's first response (R1 uptake)",
+    "r1_engage": "R1 ENGAGE subtypes",
+    "r1_modifier": "R1 delivery modifiers",
+    "outcome": "sequence outcomes",
+    "carer": "carer codes in the response window",
+    "context": "symptom talk outside sequences",
+}
+_PREFIX = {"attempts": "", "sequences": "", "r1_uptake": "R1 ", "r1_engage": "R1 ",
+           "r1_modifier": "R1+", "outcome": "out ", "carer": "", "context": ""}
+
+
+def column_name(family: str, code: str) -> str:
+    """The column a (family, code) pair gets in wide tables: unique and readable."""
+    if (family, code) == ("sequences", "SEQUENCES"):
+        return "sequences"
+    return f"{_PREFIX.get(family, family + ' ')}{code}"
+
+
+def r1_of(responses: Iterable[Response]) -> Response | None:
+    """The rank-1 response among an attempt's responses (first one if several)."""
+    for response in responses:
+        if response.rank == 1:
+            return response
+    return None
+
+
+def _keys(inputs: Sequence[ConsultationInput]) -> list[str]:
+    """Consultation ids, made unique (`id~2`) when two inputs share one."""
+    seen: dict[str, int] = {}
+    keys: list[str] = []
+    for item in inputs:
+        count = seen.get(item.id, 0) + 1
+        seen[item.id] = count
+        keys.append(item.id if count == 1 else f"{item.id}~{count}")
+    return keys
+
+
+def clinician_label(item: ConsultationInput, speaker: str | None, key: str) -> str:
+    """Who gave R1: the declared name when there is one, else `label@consultation`."""
+    if not speaker:
+        return NO_CLINICIAN
+    names = dict(item.clinician_names)
+    return names.get(speaker) or f"{speaker}@{key}"
+
+
+# -- events: one row per counted item ---------------------------------------------------
+
+EVENT_COLUMNS = ("consultation", "phase", "family", "code", "clinician", "carer_present",
+                 "attempt_id")
+
+
+def events(inputs: Inputs) -> pd.DataFrame:
+    """Every counted item as a row: consultation, phase, family, code, clinician, carer.
+
+    `clinician` is the speaker of the attempt's R1 for sequence rows, the speaker of
+    the turn for MEDCHECK_SYMPTOM, and empty for patient-side context rows.
+    """
+    prepared = as_inputs(inputs)
+    rows: list[tuple[Any, ...]] = []
+    for item, key in zip(prepared, _keys(prepared), strict=True):
+        rows.extend(_consultation_events(item, key))
+    return pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS))
+
+
+def _consultation_events(item: ConsultationInput, key: str) -> list[tuple[Any, ...]]:
+    ann = item.annotations
+    carer = item.carer_present
+    turn_by_id = {record.id: record for record in ann.turns}
+    responses: dict[str, list[Response]] = {}
+    for response in ann.responses:
+        responses.setdefault(response.attempt_id, []).append(response)
+    attempt_phase: dict[str, str] = {}
+    attempt_clinician: dict[str, str] = {}
+    rows: list[tuple[Any, ...]] = []
+
+    def add(phase: str, family: str, code: str, clinician: str, attempt_id: str) -> None:
+        rows.append((key, phase, family, code, clinician, carer, attempt_id))
+
+    for attempt in ann.attempts:
+        phase = normal_phase(attempt.phase)
+        attempt_phase[attempt.id] = phase
+        r1 = r1_of(responses.get(attempt.id, ()))
+        record = turn_by_id.get(r1.turn_id) if r1 is not None and r1.turn_id else None
+        clinician = clinician_label(item, record.speaker if record else None, key)
+        attempt_clinician[attempt.id] = clinician
+        add(phase, "attempts", "PSY_ATTEMPT", clinician, attempt.id)
+        for subtype in dict.fromkeys(attempt.subtypes):
+            add(phase, "attempts", subtype, clinician, attempt.id)
+        uptake = r1.uptake if r1 is not None else "NO_UPTAKE"
+        add(phase, "r1_uptake", uptake, clinician, attempt.id)
+        if r1 is not None and uptake == "ENGAGE":
+            add(phase, "r1_engage", r1.uptake_subtype or "ENGAGE_UNSPECIFIED", clinician,
+                attempt.id)
+        for modifier in dict.fromkeys(r1.modifiers if r1 is not None else ()):
+            add(phase, "r1_modifier", modifier, clinician, attempt.id)
+    for sequence in ann.sequences:
+        phase = attempt_phase.get(sequence.attempt_id, "UNKNOWN")
+        clinician = attempt_clinician.get(sequence.attempt_id, NO_CLINICIAN)
+        add(phase, "sequences", "SEQUENCES", clinician, sequence.attempt_id)
+        add(phase, "outcome", sequence.outcome, clinician, sequence.attempt_id)
+        if sequence.carer_first:
+            add(phase, "carer", "CARER_FIRST", clinician, sequence.attempt_id)
+        if sequence.joint_laughter:
+            add(phase, "carer", "JOINT_LAUGHTER", clinician, sequence.attempt_id)
+    for carer_response in ann.carer_responses:
+        phase = attempt_phase.get(carer_response.attempt_id, "UNKNOWN")
+        clinician = attempt_clinician.get(carer_response.attempt_id, NO_CLINICIAN)
+        add(phase, "carer", carer_response.code, clinician, carer_response.attempt_id)
+    for code, items in (("PSY_ELICITED", ann.elicited), ("REPAIR_OI", ann.repairs),
+                        ("MEDCHECK_SYMPTOM", ann.medchecks)):
+        for turn_code in items:
+            record = turn_by_id.get(turn_code.turn_id)
+            phase = normal_phase(record.phase) if record else normal_phase(
+                ann.phase_at_line(turn_code.line))
+            clinician = ""
+            if code == "MEDCHECK_SYMPTOM":
+                clinician = clinician_label(item, record.speaker if record else None, key)
+            add(phase, "context", code, clinician, "")
+    return rows
+
+
+def row_index(frame: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+    """(family, code) rows in display order, plus any unknown codes seen in `frame`."""
+    rows = [(family, code) for family, codes in FAMILIES.items() for code in codes]
+    if frame is not None and not frame.empty:
+        known = set(rows)
+        seen = set(zip(frame["family"], frame["code"], strict=True))
+        extra = sorted(seen - known)
+        for family, code in extra:
+            position = max(i for i, (f, _) in enumerate(rows) if f == family) + 1 \
+                if any(f == family for f, _ in rows) else len(rows)
+            rows.insert(position, (family, code))
+    return rows
+
+
+# -- consultation × phase ---------------------------------------------------------------
+
+def phase_stats(inputs: Inputs) -> pd.DataFrame:
+    """Denominators per consultation × phase: turns, words, seconds (None if untimed)."""
+    prepared = as_inputs(inputs)
+    rows = []
+    for item, key in zip(prepared, _keys(prepared), strict=True):
+        for stats in item.phase_stats:
+            rows.append((key, stats.phase, stats.turns, stats.words,
+                         np.nan if stats.duration_s is None else stats.duration_s,
+                         item.media_timed))
+    return pd.DataFrame.from_records(
+        rows, columns=["consultation", "phase", "phase_turns", "phase_words",
+                       "phase_duration_s", "timed"])
+
+
+def phase_counts(inputs: Inputs) -> pd.DataFrame:
+    """Counts and rates per consultation × phase × code (the long, recomputable table).
+
+    Columns: consultation, phase, family, code, count, phase_present, phase_turns,
+    phase_words, phase_duration_s (NaN without media timing), timed, per_1000_words,
+    per_10_min. One row for every consultation, every phase (UNKNOWN included) and
+    every code of `FAMILIES`, zero counts included.
+    """
+    prepared = as_inputs(inputs)
+    event_frame = events(prepared)
+    stats = phase_stats(prepared)
+    rows = row_index(event_frame)
+    keys = _keys(prepared)
+    index = pd.MultiIndex.from_tuples(
+        [(k, p, f, c) for k in keys for p in PHASES_WITH_UNKNOWN for f, c in rows],
+        names=["consultation", "phase", "family", "code"],
+    )
+    if event_frame.empty:
+        counts = pd.Series(0, index=index, name="count", dtype="int64")
+    else:
+        counts = (event_frame.groupby(["consultation", "phase", "family", "code"]).size()
+                  .reindex(index, fill_value=0).rename("count").astype("int64"))
+    long = counts.reset_index().merge(stats, on=["consultation", "phase"], how="left")
+    long["phase_present"] = (long["phase_turns"] > 0) | (long["phase_words"] > 0) | (
+        long["count"] > 0)
+    return _with_rates(long, "count", "phase_words", "phase_duration_s")
+
+
+def _with_rates(frame: pd.DataFrame, count: str, words: str, seconds: str) -> pd.DataFrame:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        word_rate = np.where(frame[words] > 0, frame[count] / frame[words] * 1000.0, np.nan)
+        time_rate = np.where(frame[seconds] > 0, frame[count] / frame[seconds] * 600.0, np.nan)
+    frame = frame.copy()
+    frame["per_1000_words"] = word_rate
+    frame["per_10_min"] = time_rate
+    return frame
+
+
+def consultation_totals(inputs: Inputs) -> pd.DataFrame:
+    """The same as `phase_counts` with phase = ALL (whole consultations)."""
+    long = phase_counts(inputs)
+    return _totals(long)
+
+
+def _totals(long: pd.DataFrame) -> pd.DataFrame:
+    grouped = long.groupby(["consultation", "family", "code"], sort=False)
+    totals = grouped[["count", "phase_turns", "phase_words"]].sum()
+    totals["phase_duration_s"] = grouped["phase_duration_s"].sum(min_count=1)  # NaN if untimed
+    totals["timed"] = grouped["timed"].first()
+    totals = totals.reset_index()
+    totals.insert(1, "phase", ALL)
+    totals["phase_present"] = True
+    return _with_rates(totals, "count", "phase_words", "phase_duration_s")
+
+
+def pooled_by_phase(inputs: Inputs) -> pd.DataFrame:
+    """Pooled counts and rates per code × phase (ALL included), with spread and base.
+
+    Columns: family, code, phase, count, n_consultations (consultations that have the
+    phase), phase_turns, phase_words, per_1000_words (pooled), mean_per_1000_words,
+    median_per_1000_words, n_timed (consultations with media timing and the phase),
+    count_timed, phase_duration_s, per_10_min (pooled over timed consultations),
+    mean_per_10_min, median_per_10_min.
+    """
+    long = phase_counts(inputs)
+    both = pd.concat([long, _totals(long)], ignore_index=True)
+    return _pool(both)
+
+
+def _pool(both: pd.DataFrame) -> pd.DataFrame:
+    present = both[both["phase_present"]].copy()
+    present["timed_present"] = present["timed"] & present["phase_duration_s"].gt(0)
+    present["count_timed"] = np.where(present["timed_present"], present["count"], 0)
+    present["seconds_timed"] = np.where(present["timed_present"],
+                                        present["phase_duration_s"], 0.0)
+    present["rate_w"] = np.where(present["phase_words"] > 0, present["per_1000_words"], np.nan)
+    present["rate_t"] = np.where(present["timed_present"], present["per_10_min"], np.nan)
+    grouped = present.groupby(["family", "code", "phase"], sort=False)
+    pooled = grouped.agg(
+        count=("count", "sum"), n_consultations=("consultation", "nunique"),
+        phase_turns=("phase_turns", "sum"), phase_words=("phase_words", "sum"),
+        mean_per_1000_words=("rate_w", "mean"), median_per_1000_words=("rate_w", "median"),
+        n_timed=("timed_present", "sum"), count_timed=("count_timed", "sum"),
+        phase_duration_s=("seconds_timed", "sum"),
+        mean_per_10_min=("rate_t", "mean"), median_per_10_min=("rate_t", "median"),
+    ).reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled["per_1000_words"] = np.where(
+            pooled["phase_words"] > 0, pooled["count"] / pooled["phase_words"] * 1000.0, np.nan)
+        pooled["per_10_min"] = np.where(
+            pooled["phase_duration_s"] > 0,
+            pooled["count_timed"] / pooled["phase_duration_s"] * 600.0, np.nan)
+    pooled.loc[pooled["n_timed"] == 0, "phase_duration_s"] = np.nan
+    # every row × phase, so absent phases show as zero counts over zero consultations
+    rows = row_index(both)
+    full = pd.MultiIndex.from_tuples([(f, c, p) for f, c in rows for p in PHASE_COLUMNS],
+                                     names=["family", "code", "phase"])
+    pooled = pooled.set_index(["family", "code", "phase"]).reindex(full).reset_index()
+    for name in ("count", "n_consultations", "phase_turns", "phase_words", "n_timed",
+                 "count_timed"):
+        pooled[name] = pooled[name].fillna(0).astype("int64")
+    columns = ["family", "code", "phase", "count", "n_consultations", "phase_turns",
+               "phase_words", "per_1000_words", "mean_per_1000_words",
+               "median_per_1000_words", "n_timed", "count_timed", "phase_duration_s",
+               "per_10_min", "mean_per_10_min", "median_per_10_min"]
+    return pooled[columns]
+
+
+def counts_by_phase(inputs: Inputs, families: Sequence[str] | None = None) -> pd.DataFrame:
+    """Wide counts: one row per phase (report order, UNKNOWN and ALL included), one
+    column per code (named by `column_name`), for the chosen families (default all)."""
+    pooled = pooled_by_phase(inputs)
+    return _wide_counts(pooled, families)
+
+
+def _wide_counts(pooled: pd.DataFrame, families: Sequence[str] | None) -> pd.DataFrame:
+    frame = pooled if families is None else pooled[pooled["family"].isin(families)]
+    order = [(f, c) for f, c in row_index(pooled) if families is None or f in families]
+    wide = frame.pivot_table(index="phase", columns=["family", "code"], values="count",
+                             aggfunc="sum", fill_value=0, sort=False)
+    wide = wide.reindex(index=list(PHASE_COLUMNS),
+                        columns=pd.MultiIndex.from_tuples(order), fill_value=0).astype("int64")
+    wide.columns = [column_name(f, c) for f, c in order]
+    wide.index.name = "phase"
+    return wide
+
+
+def denominators_by_phase(inputs: Inputs) -> pd.DataFrame:
+    """Per phase (and ALL): consultations having it, turns, words, timed consultations,
+    seconds (NaN when no consultation is timed)."""
+    pooled = pooled_by_phase(inputs)
+    return _denominators(pooled)
+
+
+def _denominators(pooled: pd.DataFrame) -> pd.DataFrame:
+    base = pooled[(pooled["family"] == "attempts") & (pooled["code"] == "PSY_ATTEMPT")]
+    frame = base.set_index("phase")[["n_consultations", "phase_turns", "phase_words",
+                                     "n_timed", "phase_duration_s"]]
+    return frame.reindex(list(PHASE_COLUMNS))
+
+
+def rates_by_phase(inputs: Inputs, family: str = "attempts",
+                   code: str = "PSY_ATTEMPT") -> pd.DataFrame:
+    """One code's count and rates per phase: pooled, mean and median per consultation."""
+    pooled = pooled_by_phase(inputs)
+    return _rates(pooled, family, code)
+
+
+def _rates(pooled: pd.DataFrame, family: str, code: str) -> pd.DataFrame:
+    frame = pooled[(pooled["family"] == family) & (pooled["code"] == code)]
+    return frame.set_index("phase").drop(columns=["family", "code"]).reindex(
+        list(PHASE_COLUMNS))
+
+
+# -- shares ----------------------------------------------------------------------------
+
+def _share(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else float("nan")
+
+
+def _sequence_table(inputs: Sequence[ConsultationInput]) -> pd.DataFrame:
+    """One row per attempt: consultation, phase, late, carer_present, outcome, R1 facts."""
+    rows = []
+    for item, key in zip(inputs, _keys(inputs), strict=True):
+        ann = item.annotations
+        turn_by_id = {record.id: record for record in ann.turns}
+        by_attempt: dict[str, list[Response]] = {}
+        for response in ann.responses:
+            by_attempt.setdefault(response.attempt_id, []).append(response)
+        outcomes = {s.attempt_id: s for s in ann.sequences}
+        for attempt in ann.attempts:
+            r1 = r1_of(by_attempt.get(attempt.id, ()))
+            record = turn_by_id.get(r1.turn_id) if r1 is not None and r1.turn_id else None
+            sequence = outcomes.get(attempt.id)
+            modifiers = set(r1.modifiers) if r1 is not None else set()
+            rows.append({
+                "consultation": key, "attempt_id": attempt.id,
+                "phase": normal_phase(attempt.phase),
+                "late": bool(attempt.late or normal_phase(attempt.phase) in LATE_PHASES),
+                "carer_present": item.carer_present,
+                "clinician": clinician_label(item, record.speaker if record else None, key),
+                "has_sequence": sequence is not None,
+                "outcome": sequence.outcome if sequence else "",
+                "engaged": bool(sequence and sequence.outcome in ENGAGED),
+                "r1_uptake": r1.uptake if r1 is not None else "NO_UPTAKE",
+                "r1_hesitate": "HESITATE" in modifiers,
+                "r1_smile_laugh": "SMILE_LAUGH" in modifiers,
+                "chain_id": attempt.chain_id or f"#{attempt.id}",
+                "attempt_index": attempt.attempt_index,
+                "re_raised": attempt.re_raised,
+                "line": attempt.line,
+            })
+    columns = ["consultation", "attempt_id", "phase", "late", "carer_present", "clinician",
+               "has_sequence", "outcome", "engaged", "r1_uptake", "r1_hesitate",
+               "r1_smile_laugh", "chain_id", "attempt_index", "re_raised", "line"]
+    frame = pd.DataFrame(rows, columns=columns)
+    flags = ["late", "carer_present", "has_sequence", "engaged", "r1_hesitate",
+             "r1_smile_laugh", "re_raised"]
+    return frame.astype({name: bool for name in flags} | {"attempt_index": "int64",
+                                                           "line": "int64"})
+
+
+def sequences_table(inputs: Inputs) -> pd.DataFrame:
+    """One row per attempt with its phase, outcome and R1 facts (for drill-down)."""
+    return _sequence_table(as_inputs(inputs))
+
+
+def indicators(inputs: Inputs) -> pd.DataFrame:
+    """Derived shares (CODEBOOK §6.5): indicator, group, numerator, denominator, share.
+
+    - late attempts (PRE_CLOSING or CLOSING) among all attempts;
+    - engaged sequences (ENGAGED_IMMEDIATE + ENGAGED_DELAYED) by phase and overall;
+    - sequences whose R1 is HESITATE, SMILE_LAUGH, or either, with and without a carer;
+    - MEDCHECK_SYMPTOM per PSY_ELICITED answer.
+    """
+    prepared = as_inputs(inputs)
+    table = _sequence_table(prepared)
+    rows: list[tuple[str, str, int, int]] = []
+    rows.append(("late attempts / attempts", ALL, int(table["late"].sum()), len(table)))
+    with_sequence = table[table["has_sequence"]]
+    for phase in PHASE_COLUMNS:
+        part = with_sequence if phase == ALL else with_sequence[with_sequence["phase"] == phase]
+        rows.append((ENGAGED_INDICATOR, phase, int(part["engaged"].sum()),
+                     len(part)))
+    for label, column in (("R1 HESITATE / sequences", "r1_hesitate"),
+                          ("R1 SMILE_LAUGH / sequences", "r1_smile_laugh"),
+                          ("R1 HESITATE or SMILE_LAUGH / sequences", None)):
+        for group, part in (("carer present", table[table["carer_present"]]),
+                            ("no carer", table[~table["carer_present"]]), (ALL, table)):
+            hits = (part["r1_hesitate"] | part["r1_smile_laugh"]) if column is None \
+                else part[column]
+            rows.append((label, group, int(hits.sum()), len(part)))
+    elicited = sum(len(item.annotations.elicited) for item in prepared)
+    medchecks = sum(len(item.annotations.medchecks) for item in prepared)
+    rows.append(("MEDCHECK_SYMPTOM / PSY_ELICITED", ALL, medchecks, elicited))
+    frame = pd.DataFrame(rows, columns=["indicator", "group", "numerator", "denominator"])
+    frame["share"] = [_share(n, d) for n, d in
+                      zip(frame["numerator"], frame["denominator"], strict=True)]
+    return frame
+
+
+def chains(inputs: Inputs) -> pd.DataFrame:
+    """One row per repeat chain (an attempt without a chain id is a chain of one).
+
+    Columns: consultation, chain_id, length, attempts, first_phase, last_phase,
+    phases_spanned, final_late, final_outcome, engaged (the chain reached ENGAGED_*).
+    """
+    table = _sequence_table(as_inputs(inputs))
+    rows = []
+    for (consultation, chain_id), part in table.groupby(["consultation", "chain_id"],
+                                                        sort=False):
+        part = part.sort_values(["attempt_index", "line"])
+        rows.append({
+            "consultation": consultation, "chain_id": chain_id, "length": len(part),
+            "attempts": ",".join(part["attempt_id"]),
+            "first_phase": part["phase"].iloc[0], "last_phase": part["phase"].iloc[-1],
+            "phases_spanned": int(part["phase"].nunique()),
+            "final_late": bool(part["late"].iloc[-1]),
+            "final_outcome": part["outcome"].iloc[-1],
+            "engaged": bool(part["engaged"].any()),
+        })
+    columns = ["consultation", "chain_id", "length", "attempts", "first_phase", "last_phase",
+               "phases_spanned", "final_late", "final_outcome", "engaged"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def chain_summary(inputs: Inputs) -> pd.DataFrame:
+    """Chain counts and lengths: all chains, repeat chains (≥ 2 attempts), by length."""
+    frame = chains(inputs)
+    return _chain_summary(frame)
+
+
+def _chain_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    repeat = frame[frame["length"] >= 2]
+    rows: list[tuple[str, float]] = [
+        ("chains", float(len(frame))),
+        ("repeat chains (2+ attempts)", float(len(repeat))),
+        ("mean chain length", float(frame["length"].mean()) if len(frame) else float("nan")),
+        ("mean repeat-chain length",
+         float(repeat["length"].mean()) if len(repeat) else float("nan")),
+        ("longest chain", float(frame["length"].max()) if len(frame) else float("nan")),
+        ("repeat chains ending late", float(repeat["final_late"].sum())),
+        ("repeat chains never engaged", float((~repeat["engaged"]).sum())),
+    ]
+    for length, count in sorted(frame["length"].value_counts().items()):
+        rows.append((f"chains of {length}", float(count)))
+    return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+# -- per consultation / clinician / carer ------------------------------------------------
+
+def by_consultation(inputs: Inputs) -> pd.DataFrame:
+    """One row per consultation: denominators, flags, every count, rates and shares."""
+    prepared = as_inputs(inputs)
+    long = phase_counts(prepared)
+    totals = _totals(long)
+    wide = totals.pivot_table(index="consultation", columns=["family", "code"],
+                              values="count", aggfunc="sum", fill_value=0, sort=False)
+    order = [fc for fc in row_index(totals) if fc in wide.columns]
+    wide = wide.reindex(columns=pd.MultiIndex.from_tuples(order))
+    wide.columns = [column_name(f, c) for f, c in wide.columns]
+    keys = _keys(prepared)
+    base = pd.DataFrame({
+        "consultation": keys,
+        "format": [item.annotations.format for item in prepared],
+        "sha256": [item.sha256[:8] for item in prepared],
+        "turns": [item.turns for item in prepared],
+        "words": [item.words for item in prepared],
+        "duration_s": [np.nan if item.duration_s is None else item.duration_s
+                       for item in prepared],
+        "timing_available": [item.timing_available for item in prepared],
+        "nonverbal_available": [item.nonverbal_available for item in prepared],
+        "carer_present": [item.carer_present for item in prepared],
+    })
+    frame = base.merge(wide.reset_index(), on="consultation", how="left")
+    attempts = frame["PSY_ATTEMPT"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["attempts_per_1000_words"] = np.where(frame["words"] > 0,
+                                                    attempts / frame["words"] * 1000, np.nan)
+        frame["attempts_per_10_min"] = np.where(frame["duration_s"] > 0,
+                                                attempts / frame["duration_s"] * 600, np.nan)
+    sequences = frame["sequences"]
+    engaged = frame[column_name("outcome", "ENGAGED_IMMEDIATE")] + frame[
+        column_name("outcome", "ENGAGED_DELAYED")]
+    late = late_attempts(prepared)
+    frame["late_attempts"] = late
+    frame["late_share"] = [_share(n, d) for n, d in zip(late, attempts, strict=True)]
+    frame["engaged_share"] = [_share(n, d) for n, d in zip(engaged, sequences, strict=True)]
+    return frame
+
+
+def late_attempts(inputs: Sequence[ConsultationInput]) -> list[int]:
+    """Late attempts per consultation (PRE_CLOSING/CLOSING, or flagged late)."""
+    return [sum(1 for a in item.annotations.attempts
+                if a.late or normal_phase(a.phase) in LATE_PHASES) for item in inputs]
+
+
+def by_clinician(inputs: Inputs) -> pd.DataFrame:
+    """One row per clinician who gave R1 (the speaker of R1; CODEBOOK §6.5).
+
+    Columns: clinician, consultations, sequences, one column per R1 uptake and
+    modifier, engaged sequences and share, R1 HESITATE / SMILE_LAUGH shares, and
+    MEDCHECK_SYMPTOM turns by that clinician. Attempts with no clinician turn in the
+    window are grouped under "(no clinician turn)".
+    """
+    prepared = as_inputs(inputs)
+    table = _sequence_table(prepared)
+    event_frame = events(prepared)
+    medchecks = event_frame[event_frame["code"] == "MEDCHECK_SYMPTOM"].groupby(
+        "clinician").size()
+    rows = []
+    for clinician, part in table.groupby("clinician", sort=True):
+        row: dict[str, Any] = {"clinician": clinician,
+                               "consultations": int(part["consultation"].nunique()),
+                               "sequences": int(part["has_sequence"].sum())}
+        for uptake in _codes(table["r1_uptake"], UPTAKES):
+            row[f"R1 {uptake}"] = int((part["r1_uptake"] == uptake).sum())
+        row["R1+HESITATE"] = int(part["r1_hesitate"].sum())
+        row["R1+SMILE_LAUGH"] = int(part["r1_smile_laugh"].sum())
+        row["engaged"] = int(part["engaged"].sum())
+        row["engaged_share"] = _share(row["engaged"], row["sequences"])
+        row["hesitate_share"] = _share(row["R1+HESITATE"], len(part))
+        row["smile_laugh_share"] = _share(row["R1+SMILE_LAUGH"], len(part))
+        row["MEDCHECK_SYMPTOM"] = int(medchecks.get(clinician, 0))
+        rows.append(row)
+    for clinician, count in medchecks.items():
+        if clinician not in set(table["clinician"]):
+            rows.append({"clinician": clinician, "consultations": 0, "sequences": 0,
+                         "MEDCHECK_SYMPTOM": int(count)})
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        frame = pd.DataFrame(columns=["clinician", "consultations", "sequences"])
+    return frame.fillna({c: 0 for c in frame.columns if c.startswith("R1")})
+
+
+def _codes(values: Iterable[str], known: Sequence[str]) -> list[str]:
+    seen = set(values)
+    return [*known, *sorted(seen - set(known))]
+
+
+def by_carer(inputs: Inputs) -> pd.DataFrame:
+    """Consultations with and without a carer present, side by side (and ALL).
+
+    Columns: group, consultations, words, attempts, per_1000_words, sequences, engaged,
+    engaged_share, R1 HESITATE and SMILE_LAUGH counts and shares, carer codes.
+    """
+    prepared = as_inputs(inputs)
+    table = _sequence_table(prepared)
+    event_frame = events(prepared)
+    rows = []
+    groups: list[tuple[str, bool | None]] = [("carer present", True), ("no carer", False),
+                                              (ALL, None)]
+    for label, present in groups:
+        chosen = [item for item in prepared if present is None or item.carer_present == present]
+        part = table if present is None else table[table["carer_present"] == present]
+        events_part = event_frame if present is None else event_frame[
+            event_frame["carer_present"] == present]
+        words = sum(item.words for item in chosen)
+        attempts = len(part)
+        sequences = int(part["has_sequence"].sum())
+        row: dict[str, Any] = {
+            "group": label, "consultations": len(chosen), "words": words,
+            "attempts": attempts,
+            "per_1000_words": attempts / words * 1000 if words else float("nan"),
+            "sequences": sequences, "engaged": int(part["engaged"].sum()),
+            "engaged_share": _share(int(part["engaged"].sum()), sequences),
+            "R1+HESITATE": int(part["r1_hesitate"].sum()),
+            "hesitate_share": _share(int(part["r1_hesitate"].sum()), attempts),
+            "R1+SMILE_LAUGH": int(part["r1_smile_laugh"].sum()),
+            "smile_laugh_share": _share(int(part["r1_smile_laugh"].sum()), attempts),
+        }
+        for code in FAMILIES["carer"]:
+            row[code] = int((events_part["code"] == code).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# -- the report bundle -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Named DataFrames for one view (`by`), in display order, plus their notes.
+
+    `titles` gives each table a heading; `notes` says what the figures are and which
+    consultations lack timing or non-verbal notes.
+    """
+
+    by: str
+    tables: dict[str, pd.DataFrame]
+    titles: dict[str, str]
+    notes: tuple[str, ...]
+    consultations: tuple[str, ...] = field(default=())
+
+
+#: Table names per view, in display order.
+VIEWS: dict[str, tuple[str, ...]] = {
+    "phase": ("attempts_by_phase", "uptake_by_phase", "engage_by_phase", "outcomes_by_phase",
+              "carer_by_phase", "rates_by_phase", "indicators", "chain_summary"),
+    "consultation": ("by_consultation", "chains"),
+    "clinician": ("by_clinician",),
+    "carer": ("by_carer", "indicators"),
+}
+TITLES: dict[str, str] = {
+    "attempts_by_phase": "Patient attempts, sequences and symptom talk by phase",
+    "uptake_by_phase": "Clinician's first response (R1 uptake) by phase",
+    "engage_by_phase": "R1 ENGAGE subtypes and R1 delivery modifiers by phase",
+    "outcomes_by_phase": "Sequence outcomes by phase",
+    "carer_by_phase": "Carer codes by phase (phase of the attempt)",
+    "rates_by_phase": "Attempts per phase: denominators and rates",
+    "indicators": "Derived indicators (shares)",
+    "chain_summary": "Repeat chains",
+    "by_consultation": "Per consultation",
+    "chains": "Repeat chains per consultation",
+    "by_clinician": "Per clinician (speaker of R1)",
+    "by_carer": "Carer present vs absent",
+    "pooled_by_phase": "Pooled counts and rates, every code × phase",
+}
+
+
+def report_notes(inputs: Inputs) -> tuple[str, ...]:
+    """What the figures are, and which consultations lack timing or non-verbal notes."""
+    prepared = as_inputs(inputs)
+    keys = _keys(prepared)
+    notes = [
+        "Counts describe talk about possibly psychotic content, not diagnoses; they are "
+        "automatic first-pass codes (cakit codebook) unless the annotations are a human "
+        "layer, and must not be used clinically.",
+        "Phase of a sequence = phase of its attempt. Subtypes are multi-label. UNKNOWN "
+        "phase and UNCLASSIFIED uptake keep their rows.",
+    ]
+    untimed = [k for item, k in zip(prepared, keys, strict=True) if not item.timing_available]
+    silent = [k for item, k in zip(prepared, keys, strict=True) if not item.nonverbal_available]
+    no_media = [k for item, k in zip(prepared, keys, strict=True) if not item.media_timed]
+    if untimed:
+        notes.append(f"No timed pauses or media timing in {len(untimed)} of {len(keys)} "
+                     f"consultation(s), so HESITATE may be under-counted there: "
+                     f"{', '.join(untimed)}.")
+    if silent:
+        notes.append(f"No ((non-verbal)) notes in {len(silent)} of {len(keys)} "
+                     f"consultation(s), so SMILE_LAUGH may be under-counted there: "
+                     f"{', '.join(silent)}.")
+    if no_media:
+        notes.append(f"Per-10-minute rates use only the {len(keys) - len(no_media)} "
+                     f"consultation(s) with media timing; {len(no_media)} have none.")
+    return tuple(notes)
+
+
+def build_report(inputs: Inputs, by: By = "phase") -> Report:
+    """All tables of one view, computed once from the same pooled frame."""
+    prepared = as_inputs(inputs)
+    if by not in VIEWS:
+        raise ValueError(f"unknown view {by!r}; choose from {', '.join(VIEWS)}")
+    tables: dict[str, pd.DataFrame] = {}
+    if by == "phase":
+        pooled = pooled_by_phase(prepared)
+        tables["attempts_by_phase"] = _wide_counts(pooled, ["attempts", "sequences", "context"])
+        tables["uptake_by_phase"] = _wide_counts(pooled, ["r1_uptake"])
+        tables["engage_by_phase"] = _wide_counts(pooled, ["r1_engage", "r1_modifier"])
+        outcomes = _wide_counts(pooled, ["outcome"])
+        shares = indicators(prepared)
+        engaged = shares[shares["indicator"] == ENGAGED_INDICATOR].set_index("group")
+        outcomes["engaged_share"] = engaged["share"].reindex(outcomes.index)
+        tables["outcomes_by_phase"] = outcomes
+        tables["carer_by_phase"] = _wide_counts(pooled, ["carer"])
+        rates = _rates(pooled, "attempts", "PSY_ATTEMPT")
+        tables["rates_by_phase"] = rates
+        tables["indicators"] = shares
+        tables["chain_summary"] = chain_summary(prepared)
+        tables["pooled_by_phase"] = pooled
+    elif by == "consultation":
+        tables["by_consultation"] = by_consultation(prepared)
+        tables["chains"] = chains(prepared)
+    elif by == "clinician":
+        tables["by_clinician"] = by_clinician(prepared)
+    else:
+        tables["by_carer"] = by_carer(prepared)
+        tables["indicators"] = indicators(prepared)
+    return Report(by=by, tables=tables, titles={k: TITLES[k] for k in tables},
+                  notes=report_notes(prepared), consultations=tuple(_keys(prepared)))
+
+
+__all__ = [
+    "ALL", "FAMILIES", "PHASE_COLUMNS", "VIEWS", "Report", "build_report", "by_carer",
+    "by_clinician", "by_consultation", "chain_summary", "chains", "column_name",
+    "consultation_totals", "counts_by_phase", "denominators_by_phase", "events",
+    "indicators", "phase_counts", "phase_stats", "pooled_by_phase", "rates_by_phase",
+    "report_notes", "sequences_table",
+]

@@ -1,0 +1,231 @@
+"""De-identification on the demo corpus: every planted item goes, pseudonyms are stable."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from cakit.report.deid import (
+    KEY_ENV,
+    Deidentifier,
+    audit_csv,
+    audit_path,
+    key_path,
+    load_key,
+    read_roster,
+    realign_brackets,
+)
+from cakit.report.excerpts import Selection, build_excerpts, to_text
+from cakit.report.html import report_html
+from cakit.report.inputs import consultation_input
+from cakit.report.lines import source_view
+from cakit.report.tables import build_report
+from tests.report._helpers import TEST_KEY, gold_pairs, planted_items
+
+_KEEP = {"Dr", "Mr", "Mrs", "St", "clinic", "ward", "Road", "Grove", "of", "Elm"}
+
+
+def leaked(item: str, text: str) -> list[str]:
+    """The parts of a planted item still present in `text` (empty when it is gone)."""
+    found = []
+    if re.search(rf"(?<![A-Za-z0-9]){re.escape(item)}(?![A-Za-z0-9])", text, re.IGNORECASE):
+        found.append(item)
+    if not any(c.isdigit() for c in item) and "@" not in item:
+        for token in re.findall(r"[A-Za-z]+", item):
+            if token in _KEEP or len(token) < 3:
+                continue
+            if re.search(rf"(?<![A-Za-z]){re.escape(token)}(?![A-Za-z])", text, re.IGNORECASE):
+                found.append(token)
+    return found
+
+
+def full_excerpts(deid: Deidentifier) -> str:
+    """Every attempt with enough context to cover its whole transcript."""
+    return to_text(build_excerpts(gold_pairs(), Selection(), context=500, deid=deid))
+
+
+def deid_for_demo(key: bytes = TEST_KEY) -> Deidentifier:
+    return Deidentifier.for_transcripts([t for t, _ in gold_pairs()], key=key)
+
+
+def html_page(deid: Deidentifier | None) -> str:
+    pairs = list(gold_pairs())
+    inputs = [consultation_input(t, a) for t, a in pairs]
+    report = build_report(inputs)
+    items = list(zip(inputs, [t for t, _ in pairs], strict=True))
+    return report_html(report, items, deid=deid, plots=False)
+
+
+@pytest.fixture(scope="module")
+def excerpt_text() -> tuple[str, Deidentifier]:
+    deid = deid_for_demo()
+    return full_excerpts(deid), deid
+
+
+@pytest.fixture(scope="module")
+def html_text() -> tuple[str, Deidentifier]:
+    deid = deid_for_demo()
+    return html_page(deid), deid
+
+
+@pytest.mark.parametrize(("stem", "item"), [
+    (stem, item) for stem, items in sorted(planted_items().items()) for item in items])
+def test_deid_planted_item_absent_from_excerpts_and_html(
+        stem: str, item: str, excerpt_text: tuple[str, Deidentifier],
+        html_text: tuple[str, Deidentifier]) -> None:
+    assert not leaked(item, excerpt_text[0]), f"{item} ({stem}) leaked into the excerpts"
+    assert not leaked(item, html_text[0]), f"{item} ({stem}) leaked into the HTML report"
+
+
+def test_deid_planted_items_in_the_talk_are_in_the_audit_log(
+        html_text: tuple[str, Deidentifier]) -> None:
+    _, deid = html_text
+    originals = {entry.original.casefold() for entry in deid.audit
+                 if entry.action == "replaced"}
+    missing = []
+    for transcript, _ in gold_pairs():
+        body = "\n".join(line.text for line in source_view(transcript).lines)
+        for item in planted_items()[transcript.id]:
+            if not leaked(item, body):
+                continue  # only in the header block, which is never shown
+            parts = leaked(item, body)
+            if item.casefold() in originals:
+                continue
+            if not all(p.casefold() in originals or any(p.casefold() in o for o in originals)
+                       for p in parts if p != item):
+                missing.append((transcript.id, item))
+    assert not missing
+    assert any(entry.kind == "date" for entry in deid.audit)
+    assert any(entry.kind == "nhs" and entry.original == "943 476 5919" for entry in deid.audit)
+
+
+def test_deid_same_name_same_pseudonym_within_and_between_runs(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    monkeypatch.setenv(KEY_ENV, str(tmp_path / "deid.key"))
+    first = Deidentifier.for_transcripts([t for t, _ in gold_pairs()])
+    text_one = full_excerpts(first)
+    second = Deidentifier.for_transcripts([t for t, _ in gold_pairs()])
+    text_two = full_excerpts(second)
+    assert text_one == text_two
+    assert first.pseudonym("Kevin", "name") == second.pseudonym("Kevin", "name")
+    by_original: dict[str, set[str]] = {}
+    for entry in first.audit:
+        if entry.action == "replaced":
+            by_original.setdefault(entry.original.casefold(), set()).add(entry.pseudonym.casefold())
+    assert by_original["kevin"] and all(len(v) == 1 for v in by_original.values())
+    # another key gives other pseudonyms: they cannot be recomputed without it
+    other = Deidentifier(key=b"\x01" * 32)
+    assert other.pseudonym("Kevin", "name") != first.pseudonym("Kevin", "name")
+
+
+def test_deid_key_file_created_private_via_environment(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "deid.key"
+    environ = {KEY_ENV: str(target)}
+    assert key_path(environ) == target
+    key = load_key(environ=environ)
+    assert len(key) == 32 and target.exists()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert load_key(environ=environ) == key
+    assert key_path({"XDG_CONFIG_HOME": str(tmp_path)}) == tmp_path / "cakit" / "deid.key"
+    assert key_path({"HOME": str(tmp_path)}) == tmp_path / ".config" / "cakit" / "deid.key"
+
+
+def test_deid_ca_marks_around_names_survive(excerpt_text: tuple[str, Deidentifier]) -> None:
+    text, deid = excerpt_text
+    kevin = deid.pseudonym("Kevin", "name")
+    okafor = deid.pseudonym("Okafor", "name")
+    assert f"°{kevin}°" in text  # °Kevin°
+    assert kevin.upper() in text  # KEVIN stays upper case
+    assert re.search(rf"£he's told me all about you Dr {re.escape(okafor)}£", text)
+
+
+@pytest.mark.parametrize(("text", "kind", "original"), [
+    ("call me on 07700 900123 tomorrow", "phone", "07700 900123"),
+    ("NHS number 943 476 5919", "nhs", "943 476 5919"),
+    ("we moved to 12 Elm Grove last year", "address", "12 Elm Grove"),
+    ("postcode SE13 6LH yeah", "postcode", "SE13 6LH"),
+    ("mail abena.osei@example.com", "email", "abena.osei@example.com"),
+    ("seen on 14/03/2024", "date", "14/03/2024"),
+    ("seen on the 14th of March", "date", "the 14th of March"),
+    ("back on the second of July", "date", "the second of July"),
+    ("dated 12-MAR-2024", "date", "12-MAR-2024"),
+    ("by March 14th 2024 at the latest", "date", "March 14th 2024"),
+    ("ask Dr Mahmoud about it", "name", "Mahmoud"),
+    ("down at St Anne's ward", "place", "St Anne's"),
+])
+def test_deid_pattern_detectors(text: str, kind: str, original: str) -> None:
+    deid = Deidentifier(key=TEST_KEY)
+    out = deid.text(text, file="x.txt", consultation="x", line=3)
+    assert original not in out
+    entry = next(e for e in deid.audit if e.original == original)
+    assert entry.kind == kind and entry.action == "replaced" and entry.line == 3
+    assert entry.pseudonym in out
+
+
+def test_deid_heuristic_flags_when_not_confident() -> None:
+    deid = Deidentifier(key=TEST_KEY, lowercase={"sentence": False})
+    out = deid.text("Yesterday I saw Tomasz. Perhaps Ewa knows.", consultation="sentence")
+    # "Tomasz" follows a lower-case word: replaced; "Perhaps", "Ewa" follow a full stop
+    assert "Tomasz" not in out and "Perhaps" in out
+    actions = {e.original: e.action for e in deid.audit}
+    assert actions["Tomasz"] == "replaced"
+    assert actions["Perhaps"] == "flagged" and "Perhaps" in out
+    assert actions["Yesterday"] == "flagged"
+    # months that are also names are flagged, never replaced; stop words are left alone
+    deid = Deidentifier(key=TEST_KEY)
+    out = deid.text("off sick till May (.) thank God, on Sundays")
+    assert out == "off sick till May (.) thank God, on Sundays"
+    assert [e.action for e in deid.audit] == ["flagged"]
+
+
+def test_deid_roster_csv_and_plain(tmp_path: Path) -> None:
+    csv_file = tmp_path / "roster.csv"
+    csv_file.write_text("text,kind\nHarlow,name\nElmhurst Ward,place\n", encoding="utf-8")
+    plain = tmp_path / "roster.txt"
+    plain.write_text("# names\nDanny\n", encoding="utf-8")
+    terms = read_roster(csv_file) + read_roster(plain)
+    assert [(t.text, t.kind) for t in terms] == [("Harlow", "name"), ("Elmhurst Ward", "place"),
+                                                 ("Danny", "name")]
+    deid = Deidentifier(key=TEST_KEY, terms=terms)
+    out = deid.text("harlow went to elmhurst ward with danny")
+    assert "harlow" not in out and "elmhurst" not in out and "danny" not in out
+    assert deid.pseudonym("Elmhurst Ward", "place").lower() in out
+
+
+def test_deid_identifier_removes_surnames_from_ids() -> None:
+    deid = deid_for_demo()
+    assert "brennan" not in deid.identifier("01-brennan-jefferson")
+    assert deid.identifier("01-brennan-jefferson").startswith("01-[name-")
+    assert deid.identifier("11-rahman-chat-media") != "11-rahman-chat-media"
+
+
+def test_deid_realign_brackets_after_a_longer_pseudonym() -> None:
+    lines = ["P:   I told Ama [about it]", "Dr:             [mm      ]", "P:   yeah."]
+    deid = Deidentifier(key=TEST_KEY)
+    out = deid.lines([(1, lines[0], 2), (2, lines[1], 3), (3, lines[2], 2)])
+    assert "Ama" not in out[0]
+    assert out[0].index("[about") == out[1].index("[mm")
+    assert out[0].rindex("]") == out[1].rindex("]")
+    assert out[2] == lines[2]
+    # nothing replaced: nothing moves
+    assert realign_brackets(lines, lines, [[], [], []]) == lines
+
+
+def test_deid_audit_csv_and_path(tmp_path: Path) -> None:
+    deid = Deidentifier(key=TEST_KEY)
+    deid.text("ring 07700 900123", file="f.txt", consultation="c", line=9)
+    text = audit_csv(deid.audit)
+    assert text.splitlines()[0] == "file,consultation,line,col,kind,detector,action,original," \
+                                   "pseudonym"
+    assert "f.txt,c,9,6,phone,pattern,replaced,07700 900123,[Phone-" in text
+    assert audit_path(tmp_path / "out.docx") == tmp_path / "out.docx.deid-audit.csv"
+
+
+def test_deid_nothing_identifying_in_the_audit_free_html_when_opted_out() -> None:
+    page = html_page(None)
+    assert "NOT DE-IDENTIFIED" in page
+    assert "Kevin" in page

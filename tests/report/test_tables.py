@@ -1,0 +1,218 @@
+"""The report tables against the gold annotations, counted independently by hand."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from cakit.annotations import ConsultationAnnotations, consultation_from_dict
+from cakit.report import tables
+from cakit.report.inputs import consultation_input
+from tests.report._helpers import gold_json, gold_pairs, gold_stems
+
+PHASE_ORDER = ["OPENING", "PROBLEM_HISTORY", "EXAMINATION", "TREATMENT", "PRE_CLOSING",
+               "CLOSING", "UNKNOWN"]
+
+
+def _phase(value: object) -> str:
+    return value if value in PHASE_ORDER[:-1] else "UNKNOWN"  # type: ignore[return-value]
+
+
+def hand_counts() -> dict[str, Counter[tuple[str, str]]]:
+    """Plain loops over the raw gold JSON: family → Counter((phase, code))."""
+    counts: dict[str, Counter[tuple[str, str]]] = {
+        "attempts": Counter(), "r1_uptake": Counter(), "r1_engage": Counter(),
+        "outcome": Counter(), "r1_modifier": Counter(), "carer": Counter(),
+        "context": Counter(), "sequences": Counter(),
+    }
+    for stem in gold_stems():
+        data = gold_json(stem)
+        turn_phase = {turn["id"]: _phase(turn["phase"]) for turn in data["turns"]}
+        attempt_phase = {}
+        for attempt in data["attempts"]:
+            phase = _phase(attempt["phase"])
+            attempt_phase[attempt["id"]] = phase
+            counts["attempts"][(phase, "PSY_ATTEMPT")] += 1
+            for subtype in set(attempt["subtypes"]):
+                counts["attempts"][(phase, subtype)] += 1
+        for response in data["responses"]:
+            if response["rank"] != 1:
+                continue
+            phase = attempt_phase[response["attempt_id"]]
+            counts["r1_uptake"][(phase, response["uptake"])] += 1
+            if response["uptake"] == "ENGAGE":
+                counts["r1_engage"][(phase, response["uptake_subtype"])] += 1
+            for modifier in set(response["modifiers"]):
+                counts["r1_modifier"][(phase, modifier)] += 1
+        for sequence in data["sequences"]:
+            phase = attempt_phase[sequence["attempt_id"]]
+            counts["sequences"][(phase, "SEQUENCES")] += 1
+            counts["outcome"][(phase, sequence["outcome"])] += 1
+            if sequence.get("carer_first"):
+                counts["carer"][(phase, "CARER_FIRST")] += 1
+            if sequence.get("joint_laughter"):
+                counts["carer"][(phase, "JOINT_LAUGHTER")] += 1
+        for carer in data["carer_responses"]:
+            counts["carer"][(attempt_phase[carer["attempt_id"]], carer["code"])] += 1
+        for key, code in (("elicited", "PSY_ELICITED"), ("repairs", "REPAIR_OI"),
+                          ("medchecks", "MEDCHECK_SYMPTOM")):
+            for item in data.get(key, []):
+                counts["context"][(turn_phase[item["turn_id"]], code)] += 1
+    return counts
+
+
+@pytest.fixture(scope="module")
+def pooled() -> pd.DataFrame:
+    return tables.pooled_by_phase(list(gold_pairs()))
+
+
+@pytest.mark.parametrize("family", ["attempts", "r1_uptake", "r1_engage", "outcome",
+                                    "r1_modifier", "carer", "context", "sequences"])
+def test_tables_pooled_counts_equal_hand_counts_from_gold(family: str,
+                                                          pooled: pd.DataFrame) -> None:
+    expected = hand_counts()[family]
+    assert sum(expected.values()) > 0 or family == "context"
+    part = pooled[(pooled["family"] == family) & (pooled["phase"] != tables.ALL)]
+    found = {(row.phase, row.code): row.count for row in part.itertuples() if row.count}
+    assert found == dict(expected)
+    totals = pooled[(pooled["family"] == family) & (pooled["phase"] == tables.ALL)]
+    by_code: Counter[str] = Counter()
+    for (_, code), n in expected.items():
+        by_code[code] += n
+    assert {r.code: r.count for r in totals.itertuples() if r.count} == dict(by_code)
+
+
+def test_tables_gold_totals_match_the_demo_readme() -> None:
+    # the coverage table of corpora/demo/README.md, restated
+    wide = tables.counts_by_phase(list(gold_pairs()))
+    total = wide.loc["ALL"]
+    assert total["PSY_ATTEMPT"] == 34
+    assert (total["PSY_Q"], total["PSY_ASSERT"], total["PSY_EMO"], total["PSY_REPEAT"]) == (
+        13, 21, 6, 10)
+    assert total["PSY_ELICITED"] == 49 and total["REPAIR_OI"] == 2
+    assert total["R1+HESITATE"] == 10 and total["R1+SMILE_LAUGH"] == 6
+    assert total["out ENGAGED_IMMEDIATE"] == 10 and total["out ENGAGED_DELAYED"] == 5
+    assert total["CARER_SUPPORT"] == 10 and total["CARER_FIRST"] == 11
+    assert total["JOINT_LAUGHTER"] == 5
+
+
+def test_tables_phase_rows_in_report_order_with_unknown_and_unclassified() -> None:
+    wide = tables.counts_by_phase(list(gold_pairs()), ["r1_uptake"])
+    assert list(wide.index) == [*PHASE_ORDER, "ALL"]
+    assert "R1 UNCLASSIFIED" in wide.columns
+    assert wide.loc["UNKNOWN"].sum() == 0
+    assert (wide.loc[PHASE_ORDER].sum() == wide.loc["ALL"]).all()
+
+
+def test_tables_unknown_phase_and_unclassified_uptake_are_counted() -> None:
+    transcript, gold = gold_pairs()[0]
+    data = gold_json("01-brennan-jefferson")
+    data["attempts"][0]["phase"] = "SOMETHING_ELSE"
+    data["responses"][0]["uptake"] = "UNCLASSIFIED"
+    changed: ConsultationAnnotations = consultation_from_dict(data)
+    wide = tables.counts_by_phase([(transcript, changed)])
+    assert wide.loc["UNKNOWN", "PSY_ATTEMPT"] == 1
+    assert wide.loc["UNKNOWN", "R1 UNCLASSIFIED"] == 1
+    assert wide.loc["UNKNOWN", "sequences"] == 1
+    assert wide.loc["ALL", "PSY_ATTEMPT"] == len(gold.attempts)
+
+
+def test_tables_denominators_duration_only_from_media() -> None:
+    stats = tables.phase_stats(list(gold_pairs()))
+    timed = set(stats.loc[stats["timed"], "consultation"])
+    assert timed == {"11-rahman-chat-media", "12-wojcik-chat-media"}
+    untimed = stats[~stats["timed"]]
+    assert untimed["phase_duration_s"].isna().all()  # never a made-up zero
+    media = stats[stats["consultation"] == "11-rahman-chat-media"]
+    assert media["phase_duration_s"].sum() > 60
+    # words per phase add up to the transcript's spoken tokens
+    transcript, _ = next(p for p in gold_pairs() if p[1].id == "11-rahman-chat-media")
+    spoken = sum(1 for u in transcript.utterances for t in u.tokens if t.is_spoken)
+    assert media["phase_words"].sum() == spoken
+    turns = stats.groupby("consultation")["phase_turns"].sum()
+    assert turns["01-brennan-jefferson"] == len(gold_json("01-brennan-jefferson")["turns"])
+
+
+def test_tables_rates_pooled_and_per_consultation() -> None:
+    pairs = list(gold_pairs())
+    long = tables.phase_counts(pairs)
+    row = long[(long["consultation"] == "01-brennan-jefferson")
+               & (long["phase"] == "PROBLEM_HISTORY") & (long["code"] == "PSY_ATTEMPT")].iloc[0]
+    assert row["count"] == 1
+    assert row["per_1000_words"] == pytest.approx(1000 / row["phase_words"])
+    assert math.isnan(row["per_10_min"])
+    rates = tables.rates_by_phase(pairs)
+    all_row = rates.loc["ALL"]
+    assert all_row["count"] == 34 and all_row["n_consultations"] == 14
+    assert all_row["per_1000_words"] == pytest.approx(34 / all_row["phase_words"] * 1000)
+    per_consultation = tables.by_consultation(pairs)["attempts_per_1000_words"]
+    assert all_row["mean_per_1000_words"] == pytest.approx(per_consultation.mean())
+    assert all_row["median_per_1000_words"] == pytest.approx(per_consultation.median())
+    # per 10 minutes: only the two consultations with media timing feed it
+    assert all_row["n_timed"] == 2
+    assert all_row["count_timed"] == 6
+    assert all_row["per_10_min"] == pytest.approx(6 / all_row["phase_duration_s"] * 600)
+    unknown = rates.loc["UNKNOWN"]
+    assert unknown["n_consultations"] == 0 and math.isnan(unknown["per_1000_words"])
+
+
+def test_tables_indicators_shares() -> None:
+    frame = tables.indicators(list(gold_pairs()))
+    late = frame[frame["indicator"] == "late attempts / attempts"].iloc[0]
+    assert (late["numerator"], late["denominator"]) == (10, 34)
+    engaged = frame[frame["indicator"] == tables.ENGAGED_INDICATOR].set_index("group")
+    assert engaged.loc["ALL", "numerator"] == 15 and engaged.loc["ALL", "denominator"] == 34
+    assert math.isnan(engaged.loc["OPENING", "share"])  # no sequences, no share
+    hesitate = frame[frame["indicator"] == "R1 HESITATE / sequences"].set_index("group")
+    assert hesitate.loc["carer present", "denominator"] + hesitate.loc[
+        "no carer", "denominator"] == 34
+    assert hesitate.loc["ALL", "numerator"] == 10
+
+
+def test_tables_chains_from_gold() -> None:
+    frame = tables.chains(list(gold_pairs()))
+    lengths = Counter(frame["length"])
+    assert lengths[2] == 6 and lengths[3] == 2  # README: 6 chains of 2, 2 chains of 3
+    summary = tables.chain_summary(list(gold_pairs())).set_index("measure")["value"]
+    assert summary["repeat chains (2+ attempts)"] == 8
+
+
+def test_tables_per_clinician_and_carer_views() -> None:
+    pairs = list(gold_pairs())
+    clinicians = tables.by_clinician(pairs).set_index("clinician")
+    assert clinicians.loc["Dr Okafor", "sequences"] == 2
+    assert clinicians.loc["Dr Okafor", "R1 QUESTION_BACK"] == 1
+    assert clinicians.loc[tables.NO_CLINICIAN, "R1 NO_UPTAKE"] == 2
+    assert clinicians["sequences"].sum() == 34
+    carer = tables.by_carer(pairs).set_index("group")
+    assert carer.loc["ALL", "attempts"] == 34
+    assert carer.loc["carer present", "consultations"] + carer.loc[
+        "no carer", "consultations"] == 14
+
+
+def test_tables_empty_corpus_views_do_not_fail() -> None:
+    transcript, gold = next(p for p in gold_pairs() if p[1].id == "07-achterberg-noattempt")
+    for view in tables.VIEWS:
+        report = tables.build_report([(transcript, gold)], view)  # type: ignore[arg-type]
+        assert report.tables
+    wide = tables.counts_by_phase([(transcript, gold)])
+    assert wide.loc["ALL", "PSY_ATTEMPT"] == 0
+
+
+def test_tables_inputs_without_transcript_have_no_rates() -> None:
+    _, gold = gold_pairs()[0]
+    item = consultation_input(None, gold)
+    assert item.words == 0 and item.duration_s is None
+    rates = tables.rates_by_phase([item])
+    assert math.isnan(rates.loc["ALL", "per_1000_words"])
+    assert rates.loc["ALL", "count"] == len(gold.attempts)
+
+
+def test_tables_report_notes_name_missing_nonverbal_notes() -> None:
+    notes = " ".join(tables.report_notes(list(gold_pairs())))
+    assert "not diagnoses" in notes and "first-pass" in notes
+    for stem in ("07-achterberg-noattempt", "09-fitzgerald-dollar", "13-adebayo-chat-gems"):
+        assert stem in notes

@@ -1,0 +1,221 @@
+"""`cakit report` and `cakit excerpts` through click's CliRunner: formats, files, exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+
+from cakit.cli import cli
+from cakit.report.deid import KEY_ENV
+from tests.conftest import DEMO
+
+DEMO_FILES = [str(DEMO / "01-brennan-jefferson.txt"), str(DEMO / "11-rahman-chat-media.cha"),
+              str(DEMO / "07-achterberg-noattempt.txt")]
+
+
+@pytest.fixture()
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary pseudonym key and store; returns the store folder."""
+    monkeypatch.setenv(KEY_ENV, str(tmp_path / "deid.key"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path / "store"
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_cli_report_table_default(env: Path) -> None:
+    result = run("report", *DEMO_FILES, "--store", str(env))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    out = result.output  # type: ignore[attr-defined]
+    assert "Patient attempts, sequences and symptom talk by phase" in out
+    assert "PROBLEM_HISTORY" in out and "UNKNOWN" in out and "About these figures" in out
+    assert "not diagnoses" in out
+    assert len(list((env / "auto").glob("*.jsonl"))) == 3  # the machine layer was stored
+
+
+@pytest.mark.parametrize("view", ["consultation", "clinician", "carer"])
+def test_cli_report_views(env: Path, view: str) -> None:
+    result = run("report", *DEMO_FILES, "--store", str(env), "--by", view)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert {"consultation": "Per consultation", "clinician": "Per clinician",
+            "carer": "Carer present vs absent"}[view] in result.output  # type: ignore[attr-defined]
+
+
+def test_cli_report_file_formats(env: Path, tmp_path: Path) -> None:
+    for fmt in ("csv", "json", "md", "xlsx", "html", "table"):
+        target = tmp_path / f"report.{fmt}"
+        result = run("report", *DEMO_FILES, "--store", str(env), "--format", fmt, "-o",
+                     str(target))
+        assert result.exit_code == 0, (fmt, result.output)  # type: ignore[attr-defined]
+        assert target.exists() and target.stat().st_size > 0
+    csv_head = (tmp_path / "report.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert csv_head.startswith("family,code,phase,count,n_consultations")
+    payload = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert payload["by"] == "phase" and "rates_by_phase" in payload["tables"]
+    rows = payload["tables"]["attempts_by_phase"]["rows"]
+    assert [row["phase"] for row in rows][-2:] == ["UNKNOWN", "ALL"]
+    assert "| phase |" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "report.xlsx") as archive:
+        assert "xl/workbook.xml" in archive.namelist()
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(page)
+    assert len(tree.findall(".//section")) == 3
+    assert "Kevin" not in page  # de-identified by default
+    audit = tmp_path / "report.html.deid-audit.csv"
+    assert audit.exists() and "Kevin" in audit.read_text(encoding="utf-8")
+    assert "Patient attempts" in (tmp_path / "report.table").read_text(encoding="utf-8")
+
+
+def test_cli_report_refuses_to_overwrite_without_force(env: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("keep me", encoding="utf-8")
+    result = run("report", *DEMO_FILES, "--store", str(env), "--format", "csv", "-o",
+                 str(target))
+    assert result.exit_code == 2
+    assert "--force" in result.output  # type: ignore[attr-defined]
+    assert target.read_text(encoding="utf-8") == "keep me"
+    result = run("report", *DEMO_FILES, "--store", str(env), "--format", "csv", "-o",
+                 str(target), "--force")
+    assert result.exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("family,")
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_cli_report_plot(env: Path, tmp_path: Path, suffix: str) -> None:
+    target = tmp_path / f"plot.{suffix}"
+    result = run("report", *DEMO_FILES, "--store", str(env), "--plot", str(target))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    data = target.read_bytes()
+    assert data.startswith(b"\x89PNG") if suffix == "png" else b"<svg" in data
+
+
+@pytest.mark.parametrize("args", [
+    ["--format", "xlsx"],  # binary output needs -o
+    ["--plot", "plot.gif"],
+    ["--format", "nonsense"],
+])
+def test_cli_report_usage_errors(env: Path, args: list[str]) -> None:
+    result = run("report", *DEMO_FILES, "--store", str(env), *args)
+    assert result.exit_code == 2
+
+
+def test_cli_report_missing_path_is_a_usage_error(env: Path, tmp_path: Path) -> None:
+    result = run("report", str(tmp_path / "nope.txt"), "--store", str(env))
+    assert result.exit_code == 2
+
+
+def test_cli_report_data_error_exits_1(env: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Qq: hello there\nP: hi\nQq: how are you\n", encoding="utf-8")
+    result = run("report", str(bad), DEMO_FILES[0], "--store", str(env))
+    assert result.exit_code == 1
+    assert "CK301" in result.output  # type: ignore[attr-defined]
+
+
+def test_cli_report_reuses_the_store(env: Path) -> None:
+    from cakit.report.collect import load_consultations
+
+    files = [Path(f) for f in DEMO_FILES]
+    first = list(load_consultations(files, store=env))
+    second = list(load_consultations(files, store=env))
+    assert not any(r.reused for r in first) and all(r.reused for r in second)
+    assert [r.consultation.annotations for r in first] == [  # type: ignore[union-attr]
+        r.consultation.annotations for r in second]  # type: ignore[union-attr]
+
+
+def test_cli_report_jobs_2_gives_the_same_counts(env: Path, tmp_path: Path) -> None:
+    one = tmp_path / "one.csv"
+    two = tmp_path / "two.csv"
+    assert run("report", *DEMO_FILES, "--no-store", "--format", "csv", "-o", str(one)
+               ).exit_code == 0  # type: ignore[attr-defined]
+    assert run("report", *DEMO_FILES, "--no-store", "--jobs", "2", "--format", "csv", "-o",
+               str(two)).exit_code == 0  # type: ignore[attr-defined]
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+
+
+# -- excerpts ------------------------------------------------------------------------------------
+
+def test_cli_excerpts_txt_default_deidentified(env: Path) -> None:
+    result = run("excerpts", *DEMO_FILES, "--store", str(env), "--consultation",
+                 "01-brennan-jefferson")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    out = result.output  # type: ignore[attr-defined]
+    assert "De-identified" in out and "Excerpt 1 of" in out
+    assert "Kevin" not in out and "Okafor" not in out
+    assert "→" in out and "@c0a02193 lines " in out
+
+
+@pytest.mark.parametrize(("fmt", "check"), [
+    ("txt", lambda data: b"Excerpt 1 of" in data),
+    ("md", lambda data: b"```text" in data),
+    ("html", lambda data: lxml.html.fromstring(data).findall(".//section") != []),
+    ("docx", lambda data: "word/document.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()),
+])
+def test_cli_excerpts_formats_and_audit(env: Path, tmp_path: Path, fmt: str, check) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / f"ex.{fmt}"
+    result = run("excerpts", *DEMO_FILES, "--store", str(env), "--format", fmt, "-o",
+                 str(target))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    data = target.read_bytes()
+    assert check(data)
+    assert b"Kevin" not in data
+    audit = tmp_path / f"ex.{fmt}.deid-audit.csv"
+    assert audit.read_text(encoding="utf-8").startswith("file,consultation,line,col,kind")
+
+
+def test_cli_excerpts_selection_options(env: Path) -> None:
+    base = ["excerpts", *DEMO_FILES, "--store", str(env), "--no-deidentify"]
+    all_out = run(*base).output  # type: ignore[attr-defined]
+    count = all_out.count("Excerpt ")
+    assert count >= 2
+    limited = run(*base, "--limit", "1").output  # type: ignore[attr-defined]
+    assert limited.count("Excerpt ") == 1
+    assert "NOT DE-IDENTIFIED" in limited and "Kevin" in all_out
+    context = run(*base, "--limit", "1", "--context", "0").output  # type: ignore[attr-defined]
+    assert len(context.splitlines()) < len(limited.splitlines())
+    phased = run(*base, "--phase", "pre-closing").output  # type: ignore[attr-defined]
+    assert "PRE_CLOSING" in phased and "PROBLEM_HISTORY · attempt" not in phased
+    none = run(*base, "--outcome", "CHALLENGED", "--consultation", "07-achterberg-noattempt")
+    assert none.exit_code == 0 and "No sequence matches" in none.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--code", "HESITAT"], "HESITATE"),
+    (["--subtype", "QUESTION"], "--subtype"),
+    (["--outcome", "DEFLECT"], "DEFLECTED"),
+    (["--phase", "middle"], "--phase"),
+    (["--format", "docx"], "-o"),
+    (["--consultation", "99-nobody"], "no consultation"),
+])
+def test_cli_excerpts_usage_errors(env: Path, args: list[str], message: str) -> None:
+    result = run("excerpts", *DEMO_FILES, "--store", str(env), *args)
+    assert result.exit_code == 2
+    assert message in result.output  # type: ignore[attr-defined]
+
+
+def test_cli_excerpts_refuses_to_overwrite_without_force(env: Path, tmp_path: Path) -> None:
+    target = tmp_path / "ex.txt"
+    target.write_text("keep", encoding="utf-8")
+    assert run("excerpts", *DEMO_FILES, "--store", str(env), "-o", str(target)
+               ).exit_code == 2  # type: ignore[attr-defined]
+    assert target.read_text(encoding="utf-8") == "keep"
+    assert not (tmp_path / "ex.txt.deid-audit.csv").exists()
+    assert run("excerpts", *DEMO_FILES, "--store", str(env), "-o", str(target), "--force"
+               ).exit_code == 0  # type: ignore[attr-defined]
+    assert target.read_text(encoding="utf-8") != "keep"
+
+
+def test_cli_excerpts_and_report_help_mention_sensitive_audit() -> None:
+    for command in ("excerpts", "report"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        text = " ".join(result.output.split())  # type: ignore[attr-defined]
+        assert "ORIGINAL" in text and "audit" in text
