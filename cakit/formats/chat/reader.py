@@ -441,7 +441,7 @@ class _Reader:
                 check_gra(items, owner.mor, line, col, self.diag)
         media = tuple(
             MediaTime(int(m.group(1)), int(m.group(2))) for m in _BULLET_ANY.finditer(value)
-        )
+        ) if "\x15" in value else ()
         owner.tiers.append(DependentTier(name, value, line, col, items, media))
 
     # -- assembling the transcript -------------------------------------------------------

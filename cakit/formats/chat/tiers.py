@@ -18,6 +18,8 @@ KNOWN_TIERS = frozenset({
     "trn", "tra", "grt", "umor", "ugra", "xmodsyl", "xphosyl", "xphoaln", "xphoint"
 })
 _GRA_ITEM = re.compile(r"^(\d+)\|(\d+)\|([A-Z][A-Z0-9\-:_]*)$")
+_GRA_TIER = re.compile(r"\d+\|\d+\|[A-Z][A-Z0-9\-:_]*(?: \d+\|\d+\|[A-Z][A-Z0-9\-:_]*)*")
+_NUMBERS = [str(number) for number in range(512)]
 _MOR_TERMINATORS = frozenset({".", "?", "!", "+...", "+..?", "+/.", "+//.", "+/?", "+//?",
                               "+!?", '+"/.', '+".', "+."})
 
@@ -140,15 +142,16 @@ def check_gra(
     heads: list[int] = []
     root_count = 0
     roots: list[str] = []
-    match_item = _GRA_ITEM.match
+    if not _GRA_TIER.fullmatch(" ".join(items)):
+        for item in items:  # slow path only to name the bad item
+            if not _GRA_ITEM.match(item):
+                diag.add("E708", "error", f"%gra item {item!r} is not index|head|RELATION",
+                         line, col, hint="e.g. 1|2|SUBJ")
+                return
+    numbers = _NUMBERS
     for position, item in enumerate(items, 1):
-        match = match_item(item)
-        if not match:
-            diag.add("E708", "error", f"%gra item {item!r} is not index|head|RELATION", line,
-                     col, hint="e.g. 1|2|SUBJ")
-            return
-        index, head, relation = match.groups()
-        if int(index) != position:
+        index, head, relation = item.split("|", 2)
+        if (numbers[position] if position < len(numbers) else str(position)) != index:
             diag.add("E721", "error", f"%gra index {index} out of sequence (expected "
                      f"{position})", line, col, hint="number the relations 1, 2, 3 …")
             return
@@ -177,13 +180,18 @@ def check_gra(
                  f"{', '.join(roots)})", line, col, hint="exactly one relation is the ROOT")
         return
     # Every chain of heads must end at the root (0); a chain longer than the tier is a cycle.
+    # (linear: each item is resolved once; 1 = on the current path, 2 = reaches the root)
+    state = [0] * (chunks + 1)
     for start in range(1, chunks + 1):
+        path = []
         node = start
-        for _ in range(chunks):
+        while node and state[node] == 0:
+            state[node] = 1
+            path.append(node)
             node = heads[node - 1]
-            if not node:
-                break
-        else:
-            diag.add("E724", "error", f"%gra relations form a cycle through item {start}",
+        if node and state[node] == 1:
+            diag.add("E724", "error", f"%gra relations form a cycle through item {node}",
                      line, col, hint="every chain of heads must end at the root (0)")
             return
+        for visited in path:
+            state[visited] = 2

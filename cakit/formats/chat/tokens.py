@@ -185,6 +185,8 @@ def tokenize_main(
     first_line = ll.first_line
     matches = list(_SCAN.finditer(content))
     last = len(matches) - 1
+    plain = _PLAIN.match
+    tokens = state.out.tokens
     for number, match in enumerate(matches):
         kind = match.lastgroup
         text = match.group()
@@ -193,6 +195,16 @@ def tokenize_main(
             line, col = first_line, offset0 + offset + 1
         else:
             line, col = ll.position(offset0 + offset)
+        if (
+            kind == "item" and not ca and plain(text) and not state.uncertain
+            and not (text[0] in "xXyYwW" and (text.lower() in _UNTRANSCRIBED
+                                              or _ILLEGAL_UNTRANSCRIBED.match(text)))
+        ):
+            # the common case, a plain word: no marks, nothing to strip or check
+            tokens.append(Token(text, text, "word", line, col, state.features))
+            state.last_was_group_end = False
+            state.last_was_token = True
+            continue
         if kind == "item":
             _item(state, text, line, col, number == last, matches, number)
         elif kind == "bracket":
