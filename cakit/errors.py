@@ -21,6 +21,9 @@ class ParseError(CakitError, ValueError):
         super().__init__(str(diagnostic))
         self.diagnostic = diagnostic
 
+    def __reduce__(self) -> tuple[type, tuple[Diagnostic]]:
+        return (type(self), (self.diagnostic,))
+
 
 class DiagnosticsError(CakitError, ValueError):
     """Several problems collected before giving up (codebook, config, spreadsheet import)."""
@@ -30,6 +33,10 @@ class DiagnosticsError(CakitError, ValueError):
         body = "\n".join(str(d) for d in self.diagnostics)
         super().__init__(f"{summary}\n{body}" if body else summary)
         self.summary = summary
+
+    def __reduce__(self) -> tuple[type, tuple[str, tuple[Diagnostic, ...]]]:
+        # keep summary and diagnostics when the error crosses a process boundary (--jobs)
+        return (type(self), (self.summary, self.diagnostics))
 
 
 class CodebookError(DiagnosticsError):

@@ -156,7 +156,7 @@ class Annotator:
             if role == "clinician" and not symptom_talk:
                 symptom_talk = is_symptom_question(view, rules, phase)
             if current is None:
-                if role == "clinician" and self._medcheck(view, phase):
+                if role == "clinician" and self._medcheck(view, phase, views[max(0, t - 4):t]):
                     medchecks.append(TurnCode(
                         turn_id=view.turn.id, line=view.line, producer=self.producer,
                         evidence=tuple(rules.evidence(view, h, "medcheck")
@@ -287,10 +287,17 @@ class Annotator:
             window.emo_from_expansion = True
             window.context.expansions.append(view)
 
-    def _medcheck(self, view: TurnView, phase: str) -> bool:
-        """A clinician symptom question inside medication talk (MEDCHECK_SYMPTOM)."""
+    def _medcheck(self, view: TurnView, phase: str, before: list[TurnView]) -> bool:
+        """A clinician symptom question inside medication talk (MEDCHECK_SYMPTOM): the drug
+        is named in the turn ("are the tablets helping with the voices?") or in the
+        clinician's talk just before ("you're taking it every day?" … "is it helping with
+        the voices?"), so weak medication words count here."""
         rules = self.rules
-        return bool(rules.medication(view)) and is_symptom_question(view, rules, phase)
+        if not is_symptom_question(view, rules, phase):
+            return False
+        if any(h.group == "lex" and h.name in ("medication", "side_effects") for h in view.hits):
+            return True
+        return any(v.role == "clinician" and rules.medication(v) for v in before)
 
     # -- assembling the record ------------------------------------------------------------
     def _assemble(

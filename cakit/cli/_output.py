@@ -35,11 +35,20 @@ def output_stream(path: str | None, *, force: bool = False) -> Iterator[TextIO]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
+        _usual_permissions(temporary)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _usual_permissions(path: str) -> None:
+    """Give an output the permissions a normally created file would have (umask), not the
+    owner-only mode of the temporary file it was written as."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
 
 
 def write_bytes(path: str, data: bytes, *, force: bool = False) -> None:

@@ -311,3 +311,15 @@ def test_carer_codes(tmp_path: Path, carer: str, code: str) -> None:
     attempt = attempt_at(annotations, FIRST)
     assert [c.code for c in annotations.carer_responses_to(attempt.id)] == [code]
     assert annotations.sequence(attempt.id).carer_first  # type: ignore[union-attr]
+
+
+def test_symptom_check_inside_medication_talk_is_medcheck(tmp_path: Path) -> None:
+    text = OPENING + (
+        "D:  and you're taking the olanzapine every day?\n"
+        "P:  yes.\n"
+        "D:  and is it helping with the voices?\n"
+        "P:  a bit.\n"
+    )
+    annotations = annotate_text(tmp_path, text)
+    assert [m.line for m in annotations.medchecks] == [FIRST + 2]
+    assert annotations.attempts == ()
