@@ -32,8 +32,15 @@ class ReadOptions:
 class Format(Protocol):
     """What a transcript format provides to the registry."""
 
-    name: str
-    suffixes: tuple[str, ...]
+    @property
+    def name(self) -> str:
+        """Registry name ("chat", "jefferson", "docx")."""
+        ...
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """File suffixes this format claims, lower case with the dot."""
+        ...
 
     def sniff(self, head: bytes) -> bool:
         """True if the first bytes of a file look like this format."""
@@ -51,8 +58,9 @@ FORMATS: Registry[Format] = Registry("format")
 
 def _register_builtins() -> None:
     from cakit.formats.chat import CHAT_FORMAT
+    from cakit.formats.jefferson import DOCX_FORMAT, JEFFERSON_FORMAT
 
-    for fmt in (CHAT_FORMAT,):
+    for fmt in (CHAT_FORMAT, JEFFERSON_FORMAT, DOCX_FORMAT):
         FORMATS.register(fmt.name, fmt)
 
 

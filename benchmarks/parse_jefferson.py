@@ -1,0 +1,105 @@
+"""Jefferson reading speed: MB/s and lines/s on ≥ 10 MB of replicated demo transcripts.
+
+Run by hand (not part of the tests):  python benchmarks/parse_jefferson.py [--mb 10] [--repeat 5]
+
+The Jefferson transcripts of corpora/demo (`.txt`; a built-in fixture when the folder has
+none) are copied into a temporary folder until they add up to at least --mb megabytes, each
+copy in its own folder next to the corpus `cakit.yaml` (so every label maps to a role).
+Every file is then read with `cakit.formats.read` — bytes in, decoding, layout, labels,
+tokenizing, overlap pairing, turns — and the median of --repeat runs is printed, for full
+tokenization and for speakers and turns only (`tokenize=False`). The Word demo file is
+replicated to a tenth of the size and timed the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import median_time
+
+from cakit.formats import read
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "corpora" / "demo"
+
+FIXTURE = """\
+Title: benchmark fixture (invented)
+
+ 1  Dr:  so how have you been since we last me:t.
+ 2  P:   .hh well (0.5) I've been (.) alri:ght I suppose,
+ 3       but the ↑voices are still there at [night
+ 4  M:                                      [°she doesn't sleep°
+ 5  Dr:  mm hm=
+ 6  P:   =they're TALKING to me (h)about stu:ff heh heh
+ 7       (1.4)
+ 8  Dr:  >what do they say<? <well> I mean
+ 9  P:   £I don't know£ it's- it's (word/ward) ( ) ((looks at carer)) {mhm}
+10  Dr:  okay¿ see you in three months?,
+"""
+
+
+def replicate(suffix: str, megabytes: float, folder: Path) -> list[Path]:
+    """Copies of the demo files with `suffix` until they hold `megabytes` MB."""
+    sources = sorted(DEMO.glob(f"*{suffix}")) if DEMO.is_dir() else []
+    if not sources and suffix == ".txt":
+        fixture = folder / "fixture.txt"
+        fixture.write_text(FIXTURE, encoding="utf-8")
+        sources = [fixture]
+    if not sources:
+        return []
+    size = sum(path.stat().st_size for path in sources)
+    copies = max(1, -(-int(megabytes * 1e6) // size))
+    files: list[Path] = []
+    for k in range(copies):
+        target = folder / f"{suffix[1:]}-{k:05d}"
+        target.mkdir()
+        if (DEMO / "cakit.yaml").exists():
+            shutil.copy(DEMO / "cakit.yaml", target / "cakit.yaml")
+        for source in sources:
+            files.append(Path(shutil.copy(source, target / source.name)))
+    return files
+
+
+def read_all(files: list[Path], tokenize: bool) -> tuple[int, int, int]:
+    """(lines, utterances, errors) over all files."""
+    lines = utterances = errors = 0
+    for path in files:
+        result = read(path, tokenize=tokenize)
+        lines += result.transcript.line_count
+        utterances += len(result.transcript.utterances)
+        errors += len(result.errors)
+    return lines, utterances, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=10.0, help="corpus size in MB")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cakit-bench-") as temporary:
+        folder = Path(temporary)
+        for suffix, megabytes in ((".txt", args.mb), (".docx", args.mb / 10)):
+            files = replicate(suffix, megabytes, folder)
+            if not files:
+                print(f"{suffix}: no demo files, skipped")
+                continue
+            size = sum(path.stat().st_size for path in files) / 1e6
+            print(f"{suffix}: {len(files)} files, {size:.2f} MB on disk "
+                  f"(median of {args.repeat} runs)")
+            for tokenize in (True, False):
+                seconds, (lines, utterances, errors) = median_time(
+                    functools.partial(read_all, files, tokenize), args.repeat)
+                name = "full tokenization" if tokenize else "speakers + turns only"
+                print(f"  {name:<24} {seconds:7.2f} s  {size / seconds:6.2f} MB/s  "
+                      f"{lines / seconds:9.0f} lines/s  {utterances / seconds:9.0f} utt/s"
+                      f"  ({errors} errors)")
+
+
+if __name__ == "__main__":
+    main()

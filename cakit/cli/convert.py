@@ -1,0 +1,176 @@
+"""`cakit convert FILE… --to chat|jefferson [-o DIR] [--force]`: change a transcript's notation.
+
+Output goes next to each input with the new suffix (`.cha` or `.txt`), or into `-o DIR`.
+An existing file is never overwritten unless `--force` is given, and the input itself is
+never overwritten at all; every file is written to a temporary file first and moved into
+place atomically, so an interrupted run leaves no half-written transcript. A file that reads
+with errors is not converted (its diagnostics are printed), and converted CHAT is checked
+with the CHAT reader before it is written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
+
+SUFFIXES = {"chat": ".cha", "jefferson": ".txt"}
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+class OutputExists(Exception):
+    """The output file exists and `--force` was not given."""
+
+
+def write_atomic(path: Path, text: str, *, force: bool) -> None:
+    """Write `text` to `path` through a temporary file in the same folder.
+
+    Without `force` the final step is a hard link, which fails if `path` appeared in the
+    meantime, so even a race never overwrites a file; with `force` it is `os.replace`.
+
+    Raises:
+        OutputExists: `path` exists and `force` is False.
+        OSError: the folder is not writable.
+    """
+    if not force and path.exists():
+        raise OutputExists(str(path))
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                         dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if force:
+            os.replace(temporary, path)
+            return
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise OutputExists(str(path)) from None
+        except OSError:
+            if path.exists():
+                raise OutputExists(str(path)) from None
+            os.replace(temporary, path)
+            return
+        os.unlink(temporary)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def output_path(source: Path, target: str, directory: Path | None) -> Path:
+    """Where the converted `source` goes: next to it, or into `directory`."""
+    name = source.with_suffix(SUFFIXES[target]).name
+    return (directory / name) if directory is not None else source.with_name(name)
+
+
+@click.command()
+@paths_argument
+@click.option("--to", "target", type=click.Choice(sorted(SUFFIXES)), required=True,
+              help="Notation to write: chat (.cha, CA mode) or jefferson (.txt).")
+@click.option("-o", "--output-dir", "output_dir", type=click.Path(file_okay=False),
+              help="Write into this folder (created if needed) instead of next to the inputs.")
+@click.option("--force", is_flag=True, help="Overwrite output files that already exist.")
+@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file mapping speaker labels to roles.")
+@click.option("--convention", type=click.Choice(["jefferson", "gat2"]), default="jefferson",
+              show_default=True, help="How to read Jefferson marks (gat2: capitals = accent).")
+@click.option("--no-color", is_flag=True, help="Plain output.")
+@handle_errors
+def convert(
+    paths: tuple[str, ...], target: str, output_dir: str | None, force: bool,
+    roles_file: str | None, convention: str, no_color: bool,
+) -> None:
+    """Convert transcripts to CHAT or Jefferson.
+
+    PATHS are files, folders (searched recursively) or glob patterns. Exit code 1 when any
+    file could not be converted (read errors, or an output that exists without --force).
+    """
+    from cakit.config import load_roles_file
+    from cakit.formats import read
+    from cakit.formats.chat.reader import parse_chat
+    from cakit.formats.chat.writer import to_chat
+    from cakit.formats.jefferson.writer import to_jefferson
+
+    roles = load_roles_file(Path(roles_file)) if roles_file else None
+    files = transcript_files(paths)
+    directory = Path(output_dir) if output_dir else None
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+    out, err = consoles(no_color)
+    written: set[Path] = set()
+    failed = 0
+    converted = 0
+    for path in progress(files, "converting"):
+        destination = output_path(path, target, directory)
+        if destination.resolve() == path.resolve():
+            err.print(f"{path}: not converted: the output would overwrite the input",
+                      style="bold red", markup=False, soft_wrap=True)
+            err.print("    hint: write into another folder with -o DIR", markup=False,
+                      soft_wrap=True)
+            failed += 1
+            continue
+        if destination.resolve() in written:
+            err.print(f"{path}: not converted: {destination} was already written in this run",
+                      style="bold red", markup=False, soft_wrap=True)
+            failed += 1
+            continue
+        result = read(path, roles=roles, convention=convention)  # type: ignore[arg-type]
+        if result.errors:
+            _print_diagnostics(err, result.errors)
+            err.print(f"{path}: not converted: {len(result.errors)} error"
+                      f"{'s' if len(result.errors) != 1 else ''} while reading",
+                      style="bold red", markup=False, soft_wrap=True)
+            failed += 1
+            continue
+        if target == "chat":
+            text = to_chat(result.transcript)
+            check = parse_chat(text, source=str(destination), stem=destination.stem)
+            if check.errors:
+                _print_diagnostics(err, check.errors)
+                err.print(f"{path}: not converted: the CHAT written for it does not validate "
+                          "(a cakit bug; please report it)", style="bold red", markup=False,
+                          soft_wrap=True)
+                failed += 1
+                continue
+        else:
+            text = to_jefferson(result.transcript)
+        try:
+            write_atomic(destination, text, force=force)
+        except OutputExists:
+            err.print(f"{path}: not converted: {destination} already exists",
+                      style="bold red", markup=False, soft_wrap=True)
+            err.print("    hint: pass --force to overwrite it, or choose -o DIR", markup=False,
+                      soft_wrap=True)
+            failed += 1
+            continue
+        except OSError as exc:
+            err.print(f"{path}: not converted: cannot write {destination}: "
+                      f"{exc.strerror or exc}", style="bold red", markup=False, soft_wrap=True)
+            failed += 1
+            continue
+        written.add(destination.resolve())
+        converted += 1
+        out.print(f"{path} → {destination}", markup=False, highlight=False, soft_wrap=True)
+    verdict = "FAILED" if failed else "ok"
+    out.print(f"{verdict}: converted {converted} file{'s' if converted != 1 else ''} to "
+              f"{target}, {failed} not converted", style="bold red" if failed else "bold green",
+              markup=False, soft_wrap=True)
+    if failed:
+        raise SystemExit(1)
+
+
+def _print_diagnostics(console: object, diagnostics: tuple[object, ...]) -> None:
+    for diagnostic in diagnostics:
+        text = str(diagnostic)
+        head, _, rest = text.partition("\n")
+        severity = getattr(diagnostic, "severity", "error")
+        console.print(head, style=_STYLE.get(severity, ""), markup=False,  # type: ignore[attr-defined]
+                      highlight=False, soft_wrap=True)
+        if rest:
+            console.print(rest, markup=False, highlight=False, soft_wrap=True)  # type: ignore[attr-defined]

@@ -1,0 +1,594 @@
+"""The Jefferson reader: plain-text (or Word) transcripts → the `Transcript` model.
+
+Jefferson transcripts have no fixed file format, so the reader accepts the layouts analysts
+actually use: printed line numbers or none, analyst arrows, any common speaker-label style
+(`Dr:`, `PSY:`, `Pt:`, `Mum:`; `DOC<TAB>` without a colon for known labels), turns that run
+over indented continuation lines, pauses on their own line, a header block (`Title: …`,
+`Date: …`, ended by a blank line) and manual phase marks (`((phase: pre-closing))`).
+
+Everything keeps the physical line and column it was read from, before line numbers and
+labels are stripped, so excerpts and diagnostics cite the line an analyst would cite.
+Overlap brackets are paired across speakers by the column they are printed in, as a reader
+of the transcript pairs them by eye.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from cakit.formats._diag import Collector, ErrorMode
+from cakit.formats.jefferson.marks import Content, Convention, pause_reading
+from cakit.formats.jefferson.roles import (
+    RoleLookup,
+    normalise_label,
+    resolve_role,
+    role_from_description,
+)
+from cakit.formats.jefferson.tokens import tokenize_turn
+from cakit.model import (
+    Diagnostic,
+    Event,
+    Gap,
+    Header,
+    ParseResult,
+    Participant,
+    Role,
+    Transcript,
+    Utterance,
+)
+from cakit.turns import derive_turns
+
+_ARROW = r"(?:→|->|⇒|➔|►|⟶)"
+_NUMBER = re.compile(rf"^[ \t]*(?:{_ARROW}[ \t]*)?\d{{1,6}}(?:[.:)](?=\s|$))?(?=\s|$)")
+_NUMBERED_PREFIX = re.compile(
+    rf"^[ \t]*(?:{_ARROW}[ \t]*)?\d{{1,6}}(?:[.:)](?=\s|$))?(?:[ \t]+|$)(?:{_ARROW}(?:[ \t]+|$))?"
+)
+_PLAIN_PREFIX = re.compile(rf"^[ \t]*(?:{_ARROW}(?:[ \t]+|$))?")
+_LABEL = re.compile(
+    r"(?P<label>[A-Za-z][\w'’.\-]{0,24}(?: [A-Za-z][\w'’.\-]{0,24}){0,2}?)[ \t]*:(?=\s|$)"
+)
+_BARE_LABEL = re.compile(r"(?P<label>[A-Za-z][\w'.]{0,14})(?=\t|  )")
+_GAP = re.compile(r"^\s*(\((?:\.{1,3}|\d+(?::\d+)?(?:\.\d*)?|\.\d+|-{1,3})\)|\.{3,}|…)\s*$")
+_SPECIAL_HEADER = re.compile(
+    r"^\s*\(\(\s*(?P<name>phase|@[A-Za-z][A-Za-z ]*?)\s*:\s*(?P<value>.*?)\s*\)\)\s*$", re.I
+)
+_HEADER_LINE = re.compile(
+    r"^(?P<key>[A-Za-z][A-Za-z0-9 _/()&.'-]{0,40}?)[ \t]*:[ \t]*(?P<value>.*)$"
+)
+_DECLARATION = re.compile(
+    r"^\s*(?P<label>[A-Za-z][\w.'-]{0,20})\s*(?:=|:|–|—|-|\()\s*(?P<desc>[^)]+?)\)?\s*$"
+)
+
+#: Header-block keys that mark the first paragraph as metadata rather than talk.
+HEADER_KEYS = frozenset(
+    """title date time transcriber transcribed_by transcription key participants speakers
+    recording recorded duration length location setting source file consultation id notes
+    note comment comments language corpus project study site clinic extract excerpt session
+    interviewer conventions audio video media version transcript type recording_date
+    transcription_key key_to_speakers""".split()
+)
+_DECLARING_KEYS = frozenset({"participants", "speakers", "key to speakers", "key_to_speakers"})
+
+
+@dataclass(slots=True)
+class _Turn:
+    """An utterance under construction: its labelled line and continuation lines."""
+
+    label: str
+    speaker: str
+    line: int
+    col: int
+    segments: list[tuple[int, int, str]] = field(default_factory=list)  # line, col, text
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A physical line after line numbers and analyst arrows are taken off."""
+
+    number: int  # 1-based physical line
+    text: str  # the whole physical line
+    start: int  # 0-based index where the content starts
+
+    @property
+    def rest(self) -> str:
+        return self.text[self.start :]
+
+    @property
+    def col(self) -> int:
+        return self.start + 1
+
+
+def parse_jefferson(
+    lines: list[str],
+    *,
+    source: str = "<string>",
+    errors: ErrorMode = "collect",
+    roles: Mapping[str, Role] | None = None,
+    convention: Convention = "jefferson",
+    tokenize: bool = True,
+    sha256: str = "",
+    stem: str = "",
+    underline: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    diagnostics: Sequence[Diagnostic] = (),
+    metadata: Sequence[tuple[str, str]] = (),
+) -> ParseResult:
+    """Read a Jefferson transcript given as physical lines.
+
+    Args:
+        lines: the physical lines (paragraphs, for a Word file), without line ends.
+        source: path used in diagnostics and spans.
+        errors: "raise" stops at the first error (`ParseError`); "collect" keeps going.
+        roles: speaker label → role from the corpus (`cakit.yaml`) or `--roles`; any case.
+        convention: "jefferson" or "gat2" (capitals mark accent; GAT 2 pauses and spans).
+        tokenize: False reads speakers, lines and turns only.
+        sha256: hash of the source bytes, recorded on the transcript.
+        stem: transcript id (the file name without suffix).
+        underline: physical line → underlined character ranges (0-based, end exclusive),
+            from a Word file; the words they cover get `Feature.EMPHASIS`.
+        diagnostics: problems found before parsing (decoding, the Word container).
+        metadata: extra metadata pairs to record (e.g. the container format).
+
+    Raises:
+        ParseError: in "raise" mode, on the first error.
+    """
+    diag = Collector(source, lines, errors)
+    diag.extend(list(diagnostics))
+    reader = _Reader(lines, diag, roles or {}, convention, tokenize, underline or {})
+    reader.run()
+    return reader.finish(source=source, sha256=sha256, stem=stem, metadata=metadata)
+
+
+class _Reader:
+    def __init__(
+        self,
+        lines: list[str],
+        diag: Collector,
+        roles: Mapping[str, Role],
+        convention: Convention,
+        tokenize: bool,
+        underline: Mapping[int, Sequence[tuple[int, int]]],
+    ) -> None:
+        self.lines = lines
+        self.diag = diag
+        self.overrides = roles
+        self.convention = convention
+        self.tokenize = tokenize
+        self.underline = underline
+        self.headers: list[Header] = []
+        self.turns: list[_Turn] = []
+        self.gaps: list[Gap] = []
+        self.declared: dict[str, Role] = {}
+        self.names: dict[str, str] = {}
+        self.participants: dict[str, Participant] = {}  # normalised label → participant
+        self.body_start = 0
+        self.lookups: dict[str, RoleLookup] = {}
+
+    # -- layout ----------------------------------------------------------------------------
+    def run(self) -> None:
+        lines = self.lines
+        if not any(line.strip() for line in lines):
+            self.diag.add("CK310", "error", "transcript has no content", 1, 1)
+            return
+        # the header block can only be the first paragraph (and the blank line after it)
+        first = next(k for k, line in enumerate(lines) if line.strip())
+        end = first
+        while end < len(lines) and lines[end].strip():
+            end += 1
+        head = lines[: end + 1]
+        plain = [_strip(index, text, _PLAIN_PREFIX) for index, text in enumerate(head)]
+        self.body_start = self._header_block(plain)
+        if not self.body_start and self._numbered(lines):
+            numbered_head = [_strip(index, text, _NUMBERED_PREFIX)
+                             for index, text in enumerate(head)]
+            self.body_start = self._header_block(numbered_head)
+        prefix = _NUMBERED_PREFIX if self._numbered(lines[self.body_start :]) else _PLAIN_PREFIX
+        stripped = [_strip(index, text, prefix) for index, text in enumerate(lines)]
+        body = stripped[self.body_start :]
+        base_col = self._label_column(body)
+        current: _Turn | None = None
+        pending_pauses: list[_Line] = []
+        for entry in body:
+            rest = entry.rest
+            if not rest.strip():
+                continue
+            special = _SPECIAL_HEADER.match(rest)
+            if special:
+                self._flush_pauses(pending_pauses, current, continuing=False)
+                name = special.group("name")
+                name = "phase" if name.lower() == "phase" else name[1:].strip()
+                self.headers.append(Header(name=name, value=special.group("value"),
+                                           line=entry.number, position=len(self.turns)))
+                current = None
+                continue
+            if _GAP.match(rest):
+                pending_pauses.append(entry)
+                continue
+            label = self._label(entry, base_col)
+            if label is not None:
+                self._flush_pauses(pending_pauses, current, continuing=False)
+                name, label_start, content_start = label
+                current = self._start_turn(entry, name, label_start, content_start)
+                continue
+            if current is None:
+                self._flush_pauses(pending_pauses, current, continuing=False)
+                self.diag.add("CK303", "warning", "line has no speaker label and no turn to "
+                              "continue", entry.number, entry.col,
+                              hint="start each turn with a speaker label such as 'Dr:' or 'P:'")
+                self.headers.append(Header(name="note", value=rest.strip(), line=entry.number,
+                                           position=len(self.turns)))
+                continue
+            self._flush_pauses(pending_pauses, current, continuing=True)
+            first = len(rest) - len(rest.lstrip())
+            current.segments.append((entry.number, entry.start + first + 1, rest.strip()))
+        self._flush_pauses(pending_pauses, current, continuing=False)
+
+    @staticmethod
+    def _numbered(lines: list[str]) -> bool:
+        """True when most non-blank lines start with a printed line number."""
+        non_blank = [line for line in lines if line.strip()]
+        count = sum(1 for line in non_blank if _NUMBER.match(line))
+        return count >= 0.5 * len(non_blank) and (count >= 2 or count == len(non_blank) > 0)
+
+    def _header_block(self, stripped: list[_Line]) -> int:
+        """Read a leading `Key: value` block ended by a blank line; returns the body start."""
+        first = next((k for k, entry in enumerate(stripped) if entry.rest.strip()), None)
+        if first is None:
+            return 0
+        end = first
+        while end < len(stripped) and stripped[end].rest.strip():
+            end += 1
+        if end >= len(stripped):
+            return 0
+        entries: list[tuple[str, str, int, bool]] = []  # key, value, line, continuation
+        known = False
+        for k in range(first, end):
+            entry = stripped[k]
+            rest = entry.rest
+            match = _HEADER_LINE.match(rest.strip())
+            if entry.text[:1] in " \t" and entries and not match:
+                entries.append(("", rest.strip(), entry.number, True))
+                continue
+            if not match:
+                if k == first:
+                    entries.append(("Title", rest.strip(), entry.number, False))
+                    continue
+                return 0
+            key = match.group("key").strip()
+            normal = key.lower().replace(" ", "_")
+            if normal in HEADER_KEYS:
+                known = True
+            elif resolve_role(key, self.overrides).how != "unknown":
+                return 0
+            entries.append((key, match.group("value").strip(), entry.number, False))
+        if not known:
+            return 0
+        headers: list[Header] = []
+        for key, value, line, continuation in entries:
+            if continuation and headers:
+                last = headers[-1]
+                headers[-1] = replace(last, value=f"{last.value} {value}".strip())
+            else:
+                headers.append(Header(name=key, value=value, line=line, position=0))
+        self.headers.extend(headers)
+        for header in headers:
+            if header.name.lower() in _DECLARING_KEYS:
+                self._declarations(header.value)
+        return end
+
+    def _declarations(self, value: str) -> None:
+        """`Participants: Dr = consultant psychiatrist; P = patient; M = mother`."""
+        for part in re.split(r"[;,]", value):
+            match = _DECLARATION.match(part)
+            if not match:
+                continue
+            label = normalise_label(match.group("label"))
+            description = match.group("desc").strip()
+            role = role_from_description(description)
+            if role is not None:
+                self.declared[label] = role
+                self.lookups.clear()
+            self.names[label] = description
+
+    def _label_column(self, body: list[_Line]) -> int:
+        """The column where speaker labels start (the most common column of known labels)."""
+        columns: Counter[int] = Counter()
+        first_cols: list[int] = []
+        for entry in body:
+            rest = entry.rest
+            if not rest.strip():
+                continue
+            lead = len(rest) - len(rest.lstrip())
+            first_cols.append(entry.col + lead)
+            match = _LABEL.match(rest, lead)
+            if match and self._lookup(match.group("label")).how != "unknown":
+                columns[entry.col + lead] += 1
+        if columns:
+            return columns.most_common(1)[0][0]
+        return min(first_cols) if first_cols else 1
+
+    def _lookup(self, label: str) -> RoleLookup:
+        """The role of a label (cached: a transcript repeats a handful of labels)."""
+        found = self.lookups.get(label)
+        if found is None:
+            found = resolve_role(label, self.overrides, self.declared)
+            self.lookups[label] = found
+        return found
+
+    def _label(self, entry: _Line, base_col: int) -> tuple[str, int, int] | None:
+        """(label, label start, content start) for a labelled line, else None."""
+        rest = entry.rest
+        lead = len(rest) - len(rest.lstrip())
+        col = entry.col + lead
+        match = _LABEL.match(rest, lead)
+        indented = col > base_col + 1
+        if match:
+            label = match.group("label").strip()
+            how = self._lookup(label).how
+            if how != "unknown" or (not indented and _looks_like_label(label, rest, match)):
+                content = match.end()
+                while content < len(rest) and rest[content] in " \t":
+                    content += 1
+                return label, entry.start + lead, entry.start + content
+        if not indented:
+            bare = _BARE_LABEL.match(rest, lead)
+            if bare and self._lookup(bare.group("label")).how not in ("unknown", "ambiguous"):
+                content = bare.end()
+                while content < len(rest) and rest[content] in " \t":
+                    content += 1
+                return bare.group("label"), entry.start + lead, entry.start + content
+        return None
+
+    def _start_turn(self, entry: _Line, label: str, label_start: int, content: int) -> _Turn:
+        key = normalise_label(label)
+        participant = self.participants.get(key)
+        if participant is None:
+            lookup = self._lookup(label)
+            if lookup.how == "unknown":
+                self.diag.add(
+                    "CK301", "error", f"unknown speaker label {label!r}: cakit never guesses a "
+                    "speaker's role", entry.number, label_start + 1,
+                    hint=f"map it in a cakit.yaml next to the transcript (roles: {{{label}: "
+                    "clinician}; roles are clinician, patient, carer, other) or pass --roles",
+                )
+            elif lookup.how == "ambiguous":
+                self.diag.add(
+                    "CK302", "error", f"speaker label {label!r} is ambiguous ({lookup.detail})",
+                    entry.number, label_start + 1,
+                    hint=f"say who {label!r} is in a cakit.yaml next to the transcript "
+                    f"(roles: {{{label}: carer}}), in the header (Participants: {label} = "
+                    "mother) or with --roles",
+                )
+            participant = Participant(code=label, role=lookup.role, name=self.names.get(key, ""),
+                                      label_role=label, line=entry.number)
+            self.participants[key] = participant
+        turn = _Turn(label, participant.code, entry.number, content + 1)
+        text = entry.text[content:].rstrip()
+        turn.segments.append((entry.number, content + 1, text))
+        self.turns.append(turn)
+        return turn
+
+    def _flush_pauses(
+        self, pending: list[_Line], current: _Turn | None, *, continuing: bool
+    ) -> None:
+        """Pauses on their own line: inside the turn if the turn goes on, else gaps."""
+        for entry in pending:
+            rest = entry.rest
+            lead = len(rest) - len(rest.lstrip())
+            col = entry.start + lead + 1
+            text = rest.strip()
+            if continuing and current is not None:
+                current.segments.append((entry.number, col, text))
+                continue
+            reading = pause_reading(text)
+            self.gaps.append(Gap(text=text, duration=reading[0] if reading else None,
+                                 line=entry.number, col=col, position=len(self.turns)))
+        pending.clear()
+
+    # -- assembling ------------------------------------------------------------------------
+    def finish(
+        self, *, source: str, sha256: str, stem: str, metadata: Sequence[tuple[str, str]]
+    ) -> ParseResult:
+        diag = self.diag
+        if self.lines and any(line.strip() for line in self.lines) and not self.turns:
+            diag.add("CK310", "error", "no speaker lines found", self.body_start + 1, 1,
+                     hint="each turn starts with a speaker label such as 'Dr:' or 'P:'")
+        utterances = [self._utterance(index, turn) for index, turn in enumerate(self.turns)]
+        if self.tokenize:
+            utterances = _pair_overlaps(utterances, self.lines, diag)
+            utterances = _pair_latches(utterances)
+        participants = tuple(self.participants.values())
+        role_by_code = {p.code: p.role for p in participants}
+        turns = derive_turns(utterances, lambda code: role_by_code.get(code, "unknown"))
+        headers = sorted(self.headers, key=lambda h: h.line)
+        meta = tuple((h.name, h.value) for h in headers if h.position == 0 and h.name != "note")
+        transcript = Transcript(
+            id=stem or Path(source).stem,
+            source=source,
+            format="jefferson",
+            sha256=sha256,
+            headers=tuple(headers),
+            participants=participants,
+            utterances=tuple(utterances),
+            gaps=tuple(self.gaps),
+            turns=turns,
+            metadata=meta + tuple(metadata),
+            diagnostics=tuple(diag.items),
+            line_count=len(self.lines),
+        )
+        return ParseResult(transcript, tuple(diag.items))
+
+    def _utterance(self, index: int, turn: _Turn) -> Utterance:
+        texts: list[str] = []
+        starts: list[int] = []
+        offset = 0
+        underlined: set[int] = set()
+        for line, col, text in turn.segments:
+            starts.append(offset)
+            for start, end in self.underline.get(line, ()):
+                for position in range(max(start, col - 1), min(end, col - 1 + len(text))):
+                    underlined.add(offset + position - (col - 1))
+            texts.append(text)
+            offset += len(text) + 1
+        joined = " ".join(texts)
+        end_line = turn.segments[-1][0]
+        common = {
+            "id": f"u{index + 1}", "index": index, "speaker": turn.speaker, "line": turn.line,
+            "col": turn.col, "end_line": end_line, "content": joined,
+        }
+        if not self.tokenize:
+            return Utterance(**common, tokenized=False)  # type: ignore[arg-type]
+        content = Content(
+            joined,
+            tuple(starts),
+            tuple(segment[0] for segment in turn.segments),
+            tuple(segment[1] for segment in turn.segments),
+        )
+        result = tokenize_turn(content, diag=self.diag, convention=self.convention,
+                               underlined=frozenset(underlined))
+        if not result.tokens and not result.events:
+            self.diag.add("CK308", "warning", f"{turn.label}: turn has no talk", turn.line,
+                          turn.col, hint="an empty turn; remove the label or transcribe it")
+        return Utterance(**common, tokens=tuple(result.tokens),  # type: ignore[arg-type]
+                         events=tuple(result.events))
+
+
+def _strip(index: int, text: str, prefix: re.Pattern[str]) -> _Line:
+    """The line with its printed number and analyst arrow (if `prefix` takes them) cut off."""
+    match = prefix.match(text) or _PLAIN_PREFIX.match(text)
+    return _Line(index + 1, text, match.end() if match else 0)
+
+
+def _looks_like_label(label: str, rest: str, match: re.Match[str]) -> bool:
+    """An unknown word before a colon is a label only if it looks like one.
+
+    Stretched words ("so: I", "we:ll") are talk: a label has no Jefferson marks, is short,
+    and its colon is followed by a space or the end of the line.
+    """
+    if len(label) > 25 or label.lower() in {"so", "well", "and", "but", "oh", "yeah", "no"}:
+        return False
+    return match.end() >= len(rest) or rest[match.end()] in " \t"
+
+
+def visual_column(line: str, col: int) -> int:
+    """The column a reader sees (TABs expanded to 8) of the 1-based character column."""
+    return len(line[: max(col - 1, 0)].expandtabs(8)) + 1
+
+
+@dataclass(slots=True)
+class _Group:
+    link: str
+    column: int
+    first_line: int
+    last_utterance: int
+    speakers: set[str]
+    members: list[tuple[int, int]]
+
+
+def _pair_overlaps(
+    utterances: list[Utterance], lines: list[str], diag: Collector
+) -> list[Utterance]:
+    """Pair overlap onsets across speakers by the column their `[` is printed in.
+
+    A `[` joins the group of an earlier `[` from another speaker printed within two columns
+    of it (a third speaker's `[` at the same column joins too: three-party overlap). A `]`
+    takes the link of the last open onset of its speaker. Unpaired onsets are reported.
+    """
+    groups: list[_Group] = []
+    links: dict[tuple[int, int], str] = {}
+    counter = 0
+    open_by_speaker: dict[str, list[str]] = {}
+    for u_index, utterance in enumerate(utterances):
+        for e_index, event in enumerate(utterance.events):
+            if event.kind != "overlap":
+                continue
+            if event.label == "begin":
+                text = lines[event.line - 1] if 0 < event.line <= len(lines) else ""
+                column = visual_column(text, event.col)
+                best: _Group | None = None
+                for group in reversed(groups):
+                    if u_index - group.last_utterance > 4:
+                        break
+                    if (
+                        abs(group.column - column) <= 2
+                        and utterance.speaker not in group.speakers
+                        and group.first_line < event.line
+                        and (best is None or abs(group.column - column)
+                             < abs(best.column - column))
+                    ):
+                        best = group
+                if best is None:
+                    counter += 1
+                    best = _Group(f"ov{counter}", column, event.line, u_index,
+                                  {utterance.speaker}, [])
+                    groups.append(best)
+                best.members.append((u_index, e_index))
+                best.speakers.add(utterance.speaker)
+                best.last_utterance = u_index
+                open_by_speaker.setdefault(utterance.speaker, []).append(best.link)
+            elif event.label == "end":
+                stack = open_by_speaker.get(utterance.speaker)
+                if stack:
+                    links[(u_index, e_index)] = stack.pop()
+                else:
+                    diag.add("CK306", "warning", "']' closes an overlap that was never opened",
+                             event.line, event.col,
+                             hint="each ']' ends talk that started with '['")
+    paired = {group.link for group in groups if len(group.members) > 1}
+    for group in groups:
+        if group.link in paired:
+            for member in group.members:
+                links[member] = group.link
+        else:
+            u_index, e_index = group.members[0]
+            event = utterances[u_index].events[e_index]
+            diag.add("CK305", "warning", "overlap onset '[' is not aligned with a '[' of "
+                     "another speaker", event.line, event.col,
+                     hint="print the '[' of both speakers in the same column (±2)")
+    for key in [key for key, link in links.items() if link not in paired]:
+        del links[key]
+    return _apply_links(utterances, links)
+
+
+def _pair_latches(utterances: list[Utterance]) -> list[Utterance]:
+    """Give a latch `=` at the end of a line the link of the `=` that opens a later line."""
+    links: dict[tuple[int, int], str] = {}
+    pending: list[tuple[int, int]] = []
+    counter = 0
+    for u_index, utterance in enumerate(utterances):
+        for e_index, event in enumerate(utterance.events):
+            if event.kind != "latch":
+                continue
+            if event.label == "start":
+                pending = [p for p in pending if u_index - p[0] <= 4 and p[0] < u_index]
+                if pending:
+                    counter += 1
+                    link = f"lt{counter}"
+                    links[pending.pop()] = link
+                    links[(u_index, e_index)] = link
+            elif event.label == "end":
+                pending.append((u_index, e_index))
+    return _apply_links(utterances, links)
+
+
+def _apply_links(
+    utterances: list[Utterance], links: Mapping[tuple[int, int], str]
+) -> list[Utterance]:
+    if not links:
+        return utterances
+    by_utterance: dict[int, dict[int, str]] = {}
+    for (u_index, e_index), link in links.items():
+        by_utterance.setdefault(u_index, {})[e_index] = link
+    result = list(utterances)
+    for u_index, changes in by_utterance.items():
+        events: list[Event] = list(result[u_index].events)
+        for e_index, link in changes.items():
+            events[e_index] = replace(events[e_index], link=link)
+        result[u_index] = replace(result[u_index], events=tuple(events))
+    return result
+
+
+__all__ = ["parse_jefferson", "visual_column"]

@@ -1,0 +1,457 @@
+"""Transcript → Jefferson text: numbered lines, an aligned speaker column, aligned overlaps.
+
+Any transcript renders, whichever notation it was read from: every feature and event is
+written back as its Jefferson mark (`cakit.notation` tables), features Jefferson has no mark
+for as their CHAT-CA glyph (which the Jefferson reader also reads), and CHAT-only items
+(groups, scoped codes, bullets) are left out. Lines keep the source's line structure: one
+output line per source line of talk, gaps and phase marks on lines of their own, so
+`render_lines` can also give each output line the physical source line it came from
+(`cakit show` prints those numbers).
+
+Overlap brackets are re-aligned: the `[` of paired onsets are padded so they sit in the same
+column, which is how a reader (and the Jefferson reader) pairs them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cakit.formats.jefferson.marks import GAT_INTONATION, INTONATION, pause_reading
+from cakit.formats.jefferson.shape import ordered_items, word_shape
+from cakit.model import Event, Feature, Gap, Header, Role, Token, Transcript, Utterance
+from cakit.notation import INTONATION_TO_JEFFERSON
+
+#: Paired span features in the order they open: (feature, opening mark, closing mark).
+SPAN_MARKS: tuple[tuple[int, str, str], ...] = (
+    (Feature.VERY_QUIET, "°°", "°°"),
+    (Feature.QUIET, "°", "°"),
+    (Feature.FAST, ">", "<"),
+    (Feature.SLOW, "<", ">"),
+    (Feature.SMILE, "£", "£"),
+    (Feature.CREAKY, "#", "#"),
+    (Feature.TREMULOUS, "~", "~"),
+    (Feature.UNCERTAIN, "(", ")"),
+    (Feature.EMPHASIS, "_", "_"),
+    (Feature.WHISPER, "∬", "∬"),
+    (Feature.SINGING, "∮", "∮"),
+    (Feature.LOW_PITCH, "▁", "▁"),
+    (Feature.HIGH_PITCH, "▔", "▔"),
+    (Feature.BREATHY, "♋", "♋"),
+    (Feature.YAWN, "Ϋ", "Ϋ"),
+    (Feature.PRECISE, "§", "§"),
+    (Feature.SEGMENT_REPETITION, "↫", "↫"),
+)
+_SPAN_BITS = 0
+for _bit, _, _ in SPAN_MARKS:
+    _SPAN_BITS |= _bit
+
+#: Word-attached features written before the word.
+PREFIX_MARKS: tuple[tuple[int, str], ...] = (
+    (Feature.HURRIED_START, "<"),
+    (Feature.PITCH_UP, "↑"),
+    (Feature.PITCH_DOWN, "↓"),
+    (Feature.PITCH_RESET, "↻"),
+    (Feature.HARDENING, "⁑"),
+    (Feature.CONSTRICTION, "∾"),
+    (Feature.BLOCKING, "≠"),
+    (Feature.INBREATH, "∙"),
+)
+
+_STRUCTURAL = frozenset({"UTF8", "Begin", "End", "PID", "Font", "Window", "ID", "Options",
+                         "Color words", "Languages"})
+_CONTROL = dict.fromkeys(range(0x20), None)
+_GAT_SPAN = re.compile(r"<<[^<>]*>|\(h+\)", re.I)
+
+
+def laugh_letters(text: str) -> str:
+    """The letters of a laugh particle as written, without `(h)` or GAT 2 span labels."""
+    return "".join(ch for ch in _GAT_SPAN.sub("", text) if ch.isalpha() and ch != "Ἡ")
+
+
+@dataclass(frozen=True, slots=True)
+class JeffersonLine:
+    """One rendered line of a transcript body.
+
+    `source_line` is the physical line it was rendered from; `label` is empty on
+    continuation, gap and phase lines; `kind` is talk, gap or header.
+    """
+
+    number: int
+    source_line: int
+    kind: str
+    speaker: str
+    role: Role
+    label: str
+    content: str
+
+
+@dataclass(slots=True)
+class _Chunk:
+    pre: str = ""
+    body: str = ""
+    close: str = ""
+    post: str = ""
+    pad: int = 0
+    anchor: str = ""
+    anchor_offset: int = 0
+    is_token: bool = False
+
+    def render(self) -> str:
+        return self.pre + self.body + self.close + self.post
+
+
+@dataclass(slots=True)
+class _Row:
+    source_line: int
+    kind: str
+    speaker: str = ""
+    role: Role = "unknown"
+    label: str = ""
+    chunks: list[_Chunk] = field(default_factory=list)
+
+
+def to_jefferson(transcript: Transcript) -> str:
+    """The transcript as Jefferson text with continuous line numbers.
+
+    A header block (`Key: value` lines, then a blank line) comes first when the transcript
+    has metadata; body lines are numbered 1… with the numbers right-aligned.
+    """
+    head = header_block(transcript)
+    rows = render_lines(transcript)
+    width = len(str(len(rows))) if rows else 1
+    label_width = max((len(row.label) for row in rows), default=0) + 1
+    out = list(head)
+    if head:
+        out.append("")
+    for row in rows:
+        label = f"{row.label}:" if row.label else ""
+        out.append(f"{row.number:>{width}}  {label:<{label_width}}  {row.content}".rstrip())
+    return "\n".join(out) + "\n"
+
+
+def header_block(transcript: Transcript) -> list[str]:
+    """`Key: value` lines for the transcript's metadata (header block)."""
+    lines: list[str] = []
+    first_line = transcript.utterances[0].line if transcript.utterances else 1 << 30
+    has_participants = False
+    for header in transcript.headers:
+        if header.position != 0 or header.name in _STRUCTURAL or header.name in ("phase",
+                                                                               "note"):
+            continue
+        if transcript.format == "jefferson" and header.line >= first_line:
+            continue
+        if header.name == "Participants" and transcript.format == "jefferson":
+            has_participants = True
+        elif header.name == "Participants":
+            continue
+        value = " ".join(header.value.translate(_CONTROL).split())
+        lines.append(f"{header.name}: {value}".rstrip())
+    if transcript.participants and not has_participants and transcript.format != "jefferson":
+        declared = "; ".join(
+            f"{p.code} = {p.role}" + (f" ({p.label_role})" if p.label_role else "")
+            for p in transcript.participants
+        )
+        lines.append(f"Participants: {declared}")
+    return lines
+
+
+def render_lines(transcript: Transcript) -> list[JeffersonLine]:
+    """The body as rendered lines (numbered 1…), overlaps aligned, in source order."""
+    roles = {p.code: p.role for p in transcript.participants}
+    elements: list[tuple[int, int, object]] = []
+    first_line = transcript.utterances[0].line if transcript.utterances else 1 << 30
+    for utterance in transcript.utterances:
+        elements.append((utterance.line, 1, utterance))
+    for gap in transcript.gaps:
+        elements.append((gap.line, 0, gap))
+    for header in transcript.headers:
+        if header.name in _STRUCTURAL:
+            continue
+        if header.name == "phase" or header.position > 0 or (
+            transcript.format == "jefferson" and header.name == "note"
+        ) or (header.line > first_line and transcript.format == "jefferson"):
+            elements.append((header.line, 0, header))
+    elements.sort(key=lambda element: (element[0], element[1]))
+    rows: list[_Row] = []
+    for _, _, element in elements:
+        if isinstance(element, Utterance):
+            rows.extend(_utterance_rows(element, roles.get(element.speaker, "unknown"),
+                                        transcript))
+        elif isinstance(element, Gap):
+            rows.append(_Row(element.line, "gap", chunks=[_Chunk(body=_pause_text(
+                element.text, element.duration, "timed"))]))
+        elif isinstance(element, Header):
+            rows.append(_Row(element.line, "header", chunks=[_Chunk(body=_header_text(element))]))
+    _align(rows)
+    return [
+        JeffersonLine(
+            number=number, source_line=row.source_line, kind=row.kind, speaker=row.speaker,
+            role=row.role, label=row.label, content=_join(row.chunks),
+        )
+        for number, row in enumerate(rows, start=1)
+    ]
+
+
+def _header_text(header: Header) -> str:
+    value = " ".join(header.value.translate(_CONTROL).split())
+    if header.name == "phase":
+        return f"((phase: {value}))"
+    if header.name == "note":
+        return value
+    return f"((@{header.name}: {value}))"
+
+
+def _join(chunks: Iterable[_Chunk]) -> str:
+    parts: list[str] = []
+    for index, chunk in enumerate(chunks):
+        if index:
+            parts.append(" ")
+        parts.append(" " * chunk.pad)
+        parts.append(chunk.render())
+    return "".join(parts)
+
+
+# --- one utterance ------------------------------------------------------------------------
+
+
+class _UtteranceWriter:
+    """Lays out one utterance's items over its source lines."""
+
+    def __init__(self, utterance: Utterance, role: Role, transcript: Transcript) -> None:
+        self.utterance = utterance
+        self.role = role
+        self.rows: list[_Row] = []
+        self.open = 0  # span features currently open
+        self.last_token: _Chunk | None = None
+        self.pending = ""
+        self.pending_anchor = ""
+        self.pending_anchor_offset = 0
+        self.row: _Row | None = None
+        self.previous_intonation_index = -1
+
+    def row_for(self, line: int) -> _Row:
+        if self.row is None or (line > self.row.source_line):
+            if self.row is not None:
+                self.flush_pending()
+            first = self.row is None
+            self.row = _Row(line, "talk", self.utterance.speaker, self.role,
+                            self.utterance.speaker if first else "")
+            self.rows.append(self.row)
+        return self.row
+
+    def flush_pending(self) -> None:
+        if self.pending and self.row is not None:
+            self.row.chunks.append(_Chunk(pre=self.pending, anchor=self.pending_anchor,
+                                          anchor_offset=self.pending_anchor_offset))
+            self.pending = ""
+            self.pending_anchor = ""
+
+    def add(self, chunk: _Chunk, line: int) -> None:
+        row = self.row_for(line)
+        if self.pending:
+            if self.pending_anchor:
+                chunk.anchor = self.pending_anchor
+                chunk.anchor_offset = self.pending_anchor_offset
+            chunk.pre = self.pending + chunk.pre
+            self.pending = ""
+            self.pending_anchor = ""
+        row.chunks.append(chunk)
+
+    def glue_after(self, text: str, line: int) -> None:
+        row = self.row_for(line)
+        if self.pending:
+            self.flush_pending()
+        if row.chunks:
+            row.chunks[-1].post += text
+        else:
+            row.chunks.append(_Chunk(body=text))
+
+    def glue_before(self, text: str, anchor: str = "") -> None:
+        if anchor and not self.pending_anchor:
+            self.pending_anchor = anchor
+            self.pending_anchor_offset = len(self.pending)
+        self.pending += text
+
+    def close_spans(self, keep: int) -> None:
+        closing = self.open & ~keep
+        if not closing or self.last_token is None:
+            self.open &= keep
+            return
+        for bit, _, closer in reversed(SPAN_MARKS):
+            if closing & bit:
+                self.last_token.close += closer
+        self.open &= keep
+
+    def token(self, token: Token) -> None:
+        features = token.features
+        wanted = features & _SPAN_BITS
+        if token.kind == "untranscribed":
+            # `( )` takes no glued marks: spans already open stay open, none opens on it
+            wanted &= self.open & ~Feature.UNCERTAIN
+        if wanted & Feature.VERY_QUIET:
+            wanted &= ~Feature.QUIET
+        self.close_spans(wanted)
+        self.row_for(token.line)
+        pre = ""
+        numeric = token.clean[:1].isdigit()
+        for bit, opener, _ in SPAN_MARKS:
+            if wanted & bit and not self.open & bit:
+                # `(0)` would read as a pause: an uncertain number opens with `(?`
+                pre += "(?" if bit == Feature.UNCERTAIN and numeric else opener
+        self.open |= wanted
+        if token.kind == "untranscribed":
+            self.flush_pending()  # `[( )` would not read back as unclear talk
+        for bit, mark in PREFIX_MARKS:
+            if features & bit and token.kind != "untranscribed":
+                pre += mark
+        if token.kind == "untranscribed":
+            body = "( )"
+        else:
+            body = word_shape(token)
+            if features & (Feature.LOUD | Feature.ACCENT):
+                body = body.upper()
+            if features & Feature.CUTOFF:
+                body += "-"
+        chunk = _Chunk(pre=pre, body=body, is_token=True)
+        self.add(chunk, token.line)
+        self.last_token = chunk
+
+    def event(self, event: Event) -> None:
+        kind = event.kind
+        label = event.label
+        line = event.line
+        if kind == "overlap":
+            if label.endswith("begin"):
+                self.row_for(line)
+                self.glue_before("[[" if event.text == "[[" else "[", anchor=event.link)
+            else:
+                self.glue_after("]]" if event.text == "]]" else "]", line)
+        elif kind == "latch":
+            if label == "start":
+                self.row_for(line)
+                self.glue_before("=")
+            else:
+                self.glue_after("=", line)
+        elif kind == "intonation":
+            mark = "!" if label == "exclaim" else INTONATION_TO_JEFFERSON.get(label, "")
+            if INTONATION.get(event.text) == label or GAT_INTONATION.get(event.text) == label:
+                mark = event.text
+            if mark:
+                self.glue_after(mark, line)
+                self.previous_intonation_index = event.index
+        elif kind == "terminator":
+            mark = {"period": ".", "question": "?", "exclamation": "!"}.get(label, "")
+            if mark and self.previous_intonation_index != event.index:
+                self.glue_after(mark, line)
+        elif kind == "separator" and label == "comma":
+            self.glue_after(",", line)
+        elif kind == "pause":
+            self.add(_Chunk(body=_pause_text(event.text, event.value, label)), line)
+        elif kind == "comment":
+            if event.text.startswith("<<"):
+                return
+            self.add(_Chunk(body=f"(({' '.join(label.replace('_', ' ').split())}))"), line)
+        elif kind == "breath":
+            self.add(_Chunk(body=_breath_text(event)), line)
+        elif kind == "laugh":
+            letters = laugh_letters(event.text)
+            if set(letters.lower()) <= {"h"}:
+                self.add(_Chunk(body="(h)"), line)
+            else:
+                self.add(_Chunk(body=letters), line)
+        elif kind == "sound":
+            letters = "".join(ch for ch in event.text if ch.isalpha())
+            if letters.lower() not in ("pt", "tch", "tsk", "tk", "ptk"):
+                letters = "pt" if label == "lip_smack" else "tch"
+            self.add(_Chunk(body=letters), line)
+        elif kind == "interposed":
+            said = label.split(":", 1)[1] if ":" in label and event.text.startswith("&*") else label
+            self.add(_Chunk(body="{" + said.replace("_", " ") + "}"), line)
+        elif kind == "mark" and event.text.strip() and not event.text.startswith("&"):
+            if any(ch in event.text for ch in "°£$#~<>()[]{}=_*"):
+                return
+            self.add(_Chunk(body=event.text), line)
+
+    def finish(self) -> list[_Row]:
+        self.close_spans(0)
+        if self.row is None:
+            self.row_for(self.utterance.line)
+        self.flush_pending()
+        return self.rows
+
+
+def _utterance_rows(utterance: Utterance, role: Role, transcript: Transcript) -> list[_Row]:
+    writer = _UtteranceWriter(utterance, role, transcript)
+    if not utterance.tokenized:
+        row = writer.row_for(utterance.line)
+        row.chunks.append(_Chunk(body=" ".join(utterance.content.split())))
+        return writer.rows
+    for item in ordered_items(utterance):
+        if isinstance(item, Token):
+            writer.token(item)
+        else:
+            writer.event(item)
+    return writer.finish()
+
+
+def _pause_text(text: str, value: float | None, label: str) -> str:
+    """The pause as written when it is a Jefferson pause, else `(.)` or `(1.5)`."""
+    stripped = text.strip()
+    if pause_reading(stripped) is not None and not stripped.startswith("(-"):
+        return stripped
+    if label == "micro" or value is None:
+        return "(.)"
+    if label == "medium" and stripped == "(..)":
+        return "(..)"
+    return f"({value:.1f})" if round(value * 10) == value * 10 else f"({value:g})"
+
+
+def _breath_text(event: Event) -> str:
+    letters = "".join(ch for ch in event.text if ch.isalpha())
+    if event.label == "in":
+        return "." + (letters or "hh")
+    return letters if len(letters) >= 2 and set(letters.lower()) == {"h"} else "hh"
+
+
+# --- overlap alignment --------------------------------------------------------------------
+
+
+def _align(rows: list[_Row]) -> None:
+    """Pad chunks so that the `[` of each paired overlap sits in one column."""
+    anchors: dict[str, list[tuple[int, int]]] = {}
+    for r_index, row in enumerate(rows):
+        for c_index, chunk in enumerate(row.chunks):
+            if chunk.anchor:
+                anchors.setdefault(chunk.anchor, []).append((r_index, c_index))
+    groups = [members for members in anchors.values() if len({m[0] for m in members}) > 1]
+    if not groups:
+        return
+    label_width = max((len(row.label) for row in rows), default=0)
+    for _ in range(50):
+        changed = False
+        for members in groups:
+            columns = [_column(rows[r], c, label_width) for r, c in members]
+            target = max(columns)
+            for (r, c), column in zip(members, columns, strict=True):
+                if column < target:
+                    rows[r].chunks[c].pad += target - column
+                    changed = True
+        if not changed:
+            return
+
+
+def _column(row: _Row, chunk_index: int, label_width: int) -> int:
+    column = label_width
+    for index, chunk in enumerate(row.chunks):
+        if index:
+            column += 1
+        column += chunk.pad
+        if index == chunk_index:
+            return column + chunk.anchor_offset
+        column += len(chunk.render())
+    return column
+
+
+__all__ = ["JeffersonLine", "header_block", "laugh_letters", "render_lines", "to_jefferson"]
