@@ -161,9 +161,10 @@ INTONATION_TO_JEFFERSON: dict[str, str] = {
 
 # --- shared lexical classes -----------------------------------------------------------
 
-#: Laugh particles (NOTATION.md §5.3): heh, hah, hih, ha ha, hehe, huhuh… `huh` alone is
-#: left as a word because "huh?" is a repair initiator (CODEBOOK §6.2).
-LAUGH_PARTICLE = re.compile(r"^(?:h[aeiou]h+|(?:h[aeiou]){2,}h*|h[aeiou])$", re.IGNORECASE)
+#: Laugh particles (NOTATION.md §5.3): heh, hah, hih, haha, hehe, huhuh… Two-letter "he",
+#: "ha", "hi" are words (pronouns, greetings), and `huh` alone is left as a word because
+#: "huh?" is a repair initiator (CODEBOOK §6.2).
+LAUGH_PARTICLE = re.compile(r"^(?!huh$)(?:h[aeiou]h+|(?:h[aeiou]){2,}h*)$", re.IGNORECASE)
 
 #: Out-breath `hh`, in-breath `.hh` (Jefferson) or `∙hh` (CHAT-CA).
 OUTBREATH = re.compile(r"^h{2,}$", re.IGNORECASE)

@@ -37,7 +37,7 @@ _BULLET = re.compile(r"^\x15(\d+)_(\d+)-?\x15$")
 _PAUSE_ANY = re.compile(r"\((?:\.{1,3}|\d+(?::\d+)?\.\d*)\)")
 # Plain words: letters and inner apostrophes. Ἡ (laugh) and Ϋ (yawn) are letters to
 # Unicode but CA glyphs to CHAT, so words containing them take the slow path.
-_PLAIN = re.compile(r"[^\W\d_ἩΫ]+(?:'[^\W\d_ἩΫ]+)*'?\Z")
+_PLAIN = re.compile(r"[^\W\d_ἩΫˈˌ]+(?:'[^\W\d_ἩΫˈˌ]+)*'?\Z")
 _DIGIT = re.compile(r"\d")
 #: Languages whose orthography writes tones or homonym numbers with digits (E220).
 DIGIT_LANGUAGES = frozenset({"zho", "cym", "vie", "tha", "nan", "yue", "min", "hak"})
@@ -714,7 +714,8 @@ def _word(
             assert value is not None
             _event(state, "pause", body, line, col + start, value=value[0], label=value[1])
         else:
-            _emit_word(state, body, line, col + start)
+            following = matches[number + 1].group() if number + 1 < len(matches) else ""
+            _emit_word(state, body, line, col + start, following)
     for ch, position in reversed(trailing):
         _trailing_mark(state, ch, line, col + position, is_last and position == len(text) - 1,
                        matches, number, text, position)
@@ -817,7 +818,25 @@ def _next_is_bracket(matches: list[re.Match[str]], number: int) -> bool:
     return number + 1 < len(matches) and matches[number + 1].lastgroup == "bracket"
 
 
-def _emit_word(state: _State, body: str, line: int, col: int) -> None:
+def _laugh(state: _State, word: str, following: str) -> bool:
+    """A laugh particle: heh, hah, haha …; a two-letter "ha", "he", "hi", "ho" only next to
+    another particle ("ha ha"), since alone they are words (the Jefferson reader agrees)."""
+    if LAUGH_PARTICLE.match(word):
+        return True
+    if word.lower() not in _SHORT_PARTICLES:
+        return False
+    events = state.out.events
+    after_laugh = bool(events) and events[-1].kind == "laugh" and \
+        events[-1].index == len(state.out.tokens)
+    nxt = following.strip(".,?!¿;:").lower()
+    next_laughs = bool(nxt) and (nxt in _SHORT_PARTICLES or bool(LAUGH_PARTICLE.match(nxt)))
+    return after_laugh or next_laughs
+
+
+_SHORT_PARTICLES = frozenset({"ha", "he", "hi", "ho", "hu"})
+
+
+def _emit_word(state: _State, body: str, line: int, col: int, following: str = "") -> None:
     out = state.out
     ca = state.ca
     lowered = body.lower()
@@ -852,7 +871,7 @@ def _emit_word(state: _State, body: str, line: int, col: int) -> None:
             if OUTBREATH.match(body):
                 _event(state, "breath", body, line, col, label="out")
                 return
-            if LAUGH_PARTICLE.match(body):
+            if _laugh(state, body, following):
                 _event(state, "laugh", body, line, col, label="particle")
                 return
         out.tokens.append(Token(body, body, "word", line, col, features))
@@ -887,7 +906,7 @@ def _emit_word(state: _State, body: str, line: int, col: int) -> None:
             label = "in" if features & _INBREATH or body.startswith((".", "∙")) else "out"
             _event(state, "breath", body, line, col, label=label)
             return
-        if LAUGH_PARTICLE.match(clean) and not features & ~(
+        if _laugh(state, clean, following) and not features & ~(
             _QUIET | _VERY_QUIET | _SMILE | _LAUGH | _LOUD
             | _STRETCHED | _EMPHASIS
         ):
@@ -902,6 +921,8 @@ def _emit_word(state: _State, body: str, line: int, col: int) -> None:
 
 #: CA glyphs that Unicode counts as letters (laugh in a word, yawn).
 _ALPHA_GLYPHS = frozenset("ἩΫ")
+#: Primary and secondary stress (modifier letters to Unicode): a feature, never a letter.
+_STRESS = frozenset("ˈˌ")
 
 #: Glyphs whose lone occurrence is a mark, not an unknown item (paired CA delimiters etc.).
 _MARK_GLYPHS = frozenset(CA_PAIRED) | frozenset(CA_OVERLAP) | frozenset("\x01\x02\u0332")
@@ -967,7 +988,8 @@ def _clean_word(state: _State, body: str, line: int, col: int) -> tuple[str, int
     outside = 0
     while i < n:
         ch = body[i]
-        if (ch.isalnum() or ch == "'" or ch == "_") and not (ca and ch in _ALPHA_GLYPHS):
+        if (ch.isalnum() or ch == "'" or ch == "_") and not (ca and ch in _ALPHA_GLYPHS) \
+                and ch not in _STRESS:
             letter_state |= state.features
             if state.features & _SEGMENT_REPETITION:
                 i += 1  # ↫s-s↫segment: the repeated segment is not part of the word

@@ -291,7 +291,8 @@ class _Reader:
             if role is not None:
                 self.declared[label] = role
                 self.lookups.clear()
-            self.names[label] = description
+            # "Dr Okafor (psychiatrist)" names Dr Okafor; the parenthesis gives the role
+            self.names[label] = re.sub(r"\s*\(.*$", "", description).strip() or description
 
     def _label_column(self, body: list[_Line]) -> int:
         """The column where speaker labels start (the most common column of known labels)."""
