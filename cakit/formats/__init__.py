@@ -64,7 +64,9 @@ def _register_builtins() -> None:
         FORMATS.register(fmt.name, fmt)
 
 
-def empty_result(source: str, fmt: str, diagnostics: list[Diagnostic], sha256: str = "") -> ParseResult:
+def empty_result(
+    source: str, fmt: str, diagnostics: list[Diagnostic], sha256: str = ""
+) -> ParseResult:
     """A transcript with no content, carrying the diagnostics that explain why."""
     stem = Path(source).stem
     transcript = Transcript(

@@ -31,7 +31,9 @@ def _problems(text: str) -> list[tuple[int, int, str]]:
 
 def test_every_problem_is_reported_at_its_yaml_line() -> None:
     text = SOURCE.replace("hesitate_gap_s: 1.0", "hesitate_gap_s: soon", 1)
-    text = text.replace("  voices:\n    section: A", "  voices:\n    section: A\n    colour: red", 1)
+    text = text.replace(
+        "  voices:\n    section: A", "  voices:\n    section: A\n    colour: red", 1
+    )
     problems = _problems(text)
     lines = text.split("\n")
     messages = [m for _, _, m in problems]
@@ -43,8 +45,12 @@ def test_every_problem_is_reported_at_its_yaml_line() -> None:
 
 
 def test_unknown_word_class_and_pattern_key() -> None:
-    text = SOURCE.replace("[[$agent], [$persecute], [me, my, us]]", "[[$agents], [$persecute], [me]]", 1)
-    text = text.replace("      - following me\n", "      - {phrase: following me, colour: red}\n", 1)
+    text = SOURCE.replace(
+        "[[$agent], [$persecute], [me, my, us]]", "[[$agents], [$persecute], [me]]", 1
+    )
+    text = text.replace(
+        "      - following me\n", "      - {phrase: following me, colour: red}\n", 1
+    )
     problems = _problems(text)
     assert any("unknown word class '$agents'" in m for _, _, m in problems)
     assert any("unknown pattern key 'colour'" in m for _, _, m in problems)
@@ -87,8 +93,10 @@ def test_threshold_change_changes_coding(tmp_path: Path) -> None:
     import cakit
 
     path = tmp_path / "t.txt"
-    path.write_text(OPENING + "P:  the voices tell me I'm useless.\n    (0.8)\nD:  what do they say?\n",
-                    encoding="utf-8")
+    path.write_text(
+        OPENING + "P:  the voices tell me I'm useless.\n    (0.8)\nD:  what do they say?\n",
+        encoding="utf-8",
+    )
     transcript = cakit.read(path).transcript
     default = Annotator(load_codebook(REPO / REPO_CODEBOOK)).annotate(transcript)
     assert "HESITATE" not in default.responses[0].modifiers

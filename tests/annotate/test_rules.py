@@ -217,7 +217,9 @@ def test_inflected_forms_match(tmp_path: Path, utterance: str) -> None:
 
 
 def test_emotion_alone_is_not_an_attempt(tmp_path: Path) -> None:
-    annotations = annotate_text(tmp_path, OPENING + "P:  I've been really scared about my exams.\nD:  mm.\n")
+    annotations = annotate_text(
+        tmp_path, OPENING + "P:  I've been really scared about my exams.\nD:  mm.\n"
+    )
     assert annotations.attempts == ()
 
 
@@ -243,7 +245,9 @@ def test_repair_oi(tmp_path: Path) -> None:
 
 def test_every_annotation_carries_evidence_producer_and_status(tmp_path: Path) -> None:
     annotations = annotate_text(
-        tmp_path, OPENING + "P:  why do the voices only come at night?\n    (1.2)\nD:  u:m what do you think?\n"
+        tmp_path,
+        OPENING + "P:  why do the voices only come at night?\n    (1.2)\n"
+        "D:  u:m what do you think?\n",
     )
     attempt = attempt_at(annotations, FIRST)
     assert attempt.producer.startswith("auto:") and attempt.status == "proposed"
@@ -261,7 +265,9 @@ def test_gap_is_none_without_timing_never_zero(tmp_path: Path) -> None:
     attempt = attempt_at(annotations, FIRST)
     assert r1(annotations, attempt.id).gap_before_s is None
     latched = annotate_text(
-        tmp_path, OPENING + "P:  the voices tell me I'm useless.=\nD:  =what do they say?\n", "l.txt"
+        tmp_path,
+        OPENING + "P:  the voices tell me I'm useless.=\nD:  =what do they say?\n",
+        "l.txt",
     )
     assert r1(latched, attempt_at(latched, FIRST).id).gap_before_s == 0.0
 
@@ -290,7 +296,9 @@ def test_hesitate_thresholds(tmp_path: Path, response: str, hesitate: bool) -> N
      "D:  what do they s(h)ay?", "D:  $what do they say$"],
 )
 def test_smile_laugh_cues(tmp_path: Path, response: str) -> None:
-    annotations = annotate_text(tmp_path, OPENING + f"P:  the voices tell me I'm useless.\n{response}\n")
+    annotations = annotate_text(
+        tmp_path, OPENING + f"P:  the voices tell me I'm useless.\n{response}\n"
+    )
     attempt = attempt_at(annotations, FIRST)
     assert "SMILE_LAUGH" in r1(annotations, attempt.id).modifiers
 

@@ -145,6 +145,12 @@ class _Reader:
             if first == "*":
                 i = self._main(i)
                 continue
+            if first == "%" and not self.tokenize:
+                # headers+speakers+turns reading skips dependent tiers (and their checks)
+                i += 1
+                while i < count and lines[i].startswith("\t"):
+                    i += 1
+                continue
             ll, i = join_continuations(lines, i)
             if _CONTROL.search(ll.text) or "\x02" in ll.text or "\x01" in ll.text:
                 self._controls(ll)

@@ -20,6 +20,8 @@ KNOWN_TIERS = frozenset({
 _GRA_ITEM = re.compile(r"^(\d+)\|(\d+)\|([A-Z][A-Z0-9\-:_]*)$")
 _GRA_TIER = re.compile(r"\d+\|\d+\|[A-Z][A-Z0-9\-:_]*(?: \d+\|\d+\|[A-Z][A-Z0-9\-:_]*)*")
 _NUMBERS = [str(number) for number in range(512)]
+#: An item that may be malformed: a leading "|", "||", or "&" after an "=" gloss.
+_MOR_SUSPECT = re.compile(r"(?:^|\s)\||\|\||=[^\s~$]*&")
 _MOR_TERMINATORS = frozenset({".", "?", "!", "+...", "+..?", "+/.", "+//.", "+/?", "+//?",
                               "+!?", '+"/.', '+".', "+."})
 
@@ -59,13 +61,9 @@ def _check_mor_item(item: str) -> str:
 
 def mor_chunks(items: tuple[str, ...]) -> int:
     """Number of %gra-addressable chunks: clitics (`~`, `$`) split items."""
-    count = 0
-    for item in items:
-        if item in _MOR_TERMINATORS:
-            count += 1
-            continue
-        count += 1 + item.count("~") + item.count("$")
-    return count
+    # terminators never contain ~ or $, so counting over the joined items is exact
+    joined = " ".join(items)
+    return len(items) + joined.count("~") + joined.count("$")
 
 
 def mor_alignable(main: MainTier, omitted_items: int = 0) -> int:
@@ -100,7 +98,8 @@ def check_mor(
         diag.add("E756", "error", "empty %mor tier", line, col,
                  hint="add the morphology or delete the tier")
         return
-    for index, item in enumerate(items):
+    suspect = _MOR_SUSPECT.search(value) if value else True
+    for index, item in enumerate(items if suspect else ()):
         if item[0] != "|" and "||" not in item and ("=" not in item or "&" not in item):
             continue  # the common case, checked inline for speed
         problem = _check_mor_item(item)
@@ -117,7 +116,9 @@ def check_mor(
         return
     words = [item for item in items if item not in _MOR_TERMINATORS]
     glued = bool(words) and words[-1][-1] in ".?!" and not words[-1].endswith("..")
-    expected = mor_alignable(main, sum(1 for item in words if item.startswith("0")))
+    omitted = value.count(" 0") + value.startswith("0") if value else sum(
+        1 for item in words if item.startswith("0"))
+    expected = mor_alignable(main, omitted)
     if len(words) < expected:
         diag.add("E705", "error", f"%mor has {len(words)} items but the main tier has "
                  f"{expected} words", line, col, hint="each main-tier word needs one %mor item")
@@ -139,28 +140,31 @@ def check_gra(
         diag.add("E604", "error", "%gra without a %mor tier", line, col,
                  hint="%gra relations index the %mor items; add %mor or drop %gra")
         return
-    heads: list[int] = []
-    root_count = 0
-    roots: list[str] = []
-    if not _GRA_TIER.fullmatch(" ".join(items)):
+    if not items:
+        return  # reported as an empty tier (E756)
+    joined = " ".join(items)
+    if not _GRA_TIER.fullmatch(joined):
         for item in items:  # slow path only to name the bad item
             if not _GRA_ITEM.match(item):
                 diag.add("E708", "error", f"%gra item {item!r} is not index|head|RELATION",
                          line, col, hint="e.g. 1|2|SUBJ")
                 return
-    numbers = _NUMBERS
-    for position, item in enumerate(items, 1):
-        index, head, relation = item.split("|", 2)
-        if (numbers[position] if position < len(numbers) else str(position)) != index:
-            diag.add("E721", "error", f"%gra index {index} out of sequence (expected "
-                     f"{position})", line, col, hint="number the relations 1, 2, 3 …")
-            return
-        head_index = int(head)
-        heads.append(head_index)
-        if head_index == 0:
-            root_count += 1
-            if relation.endswith("ROOT"):
-                roots.append(index)
+    # the shape is known to be index|head|RELATION now, so plain splitting is exact
+    parts = joined.replace(" ", "|").split("|")
+    indexes = parts[0::3]
+    count = len(indexes)
+    expected = _NUMBERS[1 : count + 1] if count < len(_NUMBERS) else [
+        str(number) for number in range(1, count + 1)]
+    if indexes != expected:
+        position = next(k for k, (a, b) in enumerate(zip(indexes, expected, strict=True)) if a != b)
+        diag.add("E721", "error", f"%gra index {indexes[position]} out of sequence (expected "
+                 f"{position + 1})", line, col, hint="number the relations 1, 2, 3 …")
+        return
+    heads = list(map(int, parts[1::3]))
+    root_count = heads.count(0)
+    roots = [index for index, head, relation in zip(indexes, parts[1::3], parts[2::3],
+                                                     strict=True)
+             if head == "0" and relation.endswith("ROOT")] if root_count > 1 else []
     chunks = mor_chunks(mor)
     if len(heads) != chunks:
         diag.add("E720", "error", f"%gra has {len(heads)} relations but %mor has {chunks} "

@@ -180,9 +180,13 @@ def tokenize_main(
     `languages` are the file's `@Languages`, first the default: they decide which words
     may contain digits (E220) and what a bare `@s` switches to (E248/E249).
     """
-    state = _State(ca, diag, ll, offset0, languages)
     single = len(ll.starts) == 1
     first_line = ll.first_line
+    if single and not ca and _SIMPLE.match(content):
+        simple = _simple(content, offset0, first_line, diag, ll)
+        if simple is not None:
+            return simple
+    state = _State(ca, diag, ll, offset0, languages)
     matches = list(_SCAN.finditer(content))
     last = len(matches) - 1
     plain = _PLAIN.match
@@ -229,6 +233,38 @@ def tokenize_main(
 
 
 _FRAME_EVENTS = frozenset({"terminator", "bullet", "linker"})
+
+
+#: Most CHILDES utterances are plain words, one terminator and maybe a bullet.
+_SIMPLE = re.compile(r"(?:[A-Za-z]+(?:'[A-Za-z]+)*'? )+[.?!](?: \x15\d+_\d+\x15)?\Z")
+
+
+def _simple(
+    content: str, offset0: int, line: int, diag: Collector, ll: LogicalLine
+) -> MainTier | None:
+    """The fast path for a plain utterance; None sends it through the full tokenizer
+    (untranscribed markers are plain-looking but need their own checks)."""
+    out = MainTier()
+    tokens = out.tokens
+    column = offset0 + 1
+    parts = content.split(" ")
+    bullet = parts.pop() if parts[-1].startswith("\x15") else ""
+    terminator = parts.pop()
+    for word in parts:
+        if word[0] in "xXyYwW" and (word.lower() in _UNTRANSCRIBED
+                                     or _ILLEGAL_UNTRANSCRIBED.match(word)):
+            return None
+    for word in parts:
+        tokens.append(Token(word, word, "word", line, column, 0))
+        column += len(word) + 1
+    out.terminator = terminator
+    out.events.append(Event("terminator", terminator, len(tokens), line, column,
+                            label=TERMINATORS[terminator]))
+    if bullet:
+        state = _State(False, diag, ll, offset0)
+        state.out = out
+        _bullet(state, bullet, line, column + len(terminator) + 1, True)
+    return out
 
 
 def _check_structure(state: _State, matches: list[re.Match[str]], offset0: int) -> None:
