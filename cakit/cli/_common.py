@@ -89,3 +89,39 @@ def progress(
 
 
 paths_argument = click.argument("paths", nargs=-1, required=True, metavar="PATHS...")
+
+
+def coder_options(func: F) -> F:
+    """`--coder NAME` and `--consensus`: use the codes as human coders decided them."""
+    func = click.option("--consensus", is_flag=True,
+                        help="Use the codes as the majority of the coders in the store "
+                             "decided them.")(func)
+    return click.option("--coder", metavar="NAME",
+                        help="Use the codes as this coder decided them in the store: "
+                             "accepted and relabelled codes kept, rejected ones dropped, "
+                             "the coder's own codes added.")(func)
+
+
+def check_coder_choice(coder: str | None, consensus: bool) -> None:
+    """Raises UsageError for `--coder` with `--consensus`, or an unusable coder name."""
+    if coder and consensus:
+        raise UsageError("--coder and --consensus exclude each other")
+    if coder:
+        from cakit.store import check_coder
+
+        check_coder(coder)
+
+
+def warn_uncoded(err: Any, coder: str | None, consensus: bool, coded: int, total: int,
+                 store: str) -> None:
+    """Say when `--coder`/`--consensus` found no (or only some) coder layers: those
+    transcripts show the machine's proposed codes, which a typo in a name would hide."""
+    if not (coder or consensus):
+        return
+    who = f"coder {coder!r}" if coder else "any coder"
+    if coded == 0:
+        err.print(f"warning: no layer for {who} in {store}; showing the machine's proposed "
+                  "codes", markup=False, highlight=False)
+    elif coded < total:
+        err.print(f"note: {who} has a layer for {coded} of {total} transcripts; the others "
+                  "show the machine's proposed codes", markup=False, highlight=False)

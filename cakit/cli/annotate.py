@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
+from cakit.cli._common import (
+    check_coder_choice,
+    coder_options,
+    consoles,
+    handle_errors,
+    paths_argument,
+    progress,
+    transcript_files,
+)
 
 
 @click.command()
@@ -28,9 +36,7 @@ from cakit.cli._common import consoles, handle_errors, paths_argument, progress,
 @click.option("--no-store", is_flag=True, help="Do not write the machine layer.")
 @click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
               help="YAML file mapping speaker labels to roles.")
-@click.option("--coder", help="Export the codes as this coder decided them (plus their own).")
-@click.option("--consensus", is_flag=True,
-              help="Export the codes as the majority of coders decided them.")
+@coder_options
 @handle_errors
 def annotate(
     paths: tuple[str, ...], codebook: str | None, output_format: str, output: str | None,
@@ -55,13 +61,8 @@ def annotate(
     from cakit.cli._output import check_writable, output_stream
     from cakit.cli.review import echo_sync
     from cakit.config import load_roles_file
-    from cakit.errors import UsageError
-    from cakit.store import check_coder
 
-    if coder and consensus:
-        raise UsageError("--coder and --consensus exclude each other")
-    if coder:
-        check_coder(coder)
+    check_coder_choice(coder, consensus)
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     files = transcript_files(paths)
     check_writable(output, force)

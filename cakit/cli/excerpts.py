@@ -7,8 +7,17 @@ from pathlib import Path
 import click
 
 from cakit.annotations import OUTCOMES, PHASES_WITH_UNKNOWN, SUBTYPES
-from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
-from cakit.errors import UsageError
+from cakit.cli._common import (
+    check_coder_choice,
+    coder_options,
+    consoles,
+    handle_errors,
+    paths_argument,
+    progress,
+    transcript_files,
+    warn_uncoded,
+)
+from cakit.errors import StoreError, UsageError
 
 
 def _codes(values: tuple[str, ...], known: tuple[str, ...], option: str) -> tuple[str, ...]:
@@ -68,13 +77,14 @@ def _codes(values: tuple[str, ...], known: tuple[str, ...], option: str) -> tupl
 @click.option("--no-store", is_flag=True, help="Neither read nor write the store.")
 @click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
               help="YAML file mapping speaker labels to roles.")
+@coder_options
 @handle_errors
 def excerpts(
     paths: tuple[str, ...], codes: tuple[str, ...], subtypes: tuple[str, ...],
     outcomes: tuple[str, ...], phases: tuple[str, ...], consultations: tuple[str, ...],
     context: int, limit: int | None, output_format: str, output: str | None, force: bool,
     no_deidentify: bool, roster: str | None, codebook: str | None, store_root: str,
-    no_store: bool, roles_file: str | None,
+    no_store: bool, roles_file: str | None, coder: str | None, consensus: bool,
 ) -> None:
     """Pull attempt → response sequences as numbered Jefferson extracts for teaching.
 
@@ -85,6 +95,8 @@ def excerpts(
     written. The audit log <output>.deid-audit.csv lists every replacement WITH THE
     ORIGINAL TEXT and capitalised words flagged for review: it is as sensitive as the
     transcripts, is never put inside the excerpts, and must not be shared with them.
+
+    With --coder or --consensus the excerpts are of the codes as human coders decided them.
     """
     from cakit.cli._output import check_writable, output_stream, write_bytes
     from cakit.config import load_roles_file
@@ -100,6 +112,7 @@ def excerpts(
         to_text,
     )
 
+    check_coder_choice(coder, consensus)
     selection = Selection(
         codes=_codes(codes, KNOWN_CODES, "--code"),
         subtypes=_codes(subtypes, SUBTYPES, "--subtype"),
@@ -119,14 +132,20 @@ def excerpts(
     problems = 0
     results = load_consultations(files, codebook=codebook,
                                  store=None if no_store else Path(store_root), roles=roles,
-                                 keep_transcripts=True)
+                                 keep_transcripts=True, coder=coder, consensus=consensus,
+                                 layers=Path(store_root))
+    coded = 0
     for result in progress(results, "reading", total=len(files)):
+        if result.store_error:
+            raise StoreError(result.store_error)
+        coded += result.coded
         if result.errors:
             problems += 1
             err.print(f"{result.path}: {len(result.errors)} reading error(s); first: "
                       f"{result.errors[0]}", markup=False, highlight=False)
         if result.consultation is not None and result.transcript is not None:
             pairs.append((result.transcript, result.consultation.annotations))
+    warn_uncoded(err, coder, consensus, coded, len(pairs), store_root)
     if consultations and not any(selection.consultation_matches(a) for _, a in pairs):
         raise UsageError(f"no consultation named {', '.join(consultations)} in the given paths")
     deid = None

@@ -12,8 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
-from cakit.errors import UsageError
+from cakit.cli._common import (
+    check_coder_choice,
+    coder_options,
+    consoles,
+    handle_errors,
+    paths_argument,
+    progress,
+    transcript_files,
+    warn_uncoded,
+)
+from cakit.errors import StoreError, UsageError
 
 if TYPE_CHECKING:
     from cakit.report.tables import Report
@@ -50,15 +59,18 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
                    "text,kind or one name per line.")
 @click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
               help="YAML file mapping speaker labels to roles.")
+@coder_options
 @click.option("--no-color", is_flag=True, help="Plain terminal output.")
 @handle_errors
 def report(
     paths: tuple[str, ...], view: str, output_format: str, output: str | None, force: bool,
     plot_path: str | None, codebook: str | None, jobs: int, store_root: str, no_store: bool,
-    no_deidentify: bool, roster: str | None, roles_file: str | None, no_color: bool,
+    no_deidentify: bool, roster: str | None, roles_file: str | None, coder: str | None,
+    consensus: bool, no_color: bool,
 ) -> None:
     """Report attempts, responses and outcomes by phase (or per consultation, clinician,
     carer presence): raw counts and rates per 1,000 words and per 10 minutes of the phase.
+    With --coder or --consensus the counts are of the codes as human coders decided them.
 
     Figures describe talk about possibly psychotic content, not diagnoses, and are
     automatic first-pass codes. The HTML report shows every transcript and is
@@ -69,6 +81,7 @@ def report(
     from cakit.config import load_roles_file
     from cakit.report.collect import load_consultations
 
+    check_coder_choice(coder, consensus)
     if output_format == "xlsx" and not output:
         raise UsageError("--format xlsx writes a binary file: give -o FILE.xlsx")
     if plot_path and Path(plot_path).suffix.lower() not in (".png", ".svg"):
@@ -89,8 +102,13 @@ def report(
     reused = 0
     results = load_consultations(files, codebook=codebook, jobs=jobs,
                                  store=None if no_store else Path(store_root),
-                                 roles=roles, keep_transcripts=keep)
+                                 roles=roles, keep_transcripts=keep, coder=coder,
+                                 consensus=consensus, layers=Path(store_root))
+    coded = 0
     for result in progress(results, "reading and annotating", total=len(files)):
+        if result.store_error:
+            raise StoreError(result.store_error)
+        coded += result.coded
         if result.errors:
             problems += 1
             err.print(f"{result.path}: {len(result.errors)} reading error(s); first: "
@@ -102,6 +120,7 @@ def report(
         loaded.append(result)
     if not loaded:
         raise UsageError("nothing to report: no transcript with talk was read")
+    warn_uncoded(err, coder, consensus, coded, len(loaded), store_root)
     from cakit.report.tables import build_report
 
     inputs = [item.consultation for item in loaded if item.consultation is not None]

@@ -33,6 +33,10 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
     reused: bool
     transcript: Transcript | None = None
+    #: a corrupt or stale coder layer (`--coder`/`--consensus`); the file is not reported
+    store_error: str = ""
+    #: whether a coder's layer existed for this transcript (`--coder`/`--consensus`)
+    coded: bool = False
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -81,10 +85,14 @@ _STATE: dict[str, object] = {}
 
 
 def _init(codebook: str | None, version: str | None, store: str | None, write_store: bool,
-          roles: Mapping[str, Role] | None, keep: bool) -> None:
+          roles: Mapping[str, Role] | None, keep: bool,
+          coders: tuple[str | None, str | None, bool]
+          ) -> None:
     _STATE.clear()
+    layers, coder, consensus = coders
     _STATE.update(codebook=codebook, version=version, store=store, write_store=write_store,
-                  roles=dict(roles or {}), keep=keep)
+                  roles=dict(roles or {}), keep=keep, layers=layers, coder=coder,
+                  consensus=consensus)
 
 
 def _annotator() -> Annotator:
@@ -139,21 +147,41 @@ def _one(path: Path) -> Loaded:
 
             save_auto(annotations, Path(str(store)), codebook_version=_current_version(),
                       cakit_version=__version__, transcript=transcript)
+    coded = False
+    if _STATE.get("coder") or _STATE.get("consensus"):
+        from cakit.errors import StoreError
+        from cakit.store import coders, effective
+
+        layers = Path(str(_STATE["layers"]))
+        coder = _STATE.get("coder")
+        names = coders(layers, transcript.source)
+        coded = coder in names if coder else bool(names)
+        try:
+            annotations = effective(annotations, root=layers, source=transcript.source,
+                                    coder=coder,  # type: ignore[arg-type]
+                                    consensus=bool(_STATE.get("consensus")),
+                                    transcript=transcript)
+        except StoreError as exc:
+            return Loaded(path, None, result.diagnostics, reused, store_error=str(exc))
     consultation = consultation_input(transcript, annotations)
     keep = transcript if _STATE.get("keep") else None
-    return Loaded(path, consultation, result.diagnostics, reused, keep)
+    return Loaded(path, consultation, result.diagnostics, reused, keep, coded=coded)
 
 
 def load_consultations(
     files: list[Path], *, codebook: str | None = None, jobs: int = 1,
     store: Path | None = None, write_store: bool = True,
     roles: Mapping[str, Role] | None = None, keep_transcripts: bool = False,
+    coder: str | None = None, consensus: bool = False, layers: Path | None = None,
 ) -> Iterator[Loaded]:
     """Report inputs for `files`, in order; `jobs > 1` uses worker processes.
 
-    `store` is the annotation store root (None: never read or write it). With
-    `keep_transcripts` each result carries its transcript (only in one process: the
-    workers would have to pickle whole transcripts back).
+    `store` is the annotation store root for the machine layer (None: never read or
+    write it). With `coder` or `consensus` the annotations are the effective ones — the
+    machine's as decided by that coder (or the majority) in the store at `layers`
+    (default: `store`), plus the coders' own codes. With `keep_transcripts` each result
+    carries its transcript (only in one process: the workers would have to pickle whole
+    transcripts back).
 
     Raises:
         CodebookError: the codebook is invalid.
@@ -164,8 +192,12 @@ def load_consultations(
         from cakit.annotate.codebook import load_codebook
 
         version = load_codebook(codebook).version
+    human_root = layers if layers is not None else store
+    if (coder or consensus) and human_root is None:
+        raise ValueError("coder or consensus needs the store that holds the coder layers")
     args = (codebook, version, str(store) if store else None, write_store, roles,
-            keep_transcripts and not parallel)
+            keep_transcripts and not parallel,
+            (str(human_root) if human_root else None, coder, consensus))
     if not parallel:
         _init(*args)
         for path in files:

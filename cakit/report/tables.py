@@ -692,6 +692,13 @@ def report_notes(inputs: Inputs) -> tuple[str, ...]:
         "Phase of a sequence = phase of its attempt. Subtypes are multi-label. UNKNOWN "
         "phase and UNCLASSIFIED uptake keep their rows.",
     ]
+    statuses = [code.status for item in prepared for code in item.annotations.attempts]
+    statuses += [code.status for item in prepared for code in item.annotations.responses]
+    decided = sum(status in ("accepted", "edited") for status in statuses)
+    if decided:
+        notes.append(f"{decided} of {len(statuses)} attempt and response codes were accepted, "
+                     "relabelled or added by human coders (status accepted/edited); the rest "
+                     "are as the annotator proposed them.")
     untimed = [k for item, k in zip(prepared, keys, strict=True) if not item.timing_available]
     silent = [k for item, k in zip(prepared, keys, strict=True) if not item.nonverbal_available]
     no_media = [k for item, k in zip(prepared, keys, strict=True) if not item.media_timed]
