@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from cakit.cli import cli
 from cakit.report.deid import KEY_ENV
-from tests.conftest import DEMO
+from tests.conftest import DEMO, REPO
 
 DEMO_FILES = [str(DEMO / "01-brennan-jefferson.txt"), str(DEMO / "11-rahman-chat-media.cha"),
               str(DEMO / "07-achterberg-noattempt.txt")]
@@ -129,6 +129,25 @@ def test_cli_report_reuses_the_store(env: Path) -> None:
     assert not any(r.reused for r in first) and all(r.reused for r in second)
     assert [r.consultation.annotations for r in first] == [  # type: ignore[union-attr]
         r.consultation.annotations for r in second]  # type: ignore[union-attr]
+
+
+def test_cli_report_reannotates_after_a_codebook_edit_without_a_new_version(
+    env: Path, tmp_path: Path
+) -> None:
+    from cakit.report.collect import load_consultations
+
+    original = (REPO / "annotations" / "codebook.yaml").read_text(encoding="utf-8")
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text(original, encoding="utf-8")
+    files = [Path(DEMO_FILES[0])]
+    list(load_consultations(files, store=env, codebook=str(codebook)))
+    assert all(r.reused for r in load_consultations(files, store=env, codebook=str(codebook)))
+    # same declared version, one phrase changed: the stored machine layer is stale
+    edited = original.replace("      - hidden meaning\n", "      - a hidden meaning\n", 1)
+    assert edited != original
+    codebook.write_text(edited, encoding="utf-8")
+    again = list(load_consultations(files, store=env, codebook=str(codebook)))
+    assert not any(r.reused for r in again)
 
 
 def test_cli_report_jobs_2_gives_the_same_counts(env: Path, tmp_path: Path) -> None:

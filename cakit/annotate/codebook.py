@@ -277,6 +277,10 @@ def _pattern(
                                        f"defined classes: {', '.join(sorted(classes))}")
                         continue
                     slot_words.extend(classes[name])
+                elif " " in word.strip():
+                    loader.problem(slot_node, f"near slot word {word!r} has a space; a slot "
+                                   "holds single words",
+                                   "put the words in consecutive slots (with gap: 0)")
                 else:
                     slot_words.append(word)
             if not slot_words:

@@ -61,6 +61,7 @@ def annotate(
     from cakit.cli._output import check_writable, output_stream
     from cakit.cli.review import echo_sync
     from cakit.config import load_roles_file
+    from cakit.store.state import codebook_key
 
     check_coder_choice(coder, consensus)
     roles = load_roles_file(Path(roles_file)) if roles_file else None
@@ -81,7 +82,7 @@ def annotate(
         plan = None
         if not no_store or coder or consensus:
             plan = StorePlan(root=Path(store_root), write=not no_store, coder=coder,
-                             consensus=consensus, codebook_version=version,
+                             consensus=consensus, codebook_version=codebook_key(codebook),
                              cakit_version=__version__)
         results = annotate_files(files, codebook=codebook, jobs=jobs, roles=roles, store=plan)
         for result in progress(results, "annotating", total=len(files)):

@@ -1,19 +1,17 @@
 """Reading, annotating (or reusing the store) and measuring many transcripts for a report.
 
 For each file: read it; if the annotation store holds a machine layer whose sha256 equals
-the transcript's and whose codebook version equals the current codebook's, reuse it (no
-spaCy, no annotating); otherwise annotate and, unless told not to, save the layer so the
-next run is fast. Then compute the per-phase denominators (`consultation_input`) in the
-same worker, so only a few numbers — not a whole transcript — travel back between
-processes. Results come back in input order, one file at a time.
+the transcript's and whose codebook key (version + content hash) equals the current
+codebook's, reuse it (no spaCy, no annotating); otherwise annotate and, unless told not
+to, save the layer so the next run is fast. Then compute the per-phase denominators
+(`consultation_input`) in the same worker, so only a few numbers — not a whole
+transcript — travel back between processes. Results come back in input order, one file at a time.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,44 +41,6 @@ class Loaded:
         return [d for d in self.diagnostics if d.severity == "error"]
 
 
-_VERSION_LINE = re.compile(r"""^version:[ \t]*(?:"([^"]*)"|'([^']*)'|([^\s#]+))""",
-                           re.MULTILINE)
-
-
-@lru_cache(maxsize=8)
-def _version(path: str, mtime: float) -> str:
-    from cakit.annotate.codebook import load_codebook
-
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    match = _VERSION_LINE.search(text)
-    if match:  # the top-level `version:` key, read without parsing 2,000 lines of YAML
-        return next(group for group in match.groups() if group is not None)
-    return load_codebook(path).version
-
-
-def codebook_version(codebook: str | Path | None = None) -> str:
-    """The codebook's version without compiling it (cheap: no spaCy, no full parse).
-
-    The top-level `version:` line is read directly; only when there is none is the file
-    loaded and validated. Whenever anything is annotated, the annotator loads and
-    validates the whole codebook anyway.
-
-    Raises:
-        CodebookError: the codebook has no version line and is invalid.
-    """
-    from cakit.annotate.codebook import default_codebook_path
-
-    path = Path(codebook) if codebook else default_codebook_path()
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        mtime = 0.0
-    return _version(str(path), mtime)
-
-
 _STATE: dict[str, object] = {}
 
 
@@ -105,15 +65,13 @@ def _annotator() -> Annotator:
 
 
 def _current_version() -> str:
-    """The codebook version, computed once per process and as cheaply as possible: from
-    the compiled annotator when there is one, else by loading the YAML (no spaCy)."""
+    """The codebook key (version + content hash), computed once per process."""
     version = _STATE.get("version")
     if version is None:
-        if "annotator" in _STATE:
-            version = _annotator().codebook.version
-        else:
-            codebook = _STATE.get("codebook")
-            version = codebook_version(str(codebook) if codebook else None)
+        from cakit.store.state import codebook_key
+
+        codebook = _STATE.get("codebook")
+        version = codebook_key(str(codebook) if codebook else None)
         _STATE["version"] = version
     return str(version)
 
@@ -190,8 +148,10 @@ def load_consultations(
     version = None
     if parallel:  # validate here: a worker's CodebookError would not travel back well
         from cakit.annotate.codebook import load_codebook
+        from cakit.store.state import codebook_key
 
-        version = load_codebook(codebook).version
+        load_codebook(codebook)
+        version = codebook_key(codebook)
     human_root = layers if layers is not None else store
     if (coder or consensus) and human_root is None:
         raise ValueError("coder or consensus needs the store that holds the coder layers")
@@ -214,4 +174,4 @@ def load_consultations(
         yield from pool.map(_one, files, chunksize=chunk)
 
 
-__all__ = ["Loaded", "codebook_version", "load_consultations"]
+__all__ = ["Loaded", "load_consultations"]

@@ -1,13 +1,15 @@
 """One transcript's machine annotations as the review tools need them, and storing a run.
 
 `machine_state` reads the transcript and reuses its auto layer when that layer was made
-from the same file version and codebook version; otherwise it runs the annotator and
-rewrites the auto layer. `store_run` is what `cakit annotate` calls after annotating a
+from the same file version and the same codebook (`codebook_key`); otherwise it runs the
+annotator and rewrites the auto layer. `store_run` is what `cakit annotate` calls after annotating a
 file: write the auto layer, then bring every coder layer of that transcript in step.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +40,7 @@ class MachineState:
     text: TranscriptText
     consultation: ConsultationAnnotations
     items: tuple[MachineItem, ...]
+    #: the codebook key (declared version + content hash, see `codebook_key`)
     codebook_version: str
     annotated: bool
 
@@ -48,27 +51,44 @@ class MachineState:
         return None
 
 
-def codebook_version(path: str | Path | None = None) -> str:
-    """The version of a codebook file (loaded once per file and modification time).
+_VERSION_LINE = re.compile(r"""^version:[ \t]*(?:"([^"]*)"|'([^']*)'|([^\s#]+))""",
+                           re.MULTILINE)
+
+
+def codebook_key(path: str | Path | None = None) -> str:
+    """What an auto layer must have been made with to be reused: the codebook's declared
+    version plus a hash of its bytes (`1.1+3fa2b1c09d4e`), so an edited codebook whose
+    version was not bumped still re-annotates. Cheap: no spaCy, and the YAML is parsed
+    only when it has no top-level `version:` line.
 
     Raises:
-        CodebookError: the codebook is invalid.
+        CodebookError: the codebook has no version line and is invalid.
     """
     from cakit.annotate.codebook import default_codebook_path
 
     file_path = Path(path) if path else default_codebook_path()
     try:
-        mtime = file_path.stat().st_mtime
+        stat = file_path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
     except OSError:
-        mtime = 0.0
-    return _version(str(file_path), mtime)
+        stamp = (0, 0)
+    return _key(str(file_path), stamp)
 
 
 @lru_cache(maxsize=8)
-def _version(path: str, mtime: float) -> str:
+def _key(path: str, stamp: tuple[int, int]) -> str:
     from cakit.annotate.codebook import load_codebook
 
-    return load_codebook(path).version
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        data = b""
+    match = _VERSION_LINE.search(data.decode("utf-8", errors="replace"))
+    if match:
+        version = next(group for group in match.groups() if group is not None)
+    else:
+        version = load_codebook(path).version
+    return f"{version}+{hashlib.sha256(data).hexdigest()[:12]}"
 
 
 def machine_state(path: str | Path, root: Path, *, codebook: str | Path | None = None,
@@ -88,7 +108,7 @@ def machine_state(path: str | Path, root: Path, *, codebook: str | Path | None =
     if not transcript.utterances:
         first = next((d for d in result.diagnostics if d.severity == "error"), None)
         raise StoreError(f"{source}: no talk could be read" + (f": {first}" if first else ""))
-    version = codebook_version(codebook)
+    version = codebook_key(codebook)
     text = TranscriptText.of(transcript)
     layer = load_auto_layer(Path(root), source)
     if (layer is not None and layer.header.schema >= 2 and layer.consultation is not None

@@ -58,6 +58,13 @@ def test_unknown_word_class_and_pattern_key() -> None:
     assert "colour" in text.split("\n")[line - 1]
 
 
+def test_near_slot_words_are_single_words() -> None:
+    text = SOURCE.replace("[[$agent], [$persecute], [me, my, us]]",
+                          "[[$agent], [$persecute], [me, \"all of us\"]]", 1)
+    problems = _problems(text)
+    assert any("'all of us' has a space" in m for _, _, m in problems)
+
+
 def test_missing_frame_and_bad_yaml() -> None:
     problems = _problems(SOURCE.replace("  empathy_frames:", "  empathy_framez:", 1))
     assert any("'empathy_frames' is missing" in m for _, _, m in problems)

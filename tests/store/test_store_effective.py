@@ -200,7 +200,7 @@ def test_store_decision_survives_annotate_with_an_edited_codebook(tmp_path: Path
     before = layer_file.read_bytes()
     # an edited codebook: new version, a phrase changed, a threshold raised
     text = (REPO / "annotations" / "codebook.yaml").read_text(encoding="utf-8")
-    edited = text.replace('version: "1.0"', 'version: "1.0-edited"', 1).replace(
+    edited = text.replace('version: "1.1"', 'version: "1.0-edited"', 1).replace(
         "hesitate_gap_s: 1.0 ", "hesitate_gap_s: 3.0 ", 1).replace(
         "      - what do you think\n", "      - what do you reckon\n", 1)
     assert edited.count("1.0-edited") == 1 and "hesitate_gap_s: 3.0" in edited
@@ -211,7 +211,7 @@ def test_store_decision_survives_annotate_with_an_edited_codebook(tmp_path: Path
     assert "HESITATE" in result.stderr
     assert layer_file.read_bytes() == before  # the coder's layer was not rewritten
     again = machine_state(path, store, codebook=codebook)
-    assert not again.annotated and again.codebook_version == "1.0-edited"
+    assert not again.annotated and again.codebook_version.startswith("1.0-edited+")
     assert {i.id for i in again.items} == {i.id for i in state.items if i.kind != "modifier"}
     exported = invoke(runner, ["annotate", str(path), "--store", str(store), "--codebook",
                                str(codebook), "--coder", "ann", "--format", "json"])

@@ -1,0 +1,97 @@
+"""Patient phrasings the lexicon should catch, and everyday talk it should leave alone.
+
+Invented by the team, sentence by sentence, to check that the codebook generalises beyond
+its seed phrases (persecution, thought interference, each sense, reference, grandiosity,
+somatic and technology themes, questions, fear); none comes from a transcript. Each is
+said unprompted after a neutral history, so a hit is a PSY_ATTEMPT.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.annotate._helpers import FIRST, OPENING, annotate_text
+
+PSYCHOTIC_CONTENT = [
+    'the people across the road have been watching my flat again',
+    "I reckon my phone's been tapped, there's clicking on the line",
+    "there's a van outside every night, they're keeping tabs on me",
+    'my neighbours are trying to poison the water',
+    "someone's been coming in my flat and moving things around",
+    'the police have got a file on me, I know they have',
+    "I think they've put a camera in the smoke alarm",
+    'they follow me when I go to the shops, two men in a grey car',
+    'people at the bus stop were talking about me, I could tell',
+    "someone's putting thoughts into my head that aren't mine",
+    'I feel like people can read my mind',
+    'my thoughts get broadcast, everybody on the bus can hear them',
+    'something takes over my body and makes me move',
+    "it's like I'm being controlled by someone else",
+    'they take my thoughts away, my head just goes empty',
+    "I keep hearing someone whisper my name when nobody's there",
+    "there's a man's voice that talks over the telly",
+    'I saw a figure standing at the end of my bed last night',
+    'I can feel things crawling under my skin',
+    "there's a smell of burning that nobody else can smell",
+    'I hear music coming from the walls',
+    'the voice says I should hurt myself',
+    'my dead mum talks to me at night',
+    'the newsreader was sending messages to me through the telly',
+    'the songs on the radio are about me',
+    "I've been chosen by God for a special mission",
+    "I'm the devil, I've got evil inside me",
+    'the number plates are giving me signs',
+    "I've got special powers, I can stop the rain",
+    "there's a chip in my head that they put in at the hospital",
+    'my insides are rotting, I can feel my organs dying',
+    'the wifi is beaming signals into my brain',
+    'do you think the voices are real?',
+    "why do I keep hearing them when I'm on my own?",
+    "is it normal to see things that aren't there?",
+    "can they really hear what I'm thinking?",
+    "could the tablets be what's making the voices louder?",
+    "the voices, they still frighten me, I can't sleep with them",
+    "I'm scared of what the voices will make me do",
+]
+
+EVERYDAY_TALK = [
+    "I've been going to the gym three times a week",
+    'my sister came round on Sunday and we had a roast',
+    'the tablets make me really sleepy in the mornings',
+    "I've put on a lot of weight since starting the injection",
+    "I'm a bit worried about money, the rent's gone up",
+    'I watched a film about aliens on the telly last night',
+    "my mum's been poorly, she's in hospital with her hip",
+    "I can't get to sleep till about two in the morning",
+    "my neighbour's dog barks all night, it drives me mad",
+    "I heard on the radio that it's going to snow",
+    'my friend thinks I should get a job at the supermarket',
+    'the bus was late again so I nearly missed this',
+    'I feel a bit low, to be honest',
+    'I saw my cousin at the shops last week',
+    'do I still need to have the blood tests?',
+    'can I cut down the dose a bit?',
+    "I've been reading the bible a lot, it helps me relax",
+    'I went to church on Sunday with my gran',
+    'I was talking to my mate on the phone for hours',
+    "the doctor at the surgery said my blood pressure's fine",
+    # epistemic worry alone is a modifier, not an attempt (CODEBOOK §7 K)
+    "am I going mad, doctor?",
+]
+
+
+def _attempt_lines(tmp_path: Path, utterance: str) -> list[int]:
+    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  okay.\n")
+    return [attempt.line for attempt in annotations.attempts]
+
+
+@pytest.mark.parametrize("utterance", PSYCHOTIC_CONTENT)
+def test_psychotic_content_is_an_attempt(tmp_path: Path, utterance: str) -> None:
+    assert FIRST in _attempt_lines(tmp_path, utterance)
+
+
+@pytest.mark.parametrize("utterance", EVERYDAY_TALK)
+def test_everyday_talk_is_not_an_attempt(tmp_path: Path, utterance: str) -> None:
+    assert FIRST not in _attempt_lines(tmp_path, utterance)
