@@ -98,17 +98,30 @@ JEFFERSON_PAIRED: dict[str, Feature] = {
     "☺": Feature.SMILE,
 }
 
-#: Rendering of features in each notation (used by both writers).
-JEFFERSON_SPAN_MARKS: tuple[tuple[Feature, str, str], ...] = (
+#: How the writers render features. Paired spans in the order they open: (feature bit,
+#: opening mark, closing mark) for Jefferson, (feature bit, glyph) for CHAT-CA.
+JEFFERSON_SPAN_MARKS: tuple[tuple[int, str, str], ...] = (
+    (Feature.VERY_QUIET, "°°", "°°"),
     (Feature.QUIET, "°", "°"),
     (Feature.FAST, ">", "<"),
     (Feature.SLOW, "<", ">"),
     (Feature.SMILE, "£", "£"),
     (Feature.CREAKY, "#", "#"),
     (Feature.TREMULOUS, "~", "~"),
+    (Feature.UNCERTAIN, "(", ")"),
+    (Feature.EMPHASIS, "_", "_"),
+    (Feature.WHISPER, "∬", "∬"),
+    (Feature.SINGING, "∮", "∮"),
+    (Feature.LOW_PITCH, "▁", "▁"),
+    (Feature.HIGH_PITCH, "▔", "▔"),
+    (Feature.BREATHY, "♋", "♋"),
+    (Feature.YAWN, "Ϋ", "Ϋ"),
+    (Feature.PRECISE, "§", "§"),
+    (Feature.SEGMENT_REPETITION, "↫", "↫"),
 )
 
-CHAT_SPAN_MARKS: tuple[tuple[Feature, str], ...] = (
+CHAT_SPAN_MARKS: tuple[tuple[int, str], ...] = (
+    (Feature.VERY_QUIET, "°°"),
     (Feature.QUIET, "°"),
     (Feature.LOUD, "◉"),
     (Feature.FAST, "∆"),
@@ -123,6 +136,29 @@ CHAT_SPAN_MARKS: tuple[tuple[Feature, str], ...] = (
     (Feature.BREATHY, "♋"),
     (Feature.YAWN, "Ϋ"),
     (Feature.PRECISE, "§"),
+)
+
+#: Word-attached features written before the word (CHAT's cut-off ⤆ goes after it).
+JEFFERSON_PREFIX_MARKS: tuple[tuple[int, str], ...] = (
+    (Feature.HURRIED_START, "<"),
+    (Feature.PITCH_UP, "↑"),
+    (Feature.PITCH_DOWN, "↓"),
+    (Feature.PITCH_RESET, "↻"),
+    (Feature.HARDENING, "⁑"),
+    (Feature.CONSTRICTION, "∾"),
+    (Feature.BLOCKING, "≠"),
+    (Feature.INBREATH, "∙"),
+)
+
+CHAT_PREFIX_MARKS: tuple[tuple[int, str], ...] = (
+    (Feature.HURRIED_START, "⤇"),
+    (Feature.PITCH_UP, "↑"),
+    (Feature.PITCH_DOWN, "↓"),
+    (Feature.PITCH_RESET, "↻"),
+    (Feature.HARDENING, "⁑"),
+    (Feature.CONSTRICTION, "∾"),
+    (Feature.BLOCKING, "≠"),
+    (Feature.INBREATH, "∙"),
 )
 
 #: Jefferson intonation contour → the CHAT-CA arrow used when converting.

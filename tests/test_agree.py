@@ -25,6 +25,7 @@ from cakit.agreement import (
     undefined_reason,
 )
 from cakit.cli import cli
+from tests.store._fixtures import SHORT
 
 A, B, C, N = "A", "B", "C", "none"
 
@@ -138,20 +139,7 @@ def test_agree_rows_carry_prevalence_per_code_and_phase() -> None:
 
 # -- the command -----------------------------------------------------------------------
 
-TRANSCRIPT = """\
-Dr:   hello, how have you been?
-P:    alright.
-Dr:   and how is your sleep?
-P:    why do the voices only come at night?
-      (1.4)
-Dr:   u:m (.) what do you think?
-P:    I dunno. they were following me again on Tuesday.
-Dr:   mm.
-      (0.8)
-Dr:   okay so how is your appetite been?
-P:    fine.
-Dr:   I will see you in three months then.
-"""
+TRANSCRIPT = SHORT
 
 
 def _run(runner: Any, args: list[str], code: int = 0) -> Any:

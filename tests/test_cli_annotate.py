@@ -85,7 +85,7 @@ def test_missing_path_is_a_usage_error(runner, tmp_path: Path) -> None:  # type:
 
 def test_evaluate_cli(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(cli, ["evaluate", "--gold", str(GOLD), str(DEMO), "--format", "json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, (result.output, result.exception)
     data = json.loads(result.output)
     scores = {s["code"]: s for s in data["scores"]}
     assert scores["PSY_ATTEMPT"]["gold"] > 0 and scores["PSY_ATTEMPT"]["f1"] >= 0.9

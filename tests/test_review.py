@@ -7,24 +7,9 @@ from typing import Any
 
 from cakit.cli import cli
 from cakit.store import layer_path, machine_state, read_layer
+from tests.store._fixtures import SHORT
 
-#: Invented (CODEBOOK §6.9 fixtures 1 and 2): the machine proposes an attempt (line 4), a
-#: QUESTION_BACK with HESITATE (line 6), an elicited answer (7), a TOPIC_SHIFT (8) and a
-#: CLOSE_DOWN (12).
-TRANSCRIPT = """\
-Dr:   hello, how have you been?
-P:    alright.
-Dr:   and how is your sleep?
-P:    why do the voices only come at night?
-      (1.4)
-Dr:   u:m (.) what do you think?
-P:    I dunno. they were following me again on Tuesday.
-Dr:   mm.
-      (0.8)
-Dr:   okay so how is your appetite been?
-P:    fine.
-Dr:   I will see you in three months then.
-"""
+TRANSCRIPT = SHORT
 
 
 def _review(runner: Any, path: Path, store: Path, keys: str) -> Any:

@@ -7,11 +7,14 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cakit.errors import CakitError, UsageError
+
+if TYPE_CHECKING:
+    from cakit.report.collect import Loaded
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -89,6 +92,12 @@ def progress(
 
 
 paths_argument = click.argument("paths", nargs=-1, required=True, metavar="PATHS...")
+roles_option = click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
+                            help="YAML file mapping speaker labels to roles (see README).")
+codebook_option = click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
+                               help="Codebook YAML (default: annotations/codebook.yaml).")
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1,
+                           show_default=True, help="Worker processes.")
 
 
 def coder_options(func: F) -> F:
@@ -110,6 +119,31 @@ def check_coder_choice(coder: str | None, consensus: bool) -> None:
         from cakit.store import check_coder
 
         check_coder(coder)
+
+
+def drain_loaded(
+    results: Iterable[Loaded], total: int, label: str, err: Any
+) -> tuple[list[Loaded], int]:
+    """Collect `load_consultations` results behind a progress bar: a coder-layer error
+    stops the run (StoreError), reading errors are printed, files with no talk are
+    skipped with a note. Returns the loaded results and how many files had reading errors.
+    """
+    from cakit.errors import StoreError
+
+    loaded: list[Loaded] = []
+    problems = 0
+    for result in progress(results, label, total=total):
+        if result.store_error:
+            raise StoreError(result.store_error)
+        if result.errors:
+            problems += 1
+            err.print(f"{result.path}: {len(result.errors)} reading error(s); first: "
+                      f"{result.errors[0]}", markup=False, highlight=False)
+        if result.consultation is None:
+            err.print(f"{result.path}: no talk found; skipped", markup=False, highlight=False)
+            continue
+        loaded.append(result)
+    return loaded, problems
 
 
 def warn_uncoded(err: Any, coder: str | None, consensus: bool, coded: int, total: int,

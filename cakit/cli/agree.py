@@ -9,8 +9,14 @@ from typing import Any
 
 import click
 
-from cakit.cli._common import consoles, handle_errors, paths_argument, transcript_files
-from cakit.cli.review import codebook_option, store_option
+from cakit.cli._common import (
+    codebook_option,
+    consoles,
+    handle_errors,
+    paths_argument,
+    transcript_files,
+)
+from cakit.cli.review import store_option
 
 
 def _number(value: float | None, *, percent: bool = False) -> str:

@@ -10,32 +10,32 @@ import click
 
 from cakit.cli._common import (
     check_coder_choice,
+    codebook_option,
     coder_options,
     consoles,
     handle_errors,
+    jobs_option,
     paths_argument,
     progress,
+    roles_option,
     transcript_files,
 )
 
 
 @click.command()
 @paths_argument
-@click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
-              help="Codebook YAML (default: annotations/codebook.yaml).")
+@codebook_option
 @click.option("--format", "output_format", type=click.Choice(["json", "jsonl", "csv"]),
               default="json", show_default=True, help="Export format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the export to this file (default: standard output).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes.")
+@jobs_option
 @click.option("--store", "store_root", type=click.Path(file_okay=False),
               default="annotations/store", show_default=True,
               help="Where the machine layer is kept (one JSONL file per transcript).")
 @click.option("--no-store", is_flag=True, help="Do not write the machine layer.")
-@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
-              help="YAML file mapping speaker labels to roles.")
+@roles_option
 @coder_options
 @handle_errors
 def annotate(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from cakit.cli._common import handle_errors
-from cakit.cli.review import codebook_option, echo_sync, store_option
+from cakit.cli._common import codebook_option, handle_errors
+from cakit.cli.review import echo_sync, store_option
 
 
 @click.command()

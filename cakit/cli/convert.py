@@ -16,7 +16,14 @@ from pathlib import Path
 
 import click
 
-from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
+from cakit.cli._common import (
+    consoles,
+    handle_errors,
+    paths_argument,
+    progress,
+    roles_option,
+    transcript_files,
+)
 
 SUFFIXES = {"chat": ".cha", "jefferson": ".txt"}
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -76,8 +83,7 @@ def output_path(source: Path, target: str, directory: Path | None) -> Path:
 @click.option("-o", "--output-dir", "output_dir", type=click.Path(file_okay=False),
               help="Write into this folder (created if needed) instead of next to the inputs.")
 @click.option("--force", is_flag=True, help="Overwrite output files that already exist.")
-@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
-              help="YAML file mapping speaker labels to roles.")
+@roles_option
 @click.option("--convention", type=click.Choice(["jefferson", "gat2"]), default="jefferson",
               show_default=True, help="How to read Jefferson marks (gat2: capitals = accent).")
 @click.option("--no-color", is_flag=True, help="Plain output.")

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cakit.cli._common import consoles, handle_errors, paths_argument, transcript_files
+from cakit.cli._common import (
+    codebook_option,
+    consoles,
+    handle_errors,
+    jobs_option,
+    paths_argument,
+    transcript_files,
+)
 
 if TYPE_CHECKING:
     from cakit.annotations import ConsultationAnnotations
@@ -32,11 +39,10 @@ def load_gold(directory: Path) -> list[ConsultationAnnotations]:
 @paths_argument
 @click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False),
               help="Folder of gold annotations in the JSON export shape.")
-@click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
-              help="Codebook YAML (default: annotations/codebook.yaml).")
+@codebook_option
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "md"]),
               default="table", show_default=True)
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@jobs_option
 @click.option("--no-color", is_flag=True)
 @handle_errors
 def evaluate(

@@ -9,15 +9,17 @@ import click
 from cakit.annotations import OUTCOMES, PHASES_WITH_UNKNOWN, SUBTYPES
 from cakit.cli._common import (
     check_coder_choice,
+    codebook_option,
     coder_options,
     consoles,
+    drain_loaded,
     handle_errors,
     paths_argument,
-    progress,
+    roles_option,
     transcript_files,
     warn_uncoded,
 )
-from cakit.errors import StoreError, UsageError
+from cakit.errors import UsageError
 
 
 def _codes(values: tuple[str, ...], known: tuple[str, ...], option: str) -> tuple[str, ...]:
@@ -69,14 +71,12 @@ def _codes(values: tuple[str, ...], known: tuple[str, ...], option: str) -> tupl
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False),
               help="Names and places to replace: CSV with columns text,kind or one name per "
                    "line.")
-@click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
-              help="Codebook YAML (default: the project's codebook).")
+@codebook_option
 @click.option("--store", "store_root", type=click.Path(file_okay=False),
               default="annotations/store", show_default=True,
               help="Annotation store: a current machine layer there is reused.")
 @click.option("--no-store", is_flag=True, help="Neither read nor write the store.")
-@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
-              help="YAML file mapping speaker labels to roles.")
+@roles_option
 @coder_options
 @handle_errors
 def excerpts(
@@ -128,24 +128,15 @@ def excerpts(
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     files = transcript_files(paths)
     _, err = consoles()
-    pairs = []
-    problems = 0
     results = load_consultations(files, codebook=codebook,
                                  store=None if no_store else Path(store_root), roles=roles,
                                  keep_transcripts=True, coder=coder, consensus=consensus,
                                  layers=Path(store_root))
-    coded = 0
-    for result in progress(results, "reading", total=len(files)):
-        if result.store_error:
-            raise StoreError(result.store_error)
-        coded += result.coded
-        if result.errors:
-            problems += 1
-            err.print(f"{result.path}: {len(result.errors)} reading error(s); first: "
-                      f"{result.errors[0]}", markup=False, highlight=False)
-        if result.consultation is not None and result.transcript is not None:
-            pairs.append((result.transcript, result.consultation.annotations))
-    warn_uncoded(err, coder, consensus, coded, len(pairs), store_root)
+    loaded, problems = drain_loaded(results, len(files), "reading", err)
+    pairs = [(result.transcript, result.consultation.annotations) for result in loaded
+             if result.transcript is not None and result.consultation is not None]
+    warn_uncoded(err, coder, consensus, sum(result.coded for result in loaded), len(loaded),
+                 store_root)
     if consultations and not any(selection.consultation_matches(a) for _, a in pairs):
         raise UsageError(f"no consultation named {', '.join(consultations)} in the given paths")
     deid = None

@@ -14,15 +14,18 @@ import click
 
 from cakit.cli._common import (
     check_coder_choice,
+    codebook_option,
     coder_options,
     consoles,
+    drain_loaded,
     handle_errors,
+    jobs_option,
     paths_argument,
-    progress,
+    roles_option,
     transcript_files,
     warn_uncoded,
 )
-from cakit.errors import StoreError, UsageError
+from cakit.errors import UsageError
 
 if TYPE_CHECKING:
     from cakit.report.tables import Report
@@ -42,10 +45,8 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
               help="Also write the plots (R1 uptake and outcomes by phase, timelines) to a "
                    ".png or .svg file.")
-@click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
-              help="Codebook YAML (default: the project's codebook).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes.")
+@codebook_option
+@jobs_option
 @click.option("--store", "store_root", type=click.Path(file_okay=False),
               default="annotations/store", show_default=True,
               help="Annotation store: a current machine layer there is reused instead of "
@@ -57,8 +58,7 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False),
               help="Names and places to replace in the HTML report: CSV with columns "
                    "text,kind or one name per line.")
-@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
-              help="YAML file mapping speaker labels to roles.")
+@roles_option
 @coder_options
 @click.option("--no-color", is_flag=True, help="Plain terminal output.")
 @handle_errors
@@ -97,30 +97,16 @@ def report(
     files = transcript_files(paths)
     out, err = consoles(no_color)
     keep = output_format == "html"
-    loaded = []
-    problems = 0
-    reused = 0
     results = load_consultations(files, codebook=codebook, jobs=jobs,
                                  store=None if no_store else Path(store_root),
                                  roles=roles, keep_transcripts=keep, coder=coder,
                                  consensus=consensus, layers=Path(store_root))
-    coded = 0
-    for result in progress(results, "reading and annotating", total=len(files)):
-        if result.store_error:
-            raise StoreError(result.store_error)
-        coded += result.coded
-        if result.errors:
-            problems += 1
-            err.print(f"{result.path}: {len(result.errors)} reading error(s); first: "
-                      f"{result.errors[0]}", markup=False, highlight=False)
-        if result.consultation is None:
-            err.print(f"{result.path}: no talk found; skipped", markup=False, highlight=False)
-            continue
-        reused += result.reused
-        loaded.append(result)
+    loaded, problems = drain_loaded(results, len(files), "reading and annotating", err)
+    reused = sum(result.reused for result in loaded)
     if not loaded:
         raise UsageError("nothing to report: no transcript with talk was read")
-    warn_uncoded(err, coder, consensus, coded, len(loaded), store_root)
+    warn_uncoded(err, coder, consensus, sum(result.coded for result in loaded), len(loaded),
+                 store_root)
     from cakit.report.tables import build_report
 
     inputs = [item.consultation for item in loaded if item.consultation is not None]

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from cakit.cli._common import handle_errors
+from cakit.cli._common import codebook_option, handle_errors
 
 _KEYS = "[a]ccept [r]eject re[l]abel [n]ote [b]ack [s]kip [q]uit [?]"
 _HELP = """\
@@ -34,11 +34,6 @@ def store_option(func: Any) -> Any:
     return click.option("--store", "store_root", type=click.Path(file_okay=False),
                         default="annotations/store", show_default=True,
                         help="The annotation store.")(func)
-
-
-def codebook_option(func: Any) -> Any:
-    return click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
-                        help="Codebook YAML (default: annotations/codebook.yaml).")(func)
 
 
 def echo_sync(report: Any, source: str, *, err: bool = True) -> None:

@@ -13,7 +13,11 @@ from pathlib import Path
 
 import click
 
-from cakit.cli._common import consoles, handle_errors
+from cakit.cli._common import (
+    consoles,
+    handle_errors,
+    roles_option,
+)
 from cakit.errors import UsageError
 
 ROLE_STYLES = {
@@ -61,8 +65,7 @@ def parse_range(text: str | None) -> tuple[int, int] | None:
 @click.command()
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--lines", "line_range", metavar="A-B", help="Show only source lines A to B.")
-@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
-              help="YAML file mapping speaker labels to roles.")
+@roles_option
 @click.option("--convention", type=click.Choice(["jefferson", "gat2"]), default="jefferson",
               show_default=True, help="How to read Jefferson marks (gat2: capitals = accent).")
 @click.option("--no-color", is_flag=True, help="Plain output.")

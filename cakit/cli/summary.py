@@ -8,7 +8,14 @@ import json
 
 import click
 
-from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
+from cakit.cli._common import (
+    consoles,
+    handle_errors,
+    paths_argument,
+    progress,
+    roles_option,
+    transcript_files,
+)
 
 _HEADINGS = {
     "file": "file", "format": "format", "clinicians": "clin", "patients": "pat",
@@ -24,8 +31,7 @@ _HEADINGS = {
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "md"]),
               default="table", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
-@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
-              help="YAML file mapping speaker labels to roles.")
+@roles_option
 @click.option("--no-color", is_flag=True, help="Plain output.")
 @handle_errors
 def summary(

@@ -6,7 +6,14 @@ import json
 
 import click
 
-from cakit.cli._common import consoles, handle_errors, paths_argument, progress, transcript_files
+from cakit.cli._common import (
+    consoles,
+    handle_errors,
+    paths_argument,
+    progress,
+    roles_option,
+    transcript_files,
+)
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -18,8 +25,7 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 @click.option("--ignore", multiple=True, metavar="CODE",
               help="Do not report this diagnostic code (repeatable).")
 @click.option("--errors-only", is_flag=True, help="Report errors, not warnings or notes.")
-@click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
-              help="YAML file mapping speaker labels to roles (see README).")
+@roles_option
 @click.option("--no-color", is_flag=True, help="Plain output.")
 @handle_errors
 def validate(

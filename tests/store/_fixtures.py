@@ -34,6 +34,24 @@ P:    they say I'm useless.
 Dr:   right. I'll see you in three months then.
 """
 
+#: A short follow-up (CODEBOOK §6.9 fixtures 1 and 2): the machine proposes an attempt
+#: (line 4), a QUESTION_BACK with HESITATE (line 6), an elicited answer (7), a TOPIC_SHIFT
+#: (8) and a CLOSE_DOWN (12).
+SHORT = """\
+Dr:   hello, how have you been?
+P:    alright.
+Dr:   and how is your sleep?
+P:    why do the voices only come at night?
+      (1.4)
+Dr:   u:m (.) what do you think?
+P:    I dunno. they were following me again on Tuesday.
+Dr:   mm.
+      (0.8)
+Dr:   okay so how is your appetite been?
+P:    fine.
+Dr:   I will see you in three months then.
+"""
+
 CHAT = """\
 @UTF8
 @Begin

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from cakit.formats.jefferson.shape import ordered_items, split_alternative, word_shape
 from cakit.formats.jefferson.writer import laugh_letters
 from cakit.model import Event, Feature, Participant, Role, Token, Transcript, Utterance
-from cakit.notation import INTONATION_TO_CA
+from cakit.notation import CHAT_PREFIX_MARKS, CHAT_SPAN_MARKS, INTONATION_TO_CA
 
 #: cakit role → CHAT participant role, for transcripts that did not come from CHAT.
 CHAT_ROLE_FOR: dict[Role, str] = {
@@ -36,39 +36,10 @@ CHAT_ROLE_FOR: dict[Role, str] = {
 _BARE = frozenset({"Begin", "End", "Blank", "New Episode", "UTF8", "NewEpisode"})
 _OPTIONAL_ARGUMENT = frozenset({"Bg", "Eg"})
 
-#: Paired CHAT-CA delimiters, in opening order.
-SPAN_GLYPHS: tuple[tuple[int, str], ...] = (
-    (Feature.VERY_QUIET, "°°"),
-    (Feature.QUIET, "°"),
-    (Feature.LOUD, "◉"),
-    (Feature.FAST, "∆"),
-    (Feature.SLOW, "∇"),
-    (Feature.SMILE, "☺"),
-    (Feature.CREAKY, "⁎"),
-    (Feature.UNCERTAIN, "⁇"),
-    (Feature.WHISPER, "∬"),
-    (Feature.SINGING, "∮"),
-    (Feature.LOW_PITCH, "▁"),
-    (Feature.HIGH_PITCH, "▔"),
-    (Feature.BREATHY, "♋"),
-    (Feature.YAWN, "Ϋ"),
-    (Feature.PRECISE, "§"),
-)
 _SPAN_BITS = 0
-for _bit, _ in SPAN_GLYPHS:
+for _bit, _ in CHAT_SPAN_MARKS:
     _SPAN_BITS |= _bit
 
-#: Word-attached glyphs written before the word (cut-off ⤆ goes after it).
-PREFIX_GLYPHS: tuple[tuple[int, str], ...] = (
-    (Feature.HURRIED_START, "⤇"),
-    (Feature.PITCH_UP, "↑"),
-    (Feature.PITCH_DOWN, "↓"),
-    (Feature.PITCH_RESET, "↻"),
-    (Feature.HARDENING, "⁑"),
-    (Feature.CONSTRICTION, "∾"),
-    (Feature.BLOCKING, "≠"),
-    (Feature.INBREATH, "∙"),
-)
 #: CHAT wants numbers spelled out; a word written with digits is kept as written and
 #: marked with a user form code, so it passes the CHAT check (E220) without being changed.
 DIGITS_FORM = "z:digits"
@@ -301,7 +272,7 @@ def _main_tier(
         nonlocal open_bits
         closing = open_bits & ~keep
         if closing and last_word is not None:
-            for bit, glyph in reversed(SPAN_GLYPHS):
+            for bit, glyph in reversed(CHAT_SPAN_MARKS):
                 if closing & bit:
                     last_word.close += glyph
         open_bits &= keep
@@ -317,7 +288,7 @@ def _main_tier(
                 wanted &= ~Feature.QUIET
             close(wanted)
             opening = ""
-            for bit, glyph in SPAN_GLYPHS:
+            for bit, glyph in CHAT_SPAN_MARKS:
                 if wanted & bit and not open_bits & bit:
                     opening += glyph
             open_bits |= wanted
@@ -359,7 +330,7 @@ def _token(token: Token, open_bits: int) -> _Word:
         body = body.lstrip("&+-") or "xxx"
     if features & Feature.LAUGH and "Ἡ" not in body:
         body = body[0] + "Ἡ" + body[1:]
-    pre = "".join(glyph for bit, glyph in PREFIX_GLYPHS if features & bit)
+    pre = "".join(glyph for bit, glyph in CHAT_PREFIX_MARKS if features & bit)
     if token.kind == "filler":
         pre = "&-" + pre
     elif token.kind == "fragment":

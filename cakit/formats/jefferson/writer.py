@@ -21,43 +21,12 @@ from dataclasses import dataclass, field
 from cakit.formats.jefferson.marks import GAT_INTONATION, INTONATION, pause_reading
 from cakit.formats.jefferson.shape import ordered_items, word_shape
 from cakit.model import Event, Feature, Gap, Header, Role, Token, Transcript, Utterance
-from cakit.notation import INTONATION_TO_JEFFERSON
+from cakit.notation import INTONATION_TO_JEFFERSON, JEFFERSON_PREFIX_MARKS, JEFFERSON_SPAN_MARKS
 
-#: Paired span features in the order they open: (feature, opening mark, closing mark).
-SPAN_MARKS: tuple[tuple[int, str, str], ...] = (
-    (Feature.VERY_QUIET, "°°", "°°"),
-    (Feature.QUIET, "°", "°"),
-    (Feature.FAST, ">", "<"),
-    (Feature.SLOW, "<", ">"),
-    (Feature.SMILE, "£", "£"),
-    (Feature.CREAKY, "#", "#"),
-    (Feature.TREMULOUS, "~", "~"),
-    (Feature.UNCERTAIN, "(", ")"),
-    (Feature.EMPHASIS, "_", "_"),
-    (Feature.WHISPER, "∬", "∬"),
-    (Feature.SINGING, "∮", "∮"),
-    (Feature.LOW_PITCH, "▁", "▁"),
-    (Feature.HIGH_PITCH, "▔", "▔"),
-    (Feature.BREATHY, "♋", "♋"),
-    (Feature.YAWN, "Ϋ", "Ϋ"),
-    (Feature.PRECISE, "§", "§"),
-    (Feature.SEGMENT_REPETITION, "↫", "↫"),
-)
 _SPAN_BITS = 0
-for _bit, _, _ in SPAN_MARKS:
+for _bit, _, _ in JEFFERSON_SPAN_MARKS:
     _SPAN_BITS |= _bit
 
-#: Word-attached features written before the word.
-PREFIX_MARKS: tuple[tuple[int, str], ...] = (
-    (Feature.HURRIED_START, "<"),
-    (Feature.PITCH_UP, "↑"),
-    (Feature.PITCH_DOWN, "↓"),
-    (Feature.PITCH_RESET, "↻"),
-    (Feature.HARDENING, "⁑"),
-    (Feature.CONSTRICTION, "∾"),
-    (Feature.BLOCKING, "≠"),
-    (Feature.INBREATH, "∙"),
-)
 
 _STRUCTURAL = frozenset({"UTF8", "Begin", "End", "PID", "Font", "Window", "ID", "Options",
                          "Color words", "Languages"})
@@ -279,7 +248,7 @@ class _UtteranceWriter:
         if not closing or self.last_token is None:
             self.open &= keep
             return
-        for bit, _, closer in reversed(SPAN_MARKS):
+        for bit, _, closer in reversed(JEFFERSON_SPAN_MARKS):
             if closing & bit:
                 self.last_token.close += closer
         self.open &= keep
@@ -296,14 +265,14 @@ class _UtteranceWriter:
         self.row_for(token.line)
         pre = ""
         numeric = token.clean[:1].isdigit()
-        for bit, opener, _ in SPAN_MARKS:
+        for bit, opener, _ in JEFFERSON_SPAN_MARKS:
             if wanted & bit and not self.open & bit:
                 # `(0)` would read as a pause: an uncertain number opens with `(?`
                 pre += "(?" if bit == Feature.UNCERTAIN and numeric else opener
         self.open |= wanted
         if token.kind == "untranscribed":
             self.flush_pending()  # `[( )` would not read back as unclear talk
-        for bit, mark in PREFIX_MARKS:
+        for bit, mark in JEFFERSON_PREFIX_MARKS:
             if features & bit and token.kind != "untranscribed":
                 pre += mark
         if token.kind == "untranscribed":
