@@ -5,7 +5,8 @@ the transcript's and whose codebook key (version + content hash) equals the curr
 codebook's, reuse it (no spaCy, no annotating); otherwise annotate and, unless told not
 to, save the layer so the next run is fast. Then compute the per-phase denominators
 (`consultation_input`) in the same worker, so only a few numbers — not a whole
-transcript — travel back between processes. Results come back in input order, one file at a time.
+transcript — travel back between processes. Results come back in input order, one file
+at a time.
 """
 
 from __future__ import annotations
@@ -46,8 +47,7 @@ _STATE: dict[str, object] = {}
 
 def _init(codebook: str | None, version: str | None, store: str | None, write_store: bool,
           roles: Mapping[str, Role] | None, keep: bool,
-          coders: tuple[str | None, str | None, bool]
-          ) -> None:
+          coders: tuple[str | None, str | None, bool]) -> None:
     _STATE.clear()
     layers, coder, consensus = coders
     _STATE.update(codebook=codebook, version=version, store=store, write_store=write_store,
@@ -111,13 +111,12 @@ def _one(path: Path) -> Loaded:
         from cakit.store import coders, effective
 
         layers = Path(str(_STATE["layers"]))
-        coder = _STATE.get("coder")
+        coder = str(_STATE["coder"]) if _STATE.get("coder") else None
         names = coders(layers, transcript.source)
         coded = coder in names if coder else bool(names)
         try:
             annotations = effective(annotations, root=layers, source=transcript.source,
-                                    coder=coder,  # type: ignore[arg-type]
-                                    consensus=bool(_STATE.get("consensus")),
+                                    coder=coder, consensus=bool(_STATE.get("consensus")),
                                     transcript=transcript)
         except StoreError as exc:
             return Loaded(path, None, result.diagnostics, reused, store_error=str(exc))

@@ -2,8 +2,9 @@
 
 `machine_state` reads the transcript and reuses its auto layer when that layer was made
 from the same file version and the same codebook (`codebook_key`); otherwise it runs the
-annotator and rewrites the auto layer. `store_run` is what `cakit annotate` calls after annotating a
-file: write the auto layer, then bring every coder layer of that transcript in step.
+annotator and rewrites the auto layer. `store_run` is what `cakit annotate` calls after
+annotating a file: write the auto layer, then bring every coder layer of that transcript
+in step.
 """
 
 from __future__ import annotations
