@@ -118,8 +118,7 @@ CA_LITE_HABIT_CODES = {
 
 @needs_shared
 def test_chat_corpora_cabnc_diagnostic_codes() -> None:
-    if not CABNC:
-        pytest.skip(f"no CABNC files under {CHAT_DATA}")
+    assert CABNC, f"no CABNC files under {CHAT_DATA}"
     by_severity: dict[str, Counter[str]] = {"error": Counter(), "warning": Counter()}
     for path in CABNC:
         for diagnostic in cakit.read(path).diagnostics:
@@ -171,8 +170,7 @@ def _share_flagged(files: list[Path]) -> tuple[float, list[str]]:
 
 @needs_shared
 def test_chat_corpora_testchat_bad_flagged() -> None:
-    if not TESTCHAT_BAD:
-        pytest.skip(f"no testchat/bad files under {CHAT_DATA}")
+    assert TESTCHAT_BAD, f"no testchat/bad files under {CHAT_DATA}"
     share, missed = _share_flagged(TESTCHAT_BAD)
     print(f"testchat/bad: {share:.1%} flagged; missed: {missed}")
     assert share >= 0.90, missed
@@ -180,8 +178,7 @@ def test_chat_corpora_testchat_bad_flagged() -> None:
 
 @needs_shared
 def test_chat_corpora_chatter_error_corpus_flagged() -> None:
-    if not CHATTER_ERRORS:
-        pytest.skip(f"no chatter-error-corpus files under {CHAT_DATA}")
+    assert CHATTER_ERRORS, f"no chatter-error-corpus files under {CHAT_DATA}"
     share, missed = _share_flagged(CHATTER_ERRORS)
     print(f"chatter-error-corpus: {share:.1%} flagged; missed: {missed}")
     assert share >= 0.90, missed
@@ -212,8 +209,7 @@ def test_chat_corpora_chatter_error_corpus_code(path: Path) -> None:
 @needs_shared
 def test_chat_corpora_chatter_warning_files_warn() -> None:
     warning_files = [p for p in CHATTER_ERRORS if p.name.startswith("warnings__")]
-    if not warning_files:
-        pytest.skip(f"no chatter warning files under {CHAT_DATA}")
+    assert warning_files, f"no chatter warning files under {CHAT_DATA}"
     for path in warning_files:
         result = cakit.read(path)
         assert result.diagnostics, path.name
@@ -242,8 +238,7 @@ def test_chat_corpora_java_log_lines() -> None:
     file: `terminators.cha` line 6 is its only utterance, on line 7), and the one file
     without `@UTF8` (`morweist.cha`) is not.
     """
-    if not JAVA_LOG.is_file():
-        pytest.skip(f"{JAVA_LOG} not found")
+    assert JAVA_LOG.is_file(), f"{JAVA_LOG} not found"
     hits: list[str] = []
     misses: list[tuple[str, list[int], list[int]]] = []
     for name, logged in sorted(_java_log().items()):
