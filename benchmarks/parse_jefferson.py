@@ -2,9 +2,9 @@
 
 Run by hand (not part of the tests):  python benchmarks/parse_jefferson.py [--mb 10] [--repeat 5]
 
-The Jefferson transcripts of corpora/demo (`.txt`; a built-in fixture when the folder has
-none) are copied into a temporary folder until they add up to at least --mb megabytes, each
-copy in its own folder next to the corpus `cakit.yaml` (so every label maps to a role).
+The Jefferson transcripts of corpora/demo (`.txt`) are copied into a temporary folder
+until they add up to at least --mb megabytes, each copy in its own folder next to the
+corpus `cakit.yaml` (so every label maps to a role).
 Every file is then read with `cakit.formats.read` — bytes in, decoding, layout, labels,
 tokenizing, overlap pairing, turns — and the median of --repeat runs is printed, for full
 tokenization and for speakers and turns only (`tokenize=False`). The Word demo file is
@@ -28,29 +28,11 @@ from cakit.formats import read
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "corpora" / "demo"
 
-FIXTURE = """\
-Title: benchmark fixture (invented)
-
- 1  Dr:  so how have you been since we last me:t.
- 2  P:   .hh well (0.5) I've been (.) alri:ght I suppose,
- 3       but the ↑voices are still there at [night
- 4  M:                                      [°she doesn't sleep°
- 5  Dr:  mm hm=
- 6  P:   =they're TALKING to me (h)about stu:ff heh heh
- 7       (1.4)
- 8  Dr:  >what do they say<? <well> I mean
- 9  P:   £I don't know£ it's- it's (word/ward) ( ) ((looks at carer)) {mhm}
-10  Dr:  okay¿ see you in three months?,
-"""
 
 
 def replicate(suffix: str, megabytes: float, folder: Path) -> list[Path]:
     """Copies of the demo files with `suffix` until they hold `megabytes` MB."""
-    sources = sorted(DEMO.glob(f"*{suffix}")) if DEMO.is_dir() else []
-    if not sources and suffix == ".txt":
-        fixture = folder / "fixture.txt"
-        fixture.write_text(FIXTURE, encoding="utf-8")
-        sources = [fixture]
+    sources = sorted(DEMO.glob(f"*{suffix}"))
     if not sources:
         return []
     size = sum(path.stat().st_size for path in sources)
