@@ -73,6 +73,8 @@ def mor_alignable(main: MainTier, omitted_items: int = 0) -> int:
     give them one written with a leading 0 (`0det:art|a`); `omitted_items` counts those so
     both conventions align.
     """
+    if main.plain:  # no retraces, omissions or untranscribed words; commas outside groups
+        return len(main.tokens) + len(main.separators)
     count = 0
     omissions = 0
     retraced = main.retraced
@@ -183,19 +185,14 @@ def check_gra(
         diag.add("E723", "error", f"%gra has {len(roots)} ROOT relations (items "
                  f"{', '.join(roots)})", line, col, hint="exactly one relation is the ROOT")
         return
-    # Every chain of heads must end at the root (0); a chain longer than the tier is a cycle.
-    # (linear: each item is resolved once; 1 = on the current path, 2 = reaches the root)
-    state = [0] * (chunks + 1)
-    for start in range(1, chunks + 1):
-        path = []
-        node = start
-        while node and state[node] == 0:
-            state[node] = 1
-            path.append(node)
+    # Every chain of heads must end at the root (0). Pointer doubling: after k rounds each
+    # item points 2**k steps up its chain, so once 2**k >= chunks only a cycle is not 0.
+    up = [0, *heads]
+    for _ in range(chunks.bit_length()):
+        up = [up[node] for node in up]
+    if any(up):
+        node = next(index for index, top in enumerate(up) if top)
+        for _ in range(chunks):  # walk into the cycle to name one of its items
             node = heads[node - 1]
-        if node and state[node] == 1:
-            diag.add("E724", "error", f"%gra relations form a cycle through item {node}",
-                     line, col, hint="every chain of heads must end at the root (0)")
-            return
-        for visited in path:
-            state[visited] = 2
+        diag.add("E724", "error", f"%gra relations form a cycle through item {node}",
+                 line, col, hint="every chain of heads must end at the root (0)")

@@ -132,6 +132,8 @@ class MainTier:
     #: `&{l=X` / `&}l=X` marks for the reader to pair across utterances:
     #: (is_begin, "l" or "n", label, line, col)
     long_features: list[tuple[bool, str, str, int, int]] = field(default_factory=list)
+    #: only transcribed words, commas, a terminator and maybe a bullet (the fast path's)
+    plain: bool = False
 
     @property
     def separator_count(self) -> int:
@@ -235,8 +237,10 @@ def tokenize_main(
 _FRAME_EVENTS = frozenset({"terminator", "bullet", "linker"})
 
 
-#: Most CHILDES utterances are plain words, one terminator and maybe a bullet.
-_SIMPLE = re.compile(r"(?:[A-Za-z]+(?:'[A-Za-z]+)*'? )+[.?!](?: \x15\d+_\d+\x15)?\Z")
+#: Most CHILDES utterances are plain words (maybe with commas between them), one
+#: terminator and maybe a bullet.
+_SIMPLE = re.compile(
+    r"(?:[A-Za-z]+(?:'[A-Za-z]+)*'? (?:, )?)+[.?!](?: \x15\d+_\d+\x15)?\Z")
 
 
 def _simple(
@@ -244,7 +248,7 @@ def _simple(
 ) -> MainTier | None:
     """The fast path for a plain utterance; None sends it through the full tokenizer
     (untranscribed markers are plain-looking but need their own checks)."""
-    out = MainTier()
+    out = MainTier(plain=True)
     tokens = out.tokens
     column = offset0 + 1
     parts = content.split(" ")
@@ -255,7 +259,12 @@ def _simple(
                                      or _ILLEGAL_UNTRANSCRIBED.match(word)):
             return None
     for word in parts:
-        tokens.append(Token(word, word, "word", line, column, 0))
+        if word == ",":
+            out.separators.append(())
+            out.events.append(Event("separator", ",", len(tokens), line, column,
+                                    label="comma"))
+        else:
+            tokens.append(Token(word, word, "word", line, column, 0))
         column += len(word) + 1
     out.terminator = terminator
     out.events.append(Event("terminator", terminator, len(tokens), line, column,
