@@ -74,3 +74,23 @@ def test_fast_path_matches_full_tokenizer_on_every_real_file(
         if fast.transcript != full.transcript or fast.diagnostics != full.diagnostics:
             different.append(path.name)
     assert different == []
+
+
+def test_parse_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from cakit.errors import ParseError
+
+    text = f"{HEAD}*CHI:\tyes .\n@End\n"
+    assert gc.isenabled()
+    parse_chat(text)
+    assert gc.isenabled()
+    with pytest.raises(ParseError):
+        parse_chat(f"{HEAD}*CHI yes .\n@End\n", errors="raise")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_chat(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
