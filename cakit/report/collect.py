@@ -61,6 +61,9 @@ def _annotator() -> Annotator:
     if "annotator" not in _STATE:
         codebook = _STATE.get("codebook")
         _STATE["annotator"] = annotator_for(str(codebook) if codebook else None)
+        from cakit.annotate.batch import settle_long_lived_objects
+
+        settle_long_lived_objects()
     return _STATE["annotator"]  # type: ignore[return-value]
 
 
