@@ -96,6 +96,12 @@ roles_option = click.option("--roles", "roles_file", type=click.Path(exists=True
                             help="YAML file mapping speaker labels to roles (see README).")
 codebook_option = click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
                                help="Codebook YAML (default: annotations/codebook.yaml).")
+def store_option(help: str = "The annotation store.") -> Callable[[F], F]:
+    """`--store DIR` (default annotations/store), with what this command does there."""
+    return click.option("--store", "store_root", type=click.Path(file_okay=False),
+                        default="annotations/store", show_default=True, help=help)
+
+
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1,
                            show_default=True, help="Worker processes.")
 

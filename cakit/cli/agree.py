@@ -14,9 +14,9 @@ from cakit.cli._common import (
     consoles,
     handle_errors,
     paths_argument,
+    store_option,
     transcript_files,
 )
-from cakit.cli.review import store_option
 
 
 def _number(value: float | None, *, percent: bool = False) -> str:
@@ -73,7 +73,7 @@ class _GreedyCoders(click.Command):
                    "instead of the coefficients.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@store_option
+@store_option()
 @codebook_option
 @handle_errors
 def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code: str | None,

@@ -18,6 +18,7 @@ from cakit.cli._common import (
     paths_argument,
     progress,
     roles_option,
+    store_option,
     transcript_files,
 )
 
@@ -31,9 +32,7 @@ from cakit.cli._common import (
               help="Write the export to this file (default: standard output).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @jobs_option
-@click.option("--store", "store_root", type=click.Path(file_okay=False),
-              default="annotations/store", show_default=True,
-              help="Where the machine layer is kept (one JSONL file per transcript).")
+@store_option("Where the machine layer is kept (one JSONL file per transcript).")
 @click.option("--no-store", is_flag=True, help="Do not write the machine layer.")
 @roles_option
 @coder_options

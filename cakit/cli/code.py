@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from cakit.cli._common import codebook_option, handle_errors
-from cakit.cli.review import echo_sync, store_option
+from cakit.cli._common import codebook_option, handle_errors, store_option
+from cakit.cli.review import echo_sync
 
 
 @click.command()
@@ -20,7 +20,7 @@ from cakit.cli.review import echo_sync, store_option
               help="For a response, modifier or carer response: a line of its attempt.")
 @click.option("--coder", required=True, help="Your coder name (your layer in the store).")
 @click.option("--note", default="", help="A note kept with the code.")
-@store_option
+@store_option()
 @codebook_option
 @handle_errors
 def code(file: str, line: int, code: str, subtype: str | None, attempt_line: int | None,

@@ -16,6 +16,7 @@ from cakit.cli._common import (
     handle_errors,
     paths_argument,
     roles_option,
+    store_option,
     transcript_files,
     warn_uncoded,
 )
@@ -72,9 +73,7 @@ def _codes(values: tuple[str, ...], known: tuple[str, ...], option: str) -> tupl
               help="Names and places to replace: CSV with columns text,kind or one name per "
                    "line.")
 @codebook_option
-@click.option("--store", "store_root", type=click.Path(file_okay=False),
-              default="annotations/store", show_default=True,
-              help="Annotation store: a current machine layer there is reused.")
+@store_option("Annotation store: a current machine layer there is reused.")
 @click.option("--no-store", is_flag=True, help="Neither read nor write the store.")
 @roles_option
 @coder_options

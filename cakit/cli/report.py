@@ -22,6 +22,7 @@ from cakit.cli._common import (
     jobs_option,
     paths_argument,
     roles_option,
+    store_option,
     transcript_files,
     warn_uncoded,
 )
@@ -47,10 +48,8 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
                    ".png or .svg file.")
 @codebook_option
 @jobs_option
-@click.option("--store", "store_root", type=click.Path(file_okay=False),
-              default="annotations/store", show_default=True,
-              help="Annotation store: a current machine layer there is reused instead of "
-                   "annotating again; new layers are saved there.")
+@store_option("Annotation store: a current machine layer there is reused instead of "
+              "annotating again; new layers are saved there.")
 @click.option("--no-store", is_flag=True, help="Neither read nor write the store.")
 @click.option("--no-deidentify", is_flag=True,
               help="HTML only: show names, places and dates as written (the page then says "

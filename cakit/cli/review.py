@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from cakit.cli._common import codebook_option, handle_errors
+from cakit.cli._common import codebook_option, handle_errors, store_option
 
 _KEYS = "[a]ccept [r]eject re[l]abel [n]ote [b]ack [s]kip [q]uit [?]"
 _HELP = """\
@@ -28,12 +28,6 @@ _HELP = """\
 _KIND_NAMES = {"attempt": "attempt", "response": "response", "modifier": "delivery modifier",
                "carer_response": "carer response", "elicited": "elicited answer",
                "repair": "patient repair", "medcheck": "symptom check in medication talk"}
-
-
-def store_option(func: Any) -> Any:
-    return click.option("--store", "store_root", type=click.Path(file_okay=False),
-                        default="annotations/store", show_default=True,
-                        help="The annotation store.")(func)
 
 
 def echo_sync(report: Any, source: str, *, err: bool = True) -> None:
@@ -163,7 +157,7 @@ def _choose_label(codebook: Any, item: Any) -> tuple[str, str | None] | None:
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--coder", required=True, help="Your coder name (your layer in the store).")
-@store_option
+@store_option()
 @codebook_option
 @click.option("--context", "context", type=click.IntRange(0, 40), default=3, show_default=True,
               help="Lines of talk shown before and after the coded turn.")
@@ -260,7 +254,7 @@ def review_sheet() -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The .xlsx file to write.")
 @click.option("--coder", help="Pre-fill this coder's decisions and notes.")
-@store_option
+@store_option()
 @codebook_option
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @handle_errors
@@ -296,7 +290,7 @@ def export_sheet(paths: tuple[str, ...], output: str, coder: str | None, store_r
 @review_sheet.command("import")
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
 @click.option("--coder", required=True, help="Whose layer the decisions go to.")
-@store_option
+@store_option()
 @codebook_option
 @click.option("--skip-invalid", is_flag=True,
               help="Apply the valid rows even if some rows are invalid (they are listed).")

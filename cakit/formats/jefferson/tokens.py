@@ -369,6 +369,15 @@ def _toggle(state: _State, bit: int) -> None:
     state.spans ^= bit
 
 
+def _toggle_quiet(state: _State, text: str, at: int) -> int:
+    """Open or close `°°very quiet°°` or `°quiet°` at `at`; returns the marks consumed."""
+    if text.startswith("°°", at):
+        _toggle(state, F_VERY_QUIET)
+        return 2
+    _toggle(state, F_QUIET)
+    return 1
+
+
 def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> None:
     text = piece.text
     offset = piece.offset
@@ -434,12 +443,7 @@ def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> N
             if ch == ".":
                 break
         if ch == "°":
-            if text.startswith("°°", i):
-                _toggle(state, F_VERY_QUIET)
-                i += 2
-            else:
-                _toggle(state, F_QUIET)
-                i += 1
+            i += _toggle_quiet(state, text, i)
             seen_mark = True
             continue
         if ch in TOGGLES:
@@ -561,12 +565,7 @@ def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> N
             k += 1
             continue
         if ch == "°":
-            if text.startswith("°°", k):
-                _toggle(state, F_VERY_QUIET)
-                k += 2
-            else:
-                _toggle(state, F_QUIET)
-                k += 1
+            k += _toggle_quiet(state, text, k)
             continue
         if ch in TOGGLES and not (ch == "_" and chars and k + 1 < core_end
                                   and text[k + 1].isalnum()):
