@@ -10,7 +10,9 @@ Line numbers are physical 1-based lines of the source file.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -237,18 +239,32 @@ def stable_id(*parts: object) -> str:
 
 # -- JSON ------------------------------------------------------------------------------
 
+#: field names per dataclass type, and () for every other type met (looked up once each)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    return value
+    names = _FIELD_NAMES.get(type(value))
+    if names is None:
+        names = (tuple(f.name for f in fields(value))
+                 if hasattr(value, "__dataclass_fields__") else ())
+        _FIELD_NAMES[type(value)] = names
+    if not names:
+        return value
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
 def to_dict(annotation_set: AnnotationSet) -> dict[str, Any]:
     """The normative JSON shape as plain Python values."""
     out: dict[str, Any] = _plain(annotation_set)
     return out
+
+
+def consultation_json(consultation: ConsultationAnnotations) -> str:
+    """One consultation as the one-line JSON object it is in the export's `transcripts`."""
+    return json.dumps(_plain(consultation), ensure_ascii=False)
 
 
 def to_json(annotation_set: AnnotationSet, *, indent: int | None = 2) -> str:
@@ -401,3 +417,11 @@ CSV_COLUMNS: Sequence[str] = (
     "subtypes", "categories", "late", "chain_id", "attempt_index", "rank", "modifiers",
     "gap_before_s", "outcome", "confidence", "evidence",
 )
+
+
+def consultation_csv(consultation: ConsultationAnnotations) -> str:
+    """The consultation's CSV rows (no header line), as they appear in the export."""
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), lineterminator="\n").writerows(
+        rows(consultation))
+    return buffer.getvalue()

@@ -7,7 +7,7 @@ file, so transcripts never travel between processes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,11 @@ class StorePlan:
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
-    """One file's annotations and what reading it (and syncing its store) reported."""
+    """One file's annotations and what reading it (and syncing its store) reported.
+
+    With a renderer, `rendered` holds the annotations as the export writes them and
+    `annotations` is None: a worker then sends back one string, not the object tree.
+    """
 
     path: Path
     annotations: ConsultationAnnotations | None
@@ -38,6 +42,8 @@ class FileResult:
     utterances: int
     sync_reports: tuple[Any, ...] = ()
     store_error: str = ""
+    rendered: str | None = None
+    source: str = ""  # the annotations' source (kept when they are rendered)
 
     @property
     def errors(self) -> int:
@@ -47,13 +53,17 @@ class FileResult:
 _WORKER: dict[str, object] = {}
 
 
+Renderer = Callable[[ConsultationAnnotations], str]
+
+
 def _init(codebook: str | None, roles: Mapping[str, Role] | None,
-          plan: StorePlan | None = None) -> None:
+          plan: StorePlan | None = None, render: Renderer | None = None) -> None:
     from cakit.annotate import annotator_for
 
     _WORKER["annotator"] = annotator_for(codebook)
     _WORKER["roles"] = dict(roles or {})
     _WORKER["plan"] = plan
+    _WORKER["render"] = render
     settle_long_lived_objects()
 
 
@@ -95,17 +105,27 @@ def _one(path: Path) -> FileResult:
                                         consensus=plan.consensus, transcript=transcript)
         except CakitError as exc:
             store_error = str(exc)
+    render = _WORKER.get("render")
+    if annotations is not None and callable(render):
+        return FileResult(path, None, result.diagnostics, len(transcript.utterances), reports,
+                          store_error, render(annotations), annotations.source)
     return FileResult(path, annotations, result.diagnostics, len(transcript.utterances),
-                      reports, store_error)
+                      reports, store_error, None,
+                      annotations.source if annotations is not None else "")
 
 
 def annotate_files(
     files: list[Path], *, codebook: str | None = None, jobs: int = 1,
     roles: Mapping[str, Role] | None = None, store: StorePlan | None = None,
+    render: Renderer | None = None,
 ) -> Iterator[FileResult]:
-    """Annotate files in input order; `jobs > 1` spreads them over worker processes."""
+    """Annotate files in input order; `jobs > 1` spreads them over worker processes.
+
+    `render` (a module-level function, so workers can receive it) turns each file's
+    annotations into export text where they were made; see `FileResult.rendered`.
+    """
     if jobs <= 1 or len(files) < 2:
-        _init(codebook, roles, store)
+        _init(codebook, roles, store, render)
         for path in files:
             yield _one(path)
         return
@@ -117,5 +137,5 @@ def annotate_files(
     context = multiprocessing.get_context(method)
     chunk = max(1, min(16, len(files) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init,
-                             initargs=(codebook, dict(roles or {}), store)) as pool:
+                             initargs=(codebook, dict(roles or {}), store, render)) as pool:
         yield from pool.map(_one, files, chunksize=chunk)

@@ -68,6 +68,14 @@ class _Near:
     name: str
     pattern: Pattern
     slots: tuple[frozenset[str], ...]
+    order: int  # position in the codebook: hits at one word come out in this order
+
+
+def _key_slot(slots: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """The slot least likely to be in a turn: content words over pronouns and auxiliaries,
+    then the fewest forms. A near pattern is only tried in turns holding one of its words."""
+    return min(slots, key=lambda slot: (sum(word in CLOSED for word in slot) / len(slot),
+                                        len(slot)))
 
 
 class CompiledCodebook:
@@ -84,17 +92,19 @@ class CompiledCodebook:
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         self.tokens = Matcher(vocab, validate=True)
         self._keys: dict[int, tuple[str, str, Pattern]] = {}
-        self._near_index: dict[str, list[_Near]] = {}
+        self._near_by_key: dict[str, list[_Near]] = {}
         self._has_token_patterns = False
         problems: list[Diagnostic] = []
+        near_order: list[_Near] = []
 
         def add(group: str, name: str, pattern: Pattern) -> None:
             key = f"{group}|{name}|{pattern.id}"
             if pattern.kind == "near":
-                near = _Near(group, name, pattern,
-                             tuple(slot_forms(slot, pattern.exact) for slot in pattern.slots))
-                for word in near.slots[0]:
-                    self._near_index.setdefault(word, []).append(near)
+                slots = tuple(slot_forms(slot, pattern.exact) for slot in pattern.slots)
+                near = _Near(group, name, pattern, slots, len(self._keys) + len(near_order))
+                near_order.append(near)
+                for word in _key_slot(slots):
+                    self._near_by_key.setdefault(word, []).append(near)
                 return
             try:
                 if pattern.kind == "phrase":
@@ -124,6 +134,7 @@ class CompiledCodebook:
                 add("phase", str(index), pattern)
         if problems:
             raise CodebookError(f"{codebook.source}: patterns that spaCy rejects", problems)
+        self._near_keys = frozenset(self._near_by_key)
 
     def match(self, words: list[str]) -> list[Hit]:
         """Every pattern hit in a sequence of lower-case words."""
@@ -141,27 +152,33 @@ class CompiledCodebook:
             for match_id, start, end in self.tokens(doc):
                 group, name, pattern = keys[match_id]
                 hits.append(Hit(group, name, pattern, start, end))
-        index = self._near_index
+        if self._near_keys.isdisjoint(words):
+            return hits
         present = set(words)
-        # only patterns whose every slot has a word in the turn can match: check that
-        # once per turn instead of trying every position
-        viable: dict[int, bool] = {}
         count = len(words)
-        for position, word in enumerate(words):
-            candidates = index.get(word)
-            if not candidates:
-                continue
-            for near in candidates:
-                key = id(near)
-                ok = viable.get(key)
-                if ok is None:
-                    ok = all(not slot.isdisjoint(present) for slot in near.slots[1:])
-                    viable[key] = ok
-                if not ok:
+        tried: set[int] = set()
+        near_hits: list[tuple[int, int, Hit]] = []
+        for word in self._near_keys.intersection(present):
+            for near in self._near_by_key[word]:
+                if near.order in tried:
                     continue
-                end = _match_slots(words, count, position, near.slots, 1, near.pattern.gap)
-                if end:
-                    hits.append(Hit(near.group, near.name, near.pattern, position, end))
+                tried.add(near.order)
+                slots = near.slots
+                for slot in slots:
+                    if slot.isdisjoint(present):
+                        break
+                else:
+                    first = slots[0]
+                    for position, candidate in enumerate(words):
+                        if candidate in first:
+                            end = _match_slots(words, count, position, slots, 1,
+                                               near.pattern.gap)
+                            if end:
+                                near_hits.append((position, near.order, Hit(
+                                    near.group, near.name, near.pattern, position, end)))
+        if near_hits:
+            near_hits.sort(key=lambda item: (item[0], item[1]))
+            hits.extend(hit for _, _, hit in near_hits)
         return hits
 
 

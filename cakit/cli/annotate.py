@@ -56,7 +56,7 @@ def annotate(
     from cakit import __version__
     from cakit.annotate import annotator_for
     from cakit.annotate.batch import StorePlan, annotate_files
-    from cakit.annotations import CSV_COLUMNS, AnnotationSet, rows, to_dict
+    from cakit.annotations import CSV_COLUMNS, consultation_csv, consultation_json
     from cakit.cli._output import check_writable, output_stream
     from cakit.cli.review import echo_sync
     from cakit.config import load_roles_file
@@ -70,10 +70,8 @@ def annotate(
     _, err = consoles()
     problems = 0
     with output_stream(output, force=force) as stream:
-        writer = None
         if output_format == "csv":
-            writer = csv.DictWriter(stream, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
-            writer.writeheader()
+            csv.DictWriter(stream, fieldnames=list(CSV_COLUMNS), lineterminator="\n").writeheader()
         elif output_format == "json":
             stream.write(f'{{"cakit_version": {json.dumps(__version__)}, "codebook_version": '
                          f'{json.dumps(version)},\n "transcripts": [')
@@ -83,7 +81,10 @@ def annotate(
             plan = StorePlan(root=Path(store_root), write=not no_store, coder=coder,
                              consensus=consensus, codebook_version=codebook_key(codebook),
                              cakit_version=__version__)
-        results = annotate_files(files, codebook=codebook, jobs=jobs, roles=roles, store=plan)
+        # each file's export text is made where it was annotated (in the worker with --jobs)
+        render = consultation_csv if output_format == "csv" else consultation_json
+        results = annotate_files(files, codebook=codebook, jobs=jobs, roles=roles, store=plan,
+                                 render=render)
         for result in progress(results, "annotating", total=len(files)):
             errors = [d for d in result.diagnostics if d.severity == "error"]
             if errors:
@@ -93,22 +94,16 @@ def annotate(
             if result.store_error:
                 problems += 1
                 err.print(result.store_error, markup=False, highlight=False)
-            consultation = result.annotations
-            if consultation is None:
+            if result.rendered is None:
                 continue
             for report in result.sync_reports:
-                echo_sync(report, consultation.source)
+                echo_sync(report, result.source)
             if output_format == "csv":
-                assert writer is not None
-                writer.writerows(rows(consultation))
-                continue
-            single = to_dict(AnnotationSet(cakit_version=__version__, codebook_version=version,
-                                           transcripts=(consultation,)))["transcripts"][0]
-            if output_format == "jsonl":
-                stream.write(json.dumps(single, ensure_ascii=False) + "\n")
+                stream.write(result.rendered)
+            elif output_format == "jsonl":
+                stream.write(result.rendered + "\n")
             else:
-                separator = "\n  " if first else ",\n  "
-                stream.write(separator + json.dumps(single, ensure_ascii=False))
+                stream.write(("\n  " if first else ",\n  ") + result.rendered)
                 first = False
         if output_format == "json":
             stream.write("\n]}\n")
