@@ -41,6 +41,11 @@ _TRANSITIONS.update({
     (EX, PC): -0.5, (TR, PC): -0.5,
     (PC, CL): -0.5, (O, CL): -4.0, (PH, CL): -2.5, (EX, CL): -2.0, (TR, CL): -2.0,
 })
+#: for each phase, the phases it can be reached from (ascending) and the step's score
+_PREDECESSORS: tuple[tuple[tuple[int, float], ...], ...] = tuple(
+    tuple((q, _TRANSITIONS[(q, p)]) for q in range(6) if (q, p) in _TRANSITIONS)
+    for p in range(6)
+)
 
 _MANUAL_LABELS = {
     "opening": "OPENING", "greeting": "OPENING", "greetings": "OPENING",
@@ -89,6 +94,7 @@ def _manual_marks(transcript: Transcript) -> list[tuple[int, str | None]]:
 def score_turns(views: list[TurnView], codebook: Codebook) -> list[list[float]]:
     """Raw cue scores per turn and phase (before smoothing and priors)."""
     cues = codebook.phases
+    lexicon_cues = [cue for cue in cues if cue.lexicon]
     scores = [[0.0] * 6 for _ in views]
     for t, view in enumerate(views):
         row = scores[t]
@@ -106,15 +112,18 @@ def score_turns(views: list[TurnView], codebook: Codebook) -> list[list[float]]:
             if (cue.form == "question" and not asks) or (cue.form == "statement" and asks):
                 continue
             row[_INDEX[cue.phase]] += cue.weight * min(count, 2)
-        for cue in cues:
-            if not cue.lexicon or (cue.speaker != "any" and cue.speaker != view.role):
-                continue
-            if (cue.form == "question" and not asks) or (cue.form == "statement" and asks):
-                continue
-            strong = [h for h in view.hits if h.group == "lex" and h.name == cue.lexicon
-                      and not h.pattern.weak]
-            if strong:
-                row[_INDEX[cue.phase]] += cue.weight * min(len(strong), 2)
+        strong: dict[str, int] = {}  # non-weak lexicon hits per category
+        for hit in view.hits:
+            if hit.group == "lex" and not hit.pattern.weak:
+                strong[hit.name] = strong.get(hit.name, 0) + 1
+        if strong:
+            for cue in lexicon_cues:
+                found = strong.get(cue.lexicon)
+                if not found or (cue.speaker != "any" and cue.speaker != view.role):
+                    continue
+                if (cue.form == "question" and not asks) or (cue.form == "statement" and asks):
+                    continue
+                row[_INDEX[cue.phase]] += cue.weight * min(found, 2)
         if view.role == "clinician" and view.has_question():
             symptom = any(h.group == "frame" and h.name == "symptom_check" for h in view.hits)
             if symptom:
@@ -241,19 +250,20 @@ def _decode(
         if allowed[0][p]:
             best[0][p] = scores[0][p] - (0.0 if p == O else 1.0 * p)
     for t in range(1, count):
+        before, row, allowed_here, score_here = best[t - 1], best[t], allowed[t], scores[t]
         for p in range(6):
-            if not allowed[t][p]:
+            if not allowed_here[p]:
                 continue
             choice, value = 0, _NEG
-            for q in range(6):
-                step = _TRANSITIONS.get((q, p))
-                if step is None or best[t - 1][q] <= _NEG:
+            for q, step in _PREDECESSORS[p]:
+                previous = before[q]
+                if previous <= _NEG:
                     continue
-                candidate = best[t - 1][q] + step
+                candidate = previous + step
                 if candidate > value:
                     choice, value = q, candidate
             if value > _NEG:
-                best[t][p] = value + scores[t][p]
+                row[p] = value + score_here[p]
                 back[t][p] = choice
     last = max(range(6), key=lambda p: best[count - 1][p])
     path = [last]

@@ -1,0 +1,56 @@
+"""The hot node types get a faster generated __init__ (model._quick_init); they must behave
+exactly as the frozen dataclasses they are: same parameters, defaults and keyword-only rule
+as the fields, every field set, still frozen, and replace/pickle/equality intact."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import pickle
+
+import pytest
+
+from cakit.model import DependentTier, Event, MediaTime, Token, Utterance
+
+
+@pytest.mark.parametrize("cls", [Token, Event, DependentTier, Utterance, MediaTime])
+def test_init_parameters_are_the_fields_in_order_with_their_defaults(cls: type) -> None:
+    parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    fields = dataclasses.fields(cls)
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    for parameter, field in zip(parameters, fields, strict=True):
+        expected = inspect.Parameter.empty if field.default is dataclasses.MISSING \
+            else field.default
+        assert parameter.default == expected, field.name
+        keyword_only = parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        assert keyword_only == field.kw_only, field.name
+    assert "__setattr__" not in cls.__init__.__code__.co_names  # the fast version is in use
+
+
+def test_every_field_is_set_from_its_argument() -> None:
+    media = MediaTime(10, 20)
+    event = Event("overlap", "[", 3, 7, 9, "begin", 0.5, 2, (1, 2), media, True, "o1")
+    assert dataclasses.astuple(event) == (
+        "overlap", "[", 3, 7, 9, "begin", 0.5, 2, (1, 2), (10, 20), True, "o1")
+    token = Token("HEL:lo", "hello", "word", 4, 5, 8, "fp")
+    assert dataclasses.astuple(token) == ("HEL:lo", "hello", "word", 4, 5, 8, "fp")
+    assert Token("a", "a", "word", 1, 1) == Token("a", "a", "word", 1, 1, 0, "")
+    utterance = Utterance(id="u1", index=0, speaker="PAT", line=3, col=1, end_line=4,
+                          content="hello .", tokens=(token,), terminator=".")
+    assert (utterance.id, utterance.tokens, utterance.events, utterance.tiers,
+            utterance.tokenized, utterance.media) == ("u1", (token,), (), (), True, None)
+    with pytest.raises(TypeError):
+        Utterance("u1", 0, "PAT", 3, 1, 4, "x")  # type: ignore[misc]  # keyword-only
+    with pytest.raises(TypeError):
+        Token("a", "a", "word", 1)  # type: ignore[call-arg]  # a required field missing
+
+
+@pytest.mark.parametrize("value", [Token("a", "a", "word", 1, 2),
+                                   Event("pause", "(.)", 0, 1, 2, label="micro", value=0.1)])
+def test_still_a_frozen_dataclass(value: object) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        value.line = 9  # type: ignore[attr-defined]
+    moved = dataclasses.replace(value, line=9)  # type: ignore[type-var]
+    assert moved.line == 9 and moved != value  # type: ignore[attr-defined]
+    assert pickle.loads(pickle.dumps(value)) == value
+    assert hash(dataclasses.replace(value)) == hash(value)  # type: ignore[type-var]
