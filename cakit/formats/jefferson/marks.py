@@ -143,6 +143,15 @@ SPLIT = re.compile(
     r"\((?:\.{1,3}|\d+(?::\d+)?(?:\.\d*)?|\.\d+|-{1,3})\)|=|\.{3,}|…"
 )
 PLAIN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?\Z")
+#: one item of a plain turn: a word with at most one final intonation mark, or a pause
+PLAIN_ITEM = re.compile(
+    r"(?P<word>[A-Za-z]+(?:'[A-Za-z]+)?)(?P<mark>[.,?!])?(?=\s|\Z)"
+    r"|(?P<pause>\((?:\.|\d+(?:\.\d+)?)\))(?=\s|\Z)"
+)
+#: a turn made only of such items, separated by whitespace
+PLAIN_TURN = re.compile(
+    r"\s*(?:(?:[A-Za-z]+(?:'[A-Za-z]+)?[.,?!]?|\((?:\.|\d+(?:\.\d+)?)\))(?:\s+|\Z))*\Z"
+)
 LETTERS = re.compile(r"[^\W\d_]+")
 
 

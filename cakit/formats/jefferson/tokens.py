@@ -59,6 +59,8 @@ from cakit.formats.jefferson.marks import (
     LIPSMACK,
     OUTBREATH,
     PLAIN,
+    PLAIN_ITEM,
+    PLAIN_TURN,
     SCAN,
     SOUNDS,
     SPLIT,
@@ -138,11 +140,46 @@ def tokenize_turn(
             the words covering them get `Feature.EMPHASIS`.
     """
     state = _State(diag, convention, underlined)
+    if convention == "jefferson" and not underlined and PLAIN_TURN.match(content.text):
+        return _plain_turn(state, content)
+    return _marked_turn(state, content)
+
+
+def _plain_turn(state: _State, content: Content) -> Tokenized:
+    """A turn of plain words, each with at most one final . , ? or !, and timed pauses.
+
+    Most turns are like this; they need none of the mark handling, and the result is
+    exactly what `_marked_turn` gives (tests/formats/jefferson/test_plain_turns.py).
+    """
+    items = list(PLAIN_ITEM.finditer(content.text))
+    weak_laugh: set[int] = set()
+    if any(item.group("word") and item.group("word").replace("'", "").lower() in WEAK_PARTICLES
+           for item in items):
+        weak_laugh = _weak_laughs([_Piece("word", item.group(), item.start()) for item in items
+                                   if item.lastgroup != "pause"], "jefferson")
+    for item in items:
+        offset = item.start()
+        line, col = content.position(offset)
+        if item.lastgroup == "pause":
+            value, label = pause_reading(item.group()) or (None, "timed")
+            _event(state, "pause", item.group(), line, col, value=value, label=label)
+            continue
+        word = item.group("word")
+        _classify(state, word, word, line, col, 0, offset in weak_laugh)
+        mark = item.group("mark")
+        if mark:
+            _event(state, "intonation", mark, line, col + len(word), label=INTONATION[mark])
+    return state.out
+
+
+def _marked_turn(state: _State, content: Content) -> Tokenized:
+    """Any turn: pieces, angle pairing, then each item peeled mark by mark."""
+    diag = state.diag
     pieces = _pieces(content.text)
     _pair_angles(pieces, state, content)
     words = [p if p.kind == "word" else _Piece("word", "xxx", p.offset)
              for p in pieces if p.kind in ("word", "unclear")]
-    weak_laugh = _weak_laughs(words, convention)
+    weak_laugh = _weak_laughs(words, state.convention)
     for piece in pieces:
         kind = piece.kind
         if kind == "word":
