@@ -14,8 +14,9 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 PHASES: tuple[str, ...] = (
@@ -239,21 +240,31 @@ def stable_id(*parts: object) -> str:
 
 # -- JSON ------------------------------------------------------------------------------
 
-#: field names per dataclass type, and () for every other type met (looked up once each)
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+#: per type met: a dataclass's field names and a getter of their values, or None for
+#: every other type (looked up once per type, not per value)
+_FIELD_GETTERS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] | None] = {}
+
+
+def _field_getter(kind: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] | None:
+    if not hasattr(kind, "__dataclass_fields__"):
+        return None
+    names = tuple(f.name for f in fields(kind))
+    if len(names) >= 2:
+        return names, attrgetter(*names)
+    return names, lambda value: tuple(getattr(value, name) for name in names)
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
-    names = _FIELD_NAMES.get(type(value))
-    if names is None:
-        names = (tuple(f.name for f in fields(value))
-                 if hasattr(value, "__dataclass_fields__") else ())
-        _FIELD_NAMES[type(value)] = names
-    if not names:
+    kind = type(value)
+    if kind not in _FIELD_GETTERS:
+        _FIELD_GETTERS[kind] = _field_getter(kind)
+    getter = _FIELD_GETTERS[kind]
+    if getter is None:
         return value
-    return {name: _plain(getattr(value, name)) for name in names}
+    names, values = getter
+    return {name: _plain(item) for name, item in zip(names, values(value), strict=True)}
 
 
 def to_dict(annotation_set: AnnotationSet) -> dict[str, Any]:

@@ -135,7 +135,7 @@ class Rules:
         research = any(h.group == "frame" and h.name == "research" for h in view.hits) or (
             phase == "OPENING" and research_context
         )
-        has_self = any(word in self.first_person for word in words)  # for H and J
+        has_self = not self.first_person.isdisjoint(words)  # for H and J
         # the stop-list is applied first: a hit that overlaps a stop-list span is dropped,
         # unless it strictly contains it ("voices in my head" contains "in my head")
         raw = [

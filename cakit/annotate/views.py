@@ -89,6 +89,21 @@ _QUESTION_OPENERS = (
 )
 
 
+Phrases = tuple[tuple[str, ...], ...]
+
+
+def _by_word(phrases: Phrases, at: int) -> dict[str, Phrases]:
+    """Phrases grouped by their word at `at` (0 first, -1 last), keeping their order."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        grouped.setdefault(phrase[at], []).append(phrase)
+    return {word: tuple(group) for word, group in grouped.items()}
+
+
+_TAGS_BY_LAST = _by_word(_TAGS, -1)
+_OPENERS_BY_FIRST = _by_word(_QUESTION_OPENERS, 0)
+
+
 @dataclass(slots=True)
 class TCU:
     """A turn-constructional unit: a run of words ended by final intonation."""
@@ -172,12 +187,14 @@ def _leading_pause(utterance: Utterance) -> float | None:
 
 
 def _latched(previous: Utterance | None, current: Utterance) -> bool:
-    if any(e.kind == "latch" and e.label == "start" for e in current.events if e.index == 0):
-        return True
+    for event in current.events:
+        if event.index == 0 and event.kind == "latch" and event.label == "start":
+            return True
     if previous is not None:
         count = len(previous.tokens)
-        return any(e.kind == "latch" and e.label == "end" and e.index >= count
-                   for e in previous.events)
+        for event in previous.events:
+            if event.kind == "latch" and event.label == "end" and event.index >= count:
+                return True
     return False
 
 
@@ -231,11 +248,13 @@ def _add_utterance(view: TurnView, utterance: Utterance) -> None:
     tokens = utterance.tokens
     # word index of each token position (events refer to token positions)
     word_at = [0] * (len(tokens) + 1)
+    added = 0
     for position, token in enumerate(tokens):
-        word_at[position] = len(words) - offset
+        word_at[position] = added
         bits = int(token.features)
-        if token.kind not in _SPOKEN:
-            if token.kind == "untranscribed" and bits & F_UNCERTAIN:
+        kind = token.kind
+        if kind not in _SPOKEN:
+            if kind == "untranscribed" and bits & F_UNCERTAIN:
                 view.uncertain = True
             continue
         clean = token.clean
@@ -248,12 +267,14 @@ def _add_utterance(view: TurnView, utterance: Utterance) -> None:
         lines.append(token.line)
         cols.append(token.col)
         features.append(bits)
-        kinds.append(token.kind)
-        if bits & F_LAUGH_SMILE:
-            view.laughs.append((token.text, token.line, token.col))
-        if bits & F_UNCERTAIN:
-            view.uncertain = True
-    word_at[len(tokens)] = len(words) - offset
+        kinds.append(kind)
+        added += 1
+        if bits:
+            if bits & F_LAUGH_SMILE:
+                view.laughs.append((token.text, token.line, token.col))
+            if bits & F_UNCERTAIN:
+                view.uncertain = True
+    word_at[len(tokens)] = added
     boundaries = view.boundaries
     last = len(tokens)
     for event in utterance.events:
@@ -343,11 +364,11 @@ def _classify_tcu(view: TurnView, tcu: TCU, label: str) -> None:
         if word in AUX_WORDS and following in _SUBJECTS:
             tcu.question, tcu.evidence = True, f"auxiliary inversion: {word} {following}"
             return
-        for opener in _QUESTION_OPENERS:
+        for opener in _OPENERS_BY_FIRST.get(word, ()):
             if tuple(words[first : first + len(opener)]) == opener:
                 tcu.question, tcu.evidence = True, "question frame: " + " ".join(opener)
                 return
-    for tag in _TAGS:
+    for tag in _TAGS_BY_LAST.get(words[end - 1], ()) if end > start else ():
         size = len(tag)
         if end - start > size and tuple(words[end - size : end]) == tag:
             if size == 1 and label not in _WEAK_QUESTION_CONTOURS:

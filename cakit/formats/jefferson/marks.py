@@ -148,6 +148,10 @@ PLAIN_ITEM = re.compile(
     r"(?P<word>[A-Za-z]+(?:'[A-Za-z]+)?)(?P<mark>[.,?!])?(?=\s|\Z)"
     r"|(?P<pause>\((?:\.|\d+(?:\.\d+)?)\))(?=\s|\Z)"
 )
+#: a plain item whose letters are a weak laugh particle (see WEAK_PARTICLES)
+WEAK_ITEM = re.compile(
+    r"(?<!\S)(?:ha|he|huh|hah|heh|h'a|h'e|h'uh|hu'h|h'ah|ha'h|h'eh|he'h)[.,?!]?(?!\S)", re.I
+)
 #: a turn made only of such items, separated by whitespace
 PLAIN_TURN = re.compile(
     r"\s*(?:(?:[A-Za-z]+(?:'[A-Za-z]+)?[.,?!]?|\((?:\.|\d+(?:\.\d+)?)\))(?:\s+|\Z))*\Z"

@@ -66,6 +66,7 @@ from cakit.formats.jefferson.marks import (
     SPLIT,
     STRICT_PARTICLE,
     TOGGLES,
+    WEAK_ITEM,
     WEAK_PARTICLES,
     Content,
     Convention,
@@ -151,15 +152,20 @@ def _plain_turn(state: _State, content: Content) -> Tokenized:
     Most turns are like this; they need none of the mark handling, and the result is
     exactly what `_marked_turn` gives (tests/formats/jefferson/test_plain_turns.py).
     """
-    items = list(PLAIN_ITEM.finditer(content.text))
+    text = content.text
+    items = list(PLAIN_ITEM.finditer(text))
     weak_laugh: set[int] = set()
-    if any(item.group("word") and item.group("word").replace("'", "").lower() in WEAK_PARTICLES
-           for item in items):
+    if WEAK_ITEM.search(text):
         weak_laugh = _weak_laughs([_Piece("word", item.group(), item.start()) for item in items
                                    if item.lastgroup != "pause"], "jefferson")
+    one_line = len(content.starts) == 1
+    line, first_col = content.lines[0], content.cols[0]
     for item in items:
         offset = item.start()
-        line, col = content.position(offset)
+        if one_line:
+            col = first_col + offset
+        else:
+            line, col = content.position(offset)
         if item.lastgroup == "pause":
             value, label = pause_reading(item.group()) or (None, "timed")
             _event(state, "pause", item.group(), line, col, value=value, label=label)
