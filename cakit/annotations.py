@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
+from cakit._quick_init import quick_init
+
 PHASES: tuple[str, ...] = (
     "OPENING", "PROBLEM_HISTORY", "EXAMINATION", "TREATMENT", "PRE_CLOSING", "CLOSING",
 )
@@ -230,6 +232,11 @@ class AnnotationSet:
     cakit_version: str
     codebook_version: str
     transcripts: tuple[ConsultationAnnotations, ...] = field(default=())
+
+
+# made once per turn and per piece of evidence
+for _hot in (TurnRecord, Evidence):
+    quick_init(_hot)
 
 
 def stable_id(*parts: object) -> str:

@@ -89,3 +89,25 @@ def test_evaluate_cli(runner) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(result.output)
     scores = {s["code"]: s for s in data["scores"]}
     assert scores["PSY_ATTEMPT"]["gold"] > 0 and scores["PSY_ATTEMPT"]["f1"] >= 0.9
+
+
+def test_a_codebook_spacy_rejects_is_a_clear_error_with_workers(  # type: ignore[no-untyped-def]
+    runner, tmp_path: Path
+) -> None:
+    """With --jobs the codebook is compiled in each worker; its error must still come back
+    as the codebook diagnostic (exit 1), not a broken pool or a traceback, and leave no
+    output file behind."""
+    from cakit.annotate.codebook import default_codebook_path
+
+    text = default_codebook_path().read_text(encoding="utf-8")
+    bad = tmp_path / "codebook.yaml"
+    bad.write_text(text.replace("      - hear voices\n", "      - hear voices\n"
+                                "      - {tokens: [{LOWER: {NOTANOP: [x]}}]}\n", 1),
+                   encoding="utf-8")
+    out = tmp_path / "out.json"
+    for jobs in ("1", "2"):
+        result = runner.invoke(cli, ["annotate", str(DEMO), "--codebook", str(bad), "--jobs",
+                                     jobs, "--no-store", "-o", str(out)])
+        assert result.exit_code == 1, result.output
+        assert "CK403" in result.output and "Traceback" not in result.output
+        assert not out.exists()

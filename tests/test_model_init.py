@@ -1,4 +1,4 @@
-"""The hot node types get a faster generated __init__ (model._quick_init); they must behave
+"""The hot types get a faster generated __init__ (cakit._quick_init); they must behave
 exactly as the frozen dataclasses they are: same parameters, defaults and keyword-only rule
 as the fields, every field set, still frozen, and replace/pickle/equality intact."""
 
@@ -10,10 +10,13 @@ import pickle
 
 import pytest
 
+from cakit.annotate.spacy_bridge import Hit
+from cakit.annotations import Evidence, TurnRecord
 from cakit.model import DependentTier, Event, MediaTime, Token, Utterance
 
 
-@pytest.mark.parametrize("cls", [Token, Event, DependentTier, Utterance, MediaTime])
+@pytest.mark.parametrize(
+    "cls", [Token, Event, DependentTier, Utterance, MediaTime, TurnRecord, Evidence, Hit])
 def test_init_parameters_are_the_fields_in_order_with_their_defaults(cls: type) -> None:
     parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
     fields = dataclasses.fields(cls)

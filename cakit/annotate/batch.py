@@ -59,8 +59,13 @@ Renderer = Callable[[ConsultationAnnotations], str]
 def _init(codebook: str | None, roles: Mapping[str, Role] | None,
           plan: StorePlan | None = None, render: Renderer | None = None) -> None:
     from cakit.annotate import annotator_for
+    from cakit.errors import CakitError
 
-    _WORKER["annotator"] = annotator_for(codebook)
+    _WORKER.clear()
+    try:
+        _WORKER["annotator"] = annotator_for(codebook)
+    except CakitError as exc:  # raised again by the first file, so it reaches the caller
+        _WORKER["error"] = exc
     _WORKER["roles"] = dict(roles or {})
     _WORKER["plan"] = plan
     _WORKER["render"] = render
@@ -83,6 +88,9 @@ def _one(path: Path) -> FileResult:
     from cakit.errors import CakitError
     from cakit.formats import read
 
+    error = _WORKER.get("error")
+    if isinstance(error, CakitError):
+        raise error
     annotator = _WORKER["annotator"]
     assert isinstance(annotator, Annotator)
     roles = _WORKER.get("roles") or None
@@ -134,6 +142,15 @@ def annotate_files(
 
     # fork keeps the parent's compiled codebook (no second spaCy start-up per worker)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        from cakit.annotate.spacy_bridge import blank_english
+
+        # spaCy is imported once, here; each worker compiles the codebook itself, the two
+        # compiles running side by side instead of one after the other before the fork
+        blank_english()
+        # frozen before the fork, the inherited heap is never walked by a worker's
+        # collector, so its pages stay shared instead of being copied into each worker
+        settle_long_lived_objects()
     context = multiprocessing.get_context(method)
     chunk = max(1, min(16, len(files) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init,

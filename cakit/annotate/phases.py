@@ -306,8 +306,10 @@ def _margins(scores: list[list[float]], labels: list[str]) -> list[float]:
         if label not in _INDEX:
             out.append(0.0)
             continue
-        chosen = scores[t][_INDEX[label]]
-        other = max(scores[t][p] for p in range(6) if p != _INDEX[label])
+        row = scores[t]
+        index = _INDEX[label]
+        chosen = row[index]
+        other = max(row[:index] + row[index + 1:])
         out.append(1.0 / (1.0 + math.exp(-(chosen - other))))
     return out
 

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
+from cakit._quick_init import quick_init
 from cakit.annotate.codebook import Codebook, Pattern
 from cakit.annotate.inflect import CLOSED, inflections
 from cakit.errors import CodebookError
@@ -36,6 +39,18 @@ class Hit:
     pattern: Pattern
     start: int
     end: int
+
+
+quick_init(Hit)  # several per turn
+
+
+@lru_cache(maxsize=1)
+def blank_english() -> Any:
+    """spaCy's blank English pipeline, made once per process and shared by every compiled
+    codebook (a parent process makes it before forking workers, which then only compile)."""
+    import spacy
+
+    return spacy.blank("en")
 
 
 def _forms(word: str, exact: bool) -> tuple[str, ...]:
@@ -82,12 +97,11 @@ class CompiledCodebook:
     """A codebook ready to match."""
 
     def __init__(self, codebook: Codebook) -> None:
-        import spacy
         from spacy.matcher import Matcher, PhraseMatcher
         from spacy.tokens import Doc
 
         self.codebook = codebook
-        self.nlp = spacy.blank("en")
+        self.nlp = blank_english()
         vocab = self.nlp.vocab
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         self.tokens = Matcher(vocab, validate=True)
@@ -199,4 +213,4 @@ def _match_slots(
     return 0
 
 
-__all__ = ["CompiledCodebook", "Hit", "phrase_variants"]
+__all__ = ["CompiledCodebook", "Hit", "blank_english", "phrase_variants"]
