@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -247,18 +248,22 @@ def stable_id(*parts: object) -> str:
 
 # -- JSON ------------------------------------------------------------------------------
 
-#: per type met: a dataclass's field names and a getter of their values, or None for
-#: every other type (looked up once per type, not per value)
-_FIELD_GETTERS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] | None] = {}
+#: per type met: a dataclass's field names, a getter of their values and whether every
+#: field is a plain JSON value (str, int, float, bool, None); None for any other type
+_FieldGetter = tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]], bool]
+_FIELD_GETTERS: dict[type, _FieldGetter | None] = {}
+_SCALARS = frozenset({"str", "int", "float", "bool", "None"})
 
 
-def _field_getter(kind: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] | None:
+def _field_getter(kind: type) -> _FieldGetter | None:
     if not hasattr(kind, "__dataclass_fields__"):
         return None
-    names = tuple(f.name for f in fields(kind))
+    items = fields(kind)
+    names = tuple(f.name for f in items)
+    flat = all(set(re.findall(r"\w+", str(f.type))) <= _SCALARS for f in items)
     if len(names) >= 2:
-        return names, attrgetter(*names)
-    return names, lambda value: tuple(getattr(value, name) for name in names)
+        return names, attrgetter(*names), flat
+    return names, lambda value: tuple(getattr(value, name) for name in names), flat
 
 
 def _plain(value: Any) -> Any:
@@ -270,7 +275,9 @@ def _plain(value: Any) -> Any:
     getter = _FIELD_GETTERS[kind]
     if getter is None:
         return value
-    names, values = getter
+    names, values, flat = getter
+    if flat:  # one record per turn: most of an export
+        return dict(zip(names, values(value), strict=True))
     return {name: _plain(item) for name, item in zip(names, values(value), strict=True)}
 
 

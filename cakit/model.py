@@ -241,11 +241,6 @@ class Utterance:
             pending = next(event_iter, None)
 
 
-# the generated frozen __init__ costs 35-40% more; readers make one of these per word or mark
-for _hot in (Token, Event, DependentTier, Utterance, MediaTime):
-    quick_init(_hot)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Header:
     """A header line (`@Name:\\tvalue`, or a Jefferson header-block `Key: value`).
@@ -316,6 +311,12 @@ class Turn:
     line: int
     end_line: int
     backchannels: tuple[int, ...] = ()
+
+
+# the generated frozen __init__ costs 35-40% more; readers make one of these per word,
+# mark, line or turn
+for _hot in (Token, Event, DependentTier, Utterance, MediaTime, Turn):
+    quick_init(_hot)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,11 +12,14 @@ import pytest
 
 from cakit.annotate.spacy_bridge import Hit
 from cakit.annotations import Evidence, TurnRecord
-from cakit.model import DependentTier, Event, MediaTime, Token, Utterance
+from cakit.formats._lines import LogicalLine
+from cakit.formats.jefferson.marks import Content
+from cakit.model import DependentTier, Event, MediaTime, Token, Turn, Utterance
 
 
 @pytest.mark.parametrize(
-    "cls", [Token, Event, DependentTier, Utterance, MediaTime, TurnRecord, Evidence, Hit])
+    "cls", [Token, Event, DependentTier, Utterance, MediaTime, Turn, TurnRecord, Evidence, Hit,
+            LogicalLine, Content])
 def test_init_parameters_are_the_fields_in_order_with_their_defaults(cls: type) -> None:
     parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
     fields = dataclasses.fields(cls)

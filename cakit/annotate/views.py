@@ -260,10 +260,10 @@ def _add_utterance(view: TurnView, utterance: Utterance) -> None:
         clean = token.clean
         if not clean:
             continue
-        clean = clean.lower()
-        if "'" in clean or "’" in clean:
-            clean = matching_form(clean.replace("’", "'"))
-        words.append(clean)
+        form = _FORMS.get(clean)
+        if form is None:
+            form = _form(clean)
+        words.append(form)
         lines.append(token.line)
         cols.append(token.col)
         features.append(bits)
@@ -299,6 +299,19 @@ def _add_utterance(view: TurnView, utterance: Utterance) -> None:
 
 
 _SPOKEN = frozenset({"word", "filler", "fragment", "nonword"})
+#: matcher forms of the words met so far (a corpus repeats the same few thousand words)
+_FORMS: dict[str, str] = {}
+
+
+def _form(clean: str) -> str:
+    """A token's clean text as the matcher sees it: lower case, clitics taken off."""
+    form = clean.lower()
+    if "'" in form or "’" in form:
+        form = matching_form(form.replace("’", "'"))
+    if len(_FORMS) >= 200_000:  # bound the memory on a corpus of unusual tokens
+        _FORMS.clear()
+    _FORMS[clean] = form
+    return form
 _TERMINATOR_CONTOUR = {"?": "rise", ".": "fall", "!": "exclaim", "+..?": "rise", "+/?": "rise",
                        "+//?": "rise", "+!?": "rise"}
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from cakit._quick_init import quick_init
+
 
 @dataclass(frozen=True, slots=True)
 class LogicalLine:
@@ -36,6 +38,9 @@ class LogicalLine:
         if k < 0:
             k = 0
         return self.first_line + k, self.cols[k] + (offset - self.starts[k])
+
+
+quick_init(LogicalLine)  # one per physical line of a transcript
 
 
 def join_continuations(

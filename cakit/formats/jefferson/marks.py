@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal
 
+from cakit._quick_init import quick_init
 from cakit.model import Feature
 from cakit.notation import CA_ATTACHED, CA_PAIRED, FILLERS
 
@@ -216,6 +217,9 @@ class Content:
         if k < 0:
             k = 0
         return self.lines[k], self.cols[k] + offset - starts[k]
+
+
+quick_init(Content)  # one per turn
 
 
 

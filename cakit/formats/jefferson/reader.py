@@ -449,12 +449,15 @@ class _Reader:
             tuple(segment[1] for segment in turn.segments),
         )
         result = tokenize_turn(content, diag=self.diag, convention=self.convention,
-                               underlined=frozenset(underlined))
+                               underlined=frozenset(underlined) if underlined else _NONE)
         if not result.tokens and not result.events:
             self.diag.add("CK308", "warning", f"{turn.label}: turn has no talk", turn.line,
                           turn.col, hint="an empty turn; remove the label or transcribe it")
         return Utterance(**common, tokens=tuple(result.tokens),  # type: ignore[arg-type]
                          events=tuple(result.events))
+
+
+_NONE: frozenset[int] = frozenset()
 
 
 def _strip(index: int, text: str, prefix: re.Pattern[str]) -> _Line:

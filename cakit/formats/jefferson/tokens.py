@@ -158,6 +158,7 @@ def _plain_turn(state: _State, content: Content) -> Tokenized:
     if WEAK_ITEM.search(text):
         weak_laugh = _weak_laughs([_Piece("word", item.group(), item.start()) for item in items
                                    if item.lastgroup != "pause"], "jefferson")
+    tokens = state.out.tokens
     one_line = len(content.starts) == 1
     line, first_col = content.lines[0], content.cols[0]
     for item in items:
@@ -171,11 +172,20 @@ def _plain_turn(state: _State, content: Content) -> Tokenized:
             _event(state, "pause", item.group(), line, col, value=value, label=label)
             continue
         word = item.group("word")
-        _classify(state, word, word, line, col, 0, offset in weak_laugh)
+        if word.islower() and word[0] != "h" and word not in _SPECIAL:
+            # what _classify makes of a lower-case word that is no particle, breath, sound,
+            # filler or xxx, made directly
+            tokens.append(Token(word, word, "word", line, col, 0))
+        else:
+            _classify(state, word, word, line, col, 0, offset in weak_laugh)
         mark = item.group("mark")
         if mark:
             _event(state, "intonation", mark, line, col + len(word), label=INTONATION[mark])
     return state.out
+
+
+#: lower-case words that _classify turns into nothing but a plain "word" token
+_SPECIAL = frozenset(SOUNDS) | JEFFERSON_FILLERS | {"xxx"}
 
 
 def _marked_turn(state: _State, content: Content) -> Tokenized:
