@@ -110,6 +110,8 @@ class Annotator:
                 windows.append(current)
             current = None
 
+        research_turns = {t for t, view in enumerate(views)
+                          if any(h.group == "frame" and h.name == "research" for h in view.hits)}
         for t, view in enumerate(views):
             phase = labels[t] if t < len(labels) else "UNKNOWN"
             if current is not None and (
@@ -123,8 +125,7 @@ class Annotator:
                 asked = previous is not None and previous.role == "clinician" and (
                     t - 1 in asking_turns or is_symptom_question(previous, rules, phase)
                 )
-                research = any(h.group == "frame" and h.name == "research"
-                               for v in views[max(0, t - 2): t + 1] for h in v.hits)
+                research = any(u in research_turns for u in range(t - 2, t + 1))
                 code = classify_patient(
                     view, previous, phase, rules, asked=asked, research_context=research,
                     chain_context=bool(windows) or current is not None or symptom_talk,
@@ -132,15 +133,11 @@ class Annotator:
                 if code is None and not (previous is not None and previous.role == "clinician"
                                          and previous.has_weak_question()):
                     code = self._persistence(view, windows, current)
-                answer = TurnCode(turn_id=view.turn.id, line=view.line, producer=self.producer,
-                                  evidence=(Evidence(rule="elicited.answer_to_question",
-                                                     text=" ".join(view.words[:8]),
-                                                     line=view.line, col=0),))
                 if code is not None and code.kind == "attempt":
                     if current is not None and self._expansion(current, view, code, phase):
                         self._expand(current, view, code, t, phase)
                         if asked:
-                            elicited.append(answer)
+                            elicited.append(self._answer(view))
                         continue
                     close()
                     current = self._open(view, code, phase, t)
@@ -149,7 +146,7 @@ class Annotator:
                     repairs.append(TurnCode(turn_id=view.turn.id, line=view.line,
                                             evidence=tuple(code.evidence), producer=self.producer))
                 elif code is not None and code.kind == "elicited":
-                    elicited.append(answer)
+                    elicited.append(self._answer(view))
                 if current is not None:
                     self._patient_in_window(current, view, phase, t)
                 continue
@@ -205,6 +202,13 @@ class Annotator:
         close()
         return self._assemble(transcript, views, phases, windows, elicited, repairs, medchecks,
                               timing)
+
+    def _answer(self, view: TurnView) -> TurnCode:
+        """PSY_ELICITED: the patient's answer to a clinician's question about experiences."""
+        return TurnCode(turn_id=view.turn.id, line=view.line, producer=self.producer,
+                        evidence=(Evidence(rule="elicited.answer_to_question",
+                                           text=" ".join(view.words[:8]), line=view.line,
+                                           col=0),))
 
     # -- window steps --------------------------------------------------------------------
     def _open(self, view: TurnView, code: PatientCode, phase: str, t: int) -> _Window:

@@ -102,6 +102,7 @@ class CompiledCodebook:
 
         self.codebook = codebook
         self.nlp = blank_english()
+        self._doc = Doc
         vocab = self.nlp.vocab
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         self.tokens = Matcher(vocab, validate=True)
@@ -154,11 +155,9 @@ class CompiledCodebook:
         """Every pattern hit in a sequence of lower-case words."""
         if not words:
             return []
-        from spacy.tokens import Doc
-
         keys = self._keys
         hits: list[Hit] = []
-        doc = Doc(self.nlp.vocab, words=words)
+        doc = self._doc(self.nlp.vocab, words=words)
         for match_id, start, end in self.phrases(doc):
             group, name, pattern = keys[match_id]
             hits.append(Hit(group, name, pattern, start, end))

@@ -318,9 +318,14 @@ _TERMINATOR_CONTOUR = {"?": "rise", ".": "fall", "!": "exclaim", "+..?": "rise",
 
 def _segment(view: TurnView) -> None:
     """Split the turn into TCUs at final intonation and decide which are questions."""
-    raw = sorted(set(view.boundaries))
     words = view.words
     count = len(words)
+    if len(view.boundaries) == 1 and count:  # one utterance, no final contour inside it
+        tcu = TCU(0, count)
+        _classify_tcu(view, tcu, view.boundaries[0][1])
+        view.tcus = [tcu]
+        return
+    raw = sorted(set(view.boundaries))
     merged: dict[int, str] = {}
     for at, label in raw:
         if at <= 0:
