@@ -28,12 +28,16 @@ ANNOTATORS.register("cakit.v1", Annotator)
 
 
 @lru_cache(maxsize=8)
+def _codebook(path: str, mtime: float) -> Codebook:
+    return load_codebook(path)
+
+
+@lru_cache(maxsize=8)
 def _cached(path: str, mtime: float) -> Annotator:
-    return Annotator(load_codebook(path))
+    return Annotator(_codebook(path, mtime))
 
 
-def annotator_for(codebook_path: str | Path | None = None) -> Annotator:
-    """A compiled annotator for a codebook file (cached per file and modification time)."""
+def _key(codebook_path: str | Path | None) -> tuple[str, float]:
     from cakit.annotate.codebook import default_codebook_path
 
     path = Path(codebook_path) if codebook_path else default_codebook_path()
@@ -41,7 +45,17 @@ def annotator_for(codebook_path: str | Path | None = None) -> Annotator:
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
-    return _cached(str(path), mtime)
+    return str(path), mtime
+
+
+def codebook_for(codebook_path: str | Path | None = None) -> Codebook:
+    """A loaded codebook file (cached per file and modification time; no spaCy needed)."""
+    return _codebook(*_key(codebook_path))
+
+
+def annotator_for(codebook_path: str | Path | None = None) -> Annotator:
+    """A compiled annotator for a codebook file (cached per file and modification time)."""
+    return _cached(*_key(codebook_path))
 
 
 def annotate(transcript: Transcript, codebook: str | Path | None = None) -> ConsultationAnnotations:
@@ -50,6 +64,7 @@ def annotate(transcript: Transcript, codebook: str | Path | None = None) -> Cons
 
 
 __all__ = [
-    "ANNOTATORS", "Annotator", "Codebook", "annotate", "annotator_for", "load_codebook",
+    "ANNOTATORS", "Annotator", "Codebook", "annotate", "annotator_for", "codebook_for",
+    "load_codebook",
     "outcome", "parse_codebook",
 ]

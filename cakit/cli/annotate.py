@@ -54,8 +54,8 @@ def annotate(
     rejected codes dropped, the coders' own codes added).
     """
     from cakit import __version__
+    from cakit.annotate import codebook_for
     from cakit.annotate.batch import StorePlan, annotate_files
-    from cakit.annotate.codebook import default_codebook_path, load_codebook
     from cakit.annotations import CSV_COLUMNS, consultation_csv, consultation_json
     from cakit.cli._output import check_writable, output_stream
     from cakit.cli.review import echo_sync
@@ -66,7 +66,7 @@ def annotate(
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     files = transcript_files(paths)
     check_writable(output, force)
-    version = load_codebook(codebook or default_codebook_path()).version
+    version = codebook_for(codebook).version
     _, err = consoles()
     problems = 0
     with output_stream(output, force=force) as stream:
