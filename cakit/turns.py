@@ -3,12 +3,18 @@
 A turn is a maximal run of talk by one speaker. A minimal back-channel by someone else in
 overlap ("[mm]" inside the patient's telling) does not end the turn; it is kept on the turn
 as a back-channel instead.
+
+A silence the transcriber wrote on its own line between two utterances of one speaker
+(`D: mm.` / `(0.8)` / `D: okay so …`) does end it: the floor was open and nobody else took
+it, so the resumption is a new turn. This is how CODEBOOK §6.9 fixture 2 reads (R1
+ACKNOWLEDGE, then R2 TOPIC_SHIFT). A pause inside a line, or on a continuation line of the
+same turn, stays inside the turn.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from cakit.model import Role, Turn, Utterance
 from cakit.notation import MINIMAL_TOKENS
@@ -34,9 +40,14 @@ def is_backchannel(utterance: Utterance) -> bool:
 
 
 def derive_turns(
-    utterances: Sequence[Utterance], role_of: Callable[[str], Role]
+    utterances: Sequence[Utterance], role_of: Callable[[str], Role],
+    silences_before: Collection[int] = (),
 ) -> tuple[Turn, ...]:
-    """Group utterances into turns; back-channels inside another's turn do not split it."""
+    """Group utterances into turns; back-channels inside another's turn do not split it.
+
+    `silences_before` holds the indices of utterances preceded by a silence on its own line
+    (`Gap.position`); one of them never continues the turn before it.
+    """
     turns: list[Turn] = []
     count = len(utterances)
     i = 0
@@ -48,7 +59,7 @@ def derive_turns(
         j = i + 1
         while j < count:
             candidate = utterances[j]
-            if candidate.speaker == speaker:
+            if candidate.speaker == speaker and j not in silences_before:
                 members.append(j)
                 j += 1
                 continue

@@ -33,8 +33,9 @@ def test_review_start_to_finish_with_resume(runner: Any, tmp_path: Path) -> None
     assert [(i.kind, i.code, i.anchor.line) for i in items] == [
         ("attempt", "PSY_ATTEMPT", 4), ("response", "QUESTION_BACK", 6),
         ("modifier", "HESITATE", 6), ("elicited", "PSY_ELICITED", 7),
-        ("response", "TOPIC_SHIFT", 8), ("response", "CLOSE_DOWN", 12)]
-    attempt, back, hesitate, elicited, shift, close = (i.id for i in items)
+        ("response", "ACKNOWLEDGE", 8), ("response", "TOPIC_SHIFT", 10)]
+    acknowledge, shift = items[4].id, items[5].id
+    attempt, back, hesitate, elicited = (i.id for i in items[:4])
 
     # session 1: accept, relabel (a wrong code first), note then reject, back, quit
     first = _review(runner, path, store,
@@ -62,7 +63,7 @@ def test_review_start_to_finish_with_resume(runner: Any, tmp_path: Path) -> None
     assert "[4/6] elicited answer — undecided" in second.output
     assert "5 of 6 decided by ann; 1 left" in second.output
     decisions = _decisions(store, path)
-    assert decisions[shift].decision == "accept" and decisions[close].decision == "reject"
+    assert decisions[acknowledge].decision == "accept" and decisions[shift].decision == "reject"
     assert elicited not in decisions
 
     # session 3 goes straight back to the skipped item; end of input quits cleanly

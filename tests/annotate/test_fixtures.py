@@ -26,16 +26,26 @@ def test_fixture_1_question_hesitation_question_back_deflected(tmp_path: Path) -
 
 
 def test_fixture_2_assert_then_shift(tmp_path: Path) -> None:
-    # CODEBOOK §6.0 makes "mm. (0.8) okay so …" one clinician turn (no other speaker between),
-    # so R1 is the shift itself; with the patient in between, R1 is ACKNOWLEDGE, R2 the shift.
-    merged = annotate_text(tmp_path, OPENING + (
+    # the silence on its own line, with the label written again, ends the clinician's turn
+    # (turns.py): R1 is the acknowledgement, R2 the shift, as CODEBOOK §6.9 lists them
+    gapped = annotate_text(tmp_path, OPENING + (
         "P:  they were following me again on Tuesday.\n"
         "D:  mm.\n"
         "    (0.8)\n"
         "D:  okay so how's your sleep been?\n"
+    ), "gapped.txt")
+    attempt = attempt_at(gapped, FIRST)
+    assert "PSY_ASSERT" in attempt.subtypes and "persecution" in attempt.categories
+    uptakes = [r.uptake for r in sorted(gapped.responses_to(attempt.id), key=lambda r: r.rank)]
+    assert uptakes[:2] == ["ACKNOWLEDGE", "TOPIC_SHIFT"]
+    assert gapped.sequence(attempt.id).outcome == "SHIFTED"  # type: ignore[union-attr]
+
+    # one clinician turn with the pause inside it: the turn as a whole shifts the topic
+    merged = annotate_text(tmp_path, OPENING + (
+        "P:  they were following me again on Tuesday.\n"
+        "D:  mm. (0.8) okay so how's your sleep been?\n"
     ), "merged.txt")
     attempt = attempt_at(merged, FIRST)
-    assert "PSY_ASSERT" in attempt.subtypes and "persecution" in attempt.categories
     assert r1(merged, attempt.id).uptake == "TOPIC_SHIFT"
     assert merged.sequence(attempt.id).outcome == "SHIFTED"  # type: ignore[union-attr]
 

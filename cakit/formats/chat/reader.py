@@ -532,7 +532,8 @@ class _Reader:
             _check_bullets(utterances, diag)
         self._check_media_linkage(utterances)
         role_by_code = {p.code: p.role for p in participants}
-        turns = derive_turns(utterances, lambda code: role_by_code.get(code, "unknown"))
+        turns = derive_turns(utterances, lambda code: role_by_code.get(code, "unknown"),
+                             {gap.position for gap in self.gaps})
         metadata = tuple((h.name, h.value) for h in self.headers if h.position == 0 and h.value)
         transcript = Transcript(
             id=self.stem or source.rsplit("/", 1)[-1].rsplit(".", 1)[0],

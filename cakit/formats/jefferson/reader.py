@@ -403,7 +403,8 @@ class _Reader:
             utterances = _pair_latches(utterances)
         participants = tuple(self.participants.values())
         role_by_code = {p.code: p.role for p in participants}
-        turns = derive_turns(utterances, lambda code: role_by_code.get(code, "unknown"))
+        turns = derive_turns(utterances, lambda code: role_by_code.get(code, "unknown"),
+                             {gap.position for gap in self.gaps})
         headers = sorted(self.headers, key=lambda h: h.line)
         meta = tuple((h.name, h.value) for h in headers if h.position == 0 and h.name != "note")
         transcript = Transcript(
