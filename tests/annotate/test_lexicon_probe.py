@@ -54,6 +54,18 @@ PSYCHOTIC_CONTENT = [
     "could the tablets be what's making the voices louder?",
     "the voices, they still frighten me, I can't sleep with them",
     "I'm scared of what the voices will make me do",
+    # structures rather than phrases: others' acts timed to the patient's own, harassment by
+    # an unnamed "they", someone else doing the thinking, special meaning
+    "every time I go out someone coughs at me",
+    "whenever I think something somebody on the telly says it",
+    "they won't leave me alone, day and night",
+    "they've been on at me all week, I get no peace",
+    "it's like somebody else is thinking for me",
+    "it was a sign, it was meant for me",
+    "that song was a message for me",
+    "the angel tells me what to do",
+    "the presenter on the radio knows all about me",
+    "I get told off all day by them, nobody else hears it",
 ]
 
 EVERYDAY_TALK = [
@@ -79,6 +91,17 @@ EVERYDAY_TALK = [
     "the doctor at the surgery said my blood pressure's fine",
     # epistemic worry alone is a modifier, not an attempt (CODEBOOK §7 K)
     "am I going mad, doctor?",
+    # the same structures with named, everyday people and things
+    "every time I stand up I go a bit dizzy",
+    "whenever I ring the council they put me on hold",
+    "my mum's always on at me to eat more",
+    "the kids won't leave me alone when I'm on the phone",
+    "the advert was for a new sofa",
+    "they've come back from holiday, my sister and her kids",
+    "my sister talks to me every day on the phone",
+    "every time I see the nurse she takes my blood pressure",
+    "the lights in the kitchen keep flickering, I need an electrician",
+    "the angel cake my gran made was lovely",
 ]
 
 

@@ -4,6 +4,7 @@ surviving `cakit annotate` with an edited codebook."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +201,8 @@ def test_store_decision_survives_annotate_with_an_edited_codebook(tmp_path: Path
     before = layer_file.read_bytes()
     # an edited codebook: new version, a phrase changed, a threshold raised
     text = (REPO / "annotations" / "codebook.yaml").read_text(encoding="utf-8")
-    edited = text.replace('version: "1.1"', 'version: "1.0-edited"', 1).replace(
+    edited = re.sub(r'^version: ".*"$', 'version: "1.0-edited"', text, count=1,
+                    flags=re.MULTILINE).replace(
         "hesitate_gap_s: 1.0 ", "hesitate_gap_s: 3.0 ", 1).replace(
         "      - what do you think\n", "      - what do you reckon\n", 1)
     assert edited.count("1.0-edited") == 1 and "hesitate_gap_s: 3.0" in edited
