@@ -437,12 +437,10 @@ class _Reader:
             offset += len(text) + 1
         joined = " ".join(texts)
         end_line = turn.segments[-1][0]
-        common = {
-            "id": f"u{index + 1}", "index": index, "speaker": turn.speaker, "line": turn.line,
-            "col": turn.col, "end_line": end_line, "content": joined,
-        }
         if not self.tokenize:
-            return Utterance(**common, tokenized=False)  # type: ignore[arg-type]
+            return Utterance(id=f"u{index + 1}", index=index, speaker=turn.speaker,
+                             line=turn.line, col=turn.col, end_line=end_line, content=joined,
+                             tokenized=False)
         content = Content(
             joined,
             tuple(starts),
@@ -454,8 +452,9 @@ class _Reader:
         if not result.tokens and not result.events:
             self.diag.add("CK308", "warning", f"{turn.label}: turn has no talk", turn.line,
                           turn.col, hint="an empty turn; remove the label or transcribe it")
-        return Utterance(**common, tokens=tuple(result.tokens),  # type: ignore[arg-type]
-                         events=tuple(result.events))
+        return Utterance(id=f"u{index + 1}", index=index, speaker=turn.speaker, line=turn.line,
+                         col=turn.col, end_line=end_line, content=joined,
+                         tokens=tuple(result.tokens), events=tuple(result.events))
 
 
 _NONE: frozenset[int] = frozenset()
