@@ -16,6 +16,8 @@ Three matchers, chosen by measurement (a 20-word turn, this codebook):
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -153,20 +155,47 @@ class CompiledCodebook:
 
     def match(self, words: list[str]) -> list[Hit]:
         """Every pattern hit in a sequence of lower-case words."""
-        if not words:
-            return []
-        keys = self._keys
-        hits: list[Hit] = []
-        doc = self._doc(self.nlp.vocab, words=words)
-        for match_id, start, end in self.phrases(doc):
-            group, name, pattern = keys[match_id]
-            hits.append(Hit(group, name, pattern, start, end))
-        if self._has_token_patterns:
-            for match_id, start, end in self.tokens(doc):
+        return self.match_turns([words])[0]
+
+    def match_turns(self, turns: Sequence[list[str]]) -> list[list[Hit]]:
+        """Every pattern hit in each of several word sequences (a consultation's turns).
+
+        spaCy runs once, on one Doc of all the words: making a Doc costs more than matching
+        it, so one Doc per turn was the annotator's largest single cost. Matches that run
+        from one turn into the next are dropped; within a turn the hits, and their order,
+        are those of a Doc made of that turn alone (tests/annotate/test_near_matching.py).
+        """
+        found: list[list[Hit]] = [[] for _ in turns]
+        starts: list[int] = []
+        words: list[str] = []
+        for turn in turns:
+            starts.append(len(words))
+            words.extend(turn)
+        if words:
+            keys = self._keys
+            doc = self._doc(self.nlp.vocab, words=words)
+            matches = list(self.phrases(doc))
+            if self._has_token_patterns:
+                matches += self.tokens(doc)
+            bounds = [*starts, len(words)]
+            for match_id, start, end in matches:
+                # the last turn starting at or before the match holds it (an empty turn
+                # shares its offset with the turn after it, which comes later)
+                k = bisect_right(starts, start) - 1
+                if end > bounds[k + 1]:
+                    continue  # runs into the next turn
                 group, name, pattern = keys[match_id]
-                hits.append(Hit(group, name, pattern, start, end))
+                offset = starts[k]
+                found[k].append(Hit(group, name, pattern, start - offset, end - offset))
+        for k, turn in enumerate(turns):
+            if turn:
+                self._near(turn, found[k])
+        return found
+
+    def _near(self, words: list[str], hits: list[Hit]) -> None:
+        """Add the proximity-pattern hits of one turn to `hits`."""
         if self._near_keys.isdisjoint(words):
-            return hits
+            return
         present = set(words)
         count = len(words)
         tried: set[int] = set()
@@ -192,7 +221,6 @@ class CompiledCodebook:
         if near_hits:
             near_hits.sort(key=lambda item: (item[0], item[1]))
             hits.extend(hit for _, _, hit in near_hits)
-        return hits
 
 
 def _match_slots(

@@ -232,9 +232,11 @@ def build_views(
             view.start_ms = first.media.start_ms
         if last.media is not None:
             view.end_ms = last.media.end_ms
-        view.hits = compiled.match(view.words)
-        _segment(view)
         views.append(view)
+    for view, hits in zip(views, compiled.match_turns([view.words for view in views]),
+                          strict=True):
+        view.hits = hits
+        _segment(view)
     return views
 
 

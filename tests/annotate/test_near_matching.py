@@ -74,3 +74,30 @@ def test_near_pattern_needs_every_slot(compiled: CompiledCodebook) -> None:
     words = "i keep hearing them at night".split()
     assert _brute_force(compiled, words) == _near_hits(compiled, words)
     assert _near_hits(compiled, ["hearing"]) == _brute_force(compiled, ["hearing"])
+
+
+def test_one_doc_for_many_turns_gives_each_turn_its_own_hits(compiled: CompiledCodebook) -> None:
+    """`match_turns` runs spaCy once over all the turns; each turn must get exactly the hits
+    (and order) a Doc of that turn alone gives, and nothing may match across two turns."""
+    from cakit.annotate.views import build_views
+    from cakit.formats import read
+    from tests.conftest import DEMO
+
+    turns: list[list[str]] = []
+    for path in sorted(DEMO.glob("*.txt")):
+        views = build_views(read(path).transcript, compiled, compiled.codebook)
+        turns += [list(view.words) for view in views]
+    turns[3:3] = [[], []]  # empty turns share an offset with the next one
+    turns.append([])
+
+    def key(hits: list) -> list[tuple[str, str, int, int]]:  # type: ignore[type-arg]
+        return [(h.group, h.pattern.id, h.start, h.end) for h in hits]
+
+    together = compiled.match_turns(turns)
+    assert [key(hits) for hits in together] == [key(compiled.match(turn)) for turn in turns]
+    assert sum(len(hits) for hits in together) > 800
+
+    split = compiled.match_turns([["i", "hear"], ["voices", "at", "night"]])
+    alone = compiled.match_turns([["i", "hear", "voices", "at", "night"]])
+    assert any(h.name == "voices" and h.end - h.start > 1 for h in alone[0])
+    assert not any(h.name == "voices" and h.end - h.start > 1 for hits in split for h in hits)

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from cakit._quick_init import quick_init
 from cakit.formats._diag import Collector, ErrorMode
 from cakit.formats.jefferson.marks import Content, Convention, pause_reading
 from cakit.formats.jefferson.roles import (
@@ -92,14 +93,14 @@ class _Line:
     number: int  # 1-based physical line
     text: str  # the whole physical line
     start: int  # 0-based index where the content starts
-
-    @property
-    def rest(self) -> str:
-        return self.text[self.start :]
+    rest: str  # text[start:], kept: every step of the layout pass reads it
 
     @property
     def col(self) -> int:
         return self.start + 1
+
+
+quick_init(_Line)  # one per physical line
 
 
 def parse_jefferson(
@@ -166,6 +167,7 @@ class _Reader:
         self.participants: dict[str, Participant] = {}  # normalised label → participant
         self.body_start = 0
         self.lookups: dict[str, RoleLookup] = {}
+        self.label_matches: dict[int, re.Match[str] | None] = {}  # by line, from _label_column
 
     # -- layout ----------------------------------------------------------------------------
     def run(self) -> None:
@@ -305,6 +307,7 @@ class _Reader:
             lead = len(rest) - len(rest.lstrip())
             first_cols.append(entry.col + lead)
             match = _LABEL.match(rest, lead)
+            self.label_matches[entry.number] = match
             if match and self._lookup(match.group("label")).how != "unknown":
                 columns[entry.col + lead] += 1
         if columns:
@@ -324,7 +327,8 @@ class _Reader:
         rest = entry.rest
         lead = len(rest) - len(rest.lstrip())
         col = entry.col + lead
-        match = _LABEL.match(rest, lead)
+        match = self.label_matches[entry.number] if entry.number in self.label_matches \
+            else _LABEL.match(rest, lead)
         indented = col > base_col + 1
         if match:
             label = match.group("label").strip()
@@ -463,7 +467,8 @@ _NONE: frozenset[int] = frozenset()
 def _strip(index: int, text: str, prefix: re.Pattern[str]) -> _Line:
     """The line with its printed number and analyst arrow (if `prefix` takes them) cut off."""
     match = prefix.match(text) or _PLAIN_PREFIX.match(text)
-    return _Line(index + 1, text, match.end() if match else 0)
+    start = match.end() if match else 0
+    return _Line(index + 1, text, start, text[start:])
 
 
 def _looks_like_label(label: str, rest: str, match: re.Match[str]) -> bool:

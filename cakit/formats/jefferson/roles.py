@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from cakit.model import Role
@@ -67,6 +68,7 @@ class RoleLookup:
     detail: str = ""
 
 
+@lru_cache(maxsize=4096)
 def normalise_label(label: str) -> str:
     """Lower-case, single spaces, no trailing full stop: `"Pt."` → `"pt"`."""
     return _SPACES.sub(" ", label.strip().rstrip(".").strip()).lower()
