@@ -132,7 +132,9 @@ class TurnView:
     laughs: list[tuple[str, int, int]] = field(default_factory=list)
     pauses: list[tuple[int, float, str]] = field(default_factory=list)  # (word index, s, label)
     inbreath_at: list[int] = field(default_factory=list)
-    tcus: list[TCU] = field(default_factory=list)
+    tcus: list[TCU] = field(default_factory=list)  # set by _segment, with the two below
+    asks: bool = False  # a TCU is a question
+    asks_weakly: bool = False  # a TCU is a question or a weak (¿ ↗) one
     hits: list[Hit] = field(default_factory=list)
     gap_before: float | None = None
     latched: bool = False
@@ -162,10 +164,10 @@ class TurnView:
         return [hit for hit in self.hits if hit.group == "frame" and hit.name == name]
 
     def has_question(self) -> bool:
-        return any(tcu.question for tcu in self.tcus)
+        return self.asks
 
     def has_weak_question(self) -> bool:
-        return any(tcu.question or tcu.weak_question for tcu in self.tcus)
+        return self.asks_weakly
 
     def content_stems(self, minimal: frozenset[str]) -> set[str]:
         return {
@@ -326,6 +328,8 @@ def _segment(view: TurnView) -> None:
         tcu = TCU(0, count)
         _classify_tcu(view, tcu, view.boundaries[0][1])
         view.tcus = [tcu]
+        view.asks = tcu.question
+        view.asks_weakly = tcu.question or tcu.weak_question
         return
     raw = sorted(set(view.boundaries))
     merged: dict[int, str] = {}
@@ -350,6 +354,8 @@ def _segment(view: TurnView) -> None:
     if not tcus:
         tcus.append(TCU(0, 0))
     view.tcus = tcus
+    view.asks = any(tcu.question for tcu in tcus)
+    view.asks_weakly = view.asks or any(tcu.weak_question for tcu in tcus)
 
 
 def _first_content(words: list[str], start: int, end: int) -> int:

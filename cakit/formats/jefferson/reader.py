@@ -428,29 +428,30 @@ class _Reader:
         return ParseResult(transcript, tuple(diag.items))
 
     def _utterance(self, index: int, turn: _Turn) -> Utterance:
-        texts: list[str] = []
-        starts: list[int] = []
-        offset = 0
+        segments = turn.segments
+        end_line = segments[-1][0]
         underlined: set[int] = set()
-        for line, col, text in turn.segments:
-            starts.append(offset)
-            for start, end in self.underline.get(line, ()):
-                for position in range(max(start, col - 1), min(end, col - 1 + len(text))):
-                    underlined.add(offset + position - (col - 1))
-            texts.append(text)
-            offset += len(text) + 1
-        joined = " ".join(texts)
-        end_line = turn.segments[-1][0]
+        if len(segments) == 1 and not self.underline:  # most turns: one line, no Word marks
+            line, col, joined = segments[0]
+            content = Content(joined, (0,), (line,), (col,))
+        else:
+            texts: list[str] = []
+            starts: list[int] = []
+            offset = 0
+            for line, col, text in segments:
+                starts.append(offset)
+                for start, end in self.underline.get(line, ()):
+                    for position in range(max(start, col - 1), min(end, col - 1 + len(text))):
+                        underlined.add(offset + position - (col - 1))
+                texts.append(text)
+                offset += len(text) + 1
+            joined = " ".join(texts)
+            content = Content(joined, tuple(starts), tuple(segment[0] for segment in segments),
+                              tuple(segment[1] for segment in segments))
         if not self.tokenize:
             return Utterance(id=f"u{index + 1}", index=index, speaker=turn.speaker,
                              line=turn.line, col=turn.col, end_line=end_line, content=joined,
                              tokenized=False)
-        content = Content(
-            joined,
-            tuple(starts),
-            tuple(segment[0] for segment in turn.segments),
-            tuple(segment[1] for segment in turn.segments),
-        )
         result = tokenize_turn(content, diag=self.diag, convention=self.convention,
                                underlined=frozenset(underlined) if underlined else _NONE)
         if not result.tokens and not result.events:
