@@ -184,7 +184,7 @@ def tokenize_main(
     """
     single = len(ll.starts) == 1
     first_line = ll.first_line
-    if single and not ca and _SIMPLE.match(content):
+    if single and _SIMPLE.match(content) and (not ca or not _CA_MARKED_WORD.search(content)):
         simple = _simple(content, offset0, first_line, diag, ll)
         if simple is not None:
             return simple
@@ -241,6 +241,11 @@ _FRAME_EVENTS = frozenset({"terminator", "bullet", "linker"})
 #: terminator and maybe a bullet.
 _SIMPLE = re.compile(
     r"(?:[A-Za-z]+(?:'[A-Za-z]+)*'? (?:, )?)+[.?!](?: \x15\d+_\d+\x15)?\Z")
+
+
+#: what CA mode reads differently in a plain utterance: capitals (loud), words starting
+#: with h (laughter, out-breaths) and commas (intonation); without them the fast path holds
+_CA_MARKED_WORD = re.compile(r"(?:^| )(?:[hH]|\S*[A-Z]\S*[A-Z])|,")
 
 
 def _simple(

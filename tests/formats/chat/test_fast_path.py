@@ -50,6 +50,20 @@ def test_fast_path_matches_full_tokenizer_on_edge_cases(
     assert fast.diagnostics == full.diagnostics
 
 
+CA_HEAD = HEAD.replace("@Languages:", "@Options:\tCA\n@Languages:")
+CA_EDGE_CASES = ["yes I know .", "NO I don't .", "heh heh .", "hh okay .", "yes , no .",
+                 "well OK then .", "right . \x151_2\x15", "xxx .", "Hello there ?"]
+
+
+@pytest.mark.parametrize("content", CA_EDGE_CASES)
+def test_fast_path_matches_full_tokenizer_in_ca_mode(
+    content: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, full = _both_ways(f"{CA_HEAD}*CHI:\t{content}\n@End\n", "<edge>", monkeypatch)
+    assert fast.transcript == full.transcript
+    assert fast.diagnostics == full.diagnostics
+
+
 def test_fast_path_is_taken_for_plain_utterances() -> None:
     result = parse_chat(f"{HEAD}*CHI:\tyes , no .\n%mor:\tco|yes cm|cm co|no .\n@End\n")
     assert not result.errors
