@@ -202,11 +202,13 @@ def tokenize_main(
         else:
             line, col = ll.position(offset0 + offset)
         if (
-            kind == "item" and not ca and plain(text) and not state.uncertain
+            kind == "item" and plain(text) and not state.uncertain
             and not (text[0] in "xXyYwW" and (text.lower() in _UNTRANSCRIBED
                                               or _ILLEGAL_UNTRANSCRIBED.match(text)))
+            and not (ca and (text[0] in "hH" or (len(text) > 1 and text.isupper())))
         ):
-            # the common case, a plain word: no marks, nothing to strip or check
+            # the common case, a plain word: no marks, nothing to strip or check (in CA
+            # mode, capitals and h-words may be loudness, laughter or breath: not here)
             tokens.append(Token(text, text, "word", line, col, state.features))
             state.last_was_group_end = False
             state.last_was_token = True
