@@ -171,10 +171,15 @@ class Rules:
             tcu_start = next(
                 (tcu.start for tcu in view.tcus if tcu.start <= hit.start < tcu.end), 0
             )
+            # negation reaches back no further than the TCU or a comma ("I'm not ill, it's
+            # them doing it to me"); a pattern that holds its own negation ("doesn't feel
+            # like mine") is not undone by "any more" or "stopped" after it
+            scope = max([tcu_start, *(k for k in view.clause_starts if k <= hit.start)])
             negated = any(word in self.negation
-                          for word in words[max(tcu_start, hit.start - window): hit.start])
-            negated = negated or any(
-                0 <= a.start - hit.end <= 4 for a in after_hits
+                          for word in words[max(scope, hit.start - window): hit.start])
+            negated = negated or (
+                not any(word in self.negation for word in words[hit.start:hit.end])
+                and any(0 <= a.start - hit.end <= 4 for a in after_hits)
             )
             line, col = view.position(hit.start)
             uncertain = any(view.features[k] & F_UNCERTAIN for k in range(hit.start, hit.end)

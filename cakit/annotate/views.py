@@ -143,6 +143,7 @@ class TurnView:
     overlapping: list[tuple[str, str, Utterance]] = field(default_factory=list)
     uncertain: bool = False
     boundaries: list[tuple[int, str]] = field(default_factory=list)  # (word index, contour)
+    clause_starts: list[int] = field(default_factory=list)  # word index after each comma
 
     @property
     def line(self) -> int:
@@ -298,6 +299,8 @@ def _add_utterance(view: TurnView, utterance: Utterance) -> None:
                 view.inbreath_at.append(at)
         elif (kind == "intonation" or kind == "terminator") and event.label in _FINAL_CONTOURS:
             boundaries.append((at, event.label))
+        elif event.label == "continuing" or event.label == "comma":
+            view.clause_starts.append(at)
     # the utterance end is a TCU boundary; its terminator decides the question
     boundaries.append((len(words), _TERMINATOR_CONTOUR.get(utterance.terminator, "")))
 

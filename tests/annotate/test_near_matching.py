@@ -67,7 +67,7 @@ def test_near_matcher_equals_brute_force_on_random_turns(compiled: CompiledCodeb
         expected = _brute_force(compiled, words)
         assert _near_hits(compiled, words) == expected, words
         matched += bool(expected)
-    assert matched > 400  # the sample really exercises the matcher
+    assert matched > 250  # the sample really exercises the matcher
 
 
 def test_near_pattern_needs_every_slot(compiled: CompiledCodebook) -> None:
