@@ -88,10 +88,21 @@ class _Near:
     order: int  # position in the codebook: hits at one word come out in this order
 
 
+#: words in nearly every consultation: a slot made of them is a poor key
+_COMMON = CLOSED | frozenset(
+    """get gets got getting go goes going gone went come comes came coming see sees saw seen
+    know knows knew think thinks thought say says said tell tells told like want wants take
+    takes took make makes made look looks feel feels felt time people thing things just
+    really well right yeah okay oh mean good day night now then back still much more way
+    can't don't won't""".split()
+)
+
+
 def _key_slot(slots: tuple[frozenset[str], ...]) -> frozenset[str]:
-    """The slot least likely to be in a turn: content words over pronouns and auxiliaries,
-    then the fewest forms. A near pattern is only tried in turns holding one of its words."""
-    return min(slots, key=lambda slot: (sum(word in CLOSED for word in slot) / len(slot),
+    """The slot least likely to be in a turn: rare content words over common words,
+    pronouns and auxiliaries, then the fewest forms. A near pattern is only tried in turns
+    holding one of its key slot's words."""
+    return min(slots, key=lambda slot: (sum(word in _COMMON for word in slot) / len(slot),
                                         len(slot)))
 
 
