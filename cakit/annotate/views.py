@@ -254,9 +254,10 @@ def _add_utterance(view: TurnView, utterance: Utterance) -> None:
     # word index of each token position (events refer to token positions)
     word_at = [0] * (len(tokens) + 1)
     added = 0
+    forms = _FORMS
     for position, token in enumerate(tokens):
         word_at[position] = added
-        bits = int(token.features)
+        bits = token.features
         kind = token.kind
         if kind not in _SPOKEN:
             if kind == "untranscribed" and bits & F_UNCERTAIN:
@@ -265,9 +266,7 @@ def _add_utterance(view: TurnView, utterance: Utterance) -> None:
         clean = token.clean
         if not clean:
             continue
-        form = _FORMS.get(clean)
-        if form is None:
-            form = _form(clean)
+        form = forms.get(clean) or _form(clean)
         words.append(form)
         lines.append(token.line)
         cols.append(token.col)

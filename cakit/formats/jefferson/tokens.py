@@ -159,28 +159,29 @@ def _plain_turn(state: _State, content: Content) -> Tokenized:
         weak_laugh = _weak_laughs([_Piece("word", item.group(), item.start()) for item in items
                                    if item.lastgroup != "pause"], "jefferson")
     tokens = state.out.tokens
+    events = state.out.events
     one_line = len(content.starts) == 1
     line, first_col = content.lines[0], content.cols[0]
     for item in items:
+        word, mark, pause = item.groups()
         offset = item.start()
         if one_line:
             col = first_col + offset
         else:
             line, col = content.position(offset)
-        if item.lastgroup == "pause":
-            value, label = pause_reading(item.group()) or (None, "timed")
-            _event(state, "pause", item.group(), line, col, value=value, label=label)
+        if pause is not None:
+            value, label = pause_reading(pause) or (None, "timed")
+            events.append(Event("pause", pause, len(tokens), line, col, label, value))
             continue
-        word = item.group("word")
         if word.islower() and word[0] != "h" and word not in _SPECIAL:
             # what _classify makes of a lower-case word that is no particle, breath, sound,
             # filler or xxx, made directly
             tokens.append(Token(word, word, "word", line, col, 0))
         else:
             _classify(state, word, word, line, col, 0, offset in weak_laugh)
-        mark = item.group("mark")
         if mark:
-            _event(state, "intonation", mark, line, col + len(word), label=INTONATION[mark])
+            events.append(Event("intonation", mark, len(tokens), line, col + len(word),
+                                INTONATION[mark]))
     return state.out
 
 
