@@ -27,7 +27,7 @@ ANAPHORS = frozenset({"they", "them", "it", "that", "this", "those", "these", "h
 #: it start"); generic verbs (get, do, go, know) are left out because they tie anything.
 _ANAPHOR_VERBS = frozenset(
     """hear say tell talk see feel start come happen sound worry scare bother follow watch
-    stop leave affect mean begin whisper shout""".split()
+    stop leave affect mean begin whisper shout do""".split()
 )
 
 

@@ -35,9 +35,11 @@ def dev() -> Evaluation:
 
 
 def test_dev_set_floor(dev: Evaluation) -> None:
+    """Measured 2026-11-25: attempt F1 0.88, elicited F1 0.88, R1 uptake 0.93, phase 0.91."""
     assert dev.consultations == 8
-    assert (dev.score("PSY_ATTEMPT").f1 or 0) >= 0.80
-    assert (dev.agreement("R1 uptake").accuracy or 0) >= 0.80
+    assert (dev.score("PSY_ATTEMPT").f1 or 0) >= 0.85
+    assert (dev.score("PSY_ELICITED").f1 or 0) >= 0.80
+    assert (dev.agreement("R1 uptake").accuracy or 0) >= 0.85
     assert (dev.agreement("phase per turn").accuracy or 0) >= 0.85
     assert (dev.score("HESITATE").f1 or 0) >= 0.85
     assert (dev.score("SMILE_LAUGH").f1 or 0) >= 0.85
@@ -55,6 +57,9 @@ def test_blind_set_floor(blind: Evaluation) -> None:
     lexicon patterns written from invented sentences (test_lexicon_probe.py), not from
     these files: attempt P 0.69 (9 of 13) R 0.41 F1 0.51, elicited F1 0.66 -> 0.70. With
     22 gold attempts one item moves precision by ~0.05, so the floors leave that room.
+    Later the same day, after three more rounds of invented probes (structural patterns:
+    others' acts timed to the patient's, unnamed "they", shielding, things that speak) and
+    the turn split at own-line silences: attempt unchanged, phase 0.87 -> 0.86.
     """
     assert blind.consultations == 8
     assert (blind.score("PSY_ATTEMPT").f1 or 0) >= 0.45
