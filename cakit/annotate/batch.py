@@ -140,7 +140,7 @@ def annotate_files(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork keeps the parent's compiled codebook (no second spaCy start-up per worker)
+    # fork hands the workers the parent's spaCy and loaded codebook (no import per worker)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork":
         from cakit.annotate.spacy_bridge import blank_english

@@ -27,8 +27,10 @@ ANAPHORS = frozenset({"they", "them", "it", "that", "this", "those", "these", "h
 #: it start"); generic verbs (get, do, go, know) are left out because they tie anything.
 _ANAPHOR_VERBS = frozenset(
     """hear say tell talk see feel start come happen sound worry scare bother follow watch
-    stop leave affect mean begin whisper shout do""".split()
+    stop leave affect mean begin whisper shout""".split()
 )
+#: "do" ties only with the pronoun as its subject: "what is it they do, when they get in?"
+_DOING = frozenset({"do", "does", "did", "doing"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +247,9 @@ class Rules:
         words = view.words
         if not any(w in ANAPHORS for w in words):
             return False
-        return any(stem(w) in _ANAPHOR_VERBS or w in self.experiential for w in words)
+        if any(stem(w) in _ANAPHOR_VERBS or w in self.experiential for w in words):
+            return True
+        return any(words[k] in _DOING and words[k - 1] in ANAPHORS for k in range(1, len(words)))
 
     def laughing(self, view: TurnView) -> list[tuple[str, int, int]]:
         return list(view.laughs)

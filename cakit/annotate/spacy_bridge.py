@@ -1,13 +1,15 @@
 """The codebook compiled for matching, run on Docs built from cakit's own tokens.
 
 spaCy objects never leave this module: callers pass lists of lower-case words and get
-plain `Hit`s back. Docs are built with `Doc(vocab, words=…)`, so spaCy token *i* is cakit
-word *i* and spaCy never re-tokenizes the transcript. The pipeline is `spacy.blank("en")`:
-no model is downloaded; inflections are expanded by the compiler (`inflect.py`).
+plain `Hit`s back. One Doc is built per consultation with `Doc(vocab, words=…)` from all
+its turns' words, so spaCy never re-tokenizes the transcript and hit positions map back to
+each turn by offset. The pipeline is `spacy.blank("en")`: no model is downloaded;
+inflections are expanded by the compiler (`inflect.py`).
 
-Three matchers, chosen by measurement (a 20-word turn, this codebook):
+Three matchers, chosen by measurement (this codebook):
   * phrases → spaCy `PhraseMatcher` on LOWER, one pattern Doc per inflected variant
-    (≈4 µs a turn; the token `Matcher` with the same patterns took ≈3 ms);
+    (≈1 µs a turn on a consultation's Doc; the token `Matcher` with the same patterns took
+    ≈3 ms a turn);
   * raw `tokens` patterns → spaCy `Matcher` (only what a codebook author adds);
   * `near` slot patterns → a small proximity matcher here: spaCy's `{0,n}` wildcard
     quantifiers multiply matcher states and cost milliseconds per turn.
