@@ -344,3 +344,14 @@ def test_symptom_check_inside_medication_talk_is_medcheck(tmp_path: Path) -> Non
 def test_negation_scope(tmp_path: Path, utterance: str, attempt: bool) -> None:
     annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  okay.\n")
     assert (FIRST in [found.line for found in annotations.attempts]) is attempt
+
+
+def test_a_question_about_what_they_do_takes_the_attempt_up(tmp_path: Path) -> None:
+    """'they do' points back at the people in the attempt: exploring, not a topic shift."""
+    annotations = annotate_text(tmp_path, OPENING + (
+        "P:  the lads next door keep getting in my head at night.\n"
+        "D:  what is it they do, when they get in?\n"
+        "P:  they pick up what I'm thinking.\n"
+    ))
+    attempt = attempt_at(annotations, FIRST)
+    assert r1(annotations, attempt.id).uptake == "ENGAGE"
