@@ -204,6 +204,10 @@ class Rules:
     def reported_other(self, view: TurnView, anchors: list[Anchor]) -> bool:
         """Talk about someone else's experience ("my cousin hears voices"), not tied to self."""
         words = view.words
+        # a hit that names the other person is about them as its object ("not my real
+        # mum"), not a report of their experience
+        anchors = [a for a in anchors if not any(
+            _bare(word) in self.other_person for word in words[a.hit.start:a.hit.end])]
         if not anchors:
             return False
         first = min(a.hit.start for a in anchors)
