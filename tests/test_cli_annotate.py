@@ -111,3 +111,24 @@ def test_a_codebook_spacy_rejects_is_a_clear_error_with_workers(  # type: ignore
         assert result.exit_code == 1, result.output
         assert "CK403" in result.output and "Traceback" not in result.output
         assert not out.exists()
+
+
+def test_reading_errors_stay_on_one_line_and_the_rest_is_annotated(  # type: ignore[no-untyped-def]
+    runner, tmp_path: Path
+) -> None:
+    """A file that cannot be read is reported as `path:line:col: CODE message` on one
+    line of stderr, however long the path; the other files are still exported (exit 1)."""
+    folder = tmp_path / ("a-rather-long-folder-name-for-a-corpus-of-consultations" * 2)
+    folder.mkdir()
+    for source in sorted(DEMO.glob("0[1-2]*.txt")):
+        (folder / source.name).write_bytes(source.read_bytes())
+    (folder / "cakit.yaml").write_bytes((DEMO / "cakit.yaml").read_bytes())
+    (folder / "zz-binary.txt").write_bytes(bytes(range(256)) * 8)
+    out = tmp_path / "out.jsonl"
+    for jobs in ("1", "2"):
+        result = runner.invoke(cli, ["annotate", str(folder), "--jobs", jobs, "--no-store",
+                                     "--format", "jsonl", "-o", str(out), "--force"])
+        assert result.exit_code == 1
+        lines = [line for line in result.stderr.splitlines() if "CK102" in line]
+        assert len(lines) == 1 and f"{folder / 'zz-binary.txt'}:" in lines[0], result.stderr
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 2

@@ -39,7 +39,9 @@ def consoles(no_color: bool = False) -> tuple[Any, Any]:
     plain = no_color or "NO_COLOR" in os.environ
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
     out = Console(no_color=plain, highlight=False, soft_wrap=True, width=width)
-    err = Console(stderr=True, no_color=plain, highlight=False)
+    # never hard-wrapped: a `path:line:col: CODE message` split over lines is lost to grep
+    # and to editors that jump to errors
+    err = Console(stderr=True, no_color=plain, highlight=False, soft_wrap=True)
     return out, err
 
 
