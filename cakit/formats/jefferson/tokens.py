@@ -465,17 +465,10 @@ def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> N
     # -- leading marks ---------------------------------------------------------------------
     while i < n:
         ch = text[i]
-        if ch == "[":
-            width = 2 if text.startswith("[[", i) else 1
-            _lead_event(state, content, offset, i, width, "overlap", label="begin",
-                        inword=seen_mark)
-            i += width
-            text_start = i if not seen_mark else text_start
-            continue
-        if ch == "]":
-            width = 2 if text.startswith("]]", i) else 1
-            _lead_event(state, content, offset, i, width, "overlap", label="end",
-                        inword=seen_mark)
+        if ch == "[" or ch == "]":
+            width = 2 if text.startswith(ch + ch, i) else 1
+            _lead_event(state, content, offset, i, width, "overlap",
+                        label="begin" if ch == "[" else "end", inword=seen_mark)
             i += width
             text_start = i if not seen_mark else text_start
             continue
