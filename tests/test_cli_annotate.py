@@ -132,3 +132,32 @@ def test_reading_errors_stay_on_one_line_and_the_rest_is_annotated(  # type: ign
         lines = [line for line in result.stderr.splitlines() if "CK102" in line]
         assert len(lines) == 1 and f"{folder / 'zz-binary.txt'}:" in lines[0], result.stderr
         assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_a_transcript_the_annotator_fails_on_is_reported_and_the_rest_coded(  # type: ignore[no-untyped-def]
+    runner, tmp_path: Path, monkeypatch
+) -> None:
+    """An unexpected error in one transcript (a bug) costs that file, not the corpus: the
+    others are exported, the failure is named on stderr, the exit code is 1."""
+    from cakit.annotate.pipeline import Annotator
+
+    original = Annotator.annotate
+
+    def failing(self, transcript):  # type: ignore[no-untyped-def]
+        if transcript.id.startswith("02-"):
+            raise RuntimeError("boom")
+        return original(self, transcript)
+
+    monkeypatch.setattr(Annotator, "annotate", failing)
+    out = tmp_path / "out.jsonl"
+    for jobs in ("1", "2"):
+        result = runner.invoke(cli, ["annotate", str(DEMO), "--jobs", jobs, "--no-store",
+                                     "--format", "jsonl", "-o", str(out), "--force"])
+        assert result.exit_code == 1
+        assert "02-harlow-consultant.txt: CK900 internal error while annotating " \
+               "(RuntimeError: boom)" in result.stderr
+        exported = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+        assert len(exported) == len(list(GOLD.glob("*.json"))) - 1
+        assert "02-harlow-consultant" not in exported
+    scored = runner.invoke(cli, ["evaluate", "--gold", str(GOLD), str(DEMO)])
+    assert scored.exit_code == 1 and "CK900" in scored.stderr

@@ -44,6 +44,7 @@ class FileResult:
     store_error: str = ""
     rendered: str | None = None
     source: str = ""  # the annotations' source (kept when they are rendered)
+    failure: str = ""  # an unexpected error while coding this file (the others go on)
 
     @property
     def errors(self) -> int:
@@ -97,7 +98,13 @@ def _one(path: Path) -> FileResult:
     plan = _WORKER.get("plan")
     result = read(path, roles=roles)  # type: ignore[arg-type]
     transcript = result.transcript
-    annotations = annotator.annotate(transcript) if transcript.utterances else None
+    try:
+        annotations = annotator.annotate(transcript) if transcript.utterances else None
+    except Exception as exc:  # a bug met in one transcript must not cost the corpus its codes
+        return FileResult(path, None, result.diagnostics, len(transcript.utterances),
+                          failure=f"{path}: CK900 internal error while annotating "
+                          f"({type(exc).__name__}: {exc}); this file is left out, the others "
+                          "are coded. Please report it with the file.")
     reports: tuple[Any, ...] = ()
     store_error = ""
     if annotations is not None and isinstance(plan, StorePlan):

@@ -91,9 +91,10 @@ def annotate(
                 problems += 1
                 err.print(f"{result.path}: {len(errors)} reading error(s); first: {errors[0]}",
                           markup=False, highlight=False)
-            if result.store_error:
-                problems += 1
-                err.print(result.store_error, markup=False, highlight=False)
+            for problem in (result.store_error, result.failure):
+                if problem:
+                    problems += 1
+                    err.print(problem, markup=False, highlight=False)
             if result.rendered is None:
                 continue
             for report in result.sync_reports:

@@ -19,6 +19,7 @@ from cakit.cli._common import (
 
 if TYPE_CHECKING:
     from cakit.annotations import ConsultationAnnotations
+    from cakit.evaluate import Evaluation
 
 
 def load_gold(directory: Path) -> list[ConsultationAnnotations]:
@@ -56,9 +57,23 @@ def evaluate(
 
     gold = load_gold(Path(gold_dir))
     files = transcript_files(paths)
-    predicted = [r.annotations for r in annotate_files(files, codebook=codebook, jobs=jobs)
-                 if r.annotations is not None]
+    predicted = []
+    failures = []
+    for annotated in annotate_files(files, codebook=codebook, jobs=jobs):
+        if annotated.failure:
+            failures.append(annotated.failure)
+        elif annotated.annotations is not None:
+            predicted.append(annotated.annotations)
+    for failure in failures:  # scored as if nothing were predicted there: say so
+        click.echo(failure, err=True)
     result = run(gold, predicted)
+    _show(result, output_format, no_color)
+    if failures:
+        raise SystemExit(1)
+
+
+def _show(result: Evaluation, output_format: str, no_color: bool) -> None:
+    """The evaluation as JSON, Markdown or rich tables on standard output."""
     if output_format == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))
         return
