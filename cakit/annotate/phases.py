@@ -98,6 +98,8 @@ def score_turns(views: list[TurnView], codebook: Codebook) -> list[list[float]]:
     scores = [[0.0] * 6 for _ in views]
     for t, view in enumerate(views):
         row = scores[t]
+        if not view.hits and view.role != "patient":
+            continue  # no cue fires (a patient's long turn still counts below)
         fired: dict[int, int] = {}
         for hit in view.hits:
             if hit.group != "phase":
@@ -210,14 +212,16 @@ def _decode(
     if not any(any(row) for row in raw):
         return ["UNKNOWN"] * count, set()
     scores = [list(row) for row in smoothed]
+    span = max(count - 1, 1)
     for t in range(count):
-        position = t / max(count - 1, 1)
-        scores[t][O] += 2.0 * max(0.0, 1.0 - position / 0.12)
-        scores[t][CL] += 2.0 * max(0.0, (position - 0.92) / 0.08)
-        scores[t][PC] += 0.6 * max(0.0, (position - 0.75) / 0.25)
-        scores[t][PH] += 0.3 if 0.05 <= position <= 0.4 else 0.0
-        scores[t][CL] -= 3.0 if position < 0.5 else 0.0
-        scores[t][PC] -= 2.0 if position < 0.35 else 0.0
+        position = t / span
+        row = scores[t]
+        row[O] += 2.0 * max(0.0, 1.0 - position / 0.12)
+        row[CL] += 2.0 * max(0.0, (position - 0.92) / 0.08)
+        row[PC] += 0.6 * max(0.0, (position - 0.75) / 0.25)
+        row[PH] += 0.3 if 0.05 <= position <= 0.4 else 0.0
+        row[CL] -= 3.0 if position < 0.5 else 0.0
+        row[PC] -= 2.0 if position < 0.35 else 0.0
     allowed = [[True] * 6 for _ in range(count)]
     history = _anchor(views, codebook, "PROBLEM_HISTORY", 0.0, True)
     if history is not None and history / count < 0.4:
