@@ -101,11 +101,12 @@ _COMMON = CLOSED | frozenset(
 
 
 def _key_slot(slots: tuple[frozenset[str], ...]) -> frozenset[str]:
-    """The slot least likely to be in a turn: rare content words over common words,
-    pronouns and auxiliaries, then the fewest forms. A near pattern is only tried in turns
-    holding one of its key slot's words."""
-    return min(slots, key=lambda slot: (sum(word in _COMMON for word in slot) / len(slot),
-                                        len(slot)))
+    """The slot least likely to be in a turn, so a near pattern is tried only in turns
+    holding one of its words: each function word counts 3, each other common word 1, a
+    rarer word 0 (one "it" in a slot puts it in most turns); then the fewest forms.
+    Which slot is the key never changes what matches, only how often it is tried."""
+    return min(slots, key=lambda slot: (
+        sum(3 if word in CLOSED else 1 if word in _COMMON else 0 for word in slot), len(slot)))
 
 
 class CompiledCodebook:
