@@ -185,7 +185,8 @@ def _plain_turn(state: _State, content: Content) -> Tokenized:
     return state.out
 
 
-#: lower-case words that _classify turns into nothing but a plain "word" token
+#: lower-case words _classify makes something other than a plain "word" token (sounds,
+#: fillers, xxx); words starting with h are checked apart (breaths, laugh particles)
 _SPECIAL = frozenset(SOUNDS) | JEFFERSON_FILLERS | {"xxx"}
 
 
