@@ -59,5 +59,10 @@ class UsageError(CakitError):
     """The caller asked for something that cannot be done (bad option combination)."""
 
 
+class OutputError(UsageError, OSError):
+    """A file cannot be written where the caller asked: the folder cannot be created or
+    written (CK410), or the path is a socket, block device or folder (CK411)."""
+
+
 class StoreError(CakitError):
     """An annotation store file is corrupt or cannot be written safely."""

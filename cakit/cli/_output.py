@@ -1,59 +1,72 @@
-"""Writing command output: stdout, or a file written atomically and never silently replaced."""
+"""Writing command output: stdout, or a file written atomically and never silently replaced.
+
+The writing itself is `cakit.store.atomic`'s (one atomic writer for every file cakit
+writes); this module adds what `-o FILE` promises on top: an existing file is replaced
+only with `--force`, and every refusal is a `UsageError` raised before any work is done.
+A character device or FIFO (`-o /dev/null`, `-o my.fifo`) is not a file to protect: it is
+written into, `--force` or not.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TextIO
 
 from cakit.errors import UsageError
+from cakit.store.atomic import (
+    TargetExists,
+    atomic_text,
+    atomic_write_bytes,
+    check_folder,
+    destination,
+)
 
 
 def check_writable(path: str | None, force: bool) -> None:
-    """Refuse to replace an existing file unless --force was given."""
-    if path and Path(path).exists() and not force:
-        raise UsageError(f"{path} exists; use --force to replace it")
+    """Refuse, before any work, an output that could not or must not be written.
+
+    Raises:
+        UsageError: `path` (or, for a symlink, the file it points to) exists and `force`
+            is False; `path` is a socket, block device or folder (CK411); its folder
+            cannot be created or written (CK410).
+    """
+    if not path:
+        return
+    target, kind = destination(path)
+    if kind == "file" and not force:
+        raise _exists(path)
+    if kind == "missing":
+        check_folder(target, shown=path)
 
 
 @contextlib.contextmanager
 def output_stream(path: str | None, *, force: bool = False) -> Iterator[TextIO]:
-    """A text stream for the output: stdout, or a temporary file renamed into place on success."""
+    """A text stream for the output: stdout, or `path` written atomically on success."""
     if not path:
         yield sys.stdout
         return
     check_writable(path, force)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        _usual_permissions(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _usual_permissions(path: str) -> None:
-    """Give an output the permissions a normally created file would have (umask), not the
-    owner-only mode of the temporary file it was written as."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
+    with _refuse_existing(path), atomic_text(path, replace=force) as stream:
+        yield stream
 
 
 def write_bytes(path: str, data: bytes, *, force: bool = False) -> None:
     """Write a binary output (xlsx, docx, png) atomically, refusing to overwrite."""
-    from cakit.store.atomic import atomic_write_bytes
-
     check_writable(path, force)
-    atomic_write_bytes(path, data)
+    with _refuse_existing(path):
+        atomic_write_bytes(path, data, replace=force)
+
+
+@contextlib.contextmanager
+def _refuse_existing(path: str) -> Iterator[None]:
+    """Turn a file that appeared while the output was written into the usual refusal."""
+    try:
+        yield
+    except TargetExists:
+        raise _exists(path) from None
+
+
+def _exists(path: str) -> UsageError:
+    return UsageError(f"{path} exists; use --force to replace it")

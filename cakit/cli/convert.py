@@ -10,8 +10,6 @@ with the CHAT reader before it is written.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -34,40 +32,21 @@ class OutputExists(Exception):
 
 
 def write_atomic(path: Path, text: str, *, force: bool) -> None:
-    """Write `text` to `path` through a temporary file in the same folder.
-
-    Without `force` the final step is a hard link, which fails if `path` appeared in the
-    meantime, so even a race never overwrites a file; with `force` it is `os.replace`.
+    """Write `text` to `path` atomically (the one atomic writer, `cakit.store.atomic`);
+    without `force` an existing file, even one that appears meanwhile, is never replaced.
 
     Raises:
         OutputExists: `path` exists and `force` is False.
-        OSError: the folder is not writable.
+        OSError: the folder is not writable (an OutputError saying why, CK410).
     """
+    from cakit.store.atomic import TargetExists, atomic_write_text
+
     if not force and path.exists():
         raise OutputExists(str(path))
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                         dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if force:
-            os.replace(temporary, path)
-            return
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            raise OutputExists(str(path)) from None
-        except OSError:
-            if path.exists():
-                raise OutputExists(str(path)) from None
-            os.replace(temporary, path)
-            return
-        os.unlink(temporary)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        atomic_write_text(path, text, replace=force)
+    except TargetExists:
+        raise OutputExists(str(path)) from None
 
 
 def output_path(source: Path, target: str, directory: Path | None) -> Path:

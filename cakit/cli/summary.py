@@ -31,12 +31,13 @@ _HEADINGS = {
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "md"]),
               default="table", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
 @roles_option
 @click.option("--no-color", is_flag=True, help="Plain output.")
 @handle_errors
 def summary(
-    paths: tuple[str, ...], output_format: str, output: str | None, roles_file: str | None,
-    no_color: bool,
+    paths: tuple[str, ...], output_format: str, output: str | None, force: bool,
+    roles_file: str | None, no_color: bool,
 ) -> None:
     """Count participants by role, utterances, turns, words, duration and CA features.
 
@@ -45,12 +46,14 @@ def summary(
     """
     from pathlib import Path
 
+    from cakit.cli._output import check_writable, output_stream
     from cakit.config import load_roles_file
     from cakit.formats import read
     from cakit.summary import COLUMNS, summarize, total
 
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     files = transcript_files(paths)
+    check_writable(output, force)
     rows = [summarize(read(path, roles=roles).transcript) for path in progress(files, "reading")]
     rows.append(total(rows))
     records = [row.as_dict() for row in rows]
@@ -79,7 +82,7 @@ def summary(
         if output:
             from rich.console import Console
 
-            with open(output, "w", encoding="utf-8") as handle:
+            with output_stream(output, force=force) as handle:
                 Console(file=handle, width=200, no_color=True).print(table)
         else:
             out.print(table)
@@ -99,6 +102,7 @@ def summary(
                                            for c in COLUMNS) + " |")
         text = "\n".join(lines) + "\n"
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        with output_stream(output, force=force) as stream:
+            stream.write(text)
     else:
         click.echo(text, nl=not text.endswith("\n"))

@@ -54,7 +54,8 @@ def decode_bytes(data: bytes, source: str, *, utf8_required: bool = False) -> De
     """Decode a transcript's bytes, reporting anything that is not clean text.
 
     `utf8_required` (CHAT) turns a successful non-UTF-8 decode into a warning, because the
-    CHAT standard requires UTF-8 while the text is still perfectly readable.
+    CHAT standard requires UTF-8 while the text is still perfectly readable; into an error
+    when the file declares `@UTF8` and so says something untrue about its own bytes.
     """
     diagnostics: list[Diagnostic] = []
     span = SourceSpan(source, 1, 1)
@@ -91,10 +92,7 @@ def decode_bytes(data: bytes, source: str, *, utf8_required: bool = False) -> De
         if text.startswith("\ufeff"):
             text = text[1:]
         if utf8_required:
-            diagnostics.append(
-                Diagnostic("CK104", "warning", f"file is {encoding.upper()}, not UTF-8", span,
-                           "CHAT files must be UTF-8; re-save as UTF-8")
-            )
+            diagnostics.append(_not_utf8(text, f"is {encoding.upper()}, not UTF-8", span))
         return _finish(text, encoding, had_bom, source, diagnostics)
 
     nul = body.find(b"\x00")
@@ -115,13 +113,15 @@ def decode_bytes(data: bytes, source: str, *, utf8_required: bool = False) -> De
         if high and not any(b in _CP1252_UNDEFINED for b in high):
             text = body.decode("cp1252")
             encoding = "cp1252"
-            diagnostics.append(
-                Diagnostic(
-                    "CK104", "warning" if utf8_required else "info",
-                    "file is not UTF-8; decoded as Windows-1252 (cp1252)", span,
-                    "re-save as UTF-8 to remove this note",
+            if utf8_required:
+                line, col = _position(data, exc.start + (3 if had_bom else 0))
+                diagnostics.append(_not_utf8(text, "is not UTF-8; decoded as Windows-1252 "
+                                             "(cp1252)", SourceSpan(source, line, col)))
+            else:
+                diagnostics.append(
+                    Diagnostic("CK104", "info", "file is not UTF-8; decoded as Windows-1252 "
+                               "(cp1252)", span, "re-save as UTF-8 to remove this note")
                 )
-            )
         else:
             text = body.decode("utf-8", errors="replace")
             line, col = _position(data, exc.start + (3 if had_bom else 0))
@@ -134,6 +134,26 @@ def decode_bytes(data: bytes, source: str, *, utf8_required: bool = False) -> De
                 )
             )
     return _finish(text, encoding, had_bom, source, diagnostics)
+
+
+def _not_utf8(text: str, what: str, where: SourceSpan) -> Diagnostic:
+    """CK104 for a format that must be UTF-8 (CHAT): a warning, or an error at the first
+    byte that is not UTF-8 when the file itself declares `@UTF8`."""
+    if _declares_utf8(text):
+        return Diagnostic("CK104", "error", f"file declares @UTF8 but {what}", where,
+                          "re-save the file as UTF-8")
+    return Diagnostic("CK104", "warning", f"file {what}", SourceSpan(where.source, 1, 1),
+                      "CHAT files must be UTF-8; re-save as UTF-8")
+
+
+def _declares_utf8(text: str) -> bool:
+    """True when `@UTF8` is among the header lines the file starts with."""
+    for line in text[:8192].lstrip("\ufeff").splitlines()[:50]:
+        if not line.startswith("@"):
+            return False
+        if line.rstrip() == "@UTF8":
+            return True
+    return False
 
 
 def _finish(

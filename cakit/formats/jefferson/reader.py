@@ -49,9 +49,16 @@ _NUMBERED_PREFIX = re.compile(
     rf"^[ \t]*(?:{_ARROW}[ \t]*)?\d{{1,6}}(?:[.:)](?=\s|$))?(?:[ \t]+|$)(?:{_ARROW}(?:[ \t]+|$))?"
 )
 _PLAIN_PREFIX = re.compile(rf"^[ \t]*(?:{_ARROW}(?:[ \t]+|$))?")
+#: One word of a speaker label: `Dr`, `Pt.`, `Mum/Dad`, `Pt<2>`, or a quoted `"Dr"`. A `/`
+#: joins two words and `<…>` closes right after a letter, so talk opening with a mark
+#: (`<slow>`, `>fast<`) never starts a label.
+_LABEL_WORD = r"""(?:[A-Za-z](?:[\w'’.\-]|/(?=\w)|<\w{1,6}>){0,24}|"[A-Za-z][\w'’.\-]{0,24}")"""
 _LABEL = re.compile(
-    r"(?P<label>[A-Za-z][\w'’.\-]{0,24}(?: [A-Za-z][\w'’.\-]{0,24}){0,2}?)[ \t]*:(?=\s|$)"
+    rf"(?P<label>{_LABEL_WORD}(?: {_LABEL_WORD}){{0,2}}?)[ \t]*:(?=\s|$)"
 )
+#: A label opening with a quoted word is one only before a name: `"Dr" Smith:`, not the
+#: reported speech of `"no" she said: …`.
+_QUOTED_NAME = re.compile(r'"[^"]+" [A-Z]')
 _BARE_LABEL = re.compile(r"(?P<label>[A-Za-z][\w'.]{0,14})(?=\t|  )")
 _GAP = re.compile(r"^\s*(\((?:\.{1,3}|\d+(?::\d+)?(?:\.\d*)?|\.\d+|-{1,3})\)|\.{3,}|…)\s*$")
 _SPECIAL_HEADER = re.compile(
@@ -479,6 +486,8 @@ def _looks_like_label(label: str, rest: str, match: re.Match[str]) -> bool:
     and its colon is followed by a space or the end of the line.
     """
     if len(label) > 25 or label.lower() in {"so", "well", "and", "but", "oh", "yeah", "no"}:
+        return False
+    if label.startswith('"') and not _QUOTED_NAME.match(label):
         return False
     return match.end() >= len(rest) or rest[match.end()] in " \t"
 
