@@ -7,11 +7,16 @@ propose. Import validates every row before anything is written — unknown ids, 
 decisions, codes or subtypes not in the codebook, lines with no talk, responses with no
 attempt — and returns the problems with their sheet and row numbers; the caller writes
 nothing when there is any (unless told to skip invalid rows).
+
+Transcript text is shown readably (`readable_bullets`: CHAT media bullets as times) and
+every cell the export writes goes through `cell_text`, so no control character reaches a
+worksheet and no text is ever taken for a formula.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +47,56 @@ _WIDTHS = {"transcript": 28, "id": 18, "kind": 14, "line": 6, "attempt_line": 8,
            "decision": 10, "relabel_to": 28, "note": 40}
 
 
+#: A CHAT media bullet between two U+0015 marks: `start_end` in milliseconds (an old-style
+#: skip bullet ends in `-`), or anything else such a pair encloses (`%pic:"photo.jpg"`).
+_BULLET = re.compile(r"\x15(?:(\d+)_(\d+)-?|([^\x15]*))\x15")
+#: What a worksheet cannot hold: C0 controls other than tab, newline and carriage return
+#: (openpyxl's ILLEGAL_CHARACTERS_RE), and the code points XML 1.0 forbids besides.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Shown in a cell instead of a character the worksheet cannot hold.
+PLACEHOLDER = "\ufffd"
+
+
+def _clock(ms: int) -> str:
+    """Milliseconds as minutes:seconds.tenths (`00:33.9`), with hours from one hour on
+    (`1:02:03.4`); tenths are cut, not rounded, so a time never reads later than it is."""
+    hours, rest = divmod(ms // 100, 36_000)
+    minutes, rest = divmod(rest, 600)
+    seconds, tenths = divmod(rest, 10)
+    clock = f"{minutes:02d}:{seconds:02d}.{tenths}"
+    return f"{hours}:{clock}" if hours else clock
+
+
+def readable_bullets(text: str) -> str:
+    """Transcript text with its CHAT media bullets shown as times.
+
+    `hello . •33900_44300•` (• = U+0015) → `hello . [00:33.9–00:44.3]`; a bullet that is
+    not a time shows what it holds in brackets (`[%pic:"photo.jpg"]`). A lone U+0015 is
+    left for `cell_text` to replace.
+    """
+    def show(match: re.Match[str]) -> str:
+        start, end, other = match.groups()
+        if other is not None:
+            return f"[{other}]"
+        return f"[{_clock(int(start))}–{_clock(int(end))}]"
+
+    return _BULLET.sub(show, text)
+
+
+def cell_text(text: str) -> str:
+    """The text with every character a worksheet cannot hold replaced by `PLACEHOLDER`."""
+    return _ILLEGAL.sub(PLACEHOLDER, text)
+
+
+def _append(sheet: Any, values: Sequence[object]) -> None:
+    """Append a row; strings go through `cell_text` and stay text, even one starting with
+    `=` (a latched turn, `=it's fine`), which openpyxl would otherwise write as a formula."""
+    sheet.append([cell_text(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _context(state: MachineState, item: MachineItem) -> tuple[str, str]:
     """(speaker, the coded turn's talk) for the row."""
     turn = state.text.turn(item.turn_id)
@@ -52,7 +107,7 @@ def _context(state: MachineState, item: MachineItem) -> tuple[str, str]:
                 "(no clinician turn in the window)" if item.turn_id is None and utterance
                 else "")
     talk = " / ".join(state.text.utterances[k].content for k in turn.utterances)
-    return turn.speaker, talk
+    return turn.speaker, readable_bullets(talk)
 
 
 def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
@@ -72,7 +127,7 @@ def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
     sheet = book.active
     assert sheet is not None
     sheet.title = MACHINE_SHEET
-    sheet.append(list(MACHINE_COLUMNS))
+    _append(sheet, MACHINE_COLUMNS)
     for state in states:
         layer = (layers or {}).get(state.source)
         by_id = {item.id: item for item in state.items}
@@ -83,20 +138,21 @@ def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
             relabel = ""
             if decision is not None and decision.decision == "relabel" and decision.code:
                 relabel = format_label(decision.code, decision.subtype)
-            sheet.append([
+            _append(sheet, [
                 state.source, item.id, item.kind, item.anchor.line,
                 attempt.anchor.line if attempt is not None else None, speaker, talk, item.code,
                 item.subtype or "", item.confidence,
-                " | ".join(f"{e.get('rule', '')}: {e.get('text', '')}" for e in item.evidence),
+                readable_bullets(" | ".join(f"{e.get('rule', '')}: {e.get('text', '')}"
+                                            for e in item.evidence)),
                 decision.decision or "" if decision is not None else "", relabel,
                 decision.note if decision is not None else "",
             ])
     rows = sheet.max_row
     codes = book.create_sheet(CODES_SHEET)
     labels = all_labels(codebook)
-    codes.append(["label"])
+    _append(codes, ["label"])
     for label in labels:
-        codes.append([label])
+        _append(codes, [label])
     codes.sheet_state = "hidden"
     decision_check = DataValidation(type="list", formula1='"' + ",".join(DECISIONS) + '"',
                                     allow_blank=True, showErrorMessage=True,
@@ -114,7 +170,7 @@ def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
     label_check.add(f"{column['relabel_to']}2:{column['relabel_to']}{last}")
     _style(sheet, MACHINE_COLUMNS, Font, Alignment)
     human = book.create_sheet(HUMAN_SHEET, 1)
-    human.append(list(HUMAN_COLUMNS))
+    _append(human, HUMAN_COLUMNS)
     code_names = [c for c in codebook.code_names
                   if any(c in family for family in FAMILIES.values())]
     human_check = DataValidation(type="list", formula1='"' + ",".join(code_names) + '"',
