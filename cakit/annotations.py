@@ -450,3 +450,31 @@ def consultation_csv(consultation: ConsultationAnnotations) -> str:
     csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), lineterminator="\n").writerows(
         rows(consultation))
     return buffer.getvalue()
+
+
+def outcome(uptakes: list[str]) -> str:
+    """Sequence outcome from the uptakes of R1–R3, first match wins (the codebook's
+    sequence rules): the annotator and the coders' effective codes both use it."""
+    if not uptakes or uptakes == ["NO_UPTAKE"]:
+        return "NO_UPTAKE"
+    if uptakes[0] == "ENGAGE":
+        return "ENGAGED_IMMEDIATE"
+    if "ENGAGE" in uptakes[1:]:
+        return "ENGAGED_DELAYED"
+    if "MEDICATION_FRAME" in uptakes:
+        return "MEDICATION_ONLY"
+    if uptakes[0] == "QUESTION_BACK":
+        return "DEFLECTED"
+    if "CHALLENGE" in uptakes:
+        return "CHALLENGED"
+    decisive = [u for u in uptakes if u not in ("ACKNOWLEDGE", "CLARIFY")]
+    if not decisive:
+        return "MINIMAL" if "ACKNOWLEDGE" in uptakes else "UNRESOLVED"
+    first = decisive[0]
+    if first == "TOPIC_SHIFT":
+        return "SHIFTED"
+    if first == "CLOSE_DOWN":
+        return "CLOSED"
+    if first == "NO_UPTAKE":
+        return "NO_UPTAKE"
+    return "UNRESOLVED"

@@ -1,12 +1,15 @@
-"""Corpus configuration: a `cakit.yaml` next to the transcripts.
+"""Project configuration: the `cakit.yaml` at the top of a project.
 
-Today it holds the speaker-label → role map (`roles:`), so a corpus with its own labels
+A transcript belongs to the nearest `cakit.yaml` in its folder or a folder above it (as
+git finds `.git`); that file's folder is the project root (`cakit.project`). Today the
+file holds the speaker-label → role map (`roles:`), so a corpus with its own labels
 ("Gran:", "Keyworker:") can say who is who without touching cakit. The file is validated
 and every problem reported at its YAML line.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +23,18 @@ CONFIG_NAME = "cakit.yaml"
 def _load(path: str, mtime: float) -> dict[str, Role]:
     import yaml
 
-    text = Path(path).read_text(encoding="utf-8")
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # reported where the first bad byte is
+        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[start : exc.start].decode("utf-8")) + 1
+        source_line = data[start:].split(b"\n", 1)[0].decode("utf-8", errors="replace")
+        raise ConfigError(f"{path}: invalid corpus configuration", [Diagnostic(
+            "CK401", "error", f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+            SourceSpan(path, line, col), "save the file as UTF-8", source_line,
+        )]) from None
     problems: list[Diagnostic] = []
     lines = text.split("\n")
 
@@ -64,18 +78,27 @@ def _load(path: str, mtime: float) -> dict[str, Role]:
     return roles
 
 
+def find_config(start: Path) -> Path | None:
+    """The nearest `cakit.yaml` in `start` (a folder) or any folder above it, or None."""
+    folder = Path(os.path.abspath(start))
+    for candidate in (folder, *folder.parents):
+        path = candidate / CONFIG_NAME
+        if path.is_file():
+            return path
+    return None
+
+
 def corpus_roles(directory: Path) -> dict[str, Role]:
-    """The `roles:` map of `directory/cakit.yaml`, or {} when there is none.
+    """The `roles:` map of the project `directory` belongs to (its nearest `cakit.yaml`),
+    or {} when there is none.
 
     Raises:
         ConfigError: the file exists but is invalid.
     """
-    path = directory / CONFIG_NAME
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
+    path = find_config(directory)
+    if path is None:
         return {}
-    return dict(_load(str(path), mtime))
+    return dict(_load(str(path), path.stat().st_mtime))
 
 
 def load_roles_file(path: Path) -> dict[str, Role]:

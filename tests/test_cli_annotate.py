@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cakit.cli import cli
 from tests.annotate._helpers import OPENING
-from tests.conftest import DEMO, GOLD
+from tests.conftest import DEMO, GOLD, REPO
 
 TRANSCRIPT = OPENING + (
     "P:  why do the voices only come at night?\n"
@@ -122,7 +122,7 @@ def test_reading_errors_stay_on_one_line_and_the_rest_is_annotated(  # type: ign
     folder.mkdir()
     for source in sorted(DEMO.glob("0[1-2]*.txt")):
         (folder / source.name).write_bytes(source.read_bytes())
-    (folder / "cakit.yaml").write_bytes((DEMO / "cakit.yaml").read_bytes())
+    (folder / "cakit.yaml").write_bytes((REPO / "cakit.yaml").read_bytes())
     (folder / "zz-binary.txt").write_bytes(bytes(range(256)) * 8)
     out = tmp_path / "out.jsonl"
     for jobs in ("1", "2"):

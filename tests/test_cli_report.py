@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -120,33 +121,35 @@ def test_cli_report_data_error_exits_1(env: Path, tmp_path: Path) -> None:
     assert "CK301" in result.output  # type: ignore[attr-defined]
 
 
-def test_cli_report_reuses_the_store(env: Path) -> None:
-    from cakit.report.collect import load_consultations
+def _coded(files: list[str], store: Path, codebook: str | None = None) -> list[Any]:
+    from cakit.project import corpus_file
+    from cakit.run import RunOptions, machine_codes, run_corpus
 
-    files = [Path(f) for f in DEMO_FILES]
-    first = list(load_consultations(files, store=env))
-    second = list(load_consultations(files, store=env))
+    options = RunOptions(codebook=codebook, store=store)
+    return list(run_corpus([corpus_file(Path(f)) for f in files], options, machine_codes))
+
+
+def test_cli_report_reuses_the_store(env: Path) -> None:
+    first = _coded(DEMO_FILES, env)
+    second = _coded(DEMO_FILES, env)
     assert not any(r.reused for r in first) and all(r.reused for r in second)
-    assert [r.consultation.annotations for r in first] == [  # type: ignore[union-attr]
-        r.consultation.annotations for r in second]  # type: ignore[union-attr]
+    assert [r.value for r in first] == [r.value for r in second]
 
 
 def test_cli_report_reannotates_after_a_codebook_edit_without_a_new_version(
     env: Path, tmp_path: Path
 ) -> None:
-    from cakit.report.collect import load_consultations
-
     original = (REPO / "annotations" / "codebook.yaml").read_text(encoding="utf-8")
     codebook = tmp_path / "codebook.yaml"
     codebook.write_text(original, encoding="utf-8")
-    files = [Path(DEMO_FILES[0])]
-    list(load_consultations(files, store=env, codebook=str(codebook)))
-    assert all(r.reused for r in load_consultations(files, store=env, codebook=str(codebook)))
+    files = [DEMO_FILES[0]]
+    _coded(files, env, str(codebook))
+    assert all(r.reused for r in _coded(files, env, str(codebook)))
     # same declared version, one phrase changed: the stored machine layer is stale
     edited = original.replace("      - hidden meaning\n", "      - a hidden meaning\n", 1)
     assert edited != original
     codebook.write_text(edited, encoding="utf-8")
-    again = list(load_consultations(files, store=env, codebook=str(codebook)))
+    again = _coded(files, env, str(codebook))
     assert not any(r.reused for r in again)
 
 

@@ -10,8 +10,9 @@ from click.testing import CliRunner, Result
 
 from cakit.cli import cli
 from cakit.report.deid import KEY_ENV
-from cakit.store import layer_path, machine_state, make_decision, save_decisions
+from cakit.store import layer_path, make_decision, save_decisions
 from tests.conftest import DEMO
+from tests.store._fixtures import machine_state
 
 ATTEMPTS = DEMO / "01-brennan-jefferson.txt"
 NO_ATTEMPT = DEMO / "07-achterberg-noattempt.txt"
@@ -40,7 +41,7 @@ def reject_every_attempt(store: Path, coder: str) -> int:
     state = machine_state(ATTEMPTS, store)
     decisions = [make_decision(item, coder=coder, decision="reject")
                  for item in state.items if item.kind == "attempt"]
-    save_decisions(store, state.source, decisions, sha256=state.transcript.sha256)
+    save_decisions(store, state.identity, decisions, sha256=state.transcript.sha256)
     return len(decisions)
 
 
@@ -83,7 +84,7 @@ def test_report_consensus_needs_a_majority(store: Path) -> None:
     state = machine_state(ATTEMPTS, store)
     accepts = [make_decision(item, coder="ben", decision="accept")
                for item in state.items if item.kind == "attempt"]
-    save_decisions(store, state.source, accepts, sha256=state.transcript.sha256)
+    save_decisions(store, state.identity, accepts, sha256=state.transcript.sha256)
     # one rejects, one accepts: a tie keeps the machine's proposal
     assert attempts_in_report(str(ATTEMPTS), "--store", str(store), "--consensus") == machine
 
@@ -111,7 +112,7 @@ def test_coder_usage_errors_and_missing_layer_warning(store: Path) -> None:
 
 def test_corrupt_coder_layer_is_a_clear_error_and_untouched(store: Path) -> None:
     reject_every_attempt(store, "ann")
-    path = layer_path(store, "ann", machine_state(ATTEMPTS, store).source)
+    path = layer_path(store, "ann", machine_state(ATTEMPTS, store).identity)
     text = path.read_text(encoding="utf-8") + "{not json\n"
     path.write_text(text, encoding="utf-8")
     result = run("report", str(ATTEMPTS), "--store", str(store), "--coder", "ann")

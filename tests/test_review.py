@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from cakit.cli import cli
-from cakit.store import layer_path, machine_state, read_layer
-from tests.store._fixtures import SHORT
+from cakit.store import layer_path, read_layer
+from tests.store._fixtures import SHORT, ident, machine_state
 
 TRANSCRIPT = SHORT
 
@@ -20,7 +20,7 @@ def _review(runner: Any, path: Path, store: Path, keys: str) -> Any:
 
 
 def _decisions(store: Path, path: Path) -> dict[str, Any]:
-    layer = read_layer(layer_path(store, "ann", path))
+    layer = read_layer(layer_path(store, "ann", ident(path)))
     assert layer is not None
     return {d.target: d for d in layer.decisions}
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cakit.config import find_config
 from cakit.formats import read
 from cakit.formats.chat.reader import parse_chat
 from cakit.formats.chat.writer import to_chat
@@ -149,11 +150,11 @@ def test_writers_jefferson_aligns_chat_overlaps() -> None:
 
 def test_writers_jefferson_from_chat_declares_roles() -> None:
     text = ("@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tDOC Doctor Therapist, MOT Mum "
-            "Mother, SPK Speaker\n@Options:\tCA\n*DOC:\thello .\n*MOT:\thi .\n*SPK:\tyes .\n"
-            "@End\n")
+            "Mother, SPK Interpreter\n@Options:\tCA\n*DOC:\thello .\n*MOT:\thi .\n"
+            "*SPK:\tyes .\n@End\n")
     written = to_jefferson(parse_chat(text, source="x.cha").transcript)
     assert "Participants: DOC = clinician (Therapist); MOT = carer (Mother); SPK = other " \
-           "(Speaker)" in written
+           "(Interpreter)" in written
     again = jefferson(written)
     assert [(p.code, p.role) for p in again.participants] == [
         ("DOC", "clinician"), ("MOT", "carer"), ("SPK", "other")]
@@ -318,8 +319,8 @@ def test_writers_demo_file_reads_converts_and_validates(path: Path, tmp_path: Pa
     jefferson_text = to_jefferson(original.transcript)
     back = tmp_path / (path.stem + ".txt")
     back.write_text(jefferson_text, encoding="utf-8")
-    shutil_config = path.parent / "cakit.yaml"
-    if shutil_config.exists():
+    shutil_config = find_config(path.parent)
+    if shutil_config is not None:
         (tmp_path / "cakit.yaml").write_text(shutil_config.read_text())
     again = read(back)
     assert not again.errors, [str(d) for d in again.errors]

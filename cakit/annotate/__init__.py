@@ -7,13 +7,15 @@ never at `import cakit`.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
 from cakit.annotate.codebook import Codebook, load_codebook, parse_codebook
-from cakit.annotate.pipeline import Annotator, outcome
-from cakit.annotations import ConsultationAnnotations
+from cakit.annotate.pipeline import Annotator
+from cakit.annotations import ConsultationAnnotations, outcome
 from cakit.model import Transcript
 from cakit.registry import Registry
 
@@ -58,6 +60,36 @@ def annotator_for(codebook_path: str | Path | None = None) -> Annotator:
     return _cached(*_key(codebook_path))
 
 
+_VERSION_LINE = re.compile(r"""^version:[ \t]*(?:"([^"]*)"|'([^']*)'|([^\s#]+))""",
+                           re.MULTILINE)
+
+
+def codebook_key(codebook_path: str | Path | None = None) -> str:
+    """What the machine codes depend on in a codebook: its declared version plus a hash of
+    its bytes (`1.2+3fa2b1c09d4e`), so an edited codebook whose version was not bumped
+    still re-annotates. Cheap: no spaCy, and the YAML is parsed only when the file has no
+    top-level `version:` line.
+
+    Raises:
+        CodebookError: the codebook has no version line and is invalid.
+    """
+    return _codebook_key(*_key(codebook_path))
+
+
+@lru_cache(maxsize=8)
+def _codebook_key(path: str, mtime: float) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        data = b""
+    match = _VERSION_LINE.search(data.decode("utf-8", errors="replace"))
+    if match:
+        version = next(group for group in match.groups() if group is not None)
+    else:
+        version = load_codebook(path).version
+    return f"{version}+{hashlib.sha256(data).hexdigest()[:12]}"
+
+
 def annotate(transcript: Transcript, codebook: str | Path | None = None) -> ConsultationAnnotations:
     """Code one transcript with a codebook file (default: the project's codebook)."""
     return annotator_for(codebook).annotate(transcript)
@@ -65,6 +97,6 @@ def annotate(transcript: Transcript, codebook: str | Path | None = None) -> Cons
 
 __all__ = [
     "ANNOTATORS", "Annotator", "Codebook", "annotate", "annotator_for", "codebook_for",
-    "load_codebook",
+    "codebook_key", "load_codebook",
     "outcome", "parse_codebook",
 ]

@@ -35,6 +35,7 @@ from cakit.annotations import (
     SequenceRecord,
     TurnCode,
     TurnRecord,
+    outcome,
 )
 from cakit.model import Transcript
 
@@ -395,33 +396,6 @@ def _timing_available(transcript: Transcript) -> bool:
             if event.kind == "pause" and event.label == "timed":
                 return True
     return False
-
-
-def outcome(uptakes: list[str]) -> str:
-    """Sequence outcome from the uptakes of R1–R3, first match wins (§6.4 step 5)."""
-    if not uptakes or uptakes == ["NO_UPTAKE"]:
-        return "NO_UPTAKE"
-    if uptakes[0] == "ENGAGE":
-        return "ENGAGED_IMMEDIATE"
-    if "ENGAGE" in uptakes[1:]:
-        return "ENGAGED_DELAYED"
-    if "MEDICATION_FRAME" in uptakes:
-        return "MEDICATION_ONLY"
-    if uptakes[0] == "QUESTION_BACK":
-        return "DEFLECTED"
-    if "CHALLENGE" in uptakes:
-        return "CHALLENGED"
-    decisive = [u for u in uptakes if u not in ("ACKNOWLEDGE", "CLARIFY")]
-    if not decisive:
-        return "MINIMAL" if "ACKNOWLEDGE" in uptakes else "UNRESOLVED"
-    first = decisive[0]
-    if first == "TOPIC_SHIFT":
-        return "SHIFTED"
-    if first == "CLOSE_DOWN":
-        return "CLOSED"
-    if first == "NO_UPTAKE":
-        return "NO_UPTAKE"
-    return "UNRESOLVED"
 
 
 def _sequence(attempt_id: str, window: _Window, responses: list[Response], joint_turns: int,

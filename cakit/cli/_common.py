@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -14,7 +15,8 @@ import click
 from cakit.errors import CakitError, UsageError
 
 if TYPE_CHECKING:
-    from cakit.report.collect import Loaded
+    from cakit.project import CorpusFile
+    from cakit.run import FileOutcome, RunOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -62,13 +64,41 @@ def handle_errors(func: F) -> F:
 
 def transcript_files(paths: Iterable[str]) -> list[Path]:
     """Expand PATHS (files, folders, globs) to transcript files; usage error if none."""
-    from cakit.formats import supported_suffixes
-    from cakit.paths import expand_paths
+    return [file.path for file in corpus(paths)]
 
-    files = expand_paths(paths, supported_suffixes())
+
+def corpus(paths: Iterable[str]) -> list[CorpusFile]:
+    """PATHS as transcripts with their projects (see `cakit.project`); usage error if none."""
+    from cakit.formats import supported_suffixes
+    from cakit.project import corpus_files
+
+    files = corpus_files(paths, supported_suffixes())
     if not files:
         raise UsageError("no transcripts found in the given paths")
     return files
+
+
+def run_options(files: list[CorpusFile], *, codebook: str | None = None,
+                roles_file: str | None = None, store_root: str | None = None,
+                no_store: bool = False, coder: str | None = None, consensus: bool = False,
+                ) -> tuple[RunOptions, Path]:
+    """The run's options from the common flags, and the store folder in use.
+
+    The store is `--store`, else `annotations/store` in the project of the first file
+    (the folder of its `cakit.yaml`), else in the working folder. With `--no-store` no
+    machine layer is read or written, but `--coder`/`--consensus` still read the coders'
+    layers there.
+    """
+    from cakit.config import load_roles_file
+    from cakit.project import default_store
+    from cakit.run import RunOptions
+
+    check_coder_choice(coder, consensus)
+    roles = load_roles_file(Path(roles_file)) if roles_file else {}
+    store = Path(store_root) if store_root else default_store(files)
+    options = RunOptions(codebook=codebook, roles=roles, store=None if no_store else store,
+                         layers=store, coder=coder, consensus=consensus)
+    return options, store
 
 
 def progress(
@@ -95,13 +125,18 @@ def progress(
 
 paths_argument = click.argument("paths", nargs=-1, required=True, metavar="PATHS...")
 roles_option = click.option("--roles", "roles_file", type=click.Path(exists=True, dir_okay=False),
-                            help="YAML file mapping speaker labels to roles (see README).")
+                            help="YAML file mapping speaker labels (or CHAT roles) to roles, "
+                                 "over the project's cakit.yaml (see README).")
 codebook_option = click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
                                help="Codebook YAML (default: annotations/codebook.yaml).")
+
+
 def store_option(help: str = "The annotation store.") -> Callable[[F], F]:
-    """`--store DIR` (default annotations/store), with what this command does there."""
+    """`--store DIR`, with what this command does there; by default the project's."""
     return click.option("--store", "store_root", type=click.Path(file_okay=False),
-                        default="annotations/store", show_default=True, help=help)
+                        default=None, metavar="DIR",
+                        help=f"{help} [default: annotations/store in the project folder, the "
+                             "folder of the nearest cakit.yaml; else in the current folder]")
 
 
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1,
@@ -129,33 +164,69 @@ def check_coder_choice(coder: str | None, consensus: bool) -> None:
         check_coder(coder)
 
 
-def drain_loaded(
-    results: Iterable[Loaded], total: int, label: str, err: Any
-) -> tuple[list[Loaded], int]:
-    """Collect `load_consultations` results behind a progress bar: a coder-layer error
-    stops the run (StoreError), reading errors are printed, files with no talk are
-    skipped with a note. Returns the loaded results and how many files had reading errors.
+@dataclasses.dataclass
+class Tally:
+    """What a run met that makes its exit code 1."""
+
+    problems: int = 0
+
+
+def outcomes(results: Iterable[FileOutcome[T]], total: int, label: str, err: Any,
+             tally: Tally, *, stop_on_store_error: bool = True) -> Iterator[FileOutcome[T]]:
+    """A run's outcomes that have a value, one at a time, behind a progress bar.
+
+    Reading errors, failures and store errors are printed and counted in `tally` (a store
+    error stops the run instead, by default, as StoreError); files with no talk are
+    skipped with a note; layers moved from an older identity are said in one line each.
     """
     from cakit.errors import StoreError
+    from cakit.run import ROLE_ERRORS
 
-    loaded: list[Loaded] = []
-    problems = 0
     for result in progress(results, label, total=total):
         if result.store_error:
-            raise StoreError(result.store_error)
+            if stop_on_store_error:
+                raise StoreError(result.store_error)
+            tally.problems += 1
+            err.print(result.store_error, markup=False, highlight=False)
+        for note in result.notes:
+            err.print(note, markup=False, highlight=False)
         if result.errors:
-            problems += 1
-            err.print(f"{result.path}: {len(result.errors)} reading error(s); first: "
+            tally.problems += 1
+            err.print(f"{result.file.path}: {len(result.errors)} reading error(s); first: "
                       f"{result.errors[0]}", markup=False, highlight=False)
-        if result.consultation is None:
-            err.print(f"{result.path}: no talk found; skipped", markup=False, highlight=False)
-            continue
-        loaded.append(result)
-    return loaded, problems
+            for role_error in result.errors[1:]:  # a speaker with no role: its talk is uncoded
+                if role_error.code in ROLE_ERRORS:
+                    err.print(str(role_error), markup=False, highlight=False)
+        if result.failure:
+            tally.problems += 1
+            err.print(result.failure, markup=False, highlight=False)
+        elif result.value is None and not result.store_error:
+            err.print(f"{result.file.path}: no talk found; skipped", markup=False,
+                      highlight=False)
+        if result.value is not None:
+            yield result
+
+
+def drain(results: Iterable[FileOutcome[T]], total: int, label: str, err: Any
+          ) -> tuple[list[FileOutcome[T]], int]:
+    """All of a run's outcomes that have a value (see `outcomes`), and the problem count."""
+    tally = Tally()
+    done = list(outcomes(results, total, label, err, tally))
+    return done, tally.problems
+
+
+def warn_missing_parties(err: Any, speakers: Iterable[tuple[tuple[str, str], ...]]) -> None:
+    """Warn when no transcript had both a patient and a clinician (every count is zero);
+    `speakers` holds each coded file's `FileOutcome.speakers`."""
+    from cakit.speakers import missing_parties
+
+    warning = missing_parties(speakers)
+    if warning:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
 
 
 def warn_uncoded(err: Any, coder: str | None, consensus: bool, coded: int, total: int,
-                 store: str) -> None:
+                 store: str | Path) -> None:
     """Say when `--coder`/`--consensus` found no (or only some) coder layers: those
     transcripts show the machine's proposed codes, which a typo in a name would hide."""
     if not (coder or consensus):

@@ -4,23 +4,42 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cakit.cli._common import (
-    check_coder_choice,
+    Tally,
     codebook_option,
     coder_options,
     consoles,
+    corpus,
     handle_errors,
     jobs_option,
+    outcomes,
     paths_argument,
-    progress,
     roles_option,
+    run_options,
     store_option,
-    transcript_files,
+    warn_missing_parties,
 )
+
+if TYPE_CHECKING:
+    from cakit.run import Coded
+
+
+def as_json(coded: Coded) -> str:
+    """One transcript's codes as they stand in the JSON export (made in the worker)."""
+    from cakit.annotations import consultation_json
+
+    return consultation_json(coded.annotations)
+
+
+def as_csv(coded: Coded) -> str:
+    """One transcript's codes as CSV rows (made in the worker)."""
+    from cakit.annotations import consultation_csv
+
+    return consultation_csv(coded.annotations)
 
 
 @click.command()
@@ -55,20 +74,19 @@ def annotate(
     """
     from cakit import __version__
     from cakit.annotate import codebook_for
-    from cakit.annotate.batch import StorePlan, annotate_files
-    from cakit.annotations import CSV_COLUMNS, consultation_csv, consultation_json
+    from cakit.annotations import CSV_COLUMNS
     from cakit.cli._output import check_writable, output_stream
     from cakit.cli.review import echo_sync
-    from cakit.config import load_roles_file
-    from cakit.store.state import codebook_key
+    from cakit.run import run_corpus
 
-    check_coder_choice(coder, consensus)
-    roles = load_roles_file(Path(roles_file)) if roles_file else None
-    files = transcript_files(paths)
+    files = corpus(paths)
+    options, _ = run_options(files, codebook=codebook, roles_file=roles_file,
+                             store_root=store_root, no_store=no_store, coder=coder,
+                             consensus=consensus)
     check_writable(output, force)
     version = codebook_for(codebook).version
     _, err = consoles()
-    problems = 0
+    tally = Tally()
     with output_stream(output, force=force) as stream:
         if output_format == "csv":
             csv.DictWriter(stream, fieldnames=list(CSV_COLUMNS), lineterminator="\n").writeheader()
@@ -76,37 +94,24 @@ def annotate(
             stream.write(f'{{"cakit_version": {json.dumps(__version__)}, "codebook_version": '
                          f'{json.dumps(version)},\n "transcripts": [')
         first = True
-        plan = None
-        if not no_store or coder or consensus:
-            plan = StorePlan(root=Path(store_root), write=not no_store, coder=coder,
-                             consensus=consensus, codebook_version=codebook_key(codebook),
-                             cakit_version=__version__)
-        # each file's export text is made where it was annotated (in the worker with --jobs)
-        render = consultation_csv if output_format == "csv" else consultation_json
-        results = annotate_files(files, codebook=codebook, jobs=jobs, roles=roles, store=plan,
-                                 render=render)
-        for result in progress(results, "annotating", total=len(files)):
-            errors = [d for d in result.diagnostics if d.severity == "error"]
-            if errors:
-                problems += 1
-                err.print(f"{result.path}: {len(errors)} reading error(s); first: {errors[0]}",
-                          markup=False, highlight=False)
-            for problem in (result.store_error, result.failure):
-                if problem:
-                    problems += 1
-                    err.print(problem, markup=False, highlight=False)
-            if result.rendered is None:
-                continue
+        # each file's export text is made where it was coded (in the worker with --jobs)
+        results = run_corpus(files, options, as_csv if output_format == "csv" else as_json,
+                             jobs=jobs)
+        speakers: list[tuple[tuple[str, str], ...]] = []
+        for result in outcomes(results, len(files), "annotating", err, tally,
+                               stop_on_store_error=False):
+            speakers.append(result.speakers)
             for report in result.sync_reports:
-                echo_sync(report, result.source)
+                echo_sync(report, str(result.file.path))
             if output_format == "csv":
-                stream.write(result.rendered)
+                stream.write(result.value or "")
             elif output_format == "jsonl":
-                stream.write(result.rendered + "\n")
+                stream.write(f"{result.value}\n")
             else:
-                stream.write(("\n  " if first else ",\n  ") + result.rendered)
+                stream.write(("\n  " if first else ",\n  ") + (result.value or ""))
                 first = False
         if output_format == "json":
             stream.write("\n]}\n")
-    if problems:
+    warn_missing_parties(err, speakers)
+    if tally.problems:
         raise SystemExit(1)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from cakit.cli._common import codebook_option, handle_errors, store_option
-from cakit.cli.review import echo_sync
+from cakit.cli._common import codebook_option, handle_errors, roles_option, store_option
 
 
 @click.command()
@@ -22,9 +21,11 @@ from cakit.cli.review import echo_sync
 @click.option("--note", default="", help="A note kept with the code.")
 @store_option()
 @codebook_option
+@roles_option
 @handle_errors
 def code(file: str, line: int, code: str, subtype: str | None, attempt_line: int | None,
-         coder: str, note: str, store_root: str, codebook: str | None) -> None:
+         coder: str, note: str, store_root: str | None, codebook: str | None,
+         roles_file: str | None) -> None:
     """Add your own code to one turn of a transcript.
 
     The codebook checks the code and subtype; a response (an uptake code, HESITATE,
@@ -34,14 +35,18 @@ def code(file: str, line: int, code: str, subtype: str | None, attempt_line: int
     replaces it (with the new note).
     """
     from cakit.annotate.codebook import load_codebook
-    from cakit.store import check_coder, layer_path, machine_state, read_layer, sync_coder
+    from cakit.cli._common import run_options
+    from cakit.cli.review import open_state
+    from cakit.project import corpus_file
+    from cakit.store import check_coder, layer_path, read_layer
     from cakit.store.coding import decide_many, plan_code
 
     check_coder(coder)
-    root = Path(store_root)
-    state = machine_state(file, root, codebook=codebook)
-    echo_sync(sync_coder(root, coder, file, state.text, state.items), file)
-    layer = read_layer(layer_path(root, coder, file))
+    target = corpus_file(Path(file))
+    options, root = run_options([target], codebook=codebook, roles_file=roles_file,
+                                store_root=store_root)
+    state = open_state(target, options, coder)
+    layer = read_layer(layer_path(root, coder, state.identity))
     human = plan_code(state, layer, load_codebook(codebook), coder=coder, line=line, code=code,
                       subtype=subtype, attempt_line=attempt_line, note=note)
     decide_many(root, state, (), coder=coder, codes=(human,))

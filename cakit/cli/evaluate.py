@@ -11,10 +11,11 @@ import click
 from cakit.cli._common import (
     codebook_option,
     consoles,
+    corpus,
     handle_errors,
     jobs_option,
     paths_argument,
-    transcript_files,
+    roles_option,
 )
 
 if TYPE_CHECKING:
@@ -44,26 +45,33 @@ def load_gold(directory: Path) -> list[ConsultationAnnotations]:
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "md"]),
               default="table", show_default=True)
 @jobs_option
+@roles_option
 @click.option("--no-color", is_flag=True)
 @handle_errors
 def evaluate(
     paths: tuple[str, ...], gold_dir: str, codebook: str | None, output_format: str, jobs: int,
-    no_color: bool,
+    roles_file: str | None, no_color: bool,
 ) -> None:
     """Precision, recall and F1 per code and subtype; accuracy and Cohen's κ for R1 uptake,
-    outcomes and phases. Items are matched by line number."""
-    from cakit.annotate.batch import annotate_files
+    outcomes and phases. Items are matched by line number. The machine codes are made
+    afresh (the store is neither read nor written)."""
+    from cakit.config import load_roles_file
     from cakit.evaluate import evaluate as run
+    from cakit.run import ROLE_ERRORS, RunOptions, machine_codes, run_corpus
 
     gold = load_gold(Path(gold_dir))
-    files = transcript_files(paths)
+    files = corpus(paths)
+    options = RunOptions(codebook=codebook,
+                         roles=load_roles_file(Path(roles_file)) if roles_file else {})
     predicted = []
     failures = []
-    for annotated in annotate_files(files, codebook=codebook, jobs=jobs):
-        if annotated.failure:
-            failures.append(annotated.failure)
-        elif annotated.annotations is not None:
-            predicted.append(annotated.annotations)
+    for annotated in run_corpus(files, options, machine_codes, jobs=jobs):
+        for problem in (*(str(d) for d in annotated.errors if d.code in ROLE_ERRORS),
+                        annotated.failure):
+            if problem:
+                failures.append(problem)
+        if annotated.value is not None:
+            predicted.append(annotated.value)
     for failure in failures:  # scored as if nothing were predicted there: say so
         click.echo(failure, err=True)
     result = run(gold, predicted)

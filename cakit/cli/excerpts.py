@@ -8,16 +8,16 @@ import click
 
 from cakit.annotations import OUTCOMES, PHASES_WITH_UNKNOWN, SUBTYPES
 from cakit.cli._common import (
-    check_coder_choice,
     codebook_option,
     coder_options,
     consoles,
-    drain_loaded,
+    corpus,
+    drain,
     handle_errors,
     paths_argument,
     roles_option,
+    run_options,
     store_option,
-    transcript_files,
     warn_uncoded,
 )
 from cakit.errors import UsageError
@@ -98,8 +98,6 @@ def excerpts(
     With --coder or --consensus the excerpts are of the codes as human coders decided them.
     """
     from cakit.cli._output import check_writable, output_stream, write_bytes
-    from cakit.config import load_roles_file
-    from cakit.report.collect import load_consultations
     from cakit.report.deid import audit_csv, audit_path
     from cakit.report.excerpts import (
         KNOWN_CODES,
@@ -110,8 +108,12 @@ def excerpts(
         to_markdown,
         to_text,
     )
+    from cakit.run import run_corpus, transcript_and_codes
 
-    check_coder_choice(coder, consensus)
+    files = corpus(paths)
+    options, store = run_options(files, codebook=codebook, roles_file=roles_file,
+                                 store_root=store_root, no_store=no_store, coder=coder,
+                                 consensus=consensus)
     selection = Selection(
         codes=_codes(codes, KNOWN_CODES, "--code"),
         subtypes=_codes(subtypes, SUBTYPES, "--subtype"),
@@ -124,18 +126,12 @@ def excerpts(
     check_writable(output, force)
     if output and not no_deidentify:
         check_writable(str(audit_path(output)), force)
-    roles = load_roles_file(Path(roles_file)) if roles_file else None
-    files = transcript_files(paths)
     _, err = consoles()
-    results = load_consultations(files, codebook=codebook,
-                                 store=None if no_store else Path(store_root), roles=roles,
-                                 keep_transcripts=True, coder=coder, consensus=consensus,
-                                 layers=Path(store_root))
-    loaded, problems = drain_loaded(results, len(files), "reading", err)
-    pairs = [(result.transcript, result.consultation.annotations) for result in loaded
-             if result.transcript is not None and result.consultation is not None]
+    loaded, problems = drain(run_corpus(files, options, transcript_and_codes), len(files),
+                             "reading", err)
+    pairs = [result.value for result in loaded if result.value is not None]
     warn_uncoded(err, coder, consensus, sum(result.coded for result in loaded), len(loaded),
-                 store_root)
+                 store)
     if consultations and not any(selection.consultation_matches(a) for _, a in pairs):
         raise UsageError(f"no consultation named {', '.join(consultations)} in the given paths")
     deid = None

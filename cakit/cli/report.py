@@ -13,23 +13,41 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cakit.cli._common import (
-    check_coder_choice,
     codebook_option,
     coder_options,
     consoles,
-    drain_loaded,
+    corpus,
+    drain,
     handle_errors,
     jobs_option,
     paths_argument,
     roles_option,
+    run_options,
     store_option,
-    transcript_files,
+    warn_missing_parties,
     warn_uncoded,
 )
 from cakit.errors import UsageError
 
 if TYPE_CHECKING:
+    from cakit.model import Transcript
+    from cakit.report.inputs import ConsultationInput
     from cakit.report.tables import Report
+    from cakit.run import Coded
+
+Item = tuple["ConsultationInput", "Transcript | None"]
+
+
+def report_input(coded: Coded) -> Item:
+    """What the report needs of one file (made in the worker): its per-phase counts."""
+    from cakit.report.inputs import consultation_input
+
+    return consultation_input(coded.transcript, coded.annotations), None
+
+
+def report_input_and_transcript(coded: Coded) -> Item:
+    """The same, with the transcript (the HTML report shows every transcript)."""
+    return report_input(coded)[0], coded.transcript
 
 FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
 
@@ -77,14 +95,16 @@ def report(
     replacement with the ORIGINAL text, so keep it as confidential as the transcripts.
     """
     from cakit.cli._output import check_writable
-    from cakit.config import load_roles_file
-    from cakit.report.collect import load_consultations
+    from cakit.run import run_corpus
 
-    check_coder_choice(coder, consensus)
     if output_format == "xlsx" and not output:
         raise UsageError("--format xlsx writes a binary file: give -o FILE.xlsx")
     if plot_path and Path(plot_path).suffix.lower() not in (".png", ".svg"):
         raise UsageError("--plot needs a .png or .svg file name")
+    files = corpus(paths)
+    options, store = run_options(files, codebook=codebook, roles_file=roles_file,
+                                 store_root=store_root, no_store=no_store, coder=coder,
+                                 consensus=consensus)
     check_writable(output, force)
     check_writable(plot_path, force)
     deidentify = output_format == "html" and not no_deidentify
@@ -92,29 +112,26 @@ def report(
         from cakit.report.deid import audit_path
 
         check_writable(str(audit_path(output)), force)
-    roles = load_roles_file(Path(roles_file)) if roles_file else None
-    files = transcript_files(paths)
     out, err = consoles(no_color)
-    keep = output_format == "html"
-    results = load_consultations(files, codebook=codebook, jobs=jobs,
-                                 store=None if no_store else Path(store_root),
-                                 roles=roles, keep_transcripts=keep, coder=coder,
-                                 consensus=consensus, layers=Path(store_root))
-    loaded, problems = drain_loaded(results, len(files), "reading and annotating", err)
+    finish = report_input_and_transcript if output_format == "html" else report_input
+    results = run_corpus(files, options, finish, jobs=jobs)
+    loaded, problems = drain(results, len(files), "reading and annotating", err)
     reused = sum(result.reused for result in loaded)
     if not loaded:
         raise UsageError("nothing to report: no transcript with talk was read")
     warn_uncoded(err, coder, consensus, sum(result.coded for result in loaded), len(loaded),
-                 store_root)
+                 store)
+    warn_missing_parties(err, (result.speakers for result in loaded))
     from cakit.report.tables import build_report
 
-    inputs = [item.consultation for item in loaded if item.consultation is not None]
+    items = [result.value for result in loaded if result.value is not None]
+    inputs = [consultation for consultation, _ in items]
     built = build_report(inputs, view)  # type: ignore[arg-type]
     labels: dict[str, str] | None = None
     if output_format == "table":
         _print_table(built, output, force, out)
     elif output_format == "html":
-        labels = _write_html(built, loaded, output, force, deidentify, roster, err)
+        labels = _write_html(built, items, output, force, deidentify, roster, err)
     elif output_format == "xlsx":
         from cakit.cli._output import write_bytes
         from cakit.report.serialize import to_xlsx
@@ -129,7 +146,7 @@ def report(
     if plot_path:
         _write_plot(built, inputs, plot_path, force, labels)
     if reused and output_format == "table" and not output:
-        err.print(f"reused {reused} stored annotation layer(s) from {store_root}",
+        err.print(f"reused {reused} stored annotation layer(s) from {store}",
                   style="dim", highlight=False)
     if problems:
         raise SystemExit(1)
@@ -158,19 +175,14 @@ def _print_table(built: Report, output: str | None, force: bool, out: Any) -> No
     _write_text(buffer.getvalue(), output, force)
 
 
-def _write_html(built: Report, loaded: list[Any], output: str | None, force: bool,
+def _write_html(built: Report, loaded: list[Item], output: str | None, force: bool,
                 deidentify: bool, roster: str | None, err: Any) -> dict[str, str] | None:
     """Write the HTML page (and its audit log); return the consultation labels used, so a
     plot written in the same run shows the same de-identified ids."""
-    from cakit.formats import read
     from cakit.report.html import report_html
 
-    items = []
-    for result in loaded:
-        transcript = result.transcript
-        if transcript is None:  # read in a worker: read again here
-            transcript = read(result.path).transcript
-        items.append((result.consultation, transcript))
+    items = [(consultation, transcript) for consultation, transcript in loaded
+             if transcript is not None]
     deid = None
     if deidentify:
         from cakit.report.deid import Deidentifier

@@ -10,11 +10,16 @@ spreadsheet.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cakit.cli._common import codebook_option, handle_errors, store_option
+from cakit.cli._common import codebook_option, handle_errors, roles_option, store_option
+
+if TYPE_CHECKING:
+    from cakit.project import CorpusFile
+    from cakit.run import RunOptions
+    from cakit.store import MachineState
 
 _KEYS = "[a]ccept [r]eject re[l]abel [n]ote [b]ack [s]kip [q]uit [?]"
 _HELP = """\
@@ -54,6 +59,33 @@ def echo_sync(report: Any, source: str, *, err: bool = True) -> None:
     for code in report.detached:
         click.echo(f"  your {code.label} at line {code.anchor.line} belongs to an attempt that "
                    "no longer exists (kept)", err=err)
+
+
+def open_state(file: CorpusFile, options: RunOptions, coder: str | None, *,
+               err: bool = True) -> MachineState:
+    """A transcript's machine state for reviewing, after bringing the coder's layer in step
+    with it; says what re-keying and re-anchoring found."""
+    from cakit.run import code_one
+    from cakit.store import sync_coder
+
+    outcome = code_one(file, options)
+    assert outcome.value is not None and options.coder_root is not None
+    for note in outcome.notes:
+        click.echo(note, err=True)
+    state = outcome.value.state()
+    for report in outcome.sync_reports:
+        echo_sync(report, state.source, err=err)
+    if coder and coder not in {report.coder for report in outcome.sync_reports}:
+        echo_sync(sync_coder(options.coder_root, coder, state.identity, state.text,
+                             state.items), state.source, err=err)
+    return state
+
+
+def _options(files: list[CorpusFile], codebook: str | None, roles_file: str | None,
+             store_root: str | None) -> tuple[RunOptions, Path]:
+    from cakit.cli._common import run_options
+
+    return run_options(files, codebook=codebook, roles_file=roles_file, store_root=store_root)
 
 
 def _lines(state: Any, first: int, last: int) -> list[tuple[int, str]]:
@@ -167,9 +199,10 @@ def _choose_label(codebook: Any, item: Any) -> tuple[str, str | None] | None:
               help="Review only these kinds of code (repeatable).")
 @click.option("--from-start", is_flag=True,
               help="Start at the first item instead of the first undecided one.")
+@roles_option
 @handle_errors
-def review(file: str, coder: str, store_root: str, codebook: str | None, context: int,
-           kinds: tuple[str, ...], from_start: bool) -> None:
+def review(file: str, coder: str, store_root: str | None, codebook: str | None, context: int,
+           kinds: tuple[str, ...], from_start: bool, roles_file: str | None) -> None:
     """Review the machine's codes for one transcript, one at a time.
 
     Shows each proposed code with the surrounding lines (numbered as in the source) and
@@ -179,18 +212,19 @@ def review(file: str, coder: str, store_root: str, codebook: str | None, context
     at the first undecided item.
     """
     from cakit.annotate.codebook import load_codebook
-    from cakit.store import check_coder, decide, layer_path, machine_state, read_layer, sync_coder
+    from cakit.project import corpus_file
+    from cakit.store import check_coder, decide, layer_path, read_layer
 
     check_coder(coder)
-    root = Path(store_root)
-    state = machine_state(file, root, codebook=codebook)
-    echo_sync(sync_coder(root, coder, file, state.text, state.items), file, err=False)
+    target = corpus_file(Path(file))
+    options, root = _options([target], codebook, roles_file, store_root)
+    state = open_state(target, options, coder, err=False)
     book = load_codebook(codebook)
     items = [item for item in state.items if not kinds or item.kind in kinds]
     if not items:
         click.echo(f"{file}: the machine proposed no codes to review")
         return
-    layer = read_layer(layer_path(root, coder, file))
+    layer = read_layer(layer_path(root, coder, state.identity))
     decisions = {d.target: d for d in layer.decisions} if layer else {}
     undecided = [k for k, item in enumerate(items)
                  if not ((d := decisions.get(item.id)) is not None and d.decided)]
@@ -257,9 +291,11 @@ def review_sheet() -> None:
 @store_option()
 @codebook_option
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@roles_option
 @handle_errors
-def export_sheet(paths: tuple[str, ...], output: str, coder: str | None, store_root: str,
-                 codebook: str | None, force: bool) -> None:
+def export_sheet(paths: tuple[str, ...], output: str, coder: str | None,
+                 store_root: str | None, codebook: str | None, force: bool,
+                 roles_file: str | None) -> None:
     """Write a review workbook: one row per machine code, with decision drop-downs.
 
     Columns: transcript, id (stable), kind, line, context, code, subtype, evidence, and
@@ -268,19 +304,20 @@ def export_sheet(paths: tuple[str, ...], output: str, coder: str | None, store_r
     attempt_line, note).
     """
     from cakit.annotate.codebook import load_codebook
-    from cakit.cli._common import transcript_files
+    from cakit.cli._common import corpus
     from cakit.cli._output import check_writable, write_bytes
-    from cakit.store import check_coder, layer_path, machine_state, read_layer
+    from cakit.store import check_coder, layer_path, read_layer
     from cakit.store.sheet import export_workbook
 
     check_writable(output, force)
-    root = Path(store_root)
-    states = [machine_state(str(path), root, codebook=codebook)
-              for path in transcript_files(paths)]
-    layers = None
     if coder:
         check_coder(coder)
-        layers = {s.source: read_layer(layer_path(root, coder, s.source)) for s in states}
+    files = corpus(paths)
+    options, root = _options(files, codebook, roles_file, store_root)
+    states = [open_state(file, options, coder) for file in files]
+    layers = None
+    if coder:
+        layers = {s.source: read_layer(layer_path(root, coder, s.identity)) for s in states}
     data = export_workbook(states, load_codebook(codebook), layers=layers)
     write_bytes(output, data, force=force)
     rows = sum(len(s.items) for s in states)
@@ -294,9 +331,10 @@ def export_sheet(paths: tuple[str, ...], output: str, coder: str | None, store_r
 @codebook_option
 @click.option("--skip-invalid", is_flag=True,
               help="Apply the valid rows even if some rows are invalid (they are listed).")
+@roles_option
 @handle_errors
-def import_sheet(workbook: str, coder: str, store_root: str, codebook: str | None,
-                 skip_invalid: bool) -> None:
+def import_sheet(workbook: str, coder: str, store_root: str | None, codebook: str | None,
+                 skip_invalid: bool, roles_file: str | None) -> None:
     """Read decisions and human codes from a filled-in review workbook.
 
     Every row is checked first (unknown ids, bad decisions, codes or subtypes not in the
@@ -305,14 +343,15 @@ def import_sheet(workbook: str, coder: str, store_root: str, codebook: str | Non
     """
     from cakit.annotate.codebook import load_codebook
     from cakit.cli._common import DataError
-    from cakit.store import check_coder, layer_path, machine_state, read_layer, sync_coder
+    from cakit.project import corpus_file
+    from cakit.store import check_coder, layer_path, read_layer
     from cakit.store.coding import decide_many
     from cakit.store.sheet import plan_import, read_workbook
 
     check_coder(coder)
-    root = Path(store_root)
     book = load_codebook(codebook)
     states: dict[str, Any] = {}
+    run: list[tuple[RunOptions, Path]] = []
 
     def state_for(source: str) -> Any:
         if source not in states:
@@ -320,13 +359,14 @@ def import_sheet(workbook: str, coder: str, store_root: str, codebook: str | Non
                 from cakit.errors import StoreError
 
                 raise StoreError(f"no such transcript file: {source}")
-            state = machine_state(source, root, codebook=codebook)
-            echo_sync(sync_coder(root, coder, source, state.text, state.items), source)
-            states[source] = state
+            file = corpus_file(Path(source))
+            if not run:  # the store is the first transcript's project's, as on export
+                run.append(_options([file], codebook, roles_file, store_root))
+            states[source] = open_state(file, run[0][0], coder)
         return states[source]
 
     def layer_for(source: str) -> Any:
-        return read_layer(layer_path(root, coder, source))
+        return read_layer(layer_path(run[0][1], coder, state_for(source).identity))
 
     plan = plan_import(read_workbook(workbook), coder=coder, codebook=book,
                        state_for=state_for, layer_for=layer_for)
@@ -339,7 +379,7 @@ def import_sheet(workbook: str, coder: str, store_root: str, codebook: str | Non
         requests = [(r.item, r.decision, r.code, r.subtype, r.note)
                     for r in plan.decisions if r.source == source]
         codes = [code for s, code, _ in plan.codes if s == source]
-        decide_many(root, states[source], requests, coder=coder, codes=codes)
+        decide_many(run[0][1], states[source], requests, coder=coder, codes=codes)
     click.echo(f"{workbook}: applied {len(plan.decisions)} decision(s) and {len(plan.codes)} "
                f"human code(s) for {coder}; {plan.undecided} row(s) left undecided"
                + (f"; skipped {len(plan.problems)} invalid row(s)" if plan.problems else ""),

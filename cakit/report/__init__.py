@@ -11,7 +11,6 @@ The pieces, each usable on its own:
 - `cakit.report.html`: one self-contained HTML page;
 - `cakit.report.excerpts`: trainer excerpts (txt, Markdown, HTML, Word);
 - `cakit.report.deid`: de-identification with keyed pseudonyms and an audit log;
-- `cakit.report.collect`: read, annotate or reuse the store, measure (in workers);
 - `cakit.report.lines`: transcripts as display lines with physical line numbers;
 - `cakit.report.serialize`, `cakit.report.wordml`: CSV/JSON/Markdown/Excel, and .docx.
 

@@ -9,10 +9,15 @@ and every write is atomic and locked. See DESIGN.md, "Storing".
 
 Public API:
 
-- `save_auto`, `load_auto`: the machine layer (used by `cakit annotate` and `cakit report`);
+- `save_auto`, `load_auto_layer`, `is_current`: the machine layer and whether it is current
+  (the corpus-run layer, `cakit.run`, decides with them whether to annotate again);
 - `effective`: machine codes as decided by a coder, or by consensus;
-- `machine_state`, `store_run`, `decide`, `plan_code`, `save_code`: what the CLI uses;
+- `rekey_layers`: layers stored under an older identity of a transcript, moved;
+- `decide`, `plan_code`, `save_code`: what the review commands use;
 - `reanchor`, `machine_items`, `sync_layer`: the pure functions underneath.
+
+A transcript is known to the store by its identity, its path relative to its project
+root (`cakit.project`); the store never reads transcripts itself.
 """
 
 from __future__ import annotations
@@ -36,18 +41,16 @@ from cakit.store.layers import (
     coders,
     consultation_of,
     layer_path,
-    load_auto,
     load_auto_layer,
     locked,
     read_layer,
-    read_transcript,
     save_auto,
-    transcript_identity,
     transcript_key,
     update_layer,
 )
 from cakit.store.records import Decision, HumanCode, Layer, LayerHeader, MachineItem
-from cakit.store.state import MachineState, machine_state, store_run
+from cakit.store.rekey import Rekeyed, rekey_layers
+from cakit.store.state import MachineState, RunKey, is_current
 from cakit.store.sync import (
     SyncReport,
     make_decision,
@@ -61,12 +64,11 @@ from cakit.store.sync import (
 
 __all__ = [
     "AUTO", "DEFAULT_ROOT", "FUZZY_THRESHOLD", "Anchor", "Decision", "HumanCode", "Layer",
-    "LayerHeader", "MachineItem", "MachineState", "ReanchorReport", "SyncReport",
-    "TranscriptText", "atomic_write_bytes", "atomic_write_text", "check_coder", "coders",
-    "consensus_verdict", "consultation_of", "decide", "effective", "find_attempt",
-    "layer_path", "load_auto", "load_auto_layer", "locate", "locked", "machine_items",
-    "machine_state", "make_decision", "plan_code", "read_layer", "read_transcript",
-    "reanchor", "save_auto", "save_code", "save_decision", "save_decisions", "store_run",
-    "sync_all", "sync_coder", "sync_layer", "transcript_identity", "transcript_key",
-    "update_layer", "verdict_for",
+    "LayerHeader", "MachineItem", "MachineState", "ReanchorReport", "Rekeyed", "RunKey",
+    "SyncReport", "TranscriptText", "atomic_write_bytes", "atomic_write_text", "check_coder",
+    "coders", "consensus_verdict", "consultation_of", "decide", "effective", "find_attempt",
+    "is_current", "layer_path", "load_auto_layer", "locate", "locked", "machine_items",
+    "make_decision", "plan_code", "read_layer", "reanchor", "rekey_layers", "save_auto",
+    "save_code", "save_decision", "save_decisions", "sync_all", "sync_coder", "sync_layer",
+    "transcript_key", "update_layer", "verdict_for",
 ]

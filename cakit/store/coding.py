@@ -109,7 +109,7 @@ def plan_code(state: MachineState, layer: Layer | None, codebook: CodebookLike, 
                          f"not {code}")
     anchor = text.anchor(index)
     return human_code(coder=coder, kind=kind, code=code, subtype=subtype, anchor=anchor,
-                      source=state.source, attempt=attempt_id, attempt_anchor=attempt_anchor,
+                      identity=state.identity, attempt=attempt_id, attempt_anchor=attempt_anchor,
                       note=note)
 
 
@@ -132,9 +132,9 @@ def decide(root: Path, state: MachineState, item: MachineItem, *, coder: str,
         new = make_decision(item, coder=coder, decision=decision, code=code, subtype=subtype,
                             note=note, previous=previous, attempt=attempt)
         made.append(new)
-        return put_decision(current, new, source=state.source, sha256=state.transcript.sha256)
+        return put_decision(current, new, identity=state.identity, sha256=state.transcript.sha256)
 
-    update_layer(layer_path(Path(root), coder, state.source), change)
+    update_layer(layer_path(Path(root), coder, state.identity), change)
     return made[-1]
 
 
@@ -159,11 +159,11 @@ def decide_many(root: Path, state: MachineState,
             attempt = state.item(item.attempt) if item.attempt else None
             new = make_decision(item, coder=coder, decision=decision, code=code,
                                 subtype=subtype, note=note, previous=previous, attempt=attempt)
-            layer = put_decision(layer, new, source=state.source,
+            layer = put_decision(layer, new, identity=state.identity,
                                  sha256=state.transcript.sha256)
         for human in codes:
-            layer = put_code(layer, human, source=state.source, sha256=state.transcript.sha256)
+            layer = put_code(layer, human, identity=state.identity, sha256=state.transcript.sha256)
         assert layer is not None
         return layer
 
-    update_layer(layer_path(Path(root), coder, state.source), change)
+    update_layer(layer_path(Path(root), coder, state.identity), change)

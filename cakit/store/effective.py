@@ -35,13 +35,12 @@ from cakit.annotations import (
     Response,
     SequenceRecord,
     TurnCode,
+    outcome,
 )
 from cakit.errors import StoreError
-from cakit.model import Transcript
 from cakit.store.anchors import TranscriptText
-from cakit.store.items import machine_items
 from cakit.store.layers import coders as layer_coders
-from cakit.store.layers import layer_path, read_layer, read_transcript, transcript_identity
+from cakit.store.layers import layer_path, read_layer
 from cakit.store.records import Decision, HumanCode, Layer, MachineItem
 from cakit.store.sync import sync_layer
 
@@ -139,18 +138,19 @@ def _turn_id(text: TranscriptText, utterance_id: str) -> str | None:
 
 
 def effective(
-    consultation: ConsultationAnnotations, *, root: Path, source: str | Path | None = None,
-    coder: str | None = None, consensus: bool = False, transcript: Transcript | None = None,
+    consultation: ConsultationAnnotations, *, root: Path, identity: str, text: TranscriptText,
+    items: Sequence[MachineItem], coder: str | None = None, consensus: bool = False,
 ) -> ConsultationAnnotations:
     """The machine annotations of one transcript as decided by a coder, or by consensus.
 
     Args:
-        consultation: the machine annotations (fresh, or from `load_auto`).
+        consultation: the machine annotations (fresh, or from the auto layer).
         root: the store folder.
-        source: the transcript path (default: `consultation.source`).
+        identity: the transcript's identity in the store.
+        text: the transcript the annotations were made from, indexed.
+        items: the machine items of `consultation` (`machine_items`).
         coder: whose decisions and codes to apply.
         consensus: apply the majority over every coder with a layer for this transcript.
-        transcript: the transcript, when the caller already has it (else it is read).
 
     Returns:
         The consultation with statuses, producers, codes and outcomes as decided; the
@@ -158,24 +158,19 @@ def effective(
 
     Raises:
         StoreError: a layer is corrupt, or the annotations are for another version of the
-            transcript than the file now on disk.
+            transcript than `text`.
     """
     if coder is None and not consensus:
         return consultation
-    path = source if source is not None else consultation.source
-    if transcript is None:
-        transcript = read_transcript(path)
-    if consultation.sha256 and transcript.sha256 != consultation.sha256:
-        raise StoreError(f"{path}: the annotations are for another version of this transcript "
-                         f"(sha256 {consultation.sha256[:8]}, file {transcript.sha256[:8]}); "
-                         "run `cakit annotate` again")
-    text = TranscriptText.of(transcript)
-    items = machine_items(consultation, text, transcript_identity(path))
-    names = layer_coders(Path(root), path) if consensus else (coder,)
+    if consultation.sha256 and text.sha256 != consultation.sha256:
+        raise StoreError(f"{identity}: the annotations are for another version of this "
+                         f"transcript (sha256 {consultation.sha256[:8]}, file "
+                         f"{text.sha256[:8]}); run `cakit annotate` again")
+    names = layer_coders(Path(root), identity) if consensus else (coder,)
     layers: list[Layer] = []
     for name in names:
         assert name is not None
-        layer = read_layer(layer_path(Path(root), name, path))
+        layer = read_layer(layer_path(Path(root), name, identity))
         if layer is not None:
             layers.append(sync_layer(layer, text, items)[0])
     if consensus:
@@ -398,8 +393,6 @@ def _rerank(responses: list[Response]) -> list[Response]:
 
 def _sequence(consultation: ConsultationAnnotations, attempt: Attempt,
               responses: Sequence[Response], carers: Sequence[CarerResponse]) -> SequenceRecord:
-    from cakit.annotate.pipeline import outcome
-
     mine = sorted((r for r in responses if r.attempt_id == attempt.id), key=lambda r: r.rank)
     carer_mine = [c for c in carers if c.attempt_id == attempt.id]
     machine = consultation.sequence(attempt.id)

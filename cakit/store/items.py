@@ -98,7 +98,7 @@ def machine_items(consultation: ConsultationAnnotations, text: TranscriptText,
     Args:
         consultation: the annotator's output for the transcript `text` indexes.
         text: the same transcript, indexed.
-        identity: the transcript's identity (`transcript_identity(source)`).
+        identity: the transcript's identity in the store (its path in its project).
 
     Returns:
         Items ordered by line: an attempt, then its responses with their modifiers and its

@@ -17,13 +17,13 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from cakit.annotations import ConsultationAnnotations, consultation_from_dict
-from cakit.errors import StoreError, UsageError
-from cakit.model import Transcript
-from cakit.store.atomic import atomic_write_text
+from cakit.errors import OutputError, StoreError, UsageError
+from cakit.store.atomic import atomic_write_text, cannot_write, make_parent
 from cakit.store.records import (
     SCHEMA_VERSION,
     Decision,
@@ -62,36 +62,26 @@ def check_coder(name: str) -> str:
     return name
 
 
-def transcript_identity(source: str | Path) -> str:
-    """A transcript's identity in the store: its path, relative to the working folder.
+def transcript_key(identity: str) -> str:
+    """A file name for a transcript's layer files: its stem plus a hash of its identity.
 
-    Relative when the file is under the working folder (so a checkout can move), else
-    absolute; always with forward slashes. The identity, not the file's hash, names layer
-    files and feeds stable ids: editing a transcript must not orphan its annotations.
+    The identity is the transcript's path relative to its project root (see
+    `cakit.project`), so the same file has the same key from any working folder and after
+    the project folder is moved or copied.
     """
-    path = Path(source)
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    text = str(identity)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"{PurePosixPath(text).stem}-{digest}"
 
 
-def transcript_key(source: str | Path) -> str:
-    """A file name for a transcript's layer files: its stem plus a hash of its identity."""
-    identity = transcript_identity(source)
-    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:8]
-    return f"{Path(identity).stem}-{digest}"
-
-
-def layer_path(root: Path, layer: str, source: str | Path) -> Path:
+def layer_path(root: Path, layer: str, identity: str) -> Path:
     """Where one transcript's file of one layer lives."""
-    return Path(root) / layer / f"{transcript_key(source)}.jsonl"
+    return Path(root) / layer / f"{transcript_key(identity)}.jsonl"
 
 
-def coders(root: Path, source: str | Path) -> tuple[str, ...]:
+def coders(root: Path, identity: str) -> tuple[str, ...]:
     """Names of the coder layers that hold a file for this transcript, sorted."""
-    key = f"{transcript_key(source)}.jsonl"
+    key = f"{transcript_key(identity)}.jsonl"
     base = Path(root)
     if not base.is_dir():
         return ()
@@ -111,13 +101,19 @@ def locked(path: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     never leaves a stale lock.
 
     Raises:
-        StoreError: another process held the lock for longer than `timeout` seconds.
+        StoreError: another process held the lock for longer than `timeout` seconds, or
+            the folder cannot be made or written (CK410).
     """
     import fcntl
 
     lock_path = path.with_name(path.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:  # a store folder that cannot be made or written: CK410, as for outputs
+        make_parent(lock_path)
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OutputError as exc:
+        raise StoreError(str(exc)) from None
+    except OSError as exc:
+        raise StoreError(str(cannot_write(lock_path, exc))) from None
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -266,13 +262,9 @@ def update_layer(
         updated = change(current)
         if updated is None or updated is current:
             return current
-        header = updated.header
-        updated = Layer(header=LayerHeader(
-            layer=header.layer, source=header.source, sha256=header.sha256,
-            schema=SCHEMA_VERSION, codebook_version=header.codebook_version,
-            cakit_version=header.cakit_version, updated=now(),
-        ), items=updated.items, consultation=updated.consultation,
-            decisions=updated.decisions, codes=updated.codes)
+        updated = Layer(header=replace(updated.header, schema=SCHEMA_VERSION, updated=now()),
+                        items=updated.items, consultation=updated.consultation,
+                        decisions=updated.decisions, codes=updated.codes)
         write_layer(path, updated)
         return updated
 
@@ -290,49 +282,26 @@ def _consultation_record(consultation: ConsultationAnnotations) -> dict[str, Any
     return body
 
 
-def read_transcript(source: str | Path, *, sha256: str | None = None) -> Transcript:
-    """Read a transcript for anchoring, checking it is the version that was annotated.
-
-    Raises:
-        StoreError: the file cannot be read, or its hash is not `sha256`.
-    """
-    from cakit.formats import read
-
-    result = read(source)
-    transcript = result.transcript
-    if not transcript.sha256:
-        raise StoreError(f"{source}: cannot read the transcript to anchor annotations")
-    if sha256 and transcript.sha256 != sha256:
-        raise StoreError(f"{source}: the file changed while it was being annotated "
-                         f"(sha256 {transcript.sha256[:8]}, annotated {sha256[:8]}); run again")
-    return transcript
-
-
-def save_auto(consultation: ConsultationAnnotations, root: Path, *, codebook_version: str,
-              cakit_version: str, transcript: Transcript | None = None) -> Path:
+def save_auto(root: Path, identity: str, consultation: ConsultationAnnotations,
+              items: tuple[MachineItem, ...], *, codebook_version: str, cakit_version: str,
+              inputs: str = "") -> Path:
     """Write the machine layer of one transcript (regenerable; replaced on every run).
 
-    Each machine annotation becomes one `item` line with its stable id and anchor; the
-    rest of the consultation (turns, phases, sequences) one `consultation` line. The
-    transcript is needed for the anchors' quotes; it is read from `consultation.source`
-    when not given.
+    Each machine annotation is one `item` line (`items`, made by `machine_items` from the
+    same consultation) with its stable id and anchor; the rest of the consultation (turns,
+    phases, sequences) one `consultation` line. The header records what the codes were
+    made from, so `is_current` can tell whether they may be reused.
 
     Raises:
-        StoreError: the transcript cannot be read or has changed, or the lock timed out.
+        StoreError: the lock timed out, or the folder cannot be written.
     """
-    from cakit.store.anchors import TranscriptText
-    from cakit.store.items import machine_items
-
-    if transcript is None:
-        transcript = read_transcript(consultation.source, sha256=consultation.sha256)
-    text = TranscriptText.of(transcript)
-    identity = transcript_identity(consultation.source)
-    items = machine_items(consultation, text, identity)
     header = LayerHeader(layer=AUTO, source=identity, sha256=consultation.sha256,
-                         codebook_version=codebook_version, cakit_version=cakit_version)
+                         codebook_version=codebook_version, cakit_version=cakit_version,
+                         inputs=inputs)
     layer = Layer(header=header, items=items, consultation=_consultation_record(consultation))
-    path = layer_path(Path(root), AUTO, consultation.source)
-    update_layer(path, lambda _current: layer)
+    path = layer_path(Path(root), AUTO, identity)
+    with locked(path):  # whatever was there (even a corrupt file) is regenerable: replace it
+        write_layer(path, replace(layer, header=replace(header, updated=now())))
     return path
 
 
@@ -362,28 +331,19 @@ def consultation_of(layer: Layer) -> ConsultationAnnotations:
         raise StoreError(str(exc)) from None
 
 
-def load_auto_layer(root: Path, source: str | Path) -> Layer | None:
+def read_auto_layer(root: Path, identity: str) -> Layer | None:
+    """The auto layer of a transcript; None when absent or unreadable (it is regenerable:
+    the next `save_auto` replaces it)."""
+    try:
+        return read_layer(layer_path(Path(root), AUTO, identity))
+    except StoreError:
+        return None
+
+
+def load_auto_layer(root: Path, identity: str) -> Layer | None:
     """The auto layer of a transcript, validated; None when absent.
 
     Raises:
         StoreError: the file is corrupt (with `path:line:`).
     """
-    return read_layer(layer_path(Path(root), AUTO, source))
-
-
-def load_auto(root: Path, source: str) -> tuple[dict[str, Any], ConsultationAnnotations] | None:
-    """The stored machine layer of a transcript, or None when absent or unreadable.
-
-    The header dict has at least `sha256` and `codebook_version`. A corrupt auto layer
-    reads as None here (it is regenerable); `load_auto_layer` reports where it is corrupt.
-    """
-    try:
-        layer = load_auto_layer(root, source)
-        if layer is None:
-            return None
-        consultation = consultation_of(layer)
-    except StoreError:
-        return None
-    header = layer.header.to_dict()
-    header.pop("type", None)
-    return header, consultation
+    return read_layer(layer_path(Path(root), AUTO, identity))

@@ -22,8 +22,11 @@ from typing import Any
 
 from cakit.store.anchors import ANCHOR_STATUSES, Anchor
 
-#: Version of the layer file layout. 1 was the first auto-only layout (header + body).
-SCHEMA_VERSION = 2
+#: Version of the layer file layout. 1 was the first auto-only layout (header + body); 2
+#: keyed a transcript by its path from the working folder; 3 by its path in its project.
+SCHEMA_VERSION = 3
+#: The first layout whose `source` is the transcript's identity in its project.
+PROJECT_KEYED = 3
 KINDS: tuple[str, ...] = (
     "attempt", "response", "modifier", "carer_response", "elicited", "repair", "medcheck",
 )
@@ -107,13 +110,21 @@ class LayerHeader:
     schema: int = SCHEMA_VERSION
     codebook_version: str = ""
     cakit_version: str = ""
+    #: auto layer: a hash of the other inputs that change the codes (the resolved
+    #: speaker roles and the reader options); see `cakit.run.inputs_key`
+    inputs: str = ""
     updated: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "header", "schema": self.schema, "layer": self.layer,
-                "source": self.source, "sha256": self.sha256,
-                "codebook_version": self.codebook_version,
-                "cakit_version": self.cakit_version, "updated": self.updated}
+        data: dict[str, Any] = {
+            "type": "header", "schema": self.schema, "layer": self.layer,
+            "source": self.source, "sha256": self.sha256,
+            "codebook_version": self.codebook_version, "cakit_version": self.cakit_version,
+        }
+        if self.inputs:
+            data["inputs"] = self.inputs
+        data["updated"] = self.updated
+        return data
 
 
 def header_from_dict(data: Any) -> LayerHeader:
@@ -128,6 +139,7 @@ def header_from_dict(data: Any) -> LayerHeader:
                        sha256=_str(data, "sha256"), schema=schema,
                        codebook_version=_str(data, "codebook_version", optional=True) or "",
                        cakit_version=_str(data, "cakit_version", optional=True) or "",
+                       inputs=_str(data, "inputs", optional=True) or "",
                        updated=_str(data, "updated", optional=True) or "")
 
 

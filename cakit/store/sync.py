@@ -19,7 +19,7 @@ from pathlib import Path
 from cakit.annotations import stable_id
 from cakit.store.anchors import Anchor, Reanchored, TranscriptText, reanchor
 from cakit.store.labels import ATTEMPT_BOUND
-from cakit.store.layers import coders, layer_path, transcript_identity, update_layer
+from cakit.store.layers import coders, layer_path, update_layer
 from cakit.store.records import Decision, HumanCode, Layer, LayerHeader, MachineItem, now
 
 
@@ -148,7 +148,7 @@ def _retarget(decision: Decision, anchor: Anchor, attempt_anchor: Anchor | None,
 
 # -- writing ---------------------------------------------------------------------------
 
-def sync_coder(root: Path, coder: str, source: str | Path, text: TranscriptText,
+def sync_coder(root: Path, coder: str, identity: str, text: TranscriptText,
                items: Sequence[MachineItem]) -> SyncReport | None:
     """Sync one coder's layer file under its lock; None when the coder has no file.
 
@@ -164,25 +164,25 @@ def sync_coder(root: Path, coder: str, source: str | Path, text: TranscriptText,
         reports.append(report)
         return new_layer
 
-    update_layer(layer_path(Path(root), coder, source), change)
+    update_layer(layer_path(Path(root), coder, identity), change)
     return reports[-1] if reports else None
 
 
-def sync_all(root: Path, source: str | Path, text: TranscriptText,
+def sync_all(root: Path, identity: str, text: TranscriptText,
              items: Sequence[MachineItem]) -> tuple[SyncReport, ...]:
     """Sync every coder layer that has a file for this transcript."""
     out = []
-    for coder in coders(Path(root), source):
-        report = sync_coder(root, coder, source, text, items)
+    for coder in coders(Path(root), identity):
+        report = sync_coder(root, coder, identity, text, items)
         if report is not None:
             out.append(report)
     return tuple(out)
 
 
-def _empty_layer(coder: str, source: str | Path, sha256: str) -> Layer:
+def _empty_layer(coder: str, identity: str, sha256: str) -> Layer:
     from cakit import __version__
 
-    return Layer(header=LayerHeader(layer=coder, source=transcript_identity(source),
+    return Layer(header=LayerHeader(layer=coder, source=identity,
                                     sha256=sha256, cakit_version=__version__))
 
 
@@ -216,34 +216,35 @@ def make_decision(item: MachineItem, *, coder: str, decision: str | None,
     )
 
 
-def put_decision(layer: Layer | None, decision: Decision, *, source: str | Path,
+def put_decision(layer: Layer | None, decision: Decision, *, identity: str,
                  sha256: str) -> Layer:
     """The layer with `decision` inserted or replacing the one on the same target (pure)."""
-    base = layer or _empty_layer(decision.coder, source, sha256)
+    base = layer or _empty_layer(decision.coder, identity, sha256)
     decisions = [d for d in base.decisions if d.target != decision.target]
     decisions.append(decision)
     return Layer(header=base.header, decisions=tuple(decisions), codes=base.codes)
 
 
-def put_code(layer: Layer | None, code: HumanCode, *, source: str | Path, sha256: str) -> Layer:
+def put_code(layer: Layer | None, code: HumanCode, *, identity: str, sha256: str) -> Layer:
     """The layer with a human code inserted or replacing one with the same id (pure)."""
-    base = layer or _empty_layer(code.coder, source, sha256)
+    base = layer or _empty_layer(code.coder, identity, sha256)
     codes = [c for c in base.codes if c.id != code.id]
     codes.append(code)
     return Layer(header=base.header, decisions=base.decisions, codes=tuple(codes))
 
 
-def save_decision(root: Path, source: str | Path, decision: Decision, *, sha256: str) -> None:
+def save_decision(root: Path, identity: str, decision: Decision, *, sha256: str) -> None:
     """Insert or replace one decision in the coder's layer (locked read-modify-write).
 
     Raises:
         StoreError: the layer is corrupt (nothing written) or the lock timed out.
     """
-    update_layer(layer_path(Path(root), decision.coder, source),
-                 lambda current: put_decision(current, decision, source=source, sha256=sha256))
+    update_layer(layer_path(Path(root), decision.coder, identity),
+                 lambda current: put_decision(current, decision, identity=identity,
+                                              sha256=sha256))
 
 
-def save_decisions(root: Path, source: str | Path, decisions: Sequence[Decision], *,
+def save_decisions(root: Path, identity: str, decisions: Sequence[Decision], *,
                    sha256: str, codes: Sequence[HumanCode] = ()) -> None:
     """Several decisions and codes of one coder on one transcript in a single write."""
     if not decisions and not codes:
@@ -253,29 +254,35 @@ def save_decisions(root: Path, source: str | Path, decisions: Sequence[Decision]
     def change(current: Layer | None) -> Layer:
         layer = current
         for decision in decisions:
-            layer = put_decision(layer, decision, source=source, sha256=sha256)
+            layer = put_decision(layer, decision, identity=identity, sha256=sha256)
         for code in codes:
-            layer = put_code(layer, code, source=source, sha256=sha256)
+            layer = put_code(layer, code, identity=identity, sha256=sha256)
         assert layer is not None
         return layer
 
-    update_layer(layer_path(Path(root), coder, source), change)
+    update_layer(layer_path(Path(root), coder, identity), change)
 
 
-def save_code(root: Path, source: str | Path, code: HumanCode, *, sha256: str) -> None:
+def save_code(root: Path, identity: str, code: HumanCode, *, sha256: str) -> None:
     """Insert or replace one human code in the coder's layer (locked read-modify-write)."""
-    update_layer(layer_path(Path(root), code.coder, source),
-                 lambda current: put_code(current, code, source=source, sha256=sha256))
+    update_layer(layer_path(Path(root), code.coder, identity),
+                 lambda current: put_code(current, code, identity=identity, sha256=sha256))
+
+
+def human_code_id(identity: str, *, coder: str, kind: str, code: str, subtype: str | None,
+                  anchor: Anchor, attempt: str | None) -> str:
+    """The stable id of a coder's own code: coder, code and place (same input → same id)."""
+    return stable_id(identity, "human", coder, kind, code, subtype or "", anchor.utterance,
+                     anchor.quote, attempt or "")
 
 
 def human_code(*, coder: str, kind: str, code: str, subtype: str | None, anchor: Anchor,
-               source: str | Path, attempt: str | None = None,
+               identity: str, attempt: str | None = None,
                attempt_anchor: Anchor | None = None, note: str = "",
                time: str | None = None) -> HumanCode:
     """A human code with an id derived from coder, code and place (same input → same id)."""
-    identity = transcript_identity(source)
-    code_id = stable_id(identity, "human", coder, kind, code, subtype or "", anchor.utterance,
-                        anchor.quote, attempt or "")
+    code_id = human_code_id(identity, coder=coder, kind=kind, code=code, subtype=subtype,
+                            anchor=anchor, attempt=attempt)
     return HumanCode(id=code_id, kind=kind, code=code, subtype=subtype, coder=coder,
                      anchor=anchor, attempt=attempt, attempt_anchor=attempt_anchor, note=note,
                      time=time or now())

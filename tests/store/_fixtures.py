@@ -88,3 +88,31 @@ def invoke(runner: Any, args: list[str], *, input: str | None = None, code: int 
     result = runner.invoke(cli, args, input=input, catch_exceptions=False)
     assert result.exit_code == code, (result.exit_code, result.output)
     return result
+
+
+def machine_state(path: str | Path, root: Path, *, codebook: str | None = None,
+                  roles: dict[str, Any] | None = None) -> Any:
+    """The machine state of one transcript through the corpus-run layer, with its store at
+    `root` (the layer is reused when current, else annotated and saved)."""
+    from cakit.project import corpus_file
+    from cakit.run import RunOptions, code_one
+
+    options = RunOptions(codebook=codebook, roles=roles or {}, store=Path(root))
+    outcome = code_one(corpus_file(Path(path)), options)
+    return outcome.value.state()
+
+
+def effective_of(state: Any, root: Path, *, coder: str | None = None,
+                 consensus: bool = False) -> Any:
+    """The machine codes of a state as a coder (or the consensus) in the store decided."""
+    from cakit.store import effective
+
+    return effective(state.consultation, root=Path(root), identity=state.identity,
+                     text=state.text, items=state.items, coder=coder, consensus=consensus)
+
+
+def ident(path: str | Path) -> str:
+    """A transcript's identity in the store (its path in its project)."""
+    from cakit.project import corpus_file
+
+    return corpus_file(Path(path)).identity

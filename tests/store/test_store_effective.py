@@ -17,9 +17,8 @@ from cakit.store import (
     MachineState,
     consensus_verdict,
     decide,
-    effective,
     layer_path,
-    machine_state,
+    load_auto_layer,
     make_decision,
     plan_code,
     read_layer,
@@ -27,7 +26,7 @@ from cakit.store import (
 )
 from cakit.store.coding import decide_many
 
-from ._fixtures import BASE, invoke, write
+from ._fixtures import BASE, effective_of, ident, invoke, machine_state, write
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -43,9 +42,8 @@ def state(tmp_path: Path) -> MachineState:
 
 
 def test_store_effective_without_coder_is_the_machine(state: MachineState, tmp_path: Path) -> None:
-    assert effective(state.consultation, root=tmp_path / "store") is state.consultation
-    same = effective(state.consultation, root=tmp_path / "store", coder="nobody",
-                     transcript=state.transcript)
+    assert effective_of(state, tmp_path / "store") is state.consultation
+    same = effective_of(state, tmp_path / "store", coder="nobody")
     assert same.attempts == state.consultation.attempts
     assert all(a.status == "proposed" for a in same.attempts)
 
@@ -60,7 +58,7 @@ def test_store_effective_applies_accept_reject_relabel(state: MachineState,
     decide(root, state, _item(state, "attempt", 11), coder="ann", decision="reject")
     decide(root, state, _item(state, "elicited", 9), coder="ann", decision="relabel",
            code="REPAIR_OI")
-    result = effective(state.consultation, root=root, coder="ann", transcript=state.transcript)
+    result = effective_of(state, root, coder="ann")
     attempts = {a.line: a for a in result.attempts}
     assert set(attempts) == {6, 17}  # the attempt on line 11 was rejected
     assert attempts[6].status == "accepted" and attempts[6].producer.startswith("auto:")
@@ -87,11 +85,11 @@ def test_store_effective_adds_the_coders_own_codes(state: MachineState, tmp_path
     attempt = plan_code(state, None, book, coder="ann", line=4, code="PSY_ATTEMPT",
                         subtype="PSY_ASSERT")
     decide_many(root, state, (), coder="ann", codes=(attempt,))
-    layer = read_layer(layer_path(root, "ann", state.source))
+    layer = read_layer(layer_path(root, "ann", state.identity))
     response = plan_code(state, layer, book, coder="ann", line=5, code="ACKNOWLEDGE",
                          attempt_line=4, note="minimal receipt")
     decide_many(root, state, (), coder="ann", codes=(response,))
-    result = effective(state.consultation, root=root, coder="ann", transcript=state.transcript)
+    result = effective_of(state, root, coder="ann")
     mine = next(a for a in result.attempts if a.line == 4)
     assert (mine.subtypes, mine.status, mine.producer) == (("PSY_ASSERT",), "accepted",
                                                            "human:ann")
@@ -175,8 +173,7 @@ def test_store_effective_consensus_over_layers(state: MachineState, tmp_path: Pa
         decide_many(root, state, (), coder=coder, codes=(code,))
     lone = plan_code(state, None, book, coder="cat", line=2, code="PSY_ELICITED")
     decide_many(root, state, (), coder="cat", codes=(lone,))
-    result = effective(state.consultation, root=root, consensus=True,
-                       transcript=state.transcript)
+    result = effective_of(state, root, consensus=True)
     by_line = {a.line: a for a in result.attempts}
     assert by_line[6].status == "accepted"  # 2 of 3 accept
     assert 11 not in by_line  # 2 of 3 reject
@@ -197,7 +194,7 @@ def test_store_decision_survives_annotate_with_an_edited_codebook(tmp_path: Path
     decide(store, state, _item(state, "modifier", 8), coder="ann", decision="accept",
            note="clear 1.4 s gap")
     decide(store, state, _item(state, "response", 12), coder="ann", decision="reject")
-    layer_file = layer_path(store, "ann", path)
+    layer_file = layer_path(store, "ann", ident(path))
     before = layer_file.read_bytes()
     # an edited codebook: new version, a phrase changed, a threshold raised
     text = (REPO / "annotations" / "codebook.yaml").read_text(encoding="utf-8")
@@ -213,7 +210,9 @@ def test_store_decision_survives_annotate_with_an_edited_codebook(tmp_path: Path
     assert "HESITATE" in result.stderr
     assert layer_file.read_bytes() == before  # the coder's layer was not rewritten
     again = machine_state(path, store, codebook=codebook)
-    assert not again.annotated and again.codebook_version.startswith("1.0-edited+")
+    assert not again.annotated
+    stored = load_auto_layer(store, again.identity)
+    assert stored is not None and stored.header.codebook_version.startswith("1.0-edited+")
     assert {i.id for i in again.items} == {i.id for i in state.items if i.kind != "modifier"}
     exported = invoke(runner, ["annotate", str(path), "--store", str(store), "--codebook",
                                str(codebook), "--coder", "ann", "--format", "json"])
@@ -236,7 +235,7 @@ def test_store_annotate_prints_counts_after_an_edit(tmp_path: Path, runner: Any)
     state = machine_state(path, store)
     for item in state.items:
         decide(store, state, item, coder="ann", decision="accept")
-    human: HumanCode = plan_code(state, read_layer(layer_path(store, "ann", path)),
+    human: HumanCode = plan_code(state, read_layer(layer_path(store, "ann", ident(path))),
                                  load_codebook(None), coder="ann", line=4, code="PSY_ATTEMPT",
                                  subtype="PSY_ASSERT")
     decide_many(store, state, (), coder="ann", codes=(human,))
@@ -250,7 +249,7 @@ def test_store_annotate_prints_counts_after_an_edit(tmp_path: Path, runner: Any)
     count = len(state.items)
     assert (f"re-anchored 0 kept, {count} moved, 0 fuzzy, 1 orphaned") in result.stderr
     assert "orphaned (kept, not deleted): was line 4" in result.stderr
-    layer = read_layer(layer_path(store, "ann", path))
+    layer = read_layer(layer_path(store, "ann", ident(path)))
     assert layer is not None and len(layer.decisions) == count and len(layer.codes) == 1
     assert layer.codes[0].anchor.status == "orphaned"
     assert layer.header.sha256 != state.transcript.sha256
@@ -278,12 +277,12 @@ def test_store_decisions_follow_an_edited_attempt(tmp_path: Path, runner: Any) -
     assert f"decision moved with its text: {attempt.id} → {new_attempt.id}" in result.stderr
     assert f"{response.id} → {new_response.id}" in result.stderr
     assert "no longer proposes" not in result.stderr
-    layer = read_layer(layer_path(store, "ann", path))
+    layer = read_layer(layer_path(store, "ann", ident(path)))
     assert layer is not None
     decisions = {d.target: d for d in layer.decisions}
     assert decisions[new_attempt.id].retargeted_from == (attempt.id,)
     assert decisions[new_attempt.id].anchor.status == "fuzzy"  # flagged for a human look
     assert decisions[new_response.id].code == "CLARIFY"
-    final = effective(after.consultation, root=store, coder="ann", transcript=after.transcript)
+    final = effective_of(after, store, coder="ann")
     first = min(final.responses_to(final.attempts[0].id), key=lambda r: r.rank)
     assert (final.attempts[0].status, first.uptake) == ("accepted", "CLARIFY")

@@ -8,36 +8,37 @@ from pathlib import Path
 
 import pytest
 
+from cakit.annotate import codebook_key
 from cakit.errors import StoreError
 from cakit.store import (
+    consultation_of,
     decide,
     layer_path,
-    load_auto,
+    load_auto_layer,
     locked,
-    machine_state,
     read_layer,
     save_auto,
     update_layer,
 )
 
-from ._fixtures import BASE, insert_before, write
+from ._fixtures import BASE, ident, insert_before, machine_state, write
 
 
 def test_store_save_auto_round_trip(tmp_path: Path) -> None:
     path = write(tmp_path, "t.txt", BASE)
     state = machine_state(path, tmp_path / "store")
-    loaded = load_auto(tmp_path / "store", str(path))
-    assert loaded is not None
-    header, consultation = loaded
-    assert header["sha256"] == state.transcript.sha256
-    assert header["codebook_version"] == state.codebook_version
-    assert consultation == state.consultation
+    layer = load_auto_layer(tmp_path / "store", state.identity)
+    assert layer is not None
+    assert layer.header.sha256 == state.transcript.sha256
+    assert layer.header.codebook_version == codebook_key(None)
+    assert layer.header.source == "t.txt"  # the path in its folder, wherever cakit runs
+    assert consultation_of(layer) == state.consultation
     again = machine_state(path, tmp_path / "store")
     assert not again.annotated and again.items == state.items  # reused, not re-annotated
 
 
 def test_store_load_auto_absent_is_none(tmp_path: Path) -> None:
-    assert load_auto(tmp_path / "store", str(tmp_path / "nothing.txt")) is None
+    assert load_auto_layer(tmp_path / "store", "nothing.txt") is None
 
 
 def test_store_stable_ids_survive_lines_inserted_before(tmp_path: Path) -> None:
@@ -66,7 +67,7 @@ def test_store_failed_rename_leaves_previous_file_intact(tmp_path: Path,
     root = tmp_path / "store"
     state = machine_state(path, root)
     decide(root, state, state.items[0], coder="ann", decision="accept")
-    layer_file = layer_path(root, "ann", path)
+    layer_file = layer_path(root, "ann", ident(path))
     before = layer_file.read_bytes()
 
     def broken_replace(source: str, target: str) -> None:
@@ -89,7 +90,7 @@ def test_store_corrupt_line_reports_file_and_line_and_writes_nothing(tmp_path: P
     state = machine_state(path, root)
     for item in state.items[:3]:
         decide(root, state, item, coder="ann", decision="accept")
-    layer_file = layer_path(root, "ann", path)
+    layer_file = layer_path(root, "ann", ident(path))
     lines = layer_file.read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2][: len(lines[2]) // 2]  # a torn line 3
     layer_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -114,7 +115,7 @@ def test_store_invalid_record_is_reported_with_its_line(tmp_path: Path, line: in
     root = tmp_path / "store"
     state = machine_state(path, root)
     decide(root, state, state.items[0], coder="ann", decision="accept")
-    layer_file = layer_path(root, "ann", path)
+    layer_file = layer_path(root, "ann", ident(path))
     lines = layer_file.read_text(encoding="utf-8").splitlines()
     lines[line - 1] = bad
     layer_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -140,9 +141,9 @@ def _writer(path: str, root: str, numbers: list[int], barrier: object) -> None:
     for number in numbers:
         anchor = text.anchor(number % len(text.words))
         code: HumanCode = human_code(coder="ann", kind="elicited", code="PSY_ELICITED",
-                                     subtype=None, anchor=anchor, source=path,
+                                     subtype=None, anchor=anchor, identity=state.identity,
                                      note=f"w{number}", attempt=f"n{number}")
-        save_code(Path(root), path, code, sha256=state.transcript.sha256)
+        save_code(Path(root), state.identity, code, sha256=state.transcript.sha256)
 
 
 def test_store_two_processes_lose_no_update(tmp_path: Path) -> None:
@@ -161,7 +162,7 @@ def test_store_two_processes_lose_no_update(tmp_path: Path) -> None:
     for worker in workers:
         worker.join(timeout=120)
         assert worker.exitcode == 0
-    layer = read_layer(layer_path(root, "ann", path))
+    layer = read_layer(layer_path(root, "ann", ident(path)))
     assert layer is not None
     assert sorted(c.note for c in layer.codes) == sorted(f"w{n}" for n in range(60))
 
@@ -189,19 +190,20 @@ def test_store_two_processes_deciding_lose_no_decision(tmp_path: Path) -> None:
     for worker in workers:
         worker.join(timeout=120)
         assert worker.exitcode == 0
-    layer = read_layer(layer_path(root, "ann", path))
+    layer = read_layer(layer_path(root, "ann", ident(path)))
     assert layer is not None
     assert {d.target for d in layer.decisions} == {i.id for i in state.items}
     assert all(len(d.history) == 2 for d in layer.decisions)  # three writes each, none lost
 
 
-def test_store_save_auto_reads_transcript_when_not_given(tmp_path: Path) -> None:
+def test_store_save_auto_writes_the_items_it_is_given(tmp_path: Path) -> None:
     path = write(tmp_path, "t.txt", BASE)
     state = machine_state(path, tmp_path / "a")
-    written = save_auto(state.consultation, tmp_path / "b", codebook_version="x",
-                        cakit_version="y")
+    written = save_auto(tmp_path / "b", state.identity, state.consultation, state.items,
+                        codebook_version="x", cakit_version="y", inputs="z")
     layer = read_layer(written)
     assert layer is not None and layer.items == state.items
+    assert (layer.header.codebook_version, layer.header.inputs) == ("x", "z")
 
 
 def test_store_layer_copied_to_another_coder_is_refused(tmp_path: Path) -> None:
@@ -209,8 +211,8 @@ def test_store_layer_copied_to_another_coder_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "store"
     state = machine_state(path, root)
     decide(root, state, state.items[0], coder="ann", decision="accept")
-    source = layer_path(root, "ann", path)
-    copy = layer_path(root, "ben", path)
+    source = layer_path(root, "ann", ident(path))
+    copy = layer_path(root, "ben", ident(path))
     copy.parent.mkdir(parents=True)
     copy.write_bytes(source.read_bytes())
     with pytest.raises(StoreError, match=r":1: this file belongs to layer 'ann'"):

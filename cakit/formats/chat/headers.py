@@ -7,6 +7,7 @@ column, with the TalkBank error code (NOTATION.md §C.2).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from cakit.formats._diag import Collector
 from cakit.model import ParticipantId, Role
@@ -23,7 +24,9 @@ CHAT_ROLES = frozenset({
     "Cousin"
 })
 
-#: CHAT role → cakit role (CODEBOOK §6.1). A corpus `cakit.yaml` can override per code.
+#: CHAT role → cakit role (CODEBOOK §6.1). A corpus `cakit.yaml` can override per code or
+#: per CHAT role. Roles that say nothing about who someone is in a consultation (Adult,
+#: Speaker, Unidentified …) are left out: such a speaker's role stays unknown, never guessed.
 CHAT_ROLE_MAP: dict[str, Role] = {
     "Doctor": "clinician",
     "Therapist": "clinician",
@@ -49,7 +52,36 @@ CHAT_ROLE_MAP: dict[str, Role] = {
     "Aunt": "carer",
     "Uncle": "carer",
     "Cousin": "carer",
+    # people present who are neither the patient, a clinician nor family
+    "Investigator": "other",
+    "Interpreter": "other",
+    "Observer": "other",
+    "Camera_Operator": "other",
+    "Student": "other",
+    "Teacher": "other",
+    "Visitor": "other",
+    "Audience": "other",
+    "Environment": "other",
+    "Media": "other",
+    "Text": "other",
+    "Other": "other",
 }
+
+def chat_role(code: str, role: str, overrides: Mapping[str, Role]) -> Role:
+    """A CHAT speaker's cakit role: the corpus map by speaker code, then by CHAT role (any
+    case), then the CHAT role table, then the built-in label table by code (`DOC`, `PAT`,
+    `MUM` …); "unknown" when none says, never a guess."""
+    from cakit.formats.jefferson.roles import DEFAULT_LABELS
+
+    if overrides:
+        lowered = {key.lower(): value for key, value in overrides.items()}
+        for key in (code, role):
+            if key and key.lower() in lowered:
+                return lowered[key.lower()]
+    if role in CHAT_ROLE_MAP:
+        return CHAT_ROLE_MAP[role]
+    return DEFAULT_LABELS.get(code.lower(), "unknown")
+
 
 OPTIONS = frozenset({"CA", "NoAlign", "dummy", "bullets", "multi", "CA-Unicode", "IPA"})
 

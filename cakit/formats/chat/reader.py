@@ -514,9 +514,7 @@ class _Reader:
                          f"@ID role {id_role!r} differs from @Participants role {role!r} for "
                          f"{code}", self.ids[code][0], 1,
                          hint="use the same role in @ID and @Participants")
-            cakit_role: Role = roles.get(code) or roles.get(role) or hdr.CHAT_ROLE_MAP.get(
-                role, "other" if role else "unknown"
-            )
+            cakit_role = hdr.chat_role(code, role, roles)
             participants.append(
                 Participant(code=code, role=cakit_role, name=name, label_role=role, line=line,
                             id=participant_id)  # type: ignore[arg-type]

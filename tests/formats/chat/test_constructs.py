@@ -458,7 +458,9 @@ def test_constructs_id_errors(id_line: str, code: str) -> None:
     ("role", "cakit_role"),
     [("Doctor", "clinician"), ("Therapist", "clinician"), ("Nurse", "clinician"),
      ("Participant", "patient"), ("Target_Adult", "patient"), ("Mother", "carer"),
-     ("Investigator", "other"), ("Unidentified", "other")],
+     ("Investigator", "other"), ("Interpreter", "other"),
+     # roles that say nothing of who a speaker is in a consultation are never guessed
+     ("Unidentified", "unknown"), ("Adult", "unknown"), ("Speaker", "unknown")],
 )
 def test_constructs_participant_roles(role: str, cakit_role: str) -> None:
     text = (f"@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tSPK Pat Smith {role}\n"

@@ -1,0 +1,324 @@
+"""The corpus run: from transcript files to codes as decided, for every command that codes.
+
+For each transcript, in one place:
+
+1. read it with its project's roles (`cakit.yaml`) and `--roles`, and check that every
+   speaker has a role (`cakit.speakers`);
+2. reuse its stored machine layer when `is_current` says it was made from exactly these
+   inputs (`RunKey`: transcript bytes, codebook content, resolved roles and reader
+   options, cakit version), or annotate it and store the layer;
+3. move layers stored under an older identity of the transcript (`rekey_layers`), and
+   after a fresh annotation re-anchor every coder's layer (`sync_all`);
+4. apply a coder's decisions or the coders' consensus (`effective`).
+
+The command then turns each coded file into what it needs (`finish`: export text, report
+inputs, the whole state) where it was coded, so with `--jobs` only that travels back
+between processes. The transcript, its text index and its machine items are built once
+per file. Results come back in input order, one file at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from cakit.annotations import ConsultationAnnotations
+from cakit.errors import CakitError, StoreError
+from cakit.model import Diagnostic, Role, Transcript
+from cakit.project import CorpusFile
+from cakit.store.anchors import TranscriptText
+from cakit.store.records import MachineItem
+from cakit.store.state import MachineState, RunKey, is_current
+from cakit.workers import ordered_map, settle_long_lived_objects
+
+if TYPE_CHECKING:
+    from cakit.annotate.pipeline import Annotator
+    from cakit.store.sync import SyncReport
+
+T = TypeVar("T")
+
+#: Diagnostics of a speaker with no role (its talk would not be coded).
+ROLE_ERRORS = frozenset({"CK301", "CK302"})
+Convention = Literal["jefferson", "gat2"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What a run codes with, and what it does with the store."""
+
+    #: the codebook file (None: the project's default)
+    codebook: str | None = None
+    #: speaker label → role from `--roles`, over the project's `cakit.yaml`
+    roles: Mapping[str, Role] = field(default_factory=dict)
+    #: how Jefferson marks are read
+    convention: Convention = "jefferson"
+    #: the store of machine layers (None: neither read nor write them)
+    store: Path | None = None
+    #: whether to write machine layers there (False: reuse only)
+    write_store: bool = True
+    #: where the coders' layers are (default: `store`)
+    layers: Path | None = None
+    #: apply this coder's decisions
+    coder: str | None = None
+    #: apply the majority of the coders' decisions
+    consensus: bool = False
+
+    @property
+    def coder_root(self) -> Path | None:
+        return self.layers if self.layers is not None else self.store
+
+
+@dataclass(frozen=True, slots=True)
+class Coded:
+    """One transcript, read and coded: the machine's codes and the codes as decided."""
+
+    file: CorpusFile
+    transcript: Transcript
+    text: TranscriptText
+    machine: ConsultationAnnotations
+    items: tuple[MachineItem, ...]
+    #: the codes as the coder (or consensus) decided; `machine` without either
+    annotations: ConsultationAnnotations
+    reused: bool
+
+    def state(self) -> MachineState:
+        """The machine state the review tools work on."""
+        return MachineState(source=str(self.file.path), identity=self.file.identity,
+                            transcript=self.transcript, text=self.text,
+                            consultation=self.machine, items=self.items,
+                            annotated=not self.reused)
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome(Generic[T]):
+    """What a run made of one file: the command's value and everything worth saying."""
+
+    file: CorpusFile
+    diagnostics: tuple[Diagnostic, ...]
+    utterances: int = 0
+    #: what the command's `finish` made of the coded file; None when it could not be coded
+    value: T | None = None
+    reused: bool = False
+    #: whether the coder named by `--coder` (any coder with `--consensus`) has a layer
+    coded: bool = False
+    sync_reports: tuple[SyncReport, ...] = ()
+    #: one line per layer moved from an older identity of the transcript
+    notes: tuple[str, ...] = ()
+    #: (speaker label, role) of everyone who talks
+    speakers: tuple[tuple[str, str], ...] = ()
+    #: a store problem (corrupt or unwritable layer); the file has no value
+    store_error: str = ""
+    #: an unexpected error while coding this file (CK900); the file has no value
+    failure: str = ""
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+def inputs_key(transcript: Transcript, convention: str) -> str:
+    """A hash of what, besides the transcript's bytes and the codebook, changes the codes:
+    every speaker's resolved role and the reader options."""
+    roles = sorted((p.code, p.role) for p in transcript.participants)
+    text = json.dumps({"roles": roles, "convention": convention}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def run_key(transcript: Transcript, options: RunOptions) -> RunKey:
+    """Everything the machine codes of `transcript` depend on in this run."""
+    from cakit import __version__
+    from cakit.annotate import codebook_key
+
+    return RunKey(sha256=transcript.sha256, codebook=codebook_key(options.codebook),
+                  inputs=inputs_key(transcript, options.convention), cakit_version=__version__)
+
+
+# -- one file --------------------------------------------------------------------------
+
+class _Annotators:
+    """The compiled annotator of this process, made when first needed (a run that only
+    reuses stored layers never imports spaCy)."""
+
+    def __init__(self, codebook: str | None) -> None:
+        self.codebook = codebook
+        self._annotator: Annotator | None = None
+
+    def __call__(self) -> Annotator:
+        if self._annotator is None:
+            from cakit.annotate import annotator_for
+
+            self._annotator = annotator_for(self.codebook)
+            settle_long_lived_objects()
+        return self._annotator
+
+
+def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Annotator],
+              finish: Callable[[Coded], T]) -> FileOutcome[T]:
+    """Read, code and finish one transcript (see the module docstring); never raises for a
+    problem of this file alone: it comes back in the outcome."""
+    from cakit.formats import read
+    from cakit.speakers import speaker_roles, unmapped_speakers
+
+    result = read(file.path, roles=options.roles, convention=options.convention)
+    transcript = result.transcript
+    diagnostics = (*result.diagnostics, *unmapped_speakers(transcript))
+    base: FileOutcome[T] = FileOutcome(file, diagnostics, len(transcript.utterances),
+                                       speakers=speaker_roles(transcript))
+    if not transcript.utterances:
+        return base
+    try:
+        coded, reports, notes = _code(file, transcript, options, annotator)
+    except StoreError as exc:
+        return _with(base, store_error=str(exc))
+    except CakitError:
+        raise
+    except Exception as exc:  # a bug met in one transcript must not cost the corpus its codes
+        return _with(base, failure=f"{file.path}: CK900 internal error while annotating "
+                     f"({type(exc).__name__}: {exc}); this file is left out, the others are "
+                     "coded. Please report it with the file.")
+    coder_root = options.coder_root
+    coded_by = False
+    if coder_root is not None and (options.coder or options.consensus):
+        from cakit.store.layers import coders
+
+        names = coders(coder_root, file.identity)
+        coded_by = options.coder in names if options.coder else bool(names)
+    return FileOutcome(file, diagnostics, len(transcript.utterances), finish(coded),
+                       reused=coded.reused, coded=coded_by, sync_reports=reports, notes=notes,
+                       speakers=base.speakers)
+
+
+def _with(base: FileOutcome[T], **changes: Any) -> FileOutcome[T]:
+    return replace(base, **changes)
+
+
+def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
+          annotator: Callable[[], Annotator]
+          ) -> tuple[Coded, tuple[SyncReport, ...], tuple[str, ...]]:
+    from cakit.store.effective import effective
+    from cakit.store.items import machine_items
+    from cakit.store.layers import consultation_of, read_auto_layer, save_auto
+    from cakit.store.rekey import rekey_layers
+    from cakit.store.sync import sync_all
+
+    text = TranscriptText.of(transcript)
+    key = run_key(transcript, options)
+    stored = read_auto_layer(options.store, file.identity) if options.store else None
+    if stored is not None and is_current(stored, key):
+        machine, items, reused = consultation_of(stored), stored.items, True
+    else:
+        # the export names a transcript by its identity: the same wherever cakit runs
+        machine = replace(annotator().annotate(transcript), source=file.identity)
+        items = machine_items(machine, text, file.identity)
+        reused = False
+        if options.store is not None and options.write_store:
+            save_auto(options.store, file.identity, machine, items, codebook_version=key.codebook,
+                      cakit_version=key.cakit_version, inputs=key.inputs)
+    notes: tuple[str, ...] = ()
+    reports: tuple[SyncReport, ...] = ()
+    coder_root = options.coder_root
+    writes = options.store is not None and options.write_store
+    if coder_root is not None and (writes or options.coder or options.consensus):
+        if stored is None:  # first run under this identity: an older one may hold layers
+            moved = rekey_layers(coder_root, file.identity, file.path, machine, text, items)
+            notes = tuple(entry.message(file.identity) for entry in moved
+                          if entry.outcome != "removed")
+        if writes and not reused:
+            reports = sync_all(coder_root, file.identity, text, items)
+    annotations = machine
+    if coder_root is not None and (options.coder or options.consensus):
+        annotations = effective(machine, root=coder_root, identity=file.identity, text=text,
+                                items=items, coder=options.coder, consensus=options.consensus)
+    return (Coded(file, transcript, text, machine, items, annotations, reused), reports, notes)
+
+
+# -- many files ------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start(options: RunOptions, finish: Callable[[Coded], Any]) -> None:
+    _WORKER.clear()
+    _WORKER.update(options=options, finish=finish, annotator=_Annotators(options.codebook))
+
+
+def _run_one(file: CorpusFile) -> FileOutcome[Any]:
+    return code_file(file, _WORKER["options"], _WORKER["annotator"], _WORKER["finish"])
+
+
+def _load_spacy() -> None:
+    from cakit.annotate.spacy_bridge import blank_english
+
+    # spaCy is imported once, before the fork; each worker compiles the codebook itself,
+    # the compiles running side by side instead of one after the other
+    blank_english()
+
+
+def check_codebook(codebook: str | None) -> str:
+    """Load (and so validate) the codebook before any work; its key.
+
+    Raises:
+        CodebookError: the codebook is invalid.
+    """
+    from cakit.annotate import codebook_for, codebook_key
+
+    codebook_for(codebook)
+    return codebook_key(codebook)
+
+
+def run_corpus(files: Iterable[CorpusFile], options: RunOptions,
+               finish: Callable[[Coded], T], *, jobs: int = 1) -> Iterator[FileOutcome[T]]:
+    """Code every file, in input order; `jobs > 1` spreads them over worker processes.
+
+    `finish` (a module-level function, so workers can receive it) turns each coded file
+    into what the command needs, where it was coded.
+
+    Raises:
+        CodebookError: the codebook is invalid (checked before any file is read).
+    """
+    check_codebook(options.codebook)
+    work = list(files)
+    return ordered_map(_run_one, work, jobs=jobs, initializer=_start,
+                       initargs=(options, finish), before_fork=_load_spacy)
+
+
+def transcript_and_codes(coded: Coded) -> tuple[Transcript, ConsultationAnnotations]:
+    """A `finish` for commands that show talk with its codes (excerpts)."""
+    return coded.transcript, coded.annotations
+
+
+def machine_codes(coded: Coded) -> ConsultationAnnotations:
+    """A `finish` for commands that need only the codes (evaluate)."""
+    return coded.annotations
+
+
+def keep(coded: Coded) -> Coded:
+    """A `finish` that keeps the whole coded file (only in one process: it is large)."""
+    return coded
+
+
+def code_one(file: CorpusFile, options: RunOptions) -> FileOutcome[Coded]:
+    """One transcript, coded in this process, for the review tools: the outcome's value is
+    the whole coded file (`Coded.state()` is what review works on).
+
+    Raises:
+        StoreError: the transcript has no talk, a speaker has no role, it could not be
+            coded, or a layer is corrupt.
+        CodebookError: the codebook is invalid.
+    """
+    check_codebook(options.codebook)
+    outcome = code_file(file, options, _Annotators(options.codebook), keep)
+    role_errors = [d for d in outcome.errors if d.code in ROLE_ERRORS]
+    if role_errors:
+        raise StoreError("\n".join(str(d) for d in role_errors)
+                         + f"\n{file.path}: every speaker needs a role before its talk is coded")
+    if outcome.store_error or outcome.failure:
+        raise StoreError(outcome.store_error or outcome.failure)
+    if outcome.value is None:
+        first = outcome.errors[0] if outcome.errors else None
+        raise StoreError(f"{file.path}: no talk could be read" + (f": {first}" if first else ""))
+    return outcome

@@ -1,0 +1,149 @@
+"""Finding layers stored under an older identity of a transcript, and moving them.
+
+Before project roots (layer schema 2 and older), a transcript's identity was its path
+relative to the folder cakit was run from, so the same file could be stored under several
+keys (`corpora/demo/x.txt`, `demo/x.txt`, an absolute path …). When a transcript has no
+machine layer under its current identity yet, `rekey_layers` looks for such older layer
+files of the same file name under another key (never a schema 3 one: that is keyed by
+project identity, so it belongs to another transcript) and:
+
+- an old **auto** layer is removed: it is regenerable, and the current run writes it anew;
+- an old **coder** layer is rewritten under the current identity, its decisions pointed
+  at the same machine codes under their new stable ids (the ids hash the identity) and
+  its own codes given their new ids, then the old file is removed. If the coder already
+  has a layer under the current identity, both are kept and the caller is told: a human
+  decision is never dropped, and two layers are never merged silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from cakit.annotations import ConsultationAnnotations
+from cakit.errors import StoreError
+from cakit.store.anchors import TranscriptText
+from cakit.store.items import machine_items
+from cakit.store.layers import AUTO, layer_path, read_layer, transcript_key, update_layer
+from cakit.store.records import PROJECT_KEYED, Layer, MachineItem
+from cakit.store.sync import human_code_id
+
+_KEY_SUFFIX = re.compile(r"-[0-9a-f]{8}\.jsonl$")
+
+
+@dataclass(frozen=True, slots=True)
+class Rekeyed:
+    """One layer file found under an older identity, and what was done with it."""
+
+    layer: str
+    old_identity: str
+    path: Path
+    #: moved | removed (a regenerable auto layer) | kept-both (the coder has a layer under
+    #: the current identity already)
+    outcome: str
+
+    def message(self, identity: str) -> str:
+        if self.outcome == "kept-both":
+            return (f"{identity}: {self.layer}: an older layer of this transcript is stored as "
+                    f"{self.old_identity!r} ({self.path}) beside the current one; both were "
+                    "kept — merge them by hand")
+        return (f"{identity}: {self.layer}: layer stored under its old identity "
+                f"{self.old_identity!r} re-keyed")
+
+
+def same_transcript(old_identity: str, old_sha256: str, identity: str, path: Path,
+                    sha256: str) -> bool:
+    """Whether a layer stored as `old_identity` is of the transcript now at `path` (pure
+    but for resolving an absolute old path): the same file name and either the same bytes,
+    one path being a tail of the other (`corpora/demo/x.txt` ~ `demo/x.txt`), or the same
+    absolute file."""
+    old = PurePosixPath(old_identity)
+    new = PurePosixPath(identity)
+    if old.name != new.name:
+        return False
+    if old_sha256 and old_sha256 == sha256:
+        return True
+    if old.is_absolute():
+        return Path(old_identity) == path.resolve()
+    shorter, longer = sorted((old.parts, new.parts), key=len)
+    return longer[len(longer) - len(shorter):] == shorter
+
+
+def _candidates(root: Path, identity: str) -> Iterator[tuple[str, Path]]:
+    """(layer name, file) for files of the same stem under another key, in every layer."""
+    stem = PurePosixPath(identity).stem
+    current = f"{transcript_key(identity)}.jsonl"
+    base = Path(root)
+    if not base.is_dir():
+        return
+    for folder in sorted(base.iterdir()):
+        if not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            name = entry.name
+            if (name != current and name.startswith(f"{stem}-")
+                    and _KEY_SUFFIX.fullmatch(name[len(stem):]) and entry.is_file()):
+                yield folder.name, entry
+
+
+def rekey_layers(root: Path, identity: str, path: Path, consultation: ConsultationAnnotations,
+                 text: TranscriptText, items: tuple[MachineItem, ...]) -> tuple[Rekeyed, ...]:
+    """Move every layer of this transcript stored under an older identity (see the module).
+
+    Args:
+        root: the store folder.
+        identity: the transcript's current identity.
+        path: the transcript file.
+        consultation: its current machine codes; `items` are their items under `identity`.
+        text: the transcript, indexed.
+
+    Raises:
+        StoreError: a layer cannot be written (the old file is then left in place).
+    """
+    done: list[Rekeyed] = []
+    for layer_name, old_path in _candidates(root, identity):
+        try:
+            old = read_layer(old_path)
+        except StoreError:
+            continue  # a corrupt file is reported where it is used, never touched here
+        if old is None or old.header.schema >= PROJECT_KEYED or not same_transcript(
+                old.header.source, old.header.sha256, identity, path, text.sha256):
+            continue  # a layer keyed by project identity is some other transcript's
+        if layer_name == AUTO:
+            with contextlib.suppress(FileNotFoundError):
+                old_path.unlink()
+            done.append(Rekeyed(AUTO, old.header.source, old_path, "removed"))
+            continue
+        target = layer_path(Path(root), layer_name, identity)
+        if target.exists():
+            done.append(Rekeyed(layer_name, old.header.source, old_path, "kept-both"))
+            continue
+        moved = _moved(old, identity, consultation, text, items)
+
+        def create(current: Layer | None, moved: Layer = moved) -> Layer | None:
+            return moved if current is None else current
+
+        update_layer(target, create)
+        old_path.unlink()
+        done.append(Rekeyed(layer_name, old.header.source, old_path, "moved"))
+    return tuple(done)
+
+
+def _moved(layer: Layer, identity: str, consultation: ConsultationAnnotations,
+           text: TranscriptText, items: tuple[MachineItem, ...]) -> Layer:
+    """The coder layer under `identity`: machine ids and the coder's own ids recomputed."""
+    old_identity = layer.header.source
+    old_items = machine_items(consultation, text, old_identity)
+    ids = {old.id: new.id for old, new in zip(old_items, items, strict=True)}
+    for code in sorted(layer.codes, key=lambda c: c.kind != "attempt"):  # attempts first
+        ids[code.id] = human_code_id(identity, coder=code.coder, kind=code.kind, code=code.code,
+                                     subtype=code.subtype, anchor=code.anchor,
+                                     attempt=ids.get(code.attempt or "", code.attempt))
+    decisions = tuple(replace(d, target=ids.get(d.target, d.target)) for d in layer.decisions)
+    codes = tuple(replace(c, id=ids[c.id], attempt=ids.get(c.attempt, c.attempt)
+                          if c.attempt else None) for c in layer.codes)
+    return Layer(header=replace(layer.header, source=identity), decisions=decisions,
+                 codes=codes)

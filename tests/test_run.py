@@ -1,0 +1,341 @@
+"""The corpus run: the same data gives the same numbers from any folder, after a copy, and
+whenever the roles change; unknown speakers are errors; old layers are re-keyed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cakit.cli import cli
+from cakit.project import corpus_file
+from cakit.run import RunOptions, code_one, inputs_key
+from cakit.store import decide, layer_path, read_layer
+from tests.conftest import DEMO, REPO, chat_files, needs_shared
+from tests.store._fixtures import invoke
+
+#: A Jefferson file with a carer laughing at an attempt, and two CHAT files.
+PROJECT_FILES = ("01-brennan-jefferson.txt", "08-gallagher-gran.txt", "11-rahman-chat-media.cha",
+                 "13-adebayo-chat-gems.cha")
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    """A small copy of this repository's project: cakit.yaml and four demo transcripts."""
+    root = tmp_path / "project"
+    (root / "corpora" / "demo").mkdir(parents=True)
+    shutil.copyfile(REPO / "cakit.yaml", root / "cakit.yaml")
+    for name in PROJECT_FILES:
+        shutil.copyfile(DEMO / name, root / "corpora" / "demo" / name)
+    return root
+
+
+def _outputs(runner: Any, corpus: str, out: Path) -> dict[str, bytes]:
+    """annotate, report --coder, excerpts --coder and agree on `corpus` (as written from the
+    working folder), each output read back as bytes."""
+    out.mkdir(parents=True, exist_ok=True)
+    invoke(runner, ["annotate", corpus, "-o", str(out / "codes.json"), "--coder", "AB"])
+    invoke(runner, ["report", corpus, "--coder", "AB", "--format", "csv", "-o",
+                    str(out / "report.csv")])
+    invoke(runner, ["report", corpus, "--coder", "AB", "--by", "consultation", "--format",
+                    "json", "-o", str(out / "by-consultation.json")])
+    invoke(runner, ["excerpts", corpus, "--coder", "AB", "-o", str(out / "excerpts.txt")])
+    invoke(runner, ["agree", corpus, "--coders", "AB", "auto", "--unit", "turn", "--format",
+                    "csv", "-o", str(out / "agree.csv")])
+    return {path.name: path.read_bytes() for path in sorted(out.iterdir())
+            if not path.name.endswith("audit.csv")}
+
+
+def _review_all(runner: Any, file: Path, answers: str) -> None:
+    invoke(runner, ["review", str(file), "--coder", "AB"], input=answers)
+
+
+def test_run_same_output_from_any_folder_and_after_a_copy(
+    runner: Any, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    # AB reviews two files from the project root: accept, reject, relabel-free decisions
+    _review_all(runner, Path("corpora/demo/01-brennan-jefferson.txt"), "a\nr\n" * 20 + "q\n")
+    _review_all(runner, Path("corpora/demo/11-rahman-chat-media.cha"), "r\na\n" * 20 + "q\n")
+    store = project / "annotations" / "store"
+    assert len(list((store / "AB").glob("*.jsonl"))) == 2
+    from_root = _outputs(runner, "corpora/demo", tmp_path / "out-root")
+
+    monkeypatch.chdir(project / "corpora")
+    from_corpora = _outputs(runner, "demo", tmp_path / "out-corpora")
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    from_elsewhere = _outputs(runner, str(project / "corpora" / "demo"), tmp_path / "out-abs")
+    assert not (elsewhere / "annotations").exists()  # the project's store was used
+
+    copy = tmp_path / "copied"
+    shutil.copytree(project, copy)
+    monkeypatch.chdir(copy)
+    from_copy = _outputs(runner, "corpora/demo", tmp_path / "out-copy")
+
+    assert set(from_root) == {"agree.csv", "by-consultation.json", "codes.json",
+                              "excerpts.txt", "report.csv"}
+    for name, data in from_root.items():
+        assert from_corpora[name] == data, name
+        assert from_elsewhere[name] == data, name
+        assert from_copy[name] == data, name
+    # one machine layer per transcript, whatever folder it was run from
+    assert len(list((store / "auto").glob("*.jsonl"))) == len(PROJECT_FILES)
+    assert b'"status": "accepted"' in from_root["codes.json"]  # AB's decisions were applied
+
+
+def _report_csv(runner: Any, paths: list[str], *extra: str) -> str:
+    result = runner.invoke(cli, ["report", *paths, "--by", "consultation", "--format", "csv",
+                                 *extra], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    return str(result.stdout)
+
+
+def test_run_roles_change_recodes_like_no_store(runner: Any, project: Path,
+                                               tmp_path: Path) -> None:
+    files = [str(project / "corpora" / "demo" / name) for name in PROJECT_FILES]
+    store = str(tmp_path / "store")
+    before = _report_csv(runner, files, "--store", store)
+    assert "CARER_LAUGH" in invoke(runner, ["annotate", files[0], "--store", store]).stdout
+    mum = tmp_path / "mum.yaml"
+    mum.write_text("roles:\n  Mum: other\n", encoding="utf-8")
+    cached = _report_csv(runner, files, "--store", store, "--roles", str(mum))
+    fresh = _report_csv(runner, files, "--no-store", "--roles", str(mum))
+    assert cached == fresh and cached != before
+    codes = invoke(runner, ["annotate", files[0], "--store", store, "--roles", str(mum)]).stdout
+    assert "CARER_LAUGH" not in codes
+    # a cakit.yaml edit is a roles change too
+    (project / "cakit.yaml").write_text("roles:\n  Gran: carer\n  Mum: other\n",
+                                        encoding="utf-8")
+    assert _report_csv(runner, files, "--store", store) == fresh
+
+
+@needs_shared
+def test_run_roles_change_recodes_like_no_store_on_cabnc(runner: Any, tmp_path: Path) -> None:
+    files = [str(path) for path in chat_files("cabnc-ca")
+             if path.name.startswith(("021A-C0897X0020", "021A-C0897X0036", "KBK"))]
+    assert len(files) >= 3
+    store = str(tmp_path / "store")
+    unmapped = runner.invoke(cli, ["report", *files, "--store", store, "--format", "csv"])
+    assert unmapped.exit_code == 1  # speakers with no role are errors, never guessed
+    assert "CK301" in unmapped.stderr and "has no cakit role" in unmapped.stderr
+    assert "no transcript has both a patient and a clinician" in unmapped.stderr
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("roles:\n  CHR: patient\n  NOR: clinician\n  Adult: other\n"
+                     "  Unknown: other\n", encoding="utf-8")
+    cached = _report_csv(runner, files, "--store", store, "--roles", str(roles))
+    fresh = _report_csv(runner, files, "--no-store", "--roles", str(roles))
+    assert cached == fresh and cached != str(unmapped.stdout)
+
+
+def test_run_inputs_key_changes_with_roles_and_reader_options(tmp_path: Path) -> None:
+    from cakit.formats import read
+
+    path = DEMO / "01-brennan-jefferson.txt"
+    plain = read(path).transcript
+    mapped = read(path, roles={"Mum": "other"}).transcript
+    assert inputs_key(plain, "jefferson") != inputs_key(mapped, "jefferson")
+    assert inputs_key(plain, "jefferson") != inputs_key(plain, "gat2")
+    assert inputs_key(plain, "jefferson") == inputs_key(read(path).transcript, "jefferson")
+
+
+CHAT_UNMAPPED = """\
+@UTF8
+@Begin
+@Languages:\teng
+@Participants:\tAAA Ann Adult, BBB Ben Adult
+@ID:\teng|test|AAA|||||Adult|||
+@ID:\teng|test|BBB|||||Adult|||
+*AAA:\thow have you been since last time ?
+*BBB:\tthe voices at night keep telling me things .
+*AAA:\tmm okay so how is your sleep ?
+@End
+"""
+
+
+@pytest.mark.parametrize("command", [
+    ["annotate", "--no-store"], ["report", "--no-store"], ["excerpts", "--no-store"],
+    ["review", "--coder", "AB"], ["review-sheet", "export", "-o", "{out}"],
+    ["code", "--line", "8", "--code", "PSY_ATTEMPT", "--subtype", "PSY_ASSERT", "--coder",
+     "AB"],
+    ["agree", "--coders", "AB", "auto", "--include-undecided"],
+    ["evaluate", "--gold", "{gold}"],
+])
+def test_run_unknown_chat_speakers_are_errors_and_roles_fix_them(
+    runner: Any, tmp_path: Path, command: list[str]
+) -> None:
+    path = tmp_path / "corpus" / "t.cha"
+    path.parent.mkdir()
+    path.write_text(CHAT_UNMAPPED, encoding="utf-8")
+    (tmp_path / "gold").mkdir()
+    name, *options = command
+    subcommand = options[0] if name == "review-sheet" else None
+    options = [o.format(out=tmp_path / "sheet.xlsx", gold=tmp_path / "gold")
+               for o in (options[1:] if subcommand else options)]
+    head = [name, subcommand] if subcommand else [name]
+    args = [*head, str(path), *options]
+    base = ["--store", str(tmp_path / "store")] if name not in ("evaluate",) and \
+        "--no-store" not in options else []
+    result = runner.invoke(cli, [*args, *base], input="q\n")
+    assert result.exit_code == 1, result.output
+    assert "CK301" in result.output and "AAA" in result.output and "Traceback" not in \
+        result.output
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("roles:\n  AAA: clinician\n  BBB: patient\n", encoding="utf-8")
+    fixed = runner.invoke(cli, [*args, *base, "--roles", str(roles), "--force"]
+                          if name == "review-sheet" else [*args, *base, "--roles", str(roles)],
+                          input="q\n")
+    assert fixed.exit_code == 0, fixed.output
+    assert "CK301" not in fixed.output
+
+
+def _as_written_by_an_older_cakit(path: Path) -> None:
+    """Make a layer file look as cakit wrote it before project identities (schema 2)."""
+    import json
+
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = json.loads(lines[0])
+    header["schema"] = 2
+    header.pop("inputs", None)
+    path.write_text("\n".join([json.dumps(header), *lines[1:]]), encoding="utf-8")
+
+
+def test_run_rekeys_layers_stored_under_an_older_identity(runner: Any, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Before project roots a transcript was keyed by its path from the working folder;
+    such a coder layer is found, moved to the current key, and its decisions still apply."""
+    corpus = tmp_path / "work" / "corpus"
+    corpus.mkdir(parents=True)
+    shutil.copyfile(DEMO / "01-brennan-jefferson.txt", corpus / "01.txt")
+    store = tmp_path / "store"
+    current = corpus_file(corpus / "01.txt", corpus)
+    assert current.identity == "01.txt"
+    old = current.__class__(path=current.path, root=tmp_path / "work", identity="corpus/01.txt",
+                            declared=False)
+    state = code_one(old, RunOptions(store=store)).value.state()  # type: ignore[union-attr]
+    attempts = [item for item in state.items if item.kind == "attempt"]
+    assert attempts
+    for item in attempts:
+        decide(store, state, item, coder="AB", decision="reject")
+    old_file = layer_path(store, "AB", "corpus/01.txt")
+    _as_written_by_an_older_cakit(old_file)
+    monkeypatch.chdir(corpus)
+    result = invoke(runner, ["annotate", ".", "--store", str(store), "--coder", "AB",
+                             "--format", "jsonl"])
+    assert "layer stored under its old identity 'corpus/01.txt' re-keyed" in result.stderr
+    assert not old_file.exists()
+    moved = read_layer(layer_path(store, "AB", "01.txt"))
+    assert moved is not None and moved.header.source == "01.txt"
+    assert len(moved.decisions) == len(attempts)
+    assert '"attempts": []' in result.stdout  # every attempt AB rejected stays rejected
+    again = invoke(runner, ["annotate", ".", "--store", str(store), "--coder", "AB"])
+    assert "re-keyed" not in again.stderr
+
+
+def test_run_rekey_keeps_both_layers_when_the_coder_has_one_under_each_key(
+    tmp_path: Path
+) -> None:
+    from cakit.store import rekey_layers
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copyfile(DEMO / "01-brennan-jefferson.txt", corpus / "01.txt")
+    store = tmp_path / "store"
+    new = corpus_file(corpus / "01.txt", corpus)
+    old = new.__class__(path=new.path, root=tmp_path, identity="corpus/01.txt", declared=False)
+    for file in (new, old):
+        state = code_one(file, RunOptions(store=store)).value.state()  # type: ignore[union-attr]
+        decide(store, state, state.items[0], coder="AB", decision="accept")
+    _as_written_by_an_older_cakit(layer_path(store, "AB", "corpus/01.txt"))
+    state = code_one(new, RunOptions(store=store)).value.state()  # type: ignore[union-attr]
+    moved = rekey_layers(store, new.identity, new.path, state.consultation, state.text,
+                         state.items)
+    assert [(m.layer, m.outcome) for m in moved] == [("AB", "kept-both")]
+    assert "both were kept" in moved[0].message(new.identity)
+    assert layer_path(store, "AB", "corpus/01.txt").is_file()  # nothing dropped
+    # a layer keyed by project identity is another transcript's: never moved
+    assert rekey_layers(store, "corpus/01.txt", new.path, state.consultation, state.text,
+                        state.items) == ()
+
+
+def test_run_no_patient_and_clinician_warns_with_the_labels(runner: Any, tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("Mum:  are you hungry?\nDad:  not really.\nMum:  okay.\n", encoding="utf-8")
+    result = invoke(runner, ["annotate", str(path), "--no-store", "-o", str(tmp_path / "x")])
+    assert "no transcript has both a patient and a clinician" in result.stderr
+    assert "Mum (carer)" in result.stderr and "Dad (carer)" in result.stderr
+    quiet = invoke(runner, ["annotate", str(DEMO / "01-brennan-jefferson.txt"), "--no-store",
+                            "-o", str(tmp_path / "y")])
+    assert "no transcript has both" not in quiet.stderr
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux)")
+def test_run_workers_end_when_the_parent_is_killed(tmp_path: Path) -> None:
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    for copy in range(40):
+        for source in DEMO.glob("*.txt"):
+            shutil.copyfile(source, corpus / f"{copy:02d}-{source.name}")
+    shutil.copyfile(REPO / "cakit.yaml", corpus / "cakit.yaml")
+    cakit = Path(sys.executable).parent / "cakit"
+    parent = subprocess.Popen([str(cakit), "annotate", str(corpus), "--jobs", "2",
+                               "--no-store", "-o", os.devnull],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while time.monotonic() < deadline and len(workers) < 2:
+            workers = _children(parent.pid)
+            time.sleep(0.1)
+        assert len(workers) >= 2, "the workers never started"
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        alive = workers
+        while time.monotonic() < deadline and alive:
+            alive = {pid for pid in alive if Path(f"/proc/{pid}").exists()
+                     and "Z" not in (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1]
+                                     .split()[0])}
+            time.sleep(0.1)
+        assert not alive, f"workers still running after the parent was killed: {alive}"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+
+@pytest.mark.parametrize("command", ["annotate", "report"])
+def test_run_store_folder_that_cannot_be_written_is_ck410(runner: Any, tmp_path: Path,
+                                                           command: str) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(cli, [command, str(DEMO / "01-brennan-jefferson.txt"), "--store",
+                                 str(blocker / "store")])
+    assert result.exit_code == 1
+    assert "CK410 cannot write here" in result.output and "afile is a file" in result.output
+    assert "Traceback" not in result.output and result.exception is None or \
+        isinstance(result.exception, SystemExit)
