@@ -17,6 +17,14 @@ on a rare code can come with 98% raw agreement (the kappa paradox).
   primary subtype;
 - `sequence`: every turn any coder marked as an attempt — R1 uptake and outcome (missing
   for a coder who did not see an attempt there).
+
+Only **decided** units count. Effective annotations keep the machine codes a coder never
+looked at; a coder's label on a unit they have not decided (see
+`cakit.store.coverage.decided_turns`) is made missing, so the coefficients rest on the
+units every coder actually judged. `coverage` says how many units that is, and
+`MIN_JOINT_UNITS` is the fewest worth computing kappa or alpha on. Counting undecided
+machine codes as accepted (the old behaviour) is an explicit choice
+(`include_undecided=True`).
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any, Literal
 
@@ -34,6 +42,11 @@ Label = str | None
 UnitKind = Literal["turn", "attempt", "sequence"]
 UNIT_KINDS: tuple[str, ...] = ("turn", "attempt", "sequence")
 NONE = "none"
+#: The fewest units every compared coder decided for kappa and alpha to be worth reporting.
+MIN_JOINT_UNITS = 10
+#: Per coder, the turn ids they decided (`cakit.store.coverage.decided_turns`); None for
+#: the machine itself, which by definition stands behind every one of its codes.
+Decided = frozenset[str] | None
 
 
 # -- coefficients ----------------------------------------------------------------------
@@ -149,7 +162,13 @@ def binary(data: Sequence[Sequence[Label]], code: str) -> list[list[Label]]:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One thing every coder labelled: a turn (or an attempt turn) of one transcript."""
+    """One thing every coder labelled: a turn (or an attempt turn) of one transcript.
+
+    `decided` holds, per coder, True when the coder decided the unit, False when they did
+    not (their label is missing, or the machine's undecided proposal when undecided codes
+    are included), None for the machine itself (it decides everything); empty means every
+    coder decided it.
+    """
 
     file: str
     key: str
@@ -157,6 +176,21 @@ class Unit:
     end_line: int
     phase: str
     labels: tuple[Label, ...]
+    decided: tuple[bool | None, ...] = ()
+
+    def decided_by(self, coder: int) -> bool:
+        """Whether coder number `coder` decided this unit (the machine always has)."""
+        return not self.decided or self.decided[coder] is not False
+
+    @property
+    def joint(self) -> bool:
+        """Every coder decided this unit."""
+        return all(flag is not False for flag in self.decided)
+
+    @property
+    def machine_only(self) -> bool:
+        """No human coder decided this unit: every label on it is the machine's."""
+        return bool(self.decided) and not any(flag is True for flag in self.decided)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,17 +226,52 @@ def turn_label(consultation: ConsultationAnnotations, turn_id: str) -> str:
     return NONE
 
 
-def units_for(unit: str, consultations: Sequence[ConsultationAnnotations],
-              file: str) -> tuple[Measure, ...]:
+def units_for(unit: str, consultations: Sequence[ConsultationAnnotations], file: str,
+              decided: Sequence[Decided] | None = None, *,
+              include_undecided: bool = False) -> tuple[Measure, ...]:
     """The measures of one unit kind for one transcript, one consultation per coder.
 
     All consultations must be of the same transcript version (their turns are the same).
 
+    Args:
+        unit: turn, attempt or sequence.
+        consultations: each coder's effective annotations of the transcript.
+        file: the transcript's name in the report.
+        decided: per coder, the turn ids they decided (for `sequence`: the attempt turns
+            whose sequence they decided), None for the machine; None for all: every coder
+            decided everything.
+        include_undecided: keep a coder's label on a unit they did not decide (an
+            undecided machine code counts as accepted). By default it becomes missing.
+
+    Returns:
+        The measures; each unit records who decided it (`Unit.decided`).
+
     Raises:
-        ValueError: unknown unit kind, or the consultations have different turns.
+        ValueError: unknown unit kind, the consultations have different turns, or
+            `decided` does not have one entry per consultation.
     """
     if unit not in UNIT_KINDS:
         raise ValueError(f"unit must be one of {', '.join(UNIT_KINDS)}, not {unit!r}")
+    if decided is not None and len(decided) != len(consultations):
+        raise ValueError("decided needs one entry (a set of turn ids, or None) per coder")
+    measures = _units(unit, consultations, file)
+    if decided is None:
+        return measures
+    return tuple(Measure(m.name, tuple(_judged(u, decided, include_undecided) for u in m.units))
+                 for m in measures)
+
+
+def _judged(unit: Unit, decided: Sequence[Decided], include_undecided: bool) -> Unit:
+    """The unit with who decided it, and (unless included) undecided labels made missing."""
+    flags = tuple(None if turns is None else unit.key in turns for turns in decided)
+    labels = unit.labels if include_undecided else tuple(
+        label if flag is not False else None for label, flag in zip(unit.labels, flags,
+                                                                     strict=True))
+    return replace(unit, labels=labels, decided=flags)
+
+
+def _units(unit: str, consultations: Sequence[ConsultationAnnotations],
+           file: str) -> tuple[Measure, ...]:
     if not consultations:
         return ()
     base = consultations[0]
@@ -254,6 +323,50 @@ def units_for(unit: str, consultations: Sequence[ConsultationAnnotations],
         uptake.append(Unit(file, turn_id, line, end_line, phase, tuple(r1)))
         outcomes.append(Unit(file, turn_id, line, end_line, phase, tuple(out)))
     return (Measure("R1 uptake", tuple(uptake)), Measure("outcome", tuple(outcomes)))
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How many units of one measure the coders decided (see `coverage`)."""
+
+    measure: str
+    #: units in total
+    units: int
+    #: per coder, the units they decided (the machine: all of them)
+    decided: tuple[int, ...]
+    #: units every coder decided: what kappa and alpha rest on
+    joint: int
+    #: units no human coder decided: only the machine's codes are there
+    machine_only: int
+
+    def to_dict(self, names: Sequence[str]) -> dict[str, Any]:
+        return {"measure": self.measure, "units": self.units,
+                "decided": dict(zip(names, self.decided, strict=True)),
+                "joint": self.joint, "machine_only": self.machine_only}
+
+
+def coverage(measures: Sequence[Measure], coders: int | None = None) -> tuple[Coverage, ...]:
+    """Per measure: units, units decided by each coder, by all of them, and by none.
+
+    `coders` is how many coders were compared (default: as many as the units have labels;
+    give it so that a measure with no units still has a count per coder).
+    """
+    out = []
+    for measure in measures:
+        units = measure.units
+        count = coders if coders is not None else (len(units[0].labels) if units else 0)
+        out.append(Coverage(
+            measure=measure.name, units=len(units),
+            decided=tuple(sum(1 for u in units if u.decided_by(c)) for c in range(count)),
+            joint=sum(1 for u in units if u.joint),
+            machine_only=sum(1 for u in units if u.machine_only),
+        ))
+    return tuple(out)
+
+
+def joint_units(coverages: Sequence[Coverage]) -> int:
+    """The fewest units every coder decided, over the measures (0 when there are none)."""
+    return min((c.joint for c in coverages), default=0)
 
 
 def merge_measures(parts: Iterable[Sequence[Measure]]) -> tuple[Measure, ...]:
@@ -340,21 +453,28 @@ class Disagreement:
     end_line: int
     phase: str
     labels: tuple[Label, ...]
+    #: per coder, as `Unit.decided`
+    decided: tuple[bool | None, ...] = ()
 
 
-def disagreements(measures: Sequence[Measure], *, code: str | None = None
-                  ) -> tuple[Disagreement, ...]:
-    """Every unit whose non-missing labels differ (only those involving `code` if given)."""
+def disagreements(measures: Sequence[Measure], *, code: str | None = None,
+                  joint_only: bool = False) -> tuple[Disagreement, ...]:
+    """Every unit whose non-missing labels differ (only those involving `code` if given).
+
+    With `joint_only`, only units every coder decided.
+    """
     out = []
     for measure in measures:
         for unit in measure.units:
+            if joint_only and not unit.joint:
+                continue
             given = [label for label in unit.labels if label is not None]
             if len(set(given)) < 2:
                 continue
             if code is not None and code not in given:
                 continue
             out.append(Disagreement(unit.file, measure.name, unit.key, unit.line, unit.end_line,
-                                    unit.phase, unit.labels))
+                                    unit.phase, unit.labels, unit.decided))
     out.sort(key=lambda d: (d.file, d.line, d.measure))
     return tuple(out)
 

@@ -13,19 +13,24 @@ import numpy as np
 import pytest
 
 from cakit.agreement import (
+    Coverage,
     Measure,
     Unit,
     agreement,
     binary,
     cohen_kappa,
+    coverage,
     disagreements,
+    joint_units,
     krippendorff_alpha,
     percent_agreement,
     prevalence,
     undefined_reason,
+    units_for,
 )
+from cakit.annotations import Attempt, ConsultationAnnotations, TurnRecord
 from cakit.cli import cli
-from tests.store._fixtures import SHORT
+from tests.store._fixtures import BASE, SHORT
 
 A, B, C, N = "A", "B", "C", "none"
 
@@ -137,31 +142,135 @@ def test_agree_rows_carry_prevalence_per_code_and_phase() -> None:
     assert [(d.key, d.labels) for d in found] == [("t12", (N, "X"))]
 
 
+# -- only decided units count ----------------------------------------------------------
+
+def _consultation(attempt_turns: Sequence[int], size: int = 20) -> ConsultationAnnotations:
+    """A consultation of `size` patient turns t1.., with attempts on the given ones."""
+    turns = tuple(TurnRecord(id=f"t{k}", speaker="P", role="patient", line=k, end_line=k,
+                             phase="OPENING") for k in range(1, size + 1))
+    attempts = tuple(Attempt(id=f"a{k}", turn_id=f"t{k}", line=k, subtypes=())
+                     for k in attempt_turns)
+    return ConsultationAnnotations(id="c", source="c.txt", format="plain", turns=turns,
+                                   attempts=attempts)
+
+
+def _turn_ids(*numbers: int) -> frozenset[str]:
+    return frozenset(f"t{k}" for k in numbers)
+
+
+#: Coder A sees attempts on t1-t4 (decided) and t13-t14 (t13 decided, t14 the machine's
+#: undecided proposal); coder B on t1-t3 and t5 (decided) and t13-t14 (undecided).
+FIRST = _consultation([1, 2, 3, 4, 13, 14])
+SECOND = _consultation([1, 2, 3, 5, 13, 14])
+FIRST_DECIDED = _turn_ids(*range(1, 13), 13)
+SECOND_DECIDED = _turn_ids(*range(1, 13), 15, 16)
+
+
+def _overall(measures: Sequence[Measure], name: str) -> Any:
+    return next(r for r in agreement(measures) if r.measure == name and r.scope == "all"
+                and r.code == "*")
+
+
+def test_agree_kappa_is_over_jointly_decided_units_only() -> None:
+    measures = units_for("attempt", [FIRST, SECOND], "c.txt", [FIRST_DECIDED, SECOND_DECIDED])
+    row = _overall(measures, "attempt")
+    # jointly decided: t1-t12. (A, B): t1-t3 (att, att), t4 (att, none), t5 (none, att),
+    # t6-t12 (none, none). p_o = 10/12; A and B each 4 att, 8 none:
+    # p_e = (4*4 + 8*8) / 12^2 = 80/144 = 5/9; kappa = (10/12 - 5/9) / (1 - 5/9) = 10/16
+    assert row.units == 12
+    assert row.percent == pytest.approx(10 / 12)
+    assert row.kappa == pytest.approx(0.625)
+    # counting the undecided codes as accepted (all 20 turns): 18 agree; A and B each
+    # 6 att, 14 none: p_e = (36 + 196) / 400 = 0.58; kappa = (0.9 - 0.58) / 0.42
+    counted = units_for("attempt", [FIRST, SECOND], "c.txt", [FIRST_DECIDED, SECOND_DECIDED],
+                        include_undecided=True)
+    row = _overall(counted, "attempt")
+    assert row.units == 20
+    assert row.kappa == pytest.approx(0.32 / 0.42)
+    # without decided sets every coder counts as deciding everything (the same 20 units)
+    assert _overall(units_for("attempt", [FIRST, SECOND], "c.txt"), "attempt").units == 20
+
+
+def test_agree_coverage_counts_decided_joint_and_machine_only() -> None:
+    for include in (False, True):
+        measures = units_for("attempt", [FIRST, SECOND], "c.txt",
+                             [FIRST_DECIDED, SECOND_DECIDED], include_undecided=include)
+        found = coverage(measures)
+        assert [c.measure for c in found] == ["attempt", "subtype"]
+        # 20 turns; A decided 13, B 14, both t1-t12, nobody t14 and t17-t20
+        assert found[0] == Coverage(measure="attempt", units=20, decided=(13, 14), joint=12,
+                                    machine_only=5)
+        assert joint_units(found) == 12
+    # the machine as a coder decides every unit, so joint = the human's; machine-only
+    # still counts the units no human decided
+    machine = coverage(units_for("attempt", [FIRST, SECOND], "c.txt", [None, SECOND_DECIDED]))
+    assert machine[0] == Coverage(measure="attempt", units=20, decided=(20, 14), joint=14,
+                                  machine_only=6)
+    assert joint_units(()) == 0
+    # no units at all (no attempt anywhere): still a count per coder when told how many
+    empty = coverage(units_for("sequence", [_consultation([]), _consultation([])], "c.txt",
+                               [FIRST_DECIDED, SECOND_DECIDED]), 2)
+    assert [(c.units, c.decided, c.joint) for c in empty] == [(0, (0, 0), 0)] * 2
+
+
+def test_agree_sequence_units_keep_only_decided_sequences() -> None:
+    measures = units_for("sequence", [FIRST, SECOND], "c.txt",
+                         [_turn_ids(1, 2, 4), _turn_ids(1, 3)])
+    uptake = next(m for m in measures if m.name == "R1 uptake")
+    labels = {u.key: u.labels for u in uptake.units}
+    # units: every turn either coder marked as an attempt
+    assert set(labels) == {"t1", "t2", "t3", "t4", "t5", "t13", "t14"}
+    assert labels["t1"] == ("NO_UPTAKE", "NO_UPTAKE")
+    assert labels["t2"] == ("NO_UPTAKE", None) and labels["t3"] == (None, "NO_UPTAKE")
+    assert labels["t5"] == (None, None)
+    assert coverage(measures)[0] == Coverage(measure="R1 uptake", units=7, decided=(3, 2),
+                                             joint=1, machine_only=3)
+
+
+def test_agree_disagreements_joint_only() -> None:
+    units = (Unit("f", "t1", 1, 1, "OPENING", (A, B), (True, True)),
+             Unit("f", "t2", 2, 2, "OPENING", (A, B, C), (True, True, False)),
+             Unit("f", "t3", 3, 3, "OPENING", (A, C), (None, True)))
+    found = disagreements([Measure("code", units)], joint_only=True)
+    assert [d.key for d in found] == ["t1", "t3"]
+    assert found[0].decided == (True, True)
+    assert len(disagreements([Measure("code", units)])) == 3
+    with pytest.raises(ValueError, match="one entry"):
+        units_for("attempt", [FIRST, SECOND], "c.txt", [FIRST_DECIDED])
+
+
 # -- the command -----------------------------------------------------------------------
 
 TRANSCRIPT = SHORT
 
 
-def _run(runner: Any, args: list[str], code: int = 0) -> Any:
-    result = runner.invoke(cli, args, catch_exceptions=False, env={"COLUMNS": "200"})
+def _run(runner: Any, args: list[str], code: int = 0, input: str | None = None) -> Any:
+    result = runner.invoke(cli, args, catch_exceptions=False, env={"COLUMNS": "200"},
+                           input=input)
     assert result.exit_code == code, result.output
     return result
 
 
-def test_agree_command_on_two_coders(runner: Any, tmp_path: Path) -> None:
+def _two_coders_on_short(runner: Any, tmp_path: Path) -> tuple[Path, list[str]]:
+    """SHORT with ann accepting the machine's attempt on line 4, and ben rejecting it and
+    coding line 7 as an attempt instead: ann decided t4, ben t4 and t6."""
     path = tmp_path / "t.txt"
     path.write_text(TRANSCRIPT, encoding="utf-8")
-    store = tmp_path / "store"
-    common = ["--store", str(store)]
-    # ann accepts the machine's attempt on line 4; ben rejects it and codes line 7 instead
+    common = ["--store", str(tmp_path / "store")]
     runner.invoke(cli, ["review", str(path), "--coder", "ann", *common, "--kind", "attempt"],
                   input="a\n")
     runner.invoke(cli, ["review", str(path), "--coder", "ben", *common, "--kind", "attempt"],
                   input="r\n")
     _run(runner, ["code", str(path), "--line", "7", "--code", "PSY_ATTEMPT", "--subtype",
                   "PSY_ASSERT", "--coder", "ben", *common])
+    return path, common
+
+
+def test_agree_command_on_two_coders(runner: Any, tmp_path: Path) -> None:
+    path, common = _two_coders_on_short(runner, tmp_path)
+    undecided = "--include-undecided"
     result = _run(runner, ["agree", str(path), "--coders", "ann", "ben", "--unit", "attempt",
-                           "--format", "json", *common])
+                           undecided, "--format", "json", *common])
     rows = json.loads(result.stdout)["rows"]
     row = next(r for r in rows if r["measure"] == "attempt" and r["scope"] == "all"
                and r["code"] == "PSY_ATTEMPT")
@@ -173,25 +282,128 @@ def test_agree_command_on_two_coders(runner: Any, tmp_path: Path) -> None:
     assert row["alpha"] == pytest.approx(1 - 7 * 4 / (2 * 2 * 6))
     # the machine as a coder: it agrees with ann everywhere on attempts
     auto = json.loads(_run(runner, ["agree", str(path), "--coders", "auto", "ann", "--unit",
-                                    "attempt", "--format", "json", *common]).stdout)["rows"]
+                                    "attempt", undecided, "--format", "json",
+                                    *common]).stdout)["rows"]
     assert next(r for r in auto if r["code"] == "PSY_ATTEMPT" and r["scope"] == "all"
                 and r["measure"] == "attempt")["kappa"] == pytest.approx(1.0)
     # sequences: no attempt both coders saw, so nothing to compare — undefined, no crash
     sequence = json.loads(_run(runner, ["agree", str(path), "--coders", "ann", "ben", "--unit",
-                                        "sequence", "--format", "json", *common]).stdout)["rows"]
+                                        "sequence", undecided, "--format", "json",
+                                        *common]).stdout)["rows"]
     assert all(r["kappa"] is None and r["note"].startswith("undefined") for r in sequence)
-    # the disagreement table for coder training
+    # the disagreement table for coder training: by default only what both decided (t4) …
     listed = _run(runner, ["agree", str(path), "--coders", "ann", "ben", "--unit", "attempt",
                            "--disagreements", "--format", "csv", *common]).stdout
     lines = listed.strip().splitlines()
     assert lines[0] == "file,measure,unit,lines,phase,ann,ben"
     assert any(",attempt,t4,4," in line and line.endswith("PSY_ATTEMPT,none") for line in lines)
-    assert any(",attempt,t6,7," in line and line.endswith("none,PSY_ATTEMPT") for line in lines)
-    table = _run(runner, ["agree", str(path), "--coders", "ann", "ben", *common]).stdout
+    assert not any(",t6," in line for line in lines)
+    # … and with undecided codes counted, t6 too, saying whose label was undecided
+    listed = _run(runner, ["agree", str(path), "--coders", "ann", "ben", "--unit", "attempt",
+                           "--disagreements", undecided, "--format", "csv", *common]).stdout
+    lines = listed.strip().splitlines()
+    assert lines[0] == "file,measure,unit,lines,phase,ann,ben,undecided (counted as accepted)"
+    assert any(",attempt,t4,4," in line and line.endswith("PSY_ATTEMPT,none,")
+               for line in lines)
+    assert any(",attempt,t6,7," in line and line.endswith("none,PSY_ATTEMPT,ann")
+               for line in lines)
+    table = _run(runner, ["agree", str(path), "--coders", "ann", "ben", undecided,
+                          *common]).stdout
     assert "prevalence" in table and "kappa" in table
     markdown = _run(runner, ["agree", str(path), "--coders", "ann", "ben", "--format", "md",
-                             *common]).stdout
+                             undecided, *common]).stdout
     assert markdown.count("|") > 20
+
+
+MESSAGE = ("ann and ben both decided 1 attempt unit (ann 1, ben 2, of 4); at least 10 are "
+           "needed for kappa/alpha to mean anything — review more, or pass "
+           "--include-undecided to count undecided machine codes as accepted")
+
+
+def test_agree_command_refuses_too_few_decided_units(runner: Any, tmp_path: Path) -> None:
+    path, common = _two_coders_on_short(runner, tmp_path)
+    base = ["agree", str(path), "--coders", "ann", "ben", "--unit", "attempt", *common]
+    for output_format in ("table", "csv", "md", "json"):
+        refused = _run(runner, [*base, "--format", output_format], code=1)
+        assert refused.stdout == ""
+        assert MESSAGE in refused.stderr
+    # the machine decides everything, so auto and ann jointly decided ann's one unit
+    refused = _run(runner, ["agree", str(path), "--coders", "auto", "ann", "--unit",
+                            "attempt", *common], code=1)
+    assert "auto and ann both decided 1 attempt unit (auto 4, ann 1, of 4)" in refused.stderr
+    # counted as accepted: it runs, and every format says so
+    note = "undecided machine codes counted as accepted"
+    table = _run(runner, [*base, "--include-undecided"]).stdout
+    assert note in table and "Coverage (attempt units): ann, ben" in table
+    assert table.index("Coverage") < table.index("kappa")
+    assert note in _run(runner, [*base, "--include-undecided", "--format", "md"]).stdout
+    data = json.loads(_run(runner, [*base, "--include-undecided", "--format", "json"]).stdout)
+    assert data["undecided"] == "counted as accepted"
+    assert any(note in line for line in data["notes"])
+    assert data["coverage"][0] == {"measure": "attempt", "units": 4,
+                                   "decided": {"ann": 1, "ben": 2}, "joint": 1,
+                                   "machine_only": 2}
+    csv_text = _run(runner, [*base, "--include-undecided", "--format", "csv"]).stdout
+    coverage_part, coefficients = csv_text.split("\n\n")
+    assert coverage_part.splitlines() == [
+        "measure,units,decided by ann,decided by ben,decided by both,machine only,"
+        "undecided machine codes",
+        "attempt,4,1,2,1,2,counted as accepted",
+        "subtype,4,1,2,1,2,counted as accepted",
+    ]
+    assert coefficients.startswith("measure,scope,code,units,prevalence,percent,kappa,alpha")
+
+
+def test_agree_command_with_no_units_to_compare(runner: Any, tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("Dr:   how have you been?\nP:    fine thanks.\n", encoding="utf-8")
+    base = ["agree", str(path), "--coders", "ann", "ben", "--unit", "sequence",
+            "--store", str(tmp_path / "store")]
+    refused = _run(runner, base, code=1)
+    assert "ann and ben both decided 0 sequence units (ann 0, ben 0, of 0)" in refused.stderr
+    data = json.loads(_run(runner, [*base, "--include-undecided", "--format", "json"]).stdout)
+    assert data["coverage"][0]["decided"] == {"ann": 0, "ben": 0}
+    assert data["rows"] == []
+
+
+def test_agree_command_over_jointly_decided_turns(runner: Any, tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(BASE, encoding="utf-8")
+    common = ["--store", str(tmp_path / "store")]
+    # BASE: 13 machine items on 12 of its 18 turns, in this order: attempt t6, response t7,
+    # HESITATE t7, elicited t8, response t9, attempt t10, responses t11 and t12, carer t14,
+    # attempt t15, response t16, elicited t17, response t18. ann accepts every one; ben
+    # rejects the elicited answer on t8 and the TOPIC_SHIFT on t12.
+    _run(runner, ["review", str(path), "--coder", "ann", *common], input="a\n" * 13)
+    _run(runner, ["review", str(path), "--coder", "ben", *common],
+         input="a\na\na\nr\na\na\na\nr\na\na\na\na\na\n")
+    base = ["agree", str(path), "--coders", "ann", "ben", *common]
+    data = json.loads(_run(runner, [*base, "--format", "json"]).stdout)
+    assert data["undecided"] == "left out"
+    assert data["coverage"] == [{"measure": "code", "units": 18,
+                                 "decided": {"ann": 12, "ben": 12}, "joint": 12,
+                                 "machine_only": 6}]
+    row = next(r for r in data["rows"] if r["scope"] == "all" and r["code"] == "*")
+    # 12 jointly decided turns; ann and ben differ on t8 (PSY_ELICITED / none) and t12
+    # (TOPIC_SHIFT / none): p_o = 10/12.
+    # ann: PSY_ATTEMPT 3, PSY_ELICITED 2, TOPIC_SHIFT 2, QUESTION_BACK, ACKNOWLEDGE,
+    # CARER_LAUGH, ENGAGE, CLOSE_DOWN 1 each; ben the same but PSY_ELICITED 1,
+    # TOPIC_SHIFT 1, none 2. p_e = (3*3 + 2*1 + 2*1 + 5*1*1) / 12^2 = 18/144 = 1/8;
+    # kappa = (10/12 - 1/8) / (1 - 1/8) = (17/24) / (21/24) = 17/21
+    assert row["units"] == 12
+    assert row["percent"] == pytest.approx(10 / 12)
+    assert row["kappa"] == pytest.approx(17 / 21)
+    # the six turns nobody decided (machine "none" for both) would add six agreements:
+    # p_o = 16/18, p_e = (18 + 6*8) / 18^2, kappa = 222/258
+    counted = json.loads(_run(runner, [*base, "--format", "json",
+                                       "--include-undecided"]).stdout)
+    row = next(r for r in counted["rows"] if r["scope"] == "all" and r["code"] == "*")
+    assert row["units"] == 18 and row["kappa"] == pytest.approx(222 / 258)
+    table = _run(runner, base).stdout
+    assert "undecided machine codes left out: kappa and alpha are over the 12 units ann " \
+           "and ben both decided" in table
+    listed = _run(runner, [*base, "--disagreements", "--format", "csv"]).stdout
+    assert [line.split(",")[2] for line in listed.strip().splitlines()[1:]] == ["t8", "t12"]
 
 
 def test_agree_command_needs_two_coders(runner: Any, tmp_path: Path) -> None:
