@@ -43,7 +43,7 @@ def replicate(target: int, folder: Path) -> int:
         # each copy in its own folder, keeping file names (CHAT @Media must match them)
         target_dir = folder / f"copy-{k:04d}"
         target_dir.mkdir()
-        shutil.copy(DEMO / "cakit.yaml", target_dir / "cakit.yaml")
+        shutil.copy(REPO / "cakit.yaml", target_dir / "cakit.yaml")
         for source in sources:
             shutil.copy(source, target_dir / source.name)
     return per_copy * copies

@@ -41,8 +41,8 @@ def replicate(suffix: str, megabytes: float, folder: Path) -> list[Path]:
     for k in range(copies):
         target = folder / f"{suffix[1:]}-{k:05d}"
         target.mkdir()
-        if (DEMO / "cakit.yaml").exists():
-            shutil.copy(DEMO / "cakit.yaml", target / "cakit.yaml")
+        if (REPO / "cakit.yaml").exists():
+            shutil.copy(REPO / "cakit.yaml", target / "cakit.yaml")
         for source in sources:
             files.append(Path(shutil.copy(source, target / source.name)))
     return files

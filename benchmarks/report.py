@@ -75,7 +75,7 @@ def replicate(folder: Path, copies: int) -> int:
 
     CHAT copies get their `@Media` header renamed with the file, as CHAT requires."""
     made = 0
-    shutil.copy(DEMO / "cakit.yaml", folder / "cakit.yaml")
+    shutil.copy(REPO / "cakit.yaml", folder / "cakit.yaml")
     for copy in range(copies):
         for source in sorted(DEMO.iterdir()):
             if source.suffix.lower() not in (".txt", ".cha", ".docx"):

@@ -251,12 +251,15 @@ def test_readme_has_commands() -> None:
     assert any(c.run.startswith("cakit ") for c in runnable if c.run is not None)
 
 
-@pytest.mark.parametrize("index", range(len(COMMANDS)),
-                         ids=[f"{i:02d} {c.id}" for i, c in enumerate(COMMANDS, 1)])
+#: The README lines that are run: a line with nothing to run (the test command itself,
+#: which .ci/run runs) gets no case at all rather than a skipped one.
+RUNNABLE = [index for index, command in enumerate(COMMANDS) if command.run is not None]
+
+
+@pytest.mark.parametrize("index", RUNNABLE,
+                         ids=[f"{i + 1:02d} {COMMANDS[i].id}" for i in RUNNABLE])
 def test_readme_command(index: int, readme_run: dict[int, Result]) -> None:
     command = COMMANDS[index]
-    if command.run is None:
-        pytest.skip(f"{command.line}: {command.skip_reason}")
     result = readme_run[index]
     problems = []
     if result.returncode != 0:

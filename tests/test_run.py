@@ -337,5 +337,5 @@ def test_run_store_folder_that_cannot_be_written_is_ck410(runner: Any, tmp_path:
                                  str(blocker / "store")])
     assert result.exit_code == 1
     assert "CK410 cannot write here" in result.output and "afile is a file" in result.output
-    assert "Traceback" not in result.output and result.exception is None or \
-        isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
