@@ -23,6 +23,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -72,18 +73,41 @@ class RunOptions:
         return self.layers if self.layers is not None else self.store
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Coded:
-    """One transcript, read and coded: the machine's codes and the codes as decided."""
+    """One transcript, read and coded: the machine's codes and the codes as decided.
+
+    Its text index and machine items are made once, when first asked for (a run that
+    neither stores nor reviews never needs them), or come from the stored layer.
+    """
 
     file: CorpusFile
     transcript: Transcript
-    text: TranscriptText
     machine: ConsultationAnnotations
-    items: tuple[MachineItem, ...]
     #: the codes as the coder (or consensus) decided; `machine` without either
     annotations: ConsultationAnnotations
     reused: bool
+    stored_items: tuple[MachineItem, ...] | None = None
+
+    @cached_property
+    def text(self) -> TranscriptText:
+        return TranscriptText.of(self.transcript)
+
+    @cached_property
+    def items(self) -> tuple[MachineItem, ...]:
+        if self.stored_items is not None:
+            return self.stored_items
+        from cakit.store.items import machine_items
+
+        return machine_items(self.machine, self.text, self.file.identity)
+
+    def decided_as(self, annotations: ConsultationAnnotations) -> Coded:
+        """The same file with the codes as decided; the index and items already made are
+        handed on, not made again."""
+        decided = replace(self, annotations=annotations, stored_items=self.items)
+        if "text" in self.__dict__:
+            decided.__dict__["text"] = self.__dict__["text"]
+        return decided
 
     def state(self) -> MachineState:
         """The machine state the review tools work on."""
@@ -200,40 +224,42 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
           annotator: Callable[[], Annotator]
           ) -> tuple[Coded, tuple[SyncReport, ...], tuple[str, ...]]:
     from cakit.store.effective import effective
-    from cakit.store.items import machine_items
     from cakit.store.layers import consultation_of, read_auto_layer, save_auto
     from cakit.store.rekey import rekey_layers
     from cakit.store.sync import sync_all
 
-    text = TranscriptText.of(transcript)
     key = run_key(transcript, options)
     stored = read_auto_layer(options.store, file.identity) if options.store else None
     if stored is not None and is_current(stored, key):
-        machine, items, reused = consultation_of(stored), stored.items, True
+        coded = Coded(file, transcript, consultation_of(stored), consultation_of(stored),
+                      reused=True, stored_items=stored.items)
     else:
         # the export names a transcript by its identity: the same wherever cakit runs
         machine = replace(annotator().annotate(transcript), source=file.identity)
-        items = machine_items(machine, text, file.identity)
-        reused = False
+        coded = Coded(file, transcript, machine, machine, reused=False)
         if options.store is not None and options.write_store:
-            save_auto(options.store, file.identity, machine, items, codebook_version=key.codebook,
-                      cakit_version=key.cakit_version, inputs=key.inputs)
+            save_auto(options.store, file.identity, machine, coded.items,
+                      codebook_version=key.codebook, cakit_version=key.cakit_version,
+                      inputs=key.inputs)
     notes: tuple[str, ...] = ()
     reports: tuple[SyncReport, ...] = ()
     coder_root = options.coder_root
     writes = options.store is not None and options.write_store
-    if coder_root is not None and (writes or options.coder or options.consensus):
+    deciding = options.coder is not None or options.consensus
+    if coder_root is not None and (writes or deciding):
         if stored is None:  # first run under this identity: an older one may hold layers
-            moved = rekey_layers(coder_root, file.identity, file.path, machine, text, items)
+            moved = rekey_layers(coder_root, file.identity, file.path, coded.machine,
+                                 coded.text, coded.items)
             notes = tuple(entry.message(file.identity) for entry in moved
                           if entry.outcome != "removed")
-        if writes and not reused:
-            reports = sync_all(coder_root, file.identity, text, items)
-    annotations = machine
-    if coder_root is not None and (options.coder or options.consensus):
-        annotations = effective(machine, root=coder_root, identity=file.identity, text=text,
-                                items=items, coder=options.coder, consensus=options.consensus)
-    return (Coded(file, transcript, text, machine, items, annotations, reused), reports, notes)
+        if writes and not coded.reused:
+            reports = sync_all(coder_root, file.identity, coded.text, coded.items)
+    if coder_root is not None and deciding:
+        decided = effective(coded.machine, root=coder_root, identity=file.identity,
+                            text=coded.text, items=coded.items, coder=options.coder,
+                            consensus=options.consensus)
+        coded = coded.decided_as(decided)
+    return coded, reports, notes
 
 
 # -- many files ------------------------------------------------------------------------
