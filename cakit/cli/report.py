@@ -1,7 +1,8 @@
 """`cakit report PATHS…`: counts, rates and shares by phase, consultation, clinician or carer.
 
-Reads the transcripts, reuses the stored machine layer when it is current (same sha256,
-same codebook version) or annotates them (and stores the layer), then prints rich tables
+Reads the transcripts through the corpus run (`cakit.run`: the stored machine layer is
+reused while the transcript, codebook, roles and cakit version are what it was made from,
+else the transcripts are annotated and the layer stored), then prints rich tables
 or writes CSV, JSON, Markdown, Excel or a self-contained HTML page, and optionally a plot.
 """
 

@@ -356,3 +356,58 @@ def test_store_sheet_tab_separated_cabnc_fails_clearly(path: Path, cabnc_store: 
     with pytest.raises(CakitError) as caught:
         machine_state(path, cabnc_store, roles=_cabnc_roles(path))
     assert str(caught.value).startswith(f"{path}: no talk could be read")
+
+
+def _cabnc_roles_file(folder: Path) -> Path:
+    """One roles file for every CABNC CHAT file: each file's first speaker a patient, its
+    second a clinician (where the code is not mapped yet), everyone else other."""
+    roles: dict[str, Role] = {}
+    for path in CABNC_CHAT:
+        for code, role in _cabnc_roles(path).items():
+            roles.setdefault(code, role)
+    target = folder / "roles.yaml"
+    target.write_text("roles:\n" + "".join(f"  {code}: {role}\n" for code, role in
+                                             sorted(roles.items())), encoding="utf-8")
+    return target
+
+
+@needs_shared
+def test_store_sheet_cli_round_trip_cabnc_with_a_roles_file(runner: Any, tmp_path: Path) -> None:
+    roles = _cabnc_roles_file(tmp_path)
+    sheet, store = tmp_path / "review.xlsx", tmp_path / "store"
+    common = ["--store", str(store), "--roles", str(roles)]
+    result = invoke(runner, ["review-sheet", "export", *map(str, CABNC_CHAT), "-o", str(sheet),
+                             *common])
+    assert f"from {len(CABNC_CHAT)} transcript(s)" in result.stderr
+    book = load_workbook(sheet)
+    machine = book[MACHINE_SHEET]
+    rows = machine.max_row - 1
+    assert rows >= 10
+    column = {name: k + 1 for k, name in enumerate(MACHINE_COLUMNS)}
+    expected: dict[str, tuple[str, str]] = {}
+    for number in range(2, rows + 2):
+        decision = ("accept", "reject")[number % 2]
+        note = f"row {number} checked"
+        machine.cell(row=number, column=column["decision"], value=decision)
+        machine.cell(row=number, column=column["note"], value=note)
+        expected[str(machine.cell(row=number, column=column["id"]).value)] = (decision, note)
+    book.save(sheet)
+    result = invoke(runner, ["review-sheet", "import", str(sheet), "--coder", "AB", *common])
+    assert f"applied {rows} decision(s)" in result.stderr
+    stored: dict[str, tuple[str, str]] = {}
+    for path in CABNC_CHAT:
+        layer = read_layer(layer_path(store, "AB", ident(path)))
+        for decision in layer.decisions if layer else ():
+            stored[decision.target] = (str(decision.decision), decision.note)
+    assert stored == expected  # every decision and note is in AB's layers, nothing lost
+
+
+@needs_shared
+def test_store_sheet_cli_export_names_a_tab_separated_file(runner: Any, tmp_path: Path) -> None:
+    from cakit.cli import cli
+
+    result = runner.invoke(cli, ["review-sheet", "export", str(CABNC_TABS[0]), "-o",
+                                 str(tmp_path / "r.xlsx"), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 1
+    assert f"{CABNC_TABS[0]}: no talk could be read" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "r.xlsx").exists()
