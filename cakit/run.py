@@ -182,8 +182,9 @@ class _Annotators:
 
 def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Annotator],
               finish: Callable[[Coded], T]) -> FileOutcome[T]:
-    """Read, code and finish one transcript (see the module docstring); never raises for a
-    problem of this file alone: it comes back in the outcome."""
+    """Read, code and finish one transcript (see the module docstring). A problem of this
+    file alone (reading errors, a store error, a bug met while coding it) comes back in
+    the outcome; only a problem of the whole run (an invalid codebook) is raised."""
     from cakit.formats import read
     from cakit.speakers import speaker_roles, unmapped_speakers
 
@@ -196,9 +197,10 @@ def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Ann
         return base
     try:
         coded, reports, notes = _code(file, transcript, options, annotator)
+        value = finish(coded)
     except StoreError as exc:
         return _with(base, store_error=str(exc))
-    except CakitError:
+    except CakitError:  # about the whole run (an invalid codebook): the run stops
         raise
     except Exception as exc:  # a bug met in one transcript must not cost the corpus its codes
         return _with(base, failure=f"{file.path}: CK900 internal error while annotating "
@@ -211,9 +213,8 @@ def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Ann
 
         names = coders(coder_root, file.identity)
         coded_by = options.coder in names if options.coder else bool(names)
-    return FileOutcome(file, diagnostics, len(transcript.utterances), finish(coded),
-                       reused=coded.reused, coded=coded_by, sync_reports=reports, notes=notes,
-                       speakers=base.speakers)
+    return _with(base, value=value, reused=coded.reused, coded=coded_by,
+                 sync_reports=reports, notes=notes)
 
 
 def _with(base: FileOutcome[T], **changes: Any) -> FileOutcome[T]:
@@ -231,8 +232,9 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
     key = run_key(transcript, options)
     stored = read_auto_layer(options.store, file.identity) if options.store else None
     if stored is not None and is_current(stored, key):
-        coded = Coded(file, transcript, consultation_of(stored), consultation_of(stored),
-                      reused=True, stored_items=stored.items)
+        machine = consultation_of(stored)
+        coded = Coded(file, transcript, machine, machine, reused=True,
+                      stored_items=stored.items)
     else:
         # the export names a transcript by its identity: the same wherever cakit runs
         machine = replace(annotator().annotate(transcript), source=file.identity)

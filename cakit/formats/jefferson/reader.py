@@ -363,14 +363,14 @@ class _Reader:
                 self.diag.add(
                     "CK301", "error", f"unknown speaker label {label!r}: cakit never guesses a "
                     "speaker's role", entry.number, label_start + 1,
-                    hint=f"map it in a cakit.yaml next to the transcript (roles: {{{label}: "
+                    hint=f"map it in the project's cakit.yaml (roles: {{{label}: "
                     "clinician}; roles are clinician, patient, carer, other) or pass --roles",
                 )
             elif lookup.how == "ambiguous":
                 self.diag.add(
                     "CK302", "error", f"speaker label {label!r} is ambiguous ({lookup.detail})",
                     entry.number, label_start + 1,
-                    hint=f"say who {label!r} is in a cakit.yaml next to the transcript "
+                    hint=f"say who {label!r} is in the project's cakit.yaml "
                     f"(roles: {{{label}: carer}}), in the header (Participants: {label} = "
                     "mother) or with --roles",
                 )
