@@ -1,0 +1,78 @@
+"""Negative controls: attempts the annotator finds in everyday talk that has none.
+
+Run by hand (not part of the tests):  python benchmarks/negatives.py [--list]
+Needs ../shared/data/chat (the CABNC conversations: ordinary British talk, no psychosis).
+
+Every speaker of every CABNC CHAT file is mapped to `patient`, so every turn can be coded
+as an attempt, and the corpus run codes them with the store off. It prints the attempts
+per 1,000 patient turns, the count by the first rule of each attempt's evidence, and
+with --list each attempt with its file, line, rule and words. The goal (issue 14) is at
+most 2 attempts per 1,000 turns; a consultation with a psychotic patient has about 30.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from cakit.annotations import ConsultationAnnotations
+from cakit.formats import read
+from cakit.project import corpus_file
+from cakit.run import Coded, RunOptions, code_one
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "chat" / "cabnc-ca"
+
+
+def everyone_a_patient(path: Path) -> dict[str, str]:
+    return {p.code: "patient" for p in read(path, tokenize=False).transcript.participants}
+
+
+def coded(path: Path) -> Coded | None:
+    options = RunOptions(roles=everyone_a_patient(path))  # type: ignore[arg-type]
+    outcome = code_one(corpus_file(path), options) if _has_talk(path) else None
+    return outcome.value if outcome is not None else None
+
+
+def _has_talk(path: Path) -> bool:
+    return bool(read(path, tokenize=False).transcript.utterances)
+
+
+def patient_turns(annotations: ConsultationAnnotations) -> int:
+    return sum(1 for turn in annotations.turns if turn.role == "patient")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--list", action="store_true", help="list every attempt")
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        raise SystemExit(f"needs the shared CABNC data at {DATA}")
+    turns = 0
+    rules: Counter[str] = Counter()
+    found: list[str] = []
+    files = 0
+    for path in sorted(DATA.glob("*.cha")):
+        result = coded(path)
+        if result is None:
+            continue
+        files += 1
+        annotations = result.machine
+        turns += patient_turns(annotations)
+        for attempt in annotations.attempts:
+            rule = attempt.evidence[0].rule if attempt.evidence else "?"
+            rules[rule] += 1
+            words = attempt.evidence[0].text if attempt.evidence else ""
+            found.append(f"{path.name}:{attempt.line}: {rule} {words!r}")
+    attempts = sum(rules.values())
+    rate = 1000 * attempts / turns if turns else 0.0
+    print(f"{files} CABNC conversations, {turns:,} turns, every speaker a patient")
+    print(f"attempts: {attempts} = {rate:.1f} per 1,000 turns (goal: at most 2)")
+    for rule, count in rules.most_common():
+        print(f"  {count:>3}  {rule}")
+    if args.list:
+        print("\n".join(found))
+
+
+if __name__ == "__main__":
+    main()
