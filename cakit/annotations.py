@@ -10,9 +10,7 @@ Line numbers are physical 1-based lines of the source file.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -445,11 +443,11 @@ CSV_COLUMNS: Sequence[str] = (
 
 
 def consultation_csv(consultation: ConsultationAnnotations) -> str:
-    """The consultation's CSV rows (no header line), as they appear in the export."""
-    buffer = io.StringIO()
-    csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), lineterminator="\n").writerows(
-        rows(consultation))
-    return buffer.getvalue()
+    """The consultation's CSV rows (no header line), as they appear in the export; cells
+    that could start a formula get a leading `'` (`cakit.spreadsheet`)."""
+    from cakit.spreadsheet import csv_records
+
+    return csv_records(rows(consultation), CSV_COLUMNS, header=False)
 
 
 def outcome(uptakes: list[str]) -> str:

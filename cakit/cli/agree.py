@@ -3,7 +3,6 @@ decided, with coverage first and each code's prevalence."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -323,14 +322,9 @@ def _write(stream: Any, output_format: str, sections: Sequence[_Section]) -> Non
     """Tables one after another: csv with an empty line between them (no notes), md and
     table with each table's notes under it."""
     if output_format == "csv":
-        for k, section in enumerate(sections):
-            if k:
-                stream.write("\n")
-            writer = csv.DictWriter(stream, fieldnames=section.columns, lineterminator="\n")
-            writer.writeheader()
-            for row in section.rows:
-                writer.writerow({c: ("" if row.get(c) is None else row.get(c))
-                                 for c in section.columns})
+        from cakit.spreadsheet import csv_records
+
+        stream.write("\n".join(csv_records(s.rows, s.columns) for s in sections))
         return
     if output_format == "md":
         for k, section in enumerate(sections):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import TYPE_CHECKING
 
@@ -78,6 +77,7 @@ def annotate(
     from cakit.cli._output import check_writable, output_stream
     from cakit.cli.review import echo_sync
     from cakit.run import run_corpus
+    from cakit.spreadsheet import csv_text
 
     files = corpus(paths)
     options, _ = run_options(files, codebook=codebook, roles_file=roles_file,
@@ -89,7 +89,7 @@ def annotate(
     tally = Tally()
     with output_stream(output, force=force) as stream:
         if output_format == "csv":
-            csv.DictWriter(stream, fieldnames=list(CSV_COLUMNS), lineterminator="\n").writeheader()
+            stream.write(csv_text((), header=CSV_COLUMNS))
         elif output_format == "json":
             stream.write(f'{{"cakit_version": {json.dumps(__version__)}, "codebook_version": '
                          f'{json.dumps(version)},\n "transcripts": [')

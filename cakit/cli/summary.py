@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import click
@@ -90,11 +88,9 @@ def summary(
     if output_format == "json":
         text = json.dumps(records, indent=2, ensure_ascii=False)
     elif output_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-        text = buffer.getvalue()
+        from cakit.spreadsheet import csv_records
+
+        text = csv_records(records, COLUMNS)
     else:
         lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
         for record in records:

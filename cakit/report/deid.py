@@ -502,14 +502,13 @@ def realign_brackets(originals: Sequence[str], results: Sequence[str],
 
 
 def audit_csv(entries: Iterable[AuditEntry]) -> str:
-    """The audit log as CSV text (one row per replacement or flagged hit)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(AUDIT_COLUMNS)
-    for entry in entries:
-        writer.writerow([entry.file, entry.consultation, entry.line, entry.col, entry.kind,
-                         entry.detector, entry.action, entry.original, entry.pseudonym])
-    return buffer.getvalue()
+    """The audit log as CSV text (one row per replacement or flagged hit); cells that could
+    start a formula get a leading `'` (`cakit.spreadsheet`)."""
+    from cakit.spreadsheet import csv_text
+
+    return csv_text(([entry.file, entry.consultation, entry.line, entry.col, entry.kind,
+                      entry.detector, entry.action, entry.original, entry.pseudonym]
+                     for entry in entries), header=AUDIT_COLUMNS)
 
 
 def audit_path(output: str | Path) -> Path:

@@ -2,7 +2,9 @@
 
 JSON carries every table of the view (NaN as null) with the notes; CSV carries the view's
 main long table (for `--by phase`, every code × phase with counts, denominators and
-rates, so figures can be recomputed); Markdown and Excel carry every table.
+rates, so figures can be recomputed); Markdown and Excel carry every table. CSV and Excel
+cells go through `cakit.spreadsheet`: text that could start a formula gets a leading `'`
+and Excel cells are text or numbers, never formulas.
 """
 
 from __future__ import annotations
@@ -16,16 +18,27 @@ if TYPE_CHECKING:
     from cakit.report.tables import Report
 
 
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with its named index as the first column."""
+    return frame.reset_index() if frame.index.name is not None else frame
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     import numpy as np
 
-    flat = frame.reset_index() if frame.index.name is not None else frame
-    records: list[dict[str, Any]] = flat.to_dict("records")
+    records: list[dict[str, Any]] = _flat(frame).to_dict("records")
     for record in records:
         for key, value in record.items():
             if isinstance(value, float) and np.isnan(value):
                 record[key] = None
     return records
+
+
+def _table(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
+    """The table's header and rows as Python values (NaN as None)."""
+    columns = list(_flat(frame).columns)
+    return ([str(c) for c in columns],
+            [[record[c] for c in columns] for record in _records(frame)])
 
 
 def to_json(built: Report) -> str:
@@ -40,11 +53,12 @@ def to_json(built: Report) -> str:
 
 def to_csv(built: Report) -> str:
     """One CSV: the view's main long table (every code × phase with rates for `phase`)."""
+    from cakit.spreadsheet import csv_text
+
     main = {"phase": "pooled_by_phase", "consultation": "by_consultation",
             "clinician": "by_clinician", "carer": "by_carer"}[built.by]
-    frame = built.tables[main]
-    flat = frame.reset_index() if frame.index.name is not None else frame
-    return str(flat.to_csv(index=False, lineterminator="\n"))
+    header, rows = _table(built.tables[main])
+    return csv_text(rows, header=header)
 
 
 def to_markdown(built: Report) -> str:
@@ -55,7 +69,7 @@ def to_markdown(built: Report) -> str:
     for name, frame in built.tables.items():
         if name == "pooled_by_phase":
             continue
-        flat = frame.reset_index() if frame.index.name is not None else frame
+        flat = _flat(frame)
         out.append(f"## {built.titles.get(name, name)}")
         out.append("")
         columns = [str(c) for c in flat.columns]
@@ -77,18 +91,30 @@ def to_markdown(built: Report) -> str:
 
 
 def to_xlsx(built: Report) -> bytes:
-    """One sheet per table (names cut to Excel's 31 characters), plus a notes sheet."""
+    """One sheet per table (names cut to Excel's 31 characters), plus a notes sheet; a
+    bold header row, empty cells for missing values."""
     import io
 
-    import pandas as pd
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
 
+    from cakit.spreadsheet import append_row
+
+    book = Workbook()
+    blank = book.active
+    tables = [(name[:31], *_table(frame)) for name, frame in built.tables.items()]
+    tables.append(("notes", ["notes"], [[note] for note in built.notes]))
+    for name, header, rows in tables:
+        sheet = book.create_sheet(name)
+        append_row(sheet, header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            append_row(sheet, row)
+    if blank is not None:
+        book.remove(blank)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in built.tables.items():
-            flat = frame.reset_index() if frame.index.name is not None else frame
-            flat.to_excel(writer, sheet_name=name[:31], index=False)
-        pd.DataFrame({"notes": list(built.notes)}).to_excel(writer, sheet_name="notes",
-                                                             index=False)
+    book.save(buffer)
     return buffer.getvalue()
 
 

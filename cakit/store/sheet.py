@@ -9,8 +9,10 @@ attempt — and returns the problems with their sheet and row numbers; the calle
 nothing when there is any (unless told to skip invalid rows).
 
 Transcript text is shown readably (`readable_bullets`: CHAT media bullets as times) and
-every cell the export writes goes through `cell_text`, so no control character reaches a
-worksheet and no text is ever taken for a formula.
+every row the export writes goes through `cakit.spreadsheet.append_row`, so no control
+character reaches a worksheet and no text is taken for a formula: text that could start
+one (a latched turn, `=it's fine`) is written with a leading `'`, which import removes
+again (`restore`) from every cell it reads, so ids, paths and notes come back as written.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from cakit.errors import CakitError, UsageError
+from cakit.spreadsheet import append_row, restore
 from cakit.store.labels import (
     FAMILIES,
     CodebookLike,
@@ -50,11 +53,6 @@ _WIDTHS = {"transcript": 28, "id": 18, "kind": 14, "line": 6, "attempt_line": 8,
 #: A CHAT media bullet between two U+0015 marks: `start_end` in milliseconds (an old-style
 #: skip bullet ends in `-`), or anything else such a pair encloses (`%pic:"photo.jpg"`).
 _BULLET = re.compile(r"\x15(?:(\d+)_(\d+)-?|([^\x15]*))\x15")
-#: What a worksheet cannot hold: C0 controls other than tab, newline and carriage return
-#: (openpyxl's ILLEGAL_CHARACTERS_RE), and the code points XML 1.0 forbids besides.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-#: Shown in a cell instead of a character the worksheet cannot hold.
-PLACEHOLDER = "\ufffd"
 
 
 def _clock(ms: int) -> str:
@@ -72,7 +70,7 @@ def readable_bullets(text: str) -> str:
 
     `hello . •33900_44300•` (• = U+0015) → `hello . [00:33.9–00:44.3]`; a bullet that is
     not a time shows what it holds in brackets (`[%pic:"photo.jpg"]`). A lone U+0015 is
-    left for `cell_text` to replace.
+    left for `cakit.spreadsheet.cell_text` to replace.
     """
     def show(match: re.Match[str]) -> str:
         start, end, other = match.groups()
@@ -81,20 +79,6 @@ def readable_bullets(text: str) -> str:
         return f"[{_clock(int(start))}–{_clock(int(end))}]"
 
     return _BULLET.sub(show, text)
-
-
-def cell_text(text: str) -> str:
-    """The text with every character a worksheet cannot hold replaced by `PLACEHOLDER`."""
-    return _ILLEGAL.sub(PLACEHOLDER, text)
-
-
-def _append(sheet: Any, values: Sequence[object]) -> None:
-    """Append a row; strings go through `cell_text` and stay text, even one starting with
-    `=` (a latched turn, `=it's fine`), which openpyxl would otherwise write as a formula."""
-    sheet.append([cell_text(v) if isinstance(v, str) else v for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
 
 
 def _context(state: MachineState, item: MachineItem) -> tuple[str, str]:
@@ -127,7 +111,7 @@ def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
     sheet = book.active
     assert sheet is not None
     sheet.title = MACHINE_SHEET
-    _append(sheet, MACHINE_COLUMNS)
+    append_row(sheet, MACHINE_COLUMNS)
     for state in states:
         layer = (layers or {}).get(state.source)
         by_id = {item.id: item for item in state.items}
@@ -138,7 +122,7 @@ def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
             relabel = ""
             if decision is not None and decision.decision == "relabel" and decision.code:
                 relabel = format_label(decision.code, decision.subtype)
-            _append(sheet, [
+            append_row(sheet, [
                 state.source, item.id, item.kind, item.anchor.line,
                 attempt.anchor.line if attempt is not None else None, speaker, talk, item.code,
                 item.subtype or "", item.confidence,
@@ -150,9 +134,9 @@ def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
     rows = sheet.max_row
     codes = book.create_sheet(CODES_SHEET)
     labels = all_labels(codebook)
-    _append(codes, ["label"])
+    append_row(codes, ["label"])
     for label in labels:
-        _append(codes, [label])
+        append_row(codes, [label])
     codes.sheet_state = "hidden"
     decision_check = DataValidation(type="list", formula1='"' + ",".join(DECISIONS) + '"',
                                     allow_blank=True, showErrorMessage=True,
@@ -170,7 +154,7 @@ def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
     label_check.add(f"{column['relabel_to']}2:{column['relabel_to']}{last}")
     _style(sheet, MACHINE_COLUMNS, Font, Alignment)
     human = book.create_sheet(HUMAN_SHEET, 1)
-    _append(human, HUMAN_COLUMNS)
+    append_row(human, HUMAN_COLUMNS)
     code_names = [c for c in codebook.code_names
                   if any(c in family for family in FAMILIES.values())]
     human_check = DataValidation(type="list", formula1='"' + ",".join(code_names) + '"',
@@ -252,7 +236,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return restore(str(value).strip())
 
 
 def _int(value: Any) -> int | None:

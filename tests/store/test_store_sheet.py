@@ -13,14 +13,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from cakit.annotate.codebook import Codebook, load_codebook
 from cakit.errors import CakitError
 from cakit.model import Role
+from cakit.spreadsheet import PLACEHOLDER, cell_text
 from cakit.store import MachineState, layer_path, read_layer
 from cakit.store.labels import choices, format_label
 from cakit.store.sheet import (
     HUMAN_SHEET,
     MACHINE_COLUMNS,
     MACHINE_SHEET,
-    PLACEHOLDER,
-    cell_text,
     export_workbook,
     plan_import,
     read_workbook,
