@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from cakit.annotate.codebook import Codebook
+from cakit.annotate.inflect import stem
 from cakit.annotate.patient import PatientCode, classify_patient, is_symptom_question
 from cakit.annotate.phases import segment
 from cakit.annotate.responses import (
@@ -23,7 +24,7 @@ from cakit.annotate.responses import (
     laughter,
 )
 from cakit.annotate.rules import ANAPHORS, PSYCHOTIC, Rules
-from cakit.annotate.spacy_bridge import CompiledCodebook
+from cakit.annotate.spacy_bridge import COMMON_WORDS, CompiledCodebook
 from cakit.annotate.views import TurnView, build_views
 from cakit.annotations import (
     LATE_PHASES,
@@ -47,6 +48,14 @@ _BACK_REFERENCE = frozenset({"they", "them", "it", "he", "she", "they're", "it's
 _PERSISTING = frozenset({"still", "again", "though", "always", "keeps", "keep", "every", "but",
                          "anyway", "more", "same"})
 #: Time words shared by any two turns; they do not tie a repeat to an earlier attempt.
+#: Words of nearly any conversation, as stems: sharing one ("have", "only", "take") never
+#: ties a later turn to an attempt's topic. Measured on everyday talk with
+#: benchmarks/negatives.py. The matcher's common words, plus more of the commonest.
+_EVERYDAY_STEMS = frozenset(stem(word) for word in COMMON_WORDS | frozenset(
+    """have has had having do does did done doing only also even ever just quite very
+    enough lot lots bit little big first last next same sort kind bloody sure maybe
+    person someone place home house work call called put give gave find found keep kept
+    let try tried use used need needs ask asked talk talking""".split()))
 _TIME_WORDS = frozenset({"night", "nigh", "morning", "mornings", "week", "weeks", "today",
                          "time", "times", "year", "month", "evening", "lately", "tonight"})
 #: Responses after which the patient's next turn answers a question about the experience.
@@ -220,7 +229,7 @@ class Annotator:
         window = _Window(attempt_view=view, code=code, phase=phase, context=context, last_turn=t)
         window.phases_seen.add(phase)
         window.on_topic.append(view)
-        window.topic_stems = {s for s in context.stems if len(s) >= 4}
+        window.topic_stems = {s for s in context.stems if len(s) >= 4} - _EVERYDAY_STEMS
         return window
 
     def _persistence(

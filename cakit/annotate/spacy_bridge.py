@@ -91,7 +91,7 @@ class _Near:
 
 
 #: words in nearly every consultation: a slot made of them is a poor key
-_COMMON = CLOSED | frozenset(
+COMMON_WORDS = CLOSED | frozenset(
     """get gets got getting go goes going gone went come comes came coming see sees saw seen
     know knows knew think thinks thought say says said tell tells told like want wants take
     takes took make makes made look looks feel feels felt time people thing things just
@@ -106,7 +106,7 @@ def _key_slot(slots: tuple[frozenset[str], ...]) -> frozenset[str]:
     rarer word 0 (one "it" in a slot puts it in most turns); then the fewest forms.
     Which slot is the key never changes what matches, only how often it is tried."""
     return min(slots, key=lambda slot: (
-        sum(3 if word in CLOSED else 1 if word in _COMMON else 0 for word in slot), len(slot)))
+        sum(3 if word in CLOSED else 1 if word in COMMON_WORDS else 0 for word in slot), len(slot)))
 
 
 class CompiledCodebook:

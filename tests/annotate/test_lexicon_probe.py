@@ -73,6 +73,8 @@ PSYCHOTIC_CONTENT = [
     "I can hear people when there's no one there",
     'the telly was talking about me last night',
     'people are out to get me',
+    'they want to get us, me and my mum',
+    'they keep muttering to me through the floor',
     "I feel like I'm being watched all the time",
     "everyone's looking at me funny in the street",
     "they're all in on it, the whole estate",
@@ -246,6 +248,12 @@ EVERYDAY_TALK = [
     'I cry every night since my dad died',
     'my sister says horrible things about my boyfriend',
     'I saw a fox in the garden',
+    # everyday structures that once read as attempts (reported speech, errands, hearing loss)
+    "I couldn't hear a thing with my bad ear",
+    'do you want us to get some milk on the way?',
+    'we want to get rid of the old settee',
+    'what he said to me at the bus stop was rude',
+    'she said to me you look tired',
 ]
 
 
