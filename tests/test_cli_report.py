@@ -241,3 +241,51 @@ def test_cli_excerpts_and_report_help_mention_sensitive_audit() -> None:
         assert result.exit_code == 0
         text = " ".join(result.output.split())  # type: ignore[attr-defined]
         assert "ORIGINAL" in text and "audit" in text
+
+
+#: An invented consultation whose file name and clinician label carry identifiers.
+IDENTIFIED = """\
+Dr Jones:  how have things been since last time?
+P:         the men in the van have been watching my flat again.
+Dr Jones:  mm. and how are you sleeping?
+P:         not great.
+"""
+
+
+def _shown(path: Path, output_format: str) -> str:
+    if output_format == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        return "\n".join(str(cell.value) for sheet in book for row in sheet.iter_rows()
+                         for cell in row if cell.value is not None)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("view", ["consultation", "clinician"])
+@pytest.mark.parametrize("output_format", ["table", "csv", "json", "md", "xlsx", "html"])
+def test_cli_report_pseudonymises_consultations_and_clinicians_by_default(
+    env: Path, tmp_path: Path, view: str, output_format: str
+) -> None:
+    from cakit.report.deid import Deidentifier, load_key
+
+    source = tmp_path / "sarah-jones-dob-03-05-1987.txt"
+    source.write_text(IDENTIFIED, encoding="utf-8")
+    target = tmp_path / f"report.{output_format}"
+    result = run("report", str(source), "--by", view, "--format", output_format, "-o",
+                 str(target), "--store", str(env))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    shown = _shown(target, output_format)
+    assert "sarah" not in shown.lower() and "1987" not in shown and "Jones" not in shown
+    deid = Deidentifier(key=load_key())
+    expected = (deid.identifier("sarah-jones-dob-03-05-1987") if view == "consultation"
+                else deid.clinician("Dr Jones"))
+    assert expected in shown
+    audit = (tmp_path / f"report.{output_format}.deid-audit.csv").read_text(encoding="utf-8")
+    assert "sarah-jones-dob-03-05-1987" in audit and expected in audit  # the way back
+    plain = tmp_path / f"plain.{output_format}"
+    named = run("report", str(source), "--by", view, "--format", output_format, "-o",
+                str(plain), "--store", str(env), "--no-deidentify")
+    assert "NOT de-identified" in named.output  # type: ignore[attr-defined]
+    original = "sarah-jones-dob-03-05-1987" if view == "consultation" else "Dr Jones"
+    assert original in _shown(plain, output_format)

@@ -71,8 +71,9 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
               "annotating again; new layers are saved there.")
 @click.option("--no-store", is_flag=True, help="Neither read nor write the store.")
 @click.option("--no-deidentify", is_flag=True,
-              help="HTML only: show names, places and dates as written (the page then says "
-                   "so in a red warning). De-identification is on by default.")
+              help="Show consultation ids, clinicians (and, in HTML, names, places and dates) "
+                   "as written; the output then says so. De-identification is on by default, "
+                   "in every format.")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False),
               help="Names and places to replace in the HTML report: CSV with columns "
                    "text,kind or one name per line.")
@@ -108,7 +109,7 @@ def report(
                                  consensus=consensus)
     check_writable(output, force)
     check_writable(plot_path, force)
-    deidentify = output_format == "html" and not no_deidentify
+    deidentify = not no_deidentify
     if deidentify and output:
         from cakit.report.deid import audit_path
 
@@ -129,21 +130,17 @@ def report(
     inputs = [consultation for consultation, _ in items]
     built = build_report(inputs, view)  # type: ignore[arg-type]
     labels: dict[str, str] | None = None
-    if output_format == "table":
-        _print_table(built, output, force, out)
-    elif output_format == "html":
+    if output_format == "html":
         labels = _write_html(built, items, output, force, deidentify, roster, err)
-    elif output_format == "xlsx":
-        from cakit.cli._output import write_bytes
-        from cakit.report.serialize import to_xlsx
-
-        assert output is not None
-        write_bytes(output, to_xlsx(built), force=force)
     else:
-        from cakit.report.serialize import to_csv, to_json, to_markdown
-
-        text = {"csv": to_csv, "json": to_json, "md": to_markdown}[output_format](built)
-        _write_text(text, output, force)
+        shown, labels, deid = _pseudonymised(built, loaded, deidentify)
+        _write_tables(shown, output_format, output, force, out)
+        if deid is not None:
+            _write_audit(deid, output, force, err)
+    if not deidentify:
+        err.print("NOT de-identified: consultation ids, clinicians (and in HTML names, places "
+                  "and dates) are shown as written", style="bold red", markup=False,
+                  highlight=False)
     if plot_path:
         _write_plot(built, inputs, plot_path, force, labels)
     if reused and output_format == "table" and not output:
@@ -151,6 +148,44 @@ def report(
                   style="dim", highlight=False)
     if problems:
         raise SystemExit(1)
+
+
+def _pseudonymised(built: Report, loaded: list[Any], deidentify: bool
+                   ) -> tuple[Report, dict[str, str] | None, Any]:
+    """The report as shown (consultations and clinicians pseudonymised unless told not
+    to), the consultation labels by consultation id (for a plot), and the de-identifier
+    (None when off), whose audit maps the pseudonyms back."""
+    if not deidentify:
+        return built, None, None
+    from cakit.report.deid import Deidentifier, load_key
+    from cakit.report.pseudonymise import pseudonymised
+    from cakit.report.tables import _keys
+
+    inputs = [result.value[0] for result in loaded]
+    keys = _keys(inputs)
+    deid = Deidentifier(key=load_key())
+    shown, by_key = pseudonymised(built, deid, {
+        key: str(result.file.path) for key, result in zip(keys, loaded, strict=True)})
+    labels = {item.id: by_key.get(key, item.id) for item, key in zip(inputs, keys, strict=True)}
+    return shown, labels, deid
+
+
+def _write_tables(shown: Report, output_format: str, output: str | None, force: bool,
+                  out: Any) -> None:
+    """The report as a terminal table, CSV, JSON, Markdown or Excel."""
+    if output_format == "table":
+        _print_table(shown, output, force, out)
+    elif output_format == "xlsx":
+        from cakit.cli._output import write_bytes
+        from cakit.report.serialize import to_xlsx
+
+        assert output is not None
+        write_bytes(output, to_xlsx(shown), force=force)
+    else:
+        from cakit.report.serialize import to_csv, to_json, to_markdown
+
+        text = {"csv": to_csv, "json": to_json, "md": to_markdown}[output_format](shown)
+        _write_text(text, output, force)
 
 
 def _write_text(text: str, output: str | None, force: bool) -> None:

@@ -328,7 +328,8 @@ class Deidentifier:
     # -- pseudonyms --------------------------------------------------------------------------
     def pseudonym(self, original: str, kind: str) -> str:
         """`[Kind-Code]`, the code a keyed hash of the normalised original (case as given)."""
-        namespace = "np" if kind in ("name", "place") else kind
+        # a clinician's pseudonym shares its code with the same name's in the talk
+        namespace = "np" if kind in ("name", "place", "clinician") else kind
         digest = hmac.new(self.key, f"{namespace}:{_normal(original)}".encode(),
                           hashlib.sha256).digest()
         code = "".join(_CONSONANTS[digest[2 * i] % len(_CONSONANTS)]
@@ -337,12 +338,15 @@ class Deidentifier:
 
     # -- finding --------------------------------------------------------------------------------
     def find(self, text: str, *, skip: int = 0, lowercase: bool = True) -> list[Hit]:
-        """Non-overlapping hits in `text[skip:]`, earlier and longer first."""
+        """Non-overlapping hits in `text[skip:]`, earlier and longer first. The speaker
+        label (`text[:skip]`) is searched only for declared names and names after a title
+        (`Dr Jones:`), so that labels such as `PSY:` or `Mum:` stay as they are."""
         hits: list[tuple[int, int, int, Hit]] = []
         priority = 0
 
-        def add(start: int, end: int, kind: str, detector: str, confident: bool = True) -> None:
-            if start >= skip and end > start:
+        def add(start: int, end: int, kind: str, detector: str, confident: bool = True,
+                in_label: bool = False) -> None:
+            if (start >= skip or in_label) and end > start:
                 hits.append((start, -(end - start), priority, Hit(start, end, kind, detector,
                                                                   confident)))
 
@@ -355,12 +359,12 @@ class Deidentifier:
             for match in self._terms_re.finditer(text):
                 term = self._kinds.get(_normal(match.group(0)))
                 add(match.start(), match.end(), term.kind if term else "name",
-                    term.source if term else "roster")
+                    term.source if term else "roster", in_label=True)
         priority += 1
         for match in _TITLE_NAME.finditer(text):
             for group in (1, 2):
                 if match.group(group) and match.group(group) not in STOP_WORDS:
-                    add(match.start(group), match.end(group), "name", "title")
+                    add(match.start(group), match.end(group), "name", "title", in_label=True)
         priority += 1
         for match in _CAPITALISED.finditer(text):
             word = match.group(0)
@@ -440,20 +444,21 @@ class Deidentifier:
         return realign_brackets(originals, results, all_edits)
 
     def identifier(self, value: str, *, file: str = "") -> str:
-        """A consultation id with names in it replaced (`01-brennan-x` → `01-[name-…]-x`):
-        declared names and capitalised words spoken anywhere in the corpus."""
-        pieces = re.split(r"([^A-Za-zÀ-ÿ'’]+)", value)
-        out = []
-        for piece in pieces:
-            if piece and len(piece) > 2 and (_normal(piece) in self._names
-                                             or _normal(piece) in self.spoken_names):
-                replacement = _case_like(piece, self.pseudonym(piece, "name"))
-                self._record(file, value, 0, Hit(0, len(piece), "name", "identifier"),
-                             "replaced", piece, replacement)
-                out.append(replacement)
-            else:
-                out.append(piece)
-        return "".join(out)
+        """A consultation id (usually a file name, which may hold a name or a date of
+        birth) as a whole keyed pseudonym, `[ID-Kavemoti]`: the same id gets the same
+        pseudonym in every output and run; the audit maps it back."""
+        return self._replace_whole(value, "id", "consultation id", file)
+
+    def clinician(self, label: str, *, file: str = "") -> str:
+        """A clinician's label or declared name (`Dr Jones`, `DOC`) as a keyed pseudonym
+        that keeps the role, `[Clinician-Kavemoti]`."""
+        return self._replace_whole(label, "clinician", "speaker label", file)
+
+    def _replace_whole(self, value: str, kind: str, detector: str, file: str) -> str:
+        pseudonym = self.pseudonym(value, kind)
+        self._record(file, value, 0, Hit(0, len(value), kind, detector), "replaced", value,
+                     pseudonym)
+        return pseudonym
 
 
 def realign_brackets(originals: Sequence[str], results: Sequence[str],

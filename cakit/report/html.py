@@ -278,46 +278,21 @@ def _transcript_lines(index: int, transcript: Transcript, annotations: Consultat
 
 # -- the report -----------------------------------------------------------------------------
 
-def _labels(report: Report, deid: Deidentifier | None,
-            sources: Mapping[str, str]) -> dict[str, str]:
-    if deid is None:
-        return {key: key for key in report.consultations}
-    return {key: deid.identifier(key, file=sources.get(key, "")) for key in report.consultations}
-
-
-def _relabel(frame: pd.DataFrame, labels: Mapping[str, str], deid: Deidentifier | None
-             ) -> pd.DataFrame:
-    if "consultation" in frame.columns:
-        frame = frame.assign(consultation=[labels.get(v, v) for v in frame["consultation"]])
-    if deid is not None and "clinician" in frame.columns:
-        def clinician(value: str) -> str:
-            label, at, where = str(value).partition("@")
-            if at:  # a speaker label, not a name: only the consultation id needs hiding
-                return f"{label}@{labels.get(where, where)}"
-            return value if value.startswith("(") else deid.text(value)
-        frame = frame.assign(clinician=[clinician(v) for v in frame["clinician"]])
-    return frame
-
-
 def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcript | None]], *,
                 deid: Deidentifier | None, plots: bool = True, title: str = "cakit report",
                 extra_tables: Mapping[str, pd.DataFrame] | None = None) -> str:
     """The full page: notes, every table of `report` (plus `extra_tables`), plots, and each
     consultation's coded transcript. `deid=None` means not de-identified (warned)."""
+    from cakit.report.pseudonymise import consultation_labels, relabel_frame, relabel_note
     from cakit.report.render import LEGENDS
     from cakit.report.tables import _keys
 
     inputs = [item for item, _ in items]
     sources = {key: (t.source if t else item.annotations.source)
                for key, (item, t) in zip(_keys(inputs), items, strict=True)}
-    labels = _labels(report, deid, sources)
+    labels = consultation_labels(report, deid, sources)
     parts = []
-    notes = []
-    for note in report.notes:
-        for key in sorted(labels, key=len, reverse=True):
-            if key != labels[key]:
-                note = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", labels[key], note)
-        notes.append(f"<li>{esc(note)}</li>")
+    notes = [f"<li>{esc(relabel_note(note, labels))}</li>" for note in report.notes]
     parts.append(f'<div class="notes"><h2>About these figures</h2><ul>{"".join(notes)}</ul></div>')
     tables = dict(report.tables)
     tables.update(extra_tables or {})
@@ -328,7 +303,7 @@ def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcr
     parts.append(f"<nav><h2>Contents</h2><ul>{''.join(toc)}</ul></nav>")
     parts.append("<h2>Tables</h2>")
     for name, frame in tables.items():
-        shown = _relabel(frame, labels, deid)
+        shown = relabel_frame(frame, labels, deid)
         parts.append(table_html(shown, title=report.titles.get(name, name),
                                 caption=LEGENDS.get(name, ""), table_id=f"t-{name}"))
     if plots and inputs:

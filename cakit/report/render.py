@@ -273,7 +273,8 @@ def render_report(report: Report, *, label: Mapping[str, str] | None = None) -> 
                 frame, title, CLINICIAN_COLUMNS,
                 shares=("engaged_share", "hesitate_share", "smile_laugh_share"),
                 caption="Clinicians are named as declared in the transcript header, else "
-                "label@consultation. Columns are R1 uptakes; shares are of sequences."))
+                "label@consultation (pseudonymised unless --no-deidentify). Columns are R1 "
+                "uptakes; shares are of sequences."))
         elif name == "by_carer":
             parts.append(frame_table(
                 frame, title, CARER_COLUMNS,

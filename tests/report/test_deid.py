@@ -196,11 +196,24 @@ def test_deid_roster_csv_and_plain(tmp_path: Path) -> None:
     assert deid.pseudonym("Elmhurst Ward", "place").lower() in out
 
 
-def test_deid_identifier_removes_surnames_from_ids() -> None:
+def test_deid_identifier_replaces_the_whole_id() -> None:
+    """A file name can hold a name nobody says (13-adebayo) or a date of birth: the whole
+    consultation id is replaced, stably, and the audit maps it back."""
     deid = deid_for_demo()
-    assert "brennan" not in deid.identifier("01-brennan-jefferson")
-    assert deid.identifier("01-brennan-jefferson").startswith("01-[name-")
-    assert deid.identifier("11-rahman-chat-media") != "11-rahman-chat-media"
+    for value in ("01-brennan-jefferson", "13-adebayo-chat-gems", "sarah-jones-dob-03-05-1987"):
+        shown = deid.identifier(value, file=f"{value}.txt")
+        assert shown.startswith("[ID-") and shown == deid_for_demo().identifier(value)
+        assert not any(part in shown.lower() for part in value.split("-") if len(part) > 2)
+        assert any(e.original == value and e.pseudonym == shown for e in deid.audit)
+    assert deid.identifier("a") != deid.identifier("b")
+
+
+def test_deid_clinician_keeps_the_role_and_the_name_code() -> None:
+    deid = deid_for_demo()
+    shown = deid.clinician("Dr Okafor")
+    assert shown.startswith("[Clinician-") and "Okafor" not in shown
+    # the same code as the name's pseudonym in the talk, so a reader can follow the person
+    assert shown.split("-", 1)[1] == deid.pseudonym("Dr Okafor", "name").split("-", 1)[1]
 
 
 def test_deid_realign_brackets_after_a_longer_pseudonym() -> None:

@@ -1,0 +1,66 @@
+"""Report tables as they may leave the machine: consultations and clinicians pseudonymised.
+
+Every report format (terminal table, CSV, JSON, Markdown, Excel, HTML) shows the same
+labels: a consultation id becomes `[ID-…]` and a clinician (a declared name, or a speaker
+label with its consultation, `DOC@01-x`) becomes `[Clinician-…]`, keyed pseudonyms that
+are stable across files and runs (`Deidentifier`). The notes that list consultations are
+relabelled too. The originals go only to the de-identification audit log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cakit.report.deid import Deidentifier
+    from cakit.report.tables import Report
+
+
+def consultation_labels(report: Report, deid: Deidentifier | None,
+                        sources: Mapping[str, str]) -> dict[str, str]:
+    """Each consultation key of `report` → the label shown (itself without `deid`)."""
+    if deid is None:
+        return {key: key for key in report.consultations}
+    return {key: deid.identifier(key, file=sources.get(key, "")) for key in report.consultations}
+
+
+def relabel_frame(frame: pd.DataFrame, labels: Mapping[str, str],
+                  deid: Deidentifier | None) -> pd.DataFrame:
+    """`frame` with its consultation and clinician columns shown as labelled."""
+    if "consultation" in frame.columns:
+        frame = frame.assign(consultation=[labels.get(v, v) for v in frame["consultation"]])
+    if deid is not None and "clinician" in frame.columns:
+        def clinician(value: object) -> object:
+            text = str(value)
+            if not text or text.startswith("("):  # "(no clinician turn)" and similar
+                return value
+            label, at, where = text.partition("@")
+            if at:
+                return f"{deid.clinician(label)}@{labels.get(where, where)}"
+            return deid.clinician(text)
+        frame = frame.assign(clinician=[clinician(v) for v in frame["clinician"]])
+    return frame
+
+
+def relabel_note(note: str, labels: Mapping[str, str]) -> str:
+    """A note with every consultation key it names replaced by its label."""
+    for key in sorted(labels, key=len, reverse=True):
+        if key != labels[key]:
+            note = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", labels[key], note)
+    return note
+
+
+def pseudonymised(report: Report, deid: Deidentifier,
+                  sources: Mapping[str, str]) -> tuple[Report, dict[str, str]]:
+    """The report with every table, note and consultation shown under its pseudonym, and
+    the labels used (so a plot of the same run shows the same ones)."""
+    labels = consultation_labels(report, deid, sources)
+    tables = {name: relabel_frame(frame, labels, deid) for name, frame in report.tables.items()}
+    return replace(report, tables=tables,
+                   notes=tuple(relabel_note(note, labels) for note in report.notes),
+                   consultations=tuple(labels[key] for key in report.consultations)), labels
