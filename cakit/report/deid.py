@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cakit.model import Transcript
+from cakit.report.names import english_words, everyday_words, name_word
 
 KEY_ENV = "CAKIT_DEID_KEY_FILE"
 KINDS = ("name", "place", "address", "date", "phone", "nhs", "postcode", "email", "id")
@@ -91,7 +92,30 @@ PATTERNS: tuple[tuple[str, str, re.Pattern[str], int], ...] = (
         rf"\b(?:{_MONTHS})\s+(?:the\s+)?{_DAY}\b(?:,?\s+\d{{4}})?"), 0),
     ("address", "pattern", re.compile(rf"\b(?:{_CAP}\s+){{1,2}}{_STREET}\b"), 0),
     ("place", "pattern", re.compile(r"\bSt\.?\s+[A-Z][a-z]+(?:['’]s)?"), 0),
+    # the same, as CA transcripts write them: lower case, postcodes without the space,
+    # flats before house numbers, e-mail addresses read out
+    ("email", "spoken", re.compile(
+        r"\b[a-z][\w.]*(?:\s+dot\s+[a-z]\w*)*\s+at\s+[a-z][\w-]*"
+        r"(?:\s+dot\s+[a-z]{2,6}){1,3}\b", re.IGNORECASE), 0),
+    ("address", "lower case", re.compile(
+        rf"\b(?:flat\s+\d+[a-z]?,?\s+)?\d{{1,4}}[a-z]?,?\s+(?:[a-z]+\s+){{1,3}}"
+        rf"{_STREET.lower()}\b", re.IGNORECASE), 0),
+    ("postcode", "lower case", re.compile(
+        r"\b[a-pr-uwyz][a-hk-y]?\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2}\b", re.IGNORECASE), 0),
+    ("place", "ward", re.compile(r"\bward\s+\d{1,3}[a-z]?\b", re.IGNORECASE), 0),
 )
+#: Words that name a health-care place; the words before them name which one.
+_INSTITUTION = re.compile(
+    r"\b(?:hospital|infirmary|clinic|hospice|surgery|medical\s+centre|health\s+centre|"
+    r"unit|ward)\b", re.IGNORECASE)
+#: Words an institution's name is often made of, besides the place name itself.
+_INSTITUTION_WORDS = frozenset(
+    "general royal district memorial university county city community teaching "
+    "psychiatric mental health children's women's st saint".split())
+_WORD_BEFORE = re.compile(r"([A-Za-zÀ-ÿ'’]+)\s+$")
+_LOWER_WORD = re.compile(r"(?<![\w'’@-])[a-zà-ÿ][a-zà-ÿ'’]{2,}(?![\w])")
+#: Laughter and breath particles (CA): heh, hah, HhHah, hhh — never names.
+_LAUGHTER = re.compile(r"(?i)^(?:h+[aeiou]*)+h*$")
 _TITLE_NAME = re.compile(rf"\b{_TITLE}\.?\s+({_CAP})(?:\s+({_CAP}))?")
 _CAPITALISED = re.compile(rf"(?<![\w'’@-]){_CAP}(?![\w])")
 _PLACE_BEFORE = re.compile(
@@ -269,6 +293,32 @@ def place_words(transcripts: Iterable[Transcript]) -> frozenset[str]:
 
 # -- the de-identifier ----------------------------------------------------------------------------
 
+def _institutions(text: str) -> list[tuple[int, int]]:
+    """Spans naming a hospital, clinic or ward ("leeds general infirmary", "Elmhurst
+    ward"): the keyword with the words before it that name it (not an ordinary English
+    word, or one of the usual parts of such names); nothing when no such word precedes."""
+    english = english_words()
+    spans = []
+    for match in _INSTITUTION.finditer(text):
+        start = match.start()
+        named = False
+        while True:
+            before = _WORD_BEFORE.search(text, 0, start)
+            if before is None:
+                break
+            word = before.group(1).casefold()
+            if word in _INSTITUTION_WORDS:
+                start = before.start(1)
+            elif word not in english:
+                start = before.start(1)
+                named = True
+            else:
+                break
+        if named:
+            spans.append((start, match.end()))
+    return spans
+
+
 def _stop_word(word: str) -> bool:
     """On the stop-list, also as a plural or possessive ("Sundays", "God's")."""
     return word in STOP_WORDS or word.rstrip("s'’") in STOP_WORDS or (
@@ -366,14 +416,29 @@ class Deidentifier:
                 if match.group(group) and match.group(group) not in STOP_WORDS:
                     add(match.start(group), match.end(group), "name", "title", in_label=True)
         priority += 1
+        for start, end in _institutions(text):
+            add(start, end, "place", "institution")
+        priority += 1
+        everyday = everyday_words()
         for match in _CAPITALISED.finditer(text):
             word = match.group(0)
-            if _stop_word(word) or match.start() < skip:
+            if _stop_word(word) or match.start() < skip or _LAUGHTER.match(word):
                 continue
-            kind = "place" if _normal(word) in self.places else "name"
-            confident = word not in AMBIGUOUS and (lowercase or self._mid_sentence(text, match,
-                                                                                   skip))
+            key = _normal(word)
+            if (key in everyday and word not in AMBIGUOUS and key not in self._names
+                    and key not in self.places):
+                continue  # "It", "Well", "Yes" written in capitals for loudness
+            kind = "place" if key in self.places else "name"
+            confident = word not in AMBIGUOUS and (
+                lowercase or name_word(key) == "name" or self._mid_sentence(text, match, skip))
             add(match.start(), match.end(), kind, "heuristic", confident)
+        priority += 1
+        for match in _LOWER_WORD.finditer(text):
+            word = match.group(0).rstrip("'’")
+            verdict = None if _LAUGHTER.match(word) else name_word(word)
+            if verdict is not None:
+                add(match.start(), match.start() + len(word), "name", "gazetteer",
+                    confident=verdict == "name")
         chosen: list[Hit] = []
         end = -1
         for _, _, _, hit in sorted(hits, key=lambda item: item[:3]):

@@ -155,7 +155,14 @@ def test_deid_ca_marks_around_names_survive(excerpt_text: tuple[str, Deidentifie
     ("dated 12-MAR-2024", "date", "12-MAR-2024"),
     ("by March 14th 2024 at the latest", "date", "March 14th 2024"),
     ("ask Dr Mahmoud about it", "name", "Mahmoud"),
-    ("down at St Anne's ward", "place", "St Anne's"),
+    ("down at St Anne's ward", "place", "St Anne's ward"),
+    # as CA transcripts write them: lower case, postcodes without the space, read out
+    ("she's in leeds general infirmary now", "place", "leeds general infirmary"),
+    ("they moved him to ward 12 last night", "place", "ward 12"),
+    ("I'm at flat 3, 45 hyde park road", "address", "flat 3, 45 hyde park road"),
+    ("the postcode's ls62ab", "postcode", "ls62ab"),
+    ("email gareth.t at example dot org", "email", "gareth.t at example dot org"),
+    ("priya came round", "name", "priya"),
 ])
 def test_deid_pattern_detectors(text: str, kind: str, original: str) -> None:
     deid = Deidentifier(key=TEST_KEY)
@@ -168,13 +175,16 @@ def test_deid_pattern_detectors(text: str, kind: str, original: str) -> None:
 
 def test_deid_heuristic_flags_when_not_confident() -> None:
     deid = Deidentifier(key=TEST_KEY, lowercase={"sentence": False})
-    out = deid.text("Yesterday I saw Tomasz. Perhaps Ewa knows.", consultation="sentence")
-    # "Tomasz" follows a lower-case word: replaced; "Perhaps", "Ewa" follow a full stop
-    assert "Tomasz" not in out and "Perhaps" in out
+    out = deid.text("Yesterday I saw Tomasz. Perhaps Ewa knows. Quillby rang, then.",
+                    consultation="sentence")
+    # "Tomasz" follows a lower-case word: replaced; "Ewa" follows a full stop but is a
+    # name in the gazetteer: replaced; "Quillby" follows one and is no known name: flagged;
+    # "Perhaps" is an everyday English word: left alone, not even flagged
+    assert "Tomasz" not in out and "Ewa" not in out and "Quillby" in out and "Perhaps" in out
     actions = {e.original: e.action for e in deid.audit}
-    assert actions["Tomasz"] == "replaced"
-    assert actions["Perhaps"] == "flagged" and "Perhaps" in out
-    assert actions["Yesterday"] == "flagged"
+    assert actions["Tomasz"] == actions["Ewa"] == "replaced"
+    assert actions["Quillby"] == "flagged"
+    assert "Perhaps" not in actions
     # months that are also names are flagged, never replaced; stop words are left alone
     deid = Deidentifier(key=TEST_KEY)
     out = deid.text("off sick till May (.) thank God, on Sundays")

@@ -1,0 +1,114 @@
+"""Which words may be a person's name: a gazetteer, and the English words it must not trust.
+
+Transcripts in the CA convention are written in lower case, so a capital letter cannot be
+relied on to find names ("priya said", "gareth's mum"). The gazetteer holds first names
+and surnames from the person-name data that the Faker package ships (MIT licence) for the
+locales that cover the UK's population: British, Irish (English and Irish spellings),
+Indian and Pakistani, Nigerian (English, Yoruba, Igbo, Hausa), Ghanaian, Kenyan, South
+African, Polish, American and New Zealand names — about 12,000 names. It is read from the
+installed package, never fetched.
+
+A gazetteer word that is also an English dictionary word (GCIDE, from the english-words
+package, MIT) is never replaced on its own: a first name that is a rarer word ("john",
+"mary") is *flagged* for review; an everyday word ("will", "rose", "good", "day") is left
+alone (`english_words`: Faker's common English words, cakit's function words and the
+name-like words of everyday talk below).
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+#: Faker person-name locales whose names are read (see the module docstring).
+LOCALES = ("en_GB", "en_IE", "ga_IE", "en_IN", "en_PK", "en_NG", "yo_NG", "ig_NG", "ha_NG",
+           "tw_GH", "en_KE", "zu_ZA", "pl_PL", "en_US", "en_NZ")
+_NAME_LISTS = ("first_names", "first_names_male", "first_names_female", "last_names",
+               "last_names_male", "last_names_female", "male_last_names", "unisex_last_names")
+
+#: Everyday words that are also names, written by the team: a name-like word alone in
+#: lower case is never enough to replace it.
+NAME_LIKE_WORDS = frozenset("""
+will bill mark rose may june april august grace hope joy faith summer autumn dawn sky holly
+ivy lily daisy pearl ruby amber crystal jade penny sandy rusty frank miles bob pat sue art
+gene guy jack nick rob ray drew chase dean grant hunter lance read reed ward lane park wood
+hill hall bell cook baker miller smith white brown green black grey gray young king long
+price hart rich best moody hardy hunt cross field stone fox house street north south east
+west major rock glen dale victor august sterling ash bay brook cliff gale heath marsh moss
+sage storm wade wells winter spring day night page walker fisher parker porter turner
+carter mason shepherd butler taylor booth bishop dean knight noble golden sweet love lovely
+bond banks burns rivers waters lee kay dee may sunny rain star honey angel faith patience
+constance prudence christian earl duke prince princess queen rex sonny buddy chip coco
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames), lower case, letters only, 3+ letters."""
+    found: dict[bool, set[str]] = {True: set(), False: set()}
+    for locale in LOCALES:
+        try:
+            module = importlib.import_module(f"faker.providers.person.{locale}")
+        except ImportError:
+            continue
+        provider = module.Provider
+        for attribute in _NAME_LISTS:
+            values = getattr(provider, attribute, None) or ()
+            for name in values:
+                for part in str(name).replace("-", " ").split():
+                    word = part.strip(".'’").casefold()
+                    if len(word) >= 3 and word.isalpha():
+                        found[attribute.startswith("first")].add(word)
+    return frozenset(found[True]), frozenset(found[False])
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> frozenset[str]:
+    """The words of an English dictionary (GCIDE, as the english-words package ships it),
+    lower case: a name that is also a dictionary word ("good", "day", "ring") is not
+    trusted on its own."""
+    try:
+        from english_words import get_english_words_set
+    except ImportError:
+        return frozenset()
+    return frozenset(get_english_words_set(["gcide"], lower=True))
+
+
+def name_word(word: str) -> str | None:
+    """Whether a lower-case word is a name: "name" (in the gazetteer and no English word:
+    "priya", "gareth", "kowalczyk"), "maybe" (a first name that is also a rarer English
+    word: "john", "mary" — flag it), or None."""
+    key = word.casefold().removesuffix("'s").removesuffix("’s")
+    first, last = _gazetteer()
+    if key not in first and key not in last:
+        return None
+    words = dictionary()
+    if key not in words and not (key.endswith("s") and key[:-1] in words):
+        return "name"
+    if key in first and key not in english_words():
+        return "maybe"
+    return None
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Common English words and the name-like words of everyday talk: never taken for a
+    name in lower case on their own."""
+    return everyday_words() | NAME_LIKE_WORDS
+
+
+@lru_cache(maxsize=1)
+def everyday_words() -> frozenset[str]:
+    """The commonest English words: a capital letter on one ("It", "Well", "Perhaps") is
+    sentence case or loudness in a CA transcript, never a name."""
+    from cakit.annotate.inflect import CLOSED
+
+    try:
+        from faker.providers.lorem.en_US import Provider
+        common = frozenset(str(word).casefold() for word in Provider.word_list)
+    except ImportError:
+        common = frozenset()
+    return common | CLOSED | frozenset(
+        "yeah yes okay ok oh ah er um erm mm hmm no hi hello bye right well sorry please "
+        "thanks cheers mum dad nan gran god doctor nurse said made mad got went told asked "
+        "came gone done".split())
