@@ -19,6 +19,14 @@ needs_shared = pytest.mark.skipif(
 )
 
 
+#: The REFI-QDA schemas (Project.xsd, Codebook.xsd), beside the repository too.
+REFI_QDA = SHARED_DATA / "refi-qda"
+needs_refi_qda = pytest.mark.skipif(
+    not (REFI_QDA / "Project.xsd").is_file(),
+    reason=f"REFI-QDA schemas not found at {REFI_QDA} (they exist in CI and the workspace)",
+)
+
+
 def chat_files(folder: str) -> list[Path]:
     """Sorted .cha files of one shared-data folder (empty when the data is absent)."""
     directory = CHAT_DATA / folder

@@ -32,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "review-sheet": ("cakit.cli.review", "review_sheet",
                      "Review machine codes in a spreadsheet (export, import)."),
     "code": ("cakit.cli.code", "code", "Add a code the machine did not propose."),
+    "export": ("cakit.cli.export", "export",
+               "Export to REFI-QDA (.qdpx project, .qdc codebook) or ConvoKit."),
+    "import": ("cakit.cli.import_", "import_group",
+               "Bring coders' codes back from a REFI-QDA project (.qdpx)."),
     "agree": ("cakit.cli.agree", "agree",
               "Agreement between coders (percent, kappa, alpha) with prevalence."),
 }
