@@ -39,6 +39,13 @@ class TranscriptSummary:
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(TranscriptSummary))
 
 
+def scoped_overlaps(transcript: Transcript) -> int:
+    """CHAT `<…> [>]` / `<…> [<]` overlaps: a pair counts once, as a ⌈ … ⌊ pair does."""
+    from cakit.formats.jefferson.writer import scoped_overlap_links
+
+    return len(set(scoped_overlap_links(transcript).values()))
+
+
 def summarize(transcript: Transcript) -> TranscriptSummary:
     """Count participants by role, talk, timing and CA features in one transcript."""
     roles = Counter(p.role for p in transcript.participants)
@@ -79,6 +86,7 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
             elif kind == "bullet" and event.media is not None:
                 starts.append(event.media.start_ms)
                 ends.append(event.media.end_ms)
+    overlaps += scoped_overlaps(transcript)
     for gap in transcript.gaps:
         pauses += 1
         pause_time += gap.duration or 0.0

@@ -163,6 +163,13 @@ def test_chat_corpora_ca_lite_habits_are_warnings(content: str, warning: str | N
 # -- bad files -------------------------------------------------------------------------
 
 
+#: testchat/bad files that published TalkBank data, CLAN and other CHAT readers accept, so
+#: cakit no longer flags them (they would be false alarms on real corpora).
+ACCEPTED_BAD = {
+    "grouprepetition.cha": "'<my car> [x 6]': [x N] after a <group> repeats the group (E370)",
+}
+
+
 def _share_flagged(files: list[Path]) -> tuple[float, list[str]]:
     missed = [path.name for path in files if not _errors(cakit.read(path))]
     return 1 - len(missed) / len(files), missed
@@ -171,7 +178,7 @@ def _share_flagged(files: list[Path]) -> tuple[float, list[str]]:
 @needs_shared
 def test_chat_corpora_testchat_bad_flagged() -> None:
     assert TESTCHAT_BAD, f"no testchat/bad files under {CHAT_DATA}"
-    share, missed = _share_flagged(TESTCHAT_BAD)
+    share, missed = _share_flagged([p for p in TESTCHAT_BAD if p.name not in ACCEPTED_BAD])
     print(f"testchat/bad: {share:.1%} flagged; missed: {missed}")
     assert share >= 0.90, missed
 

@@ -88,7 +88,8 @@ def test_cli_convert_chat_to_jefferson_and_back(runner: CliRunner, transcript: P
     outcome = runner.invoke(cli, ["convert", "--to", "jefferson", "-o", str(tmp_path / "j"),
                                   str(chat)])
     assert outcome.exit_code == 0, outcome.output
-    assert "Participants: DR = clinician" in (tmp_path / "j" / "consult.txt").read_text()
+    assert "Participants: DR = Dr, clinician (Therapist)" in (tmp_path / "j" / "consult.txt"
+                                                            ).read_text()
 
 
 def test_cli_convert_skips_files_with_read_errors(runner: CliRunner, tmp_path: Path) -> None:

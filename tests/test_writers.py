@@ -153,8 +153,8 @@ def test_writers_jefferson_from_chat_declares_roles() -> None:
             "Mother, SPK Interpreter\n@Options:\tCA\n*DOC:\thello .\n*MOT:\thi .\n"
             "*SPK:\tyes .\n@End\n")
     written = to_jefferson(parse_chat(text, source="x.cha").transcript)
-    assert "Participants: DOC = clinician (Therapist); MOT = carer (Mother); SPK = other " \
-           "(Interpreter)" in written
+    assert "Participants: DOC = Doctor, clinician (Therapist); MOT = Mum, carer (Mother); " \
+           "SPK = other (Interpreter)" in written
     again = jefferson(written)
     assert [(p.code, p.role) for p in again.participants] == [
         ("DOC", "clinician"), ("MOT", "carer"), ("SPK", "other")]

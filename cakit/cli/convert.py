@@ -1,6 +1,6 @@
-"""`cakit convert FILE… --to chat|jefferson [-o DIR] [--force]`: change a transcript's notation.
+"""`cakit convert FILE… --to chat|jefferson|eaf [-o DIR] [--force]`: change a transcript's notation.
 
-Output goes next to each input with the new suffix (`.cha` or `.txt`), or into `-o DIR`.
+Output goes next to each input with the new suffix (`.cha`, `.txt` or `.eaf`), or into `-o DIR`.
 An existing file is never overwritten unless `--force` is given, and the input itself is
 never overwritten at all; every file is written to a temporary file first and moved into
 place atomically, so an interrupted run leaves no half-written transcript. A file that reads
@@ -22,8 +22,9 @@ from cakit.cli._common import (
     roles_option,
     transcript_files,
 )
+from cakit.model import ParseResult
 
-SUFFIXES = {"chat": ".cha", "jefferson": ".txt"}
+SUFFIXES = {"chat": ".cha", "jefferson": ".txt", "eaf": ".eaf"}
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -58,29 +59,37 @@ def output_path(source: Path, target: str, directory: Path | None) -> Path:
 @click.command()
 @paths_argument
 @click.option("--to", "target", type=click.Choice(sorted(SUFFIXES)), required=True,
-              help="Notation to write: chat (.cha, CA mode) or jefferson (.txt).")
+              help="Notation to write: chat (.cha, CA mode), jefferson (.txt) or eaf "
+              "(.eaf, ELAN, with the codes on dependent tiers).")
 @click.option("-o", "--output-dir", "output_dir", type=click.Path(file_okay=False),
               help="Write into this folder (created if needed) instead of next to the inputs.")
 @click.option("--force", is_flag=True, help="Overwrite output files that already exist.")
 @roles_option
 @click.option("--convention", type=click.Choice(["jefferson", "gat2"]), default="jefferson",
               show_default=True, help="How to read Jefferson marks (gat2: capitals = accent).")
+@click.option("--lenient", is_flag=True,
+              help="Header-level CHAT problems (age 60;1.1, unknown role or @Options value, "
+              "missing @End …) are warnings, not errors (docs/convert.md).")
 @click.option("--no-color", is_flag=True, help="Plain output.")
 @handle_errors
 def convert(
     paths: tuple[str, ...], target: str, output_dir: str | None, force: bool,
-    roles_file: str | None, convention: str, no_color: bool,
+    roles_file: str | None, convention: str, no_color: bool, lenient: bool = False,
 ) -> None:
     """Convert transcripts to CHAT or Jefferson.
 
     PATHS are files, folders (searched recursively) or glob patterns. Exit code 1 when any
     file could not be converted (read errors, or an output that exists without --force).
     """
+    from datetime import datetime, timezone
+
     from cakit.config import load_roles_file
     from cakit.formats import read
     from cakit.formats.chat.reader import parse_chat
     from cakit.formats.chat.writer import to_chat
+    from cakit.formats.elan import to_coded_eaf
     from cakit.formats.jefferson.writer import to_jefferson
+    from cakit.formats.lenient import LENIENT_HINT, relax, relaxable
 
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     files = transcript_files(paths)
@@ -106,16 +115,23 @@ def convert(
             failed += 1
             continue
         result = read(path, roles=roles, convention=convention)  # type: ignore[arg-type]
+        if lenient:
+            result = relax(result)
         if result.errors:
             _print_diagnostics(err, result.errors)
             err.print(f"{path}: not converted: {len(result.errors)} error"
                       f"{'s' if len(result.errors) != 1 else ''} while reading",
                       style="bold red", markup=False, soft_wrap=True)
+            if not lenient and relaxable(result.diagnostics):
+                err.print(f"    hint: {LENIENT_HINT}", markup=False, soft_wrap=True)
             failed += 1
             continue
+        _print_losses(err, path, result, target, lenient)
         if target == "chat":
             text = to_chat(result.transcript)
             check = parse_chat(text, source=str(destination), stem=destination.stem)
+            if lenient:
+                check = relax(check)
             if check.errors:
                 _print_diagnostics(err, check.errors)
                 err.print(f"{path}: not converted: the CHAT written for it does not validate "
@@ -123,6 +139,8 @@ def convert(
                           soft_wrap=True)
                 failed += 1
                 continue
+        elif target == "eaf":
+            text = to_coded_eaf(result.transcript, date=datetime.now(timezone.utc))
         else:
             text = to_jefferson(result.transcript)
         try:
@@ -148,6 +166,32 @@ def convert(
               markup=False, soft_wrap=True)
     if failed:
         raise SystemExit(1)
+
+
+def _print_losses(
+    console: object, path: Path, result: ParseResult, target: str, lenient: bool
+) -> None:
+    """Warnings for what the conversion cannot keep, and for what --lenient relaxed."""
+    from collections import Counter
+
+    from cakit.formats.jefferson.writer import jefferson_losses
+    from cakit.formats.lenient import LENIENT_CODES, LINE_CODES
+
+    show = console.print  # type: ignore[attr-defined]
+    if lenient:
+        relaxed = [d for d in result.warnings if d.hint.startswith("relaxed by")]
+        for diagnostic in relaxed:  # talk-level: each line, so a reader can check it
+            if diagnostic.code in LINE_CODES:
+                show(f"{diagnostic.span}: {diagnostic.code} {diagnostic.message} "
+                     "(relaxed by --lenient)", style="yellow", markup=False, soft_wrap=True)
+        counts = Counter(d.code for d in relaxed if d.code not in LINE_CODES)
+        for code, count in sorted(counts.items()):
+            show(f"{path}:1:1: {code} relaxed by --lenient ({count} ×): {LENIENT_CODES[code]}",
+                 style="yellow", markup=False, soft_wrap=True)
+    if target == "jefferson" and result.transcript.format == "chat":
+        for loss in jefferson_losses(result.transcript):
+            show(f"{path}:1:1: CK420 Jefferson cannot hold {loss}: left out", style="yellow",
+                 markup=False, soft_wrap=True)
 
 
 def _print_diagnostics(console: object, diagnostics: tuple[object, ...]) -> None:

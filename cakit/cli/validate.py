@@ -25,12 +25,14 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 @click.option("--ignore", multiple=True, metavar="CODE",
               help="Do not report this diagnostic code (repeatable).")
 @click.option("--errors-only", is_flag=True, help="Report errors, not warnings or notes.")
+@click.option("--lenient", is_flag=True,
+              help="Header-level CHAT problems are warnings, not errors (docs/convert.md).")
 @roles_option
 @click.option("--no-color", is_flag=True, help="Plain output.")
 @handle_errors
 def validate(
     paths: tuple[str, ...], output_format: str, ignore: tuple[str, ...], errors_only: bool,
-    roles_file: str | None, no_color: bool,
+    roles_file: str | None, no_color: bool, lenient: bool = False,
 ) -> None:
     """Check transcripts and print every problem as path:line:col: CODE message.
 
@@ -41,6 +43,7 @@ def validate(
 
     from cakit.config import load_roles_file
     from cakit.formats import read
+    from cakit.formats.lenient import relax
 
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     files = transcript_files(paths)
@@ -50,6 +53,8 @@ def validate(
     error_total = warning_total = files_with_errors = 0
     for path in progress(files, "validating"):
         result = read(path, roles=roles)
+        if lenient:
+            result = relax(result)
         shown = [
             d for d in sorted(result.diagnostics, key=lambda d: (d.span.line, d.span.col))
             if d.code not in ignored and not (errors_only and d.severity != "error")

@@ -58,9 +58,10 @@ FORMATS: Registry[Format] = Registry("format")
 
 def _register_builtins() -> None:
     from cakit.formats.chat import CHAT_FORMAT
+    from cakit.formats.elan import ELAN_FORMAT
     from cakit.formats.jefferson import DOCX_FORMAT, JEFFERSON_FORMAT
 
-    for fmt in (CHAT_FORMAT, JEFFERSON_FORMAT, DOCX_FORMAT):
+    for fmt in (CHAT_FORMAT, JEFFERSON_FORMAT, DOCX_FORMAT, ELAN_FORMAT):
         FORMATS.register(fmt.name, fmt)
 
 
@@ -110,7 +111,7 @@ def read(
 
     Args:
         path: the file.
-        format: "chat", "jefferson" or "docx"; by default from the suffix or content.
+        format: "chat", "jefferson", "docx" or "elan"; by default from the suffix or content.
         errors: "collect" returns every diagnostic; "raise" raises on the first error.
         tokenize: False reads speakers, headers and turns only (fast corpus counts).
         roles: speaker label → role, overriding the corpus config and built-in maps.

@@ -447,14 +447,10 @@ def _bracket(state: _State, text: str, line: int, col: int) -> None:
                 out.retraced_groups.add(scope[0])
         if code in ("/", "//", "///"):
             state.retraces.append((len(out.tokens), code, line, col))
-        if code == "x":
-            if not rest.isdigit():
-                state.diag.add("E214", "error", f"repetition count {rest!r} is not a number",
-                               line, col, hint="write [x 3] for a word said three times")
-            elif state.last_was_group_end:
-                state.diag.add("E370", "error", f"{text} follows a <group>; [x N] repeats a "
-                               "single word", line, col,
-                               hint="write the repeated words out, or put [x N] after one word")
+        if code == "x" and not rest.isdigit():
+            # `<my car> [x 6]` repeats the group: CLAN and other CHAT readers accept it
+            state.diag.add("E214", "error", f"repetition count {rest!r} is not a number",
+                           line, col, hint="write [x 3] for a word said three times")
         was_group_end = state.last_was_group_end
         _event(state, "scoped", text, line, col, label=code, scope=scope)
         state.last_was_group_end = was_group_end and code not in RETRACE_CODES
@@ -636,6 +632,11 @@ def _amp_item(state: _State, text: str, line: int, col: int) -> None:
     second = text[1]
     body = text[2:]
     if second == "=":
+        if len(body) > 1 and body[-1] == ",":
+            # `&=laughs,`: CLAN reads the event, then a comma with its own %mor item
+            _amp_item(state, text[:-1], line, col)
+            _glued_part(state, ",", line, col + len(text) - 1)
+            return
         if not body:
             state.diag.add("E316", "error", "empty event '&='", line, col,
                            hint="describe the event: &=laughs")

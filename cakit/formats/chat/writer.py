@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from cakit.formats.jefferson.shape import ordered_items, split_alternative, word_shape
 from cakit.formats.jefferson.writer import laugh_letters
-from cakit.model import Event, Feature, Participant, Role, Token, Transcript, Utterance
+from cakit.model import Event, Feature, Header, Participant, Role, Token, Transcript, Utterance
 from cakit.notation import CHAT_PREFIX_MARKS, CHAT_SPAN_MARKS, INTONATION_TO_CA
 
 #: cakit role → CHAT participant role, for transcripts that did not come from CHAT.
@@ -52,6 +52,14 @@ _WORD_DROP = re.compile(r"[@\[\]<>(){}\x00-\x1f“”‹›〔〕]")
 _DATE = re.compile(r"^\d{2}-(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)-\d{4}$")
 _METADATA_HEADERS = {"transcriber": "Transcriber", "location": "Location",
                      "setting": "Situation", "situation": "Situation", "date": "Date"}
+#: CHAT headers a Jefferson header block or `((@Name: value))` line carries back as
+#: themselves (free text, or checked below): `@Comment:\tx`, never `@Comment:\tComment: x`.
+_PASS_THROUGH = frozenset({
+    "Comment", "Bg", "Eg", "G", "Location", "Situation", "Activities", "Transcriber", "Coder",
+    "Warning", "Recording Quality", "Room Layout", "Tape Location", "New Episode", "Blank",
+    "Date",
+})
+_CHAT_ROLE = re.compile(r"^[A-Za-z][A-Za-z_'-]*$")
 
 
 def to_chat(transcript: Transcript) -> str:
@@ -118,10 +126,11 @@ def _from_model(transcript: Transcript) -> str:
     entries = []
     roles: dict[str, str] = {}
     for participant in transcript.participants:
-        role = CHAT_ROLE_FOR.get(participant.role, "Unidentified")
+        role = _chat_role(participant)
         roles[codes[participant.code]] = role
         code = codes[participant.code]
-        name = re.sub(r"[^\w'-]+", "_", participant.code).strip("_")
+        given = participant.name if participant.id is not None else ""  # a CHAT name
+        name = re.sub(r"[^\w'-]+", "_", given or participant.code).strip("_")
         entries.append(f"{code} {name} {role}" if name and name != code else f"{code} {role}")
     for speaker in {u.speaker for u in transcript.utterances}:
         code = codes[speaker]
@@ -132,13 +141,19 @@ def _from_model(transcript: Transcript) -> str:
     lines.append("@Options:\tCA")
     for code, role in roles.items():
         lines.append(f"@ID:\t{language}|cakit|{code}|||||{role}|||")
-    if any(u.media is not None for u in transcript.utterances):
+    media = next((h.value for h in transcript.headers if h.name == "Media" and h.position == 0
+                  and h.value.strip()), "")
+    if media:
+        lines.append(f"@Media:\t{_clean_text(media)}")
+    elif any(u.media is not None for u in transcript.utterances):
         lines.append(f"@Media:\t{re.sub(r'[^A-Za-z0-9_.-]', '_', transcript.id)}, audio")
     first_line = transcript.utterances[0].line if transcript.utterances else 1 << 30
+    gems = _paired_gems(transcript.headers)
     for header in transcript.headers:
-        if header.position != 0 or header.name in ("phase", "note") or header.line > first_line:
+        if header.position != 0 or header.name in ("phase", "note", "Media") or (
+                header.line > first_line) or _declares_participants(header):
             continue
-        lines.append(_metadata_header(header.name, header.value))
+        lines.append(_metadata_header(header.name, header.value, header.line in gems))
     body: list[tuple[int, int, str]] = []
     overlaps = _OverlapIndex(transcript)
     for position, utterance in enumerate(transcript.utterances):
@@ -151,12 +166,15 @@ def _from_model(transcript: Transcript) -> str:
             body.append((gap.line, 0, f"@Comment:\tgap {text}"))
         else:
             anchor = utterance_lines[gap.position - 1]
-            body.append((anchor, 2 + gap.line, f"\t{text}"))
+            bullet = f" \x15{gap.media.start_ms}_{gap.media.end_ms}\x15" if gap.media else ""
+            body.append((anchor, 2 + gap.line, f"\t{text}{bullet}"))
     for header in transcript.headers:
-        if header.name == "phase" or (header.position > 0 and header.name != "note"):
+        if header.name == "phase":
             text = _clean_text(header.value)
-            name = "phase: " if header.name == "phase" else f"{header.name}: "
-            body.append((header.line, 0, f"@Comment:\t{name}{text}".rstrip()))
+            body.append((header.line, 0, f"@Comment:\tphase: {text}".rstrip()))
+        elif header.position > 0 and header.name != "note":
+            body.append((header.line, 0, _metadata_header(header.name, header.value,
+                                                          header.line in gems)))
         elif header.name == "note" and header.line > first_line:
             body.append((header.line, 0, f"@Comment:\t{_clean_text(header.value)}".rstrip()))
     body.sort(key=lambda entry: (entry[0], entry[1]))
@@ -169,9 +187,43 @@ def _clean_text(value: str) -> str:
     return " ".join(re.sub(r"[\x00-\x1f]", " ", value).split())
 
 
-def _metadata_header(name: str, value: str) -> str:
+def _declares_participants(header: Header) -> bool:
+    """A `Participants:` header in the Jefferson writer's form, which @Participants and
+    @ID already say in full."""
+    from cakit.formats.jefferson.reader import CAKIT_DECLARATION
+
+    parts = header.value.split(";")
+    return header.name == "Participants" and all(CAKIT_DECLARATION.match(p) for p in parts)
+
+
+def _chat_role(participant: Participant) -> str:
+    """The CHAT role the source gave (kept through Jefferson), else one for the cakit role."""
+    kept = participant.id.role if participant.id is not None else ""
+    if kept and _CHAT_ROLE.match(kept):
+        return kept
+    return CHAT_ROLE_FOR.get(participant.role, "Unidentified")
+
+
+def _paired_gems(headers: tuple[Header, ...]) -> set[int]:
+    """Lines of `Bg`/`Eg` headers that close properly (same label, in order)."""
+    paired: set[int] = set()
+    open_gems: list[tuple[str, int]] = []
+    for header in sorted(headers, key=lambda h: h.line):
+        label = _clean_text(header.value)
+        if header.name == "Bg":
+            open_gems.append((label, header.line))
+        elif header.name == "Eg" and open_gems and open_gems[-1][0] == label:
+            paired.update((open_gems.pop()[1], header.line))
+    return paired
+
+
+def _metadata_header(name: str, value: str, paired: bool = False) -> str:
     text = _clean_text(value)
-    chat = _METADATA_HEADERS.get(name.lower())
+    chat = name if name in _PASS_THROUGH else _METADATA_HEADERS.get(name.lower())
+    if chat in ("Bg", "Eg") and not paired:
+        chat = None  # a gem CHAT would report as unclosed: kept as a comment
+    if chat in ("Bg", "Eg", "G", "New Episode", "Blank") and not text:
+        return f"@{chat}"
     if chat == "Date" and not _DATE.match(text):
         chat = None
     if chat and text:

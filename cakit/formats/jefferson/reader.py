@@ -35,8 +35,10 @@ from cakit.model import (
     Event,
     Gap,
     Header,
+    MediaTime,
     ParseResult,
     Participant,
+    ParticipantId,
     Role,
     Transcript,
     Utterance,
@@ -60,7 +62,8 @@ _LABEL = re.compile(
 #: reported speech of `"no" she said: …`.
 _QUOTED_NAME = re.compile(r'"[^"]+" [A-Z]')
 _BARE_LABEL = re.compile(r"(?P<label>[A-Za-z][\w'.]{0,14})(?=\t|  )")
-_GAP = re.compile(r"^\s*(\((?:\.{1,3}|\d+(?::\d+)?(?:\.\d*)?|\.\d+|-{1,3})\)|\.{3,}|…)\s*$")
+_GAP = re.compile(r"^\s*(\((?:\.{1,3}|\d+(?::\d+)?(?:\.\d*)?|\.\d+|-{1,3})\)|\.{3,}|…)\s*"
+                  r"(?:\(\((?P<media>media [^()]*)\)\)\s*)?$")
 _SPECIAL_HEADER = re.compile(
     r"^\s*\(\(\s*(?P<name>phase|@[A-Za-z][A-Za-z ]*?)\s*:\s*(?P<value>.*?)\s*\)\)\s*$", re.I
 )
@@ -69,6 +72,18 @@ _HEADER_LINE = re.compile(
 )
 _DECLARATION = re.compile(
     r"^\s*(?P<label>[A-Za-z][\w.'-]{0,20})\s*(?:=|:|–|—|-|\()\s*(?P<desc>[^)]+?)\)?\s*$"
+)
+
+#: cakit's own declaration, written by the Jefferson writer (docs/convert.md):
+#: `DOC = Anna_Smith, clinician (Doctor)` — code, optional name, cakit role, CHAT role.
+CAKIT_DECLARATION = re.compile(
+    r"^\s*(?P<label>[A-Za-z][\w.'-]{0,20})\s*=\s*(?:(?P<name>[^,;()=]+?),\s*)?"
+    r"(?P<role>clinician|patient|carer|other|unknown)(?:\s*\((?P<chat>[\w'-]+)\))?\s*$"
+)
+#: A media bullet as the Jefferson writer keeps it: `((media 00:01.000-00:02.500))`.
+_MEDIA_MARK = re.compile(
+    r"^media (?:(?P<h1>\d+):)?(?P<m1>\d{2}):(?P<s1>\d{2})\.(?P<f1>\d{3})"
+    r"-(?:(?P<h2>\d+):)?(?P<m2>\d{2}):(?P<s2>\d{2})\.(?P<f2>\d{3})$"
 )
 
 #: Header-block keys that mark the first paragraph as metadata rather than talk.
@@ -171,6 +186,7 @@ class _Reader:
         self.gaps: list[Gap] = []
         self.declared: dict[str, Role] = {}
         self.names: dict[str, str] = {}
+        self.chat_roles: dict[str, str] = {}  # label → CHAT role from a cakit declaration
         self.participants: dict[str, Participant] = {}  # normalised label → participant
         self.body_start = 0
         self.lookups: dict[str, RoleLookup] = {}
@@ -290,7 +306,9 @@ class _Reader:
 
     def _declarations(self, value: str) -> None:
         """`Participants: Dr = consultant psychiatrist; P = patient; M = mother`."""
-        for part in re.split(r"[;,]", value):
+        for part in value.split(";") if ";" in value else re.split(r"[;,]", value):
+            if self._cakit_declaration(part):
+                continue
             match = _DECLARATION.match(part)
             if not match:
                 continue
@@ -302,6 +320,18 @@ class _Reader:
                 self.lookups.clear()
             # "Dr Okafor (psychiatrist)" names Dr Okafor; the parenthesis gives the role
             self.names[label] = re.sub(r"\s*\(.*$", "", description).strip() or description
+
+    def _cakit_declaration(self, part: str) -> bool:
+        """Read `DOC = Anna_Smith, clinician (Doctor)`; False if `part` is not that form."""
+        match = CAKIT_DECLARATION.match(part)
+        if match is None:
+            return False
+        label = normalise_label(match.group("label"))
+        self.declared[label] = match.group("role")  # type: ignore[assignment]
+        self.lookups.clear()
+        self.names[label] = (match.group("name") or "").strip()
+        self.chat_roles[label] = match.group("chat") or ""
+        return True
 
     def _label_column(self, body: list[_Line]) -> int:
         """The column where speaker labels start (the most common column of known labels)."""
@@ -374,8 +404,12 @@ class _Reader:
                     f"(roles: {{{label}: carer}}), in the header (Participants: {label} = "
                     "mother) or with --roles",
                 )
+            # a cakit declaration (`DOC = Anna_Smith, clinician (Doctor)`) gives a CHAT name
+            # and role, kept in `id`; a free description (`Dr = consultant`) does not
+            declared = ParticipantId(role=self.chat_roles[key]) if key in self.chat_roles \
+                else None
             participant = Participant(code=label, role=lookup.role, name=self.names.get(key, ""),
-                                      label_role=label, line=entry.number)
+                                      label_role=label, line=entry.number, id=declared)
             self.participants[key] = participant
         turn = _Turn(label, participant.code, entry.number, content + 1)
         text = entry.text[content:].rstrip()
@@ -391,13 +425,14 @@ class _Reader:
             rest = entry.rest
             lead = len(rest) - len(rest.lstrip())
             col = entry.start + lead + 1
-            text = rest.strip()
+            text, media = _gap_media(rest.strip())
             if continuing and current is not None:
                 current.segments.append((entry.number, col, text))
                 continue
             reading = pause_reading(text)
             self.gaps.append(Gap(text=text, duration=reading[0] if reading else None,
-                                 line=entry.number, col=col, position=len(self.turns)))
+                                 line=entry.number, col=col, position=len(self.turns),
+                                 media=media))
         pending.clear()
 
     # -- assembling ------------------------------------------------------------------------
@@ -461,15 +496,45 @@ class _Reader:
                              tokenized=False)
         result = tokenize_turn(content, diag=self.diag, convention=self.convention,
                                underlined=frozenset(underlined) if underlined else _NONE)
-        if not result.tokens and not result.events:
+        events, media = _media_bullet(result.events)
+        if not result.tokens and not events:
             self.diag.add("CK308", "warning", f"{turn.label}: turn has no talk", turn.line,
                           turn.col, hint="an empty turn; remove the label or transcribe it")
         return Utterance(id=f"u{index + 1}", index=index, speaker=turn.speaker, line=turn.line,
                          col=turn.col, end_line=end_line, content=joined,
-                         tokens=tuple(result.tokens), events=tuple(result.events))
+                         tokens=tuple(result.tokens), events=tuple(events), media=media)
 
 
 _NONE: frozenset[int] = frozenset()
+
+
+def _media_bullet(events: Sequence[Event]) -> tuple[list[Event], MediaTime | None]:
+    """The events without a `((media …))` comment, and the bullet it carried."""
+    kept: list[Event] = []
+    media: MediaTime | None = None
+    for event in events:
+        match = _MEDIA_MARK.match(event.label) if event.kind == "comment" else None
+        if match is None or media is not None:
+            kept.append(event)
+            continue
+        media = MediaTime(_ms(match, "1"), _ms(match, "2"))
+    return kept, media
+
+
+def _gap_media(text: str) -> tuple[str, MediaTime | None]:
+    """A pause line without its `((media …))` mark, and the bullet the mark carried."""
+    gap = _GAP.match(text)
+    found = _MEDIA_MARK.match(gap.group("media")) if gap and gap.group("media") else None
+    if gap is None or not gap.group("media"):
+        return text, None
+    return gap.group(1), MediaTime(_ms(found, "1"), _ms(found, "2")) if found else None
+
+
+def _ms(match: re.Match[str], end: str) -> int:
+    hours = int(match.group("h" + end) or 0)
+    minutes = int(match.group("m" + end))
+    return ((hours * 60 + minutes) * 60 + int(match.group("s" + end))) * 1000 + int(
+        match.group("f" + end))
 
 
 def _strip(index: int, text: str, prefix: re.Pattern[str]) -> _Line:

@@ -20,7 +20,18 @@ from dataclasses import dataclass, field
 
 from cakit.formats.jefferson.marks import GAT_INTONATION, INTONATION, pause_reading
 from cakit.formats.jefferson.shape import ordered_items, word_shape
-from cakit.model import Event, Feature, Gap, Header, Role, Token, Transcript, Utterance
+from cakit.model import (
+    Event,
+    Feature,
+    Gap,
+    Header,
+    MediaTime,
+    Participant,
+    Role,
+    Token,
+    Transcript,
+    Utterance,
+)
 from cakit.notation import INTONATION_TO_JEFFERSON, JEFFERSON_PREFIX_MARKS, JEFFERSON_SPAN_MARKS
 
 _SPAN_BITS = 0
@@ -88,7 +99,7 @@ def to_jefferson(transcript: Transcript) -> str:
     has metadata; body lines are numbered 1… with the numbers right-aligned.
     """
     head = header_block(transcript)
-    rows = render_lines(transcript)
+    rows = render_lines(transcript, media=True)
     width = len(str(len(rows))) if rows else 1
     label_width = max((len(row.label) for row in rows), default=0) + 1
     out = list(head)
@@ -118,17 +129,76 @@ def header_block(transcript: Transcript) -> list[str]:
         value = " ".join(header.value.translate(_CONTROL).split())
         lines.append(f"{header.name}: {value}".rstrip())
     if transcript.participants and not has_participants and transcript.format != "jefferson":
-        declared = "; ".join(
-            f"{p.code} = {p.role}" + (f" ({p.label_role})" if p.label_role else "")
-            for p in transcript.participants
-        )
-        lines.append(f"Participants: {declared}")
+        declared = [_declaration(p) for p in transcript.participants]
+        known = {jefferson_label(p.code) for p in transcript.participants}
+        for speaker in dict.fromkeys(u.speaker for u in transcript.utterances):
+            if jefferson_label(speaker) not in known:  # talk by an undeclared speaker
+                known.add(jefferson_label(speaker))
+                declared.append(f"{jefferson_label(speaker)} = unknown")
+        lines.append(f"Participants: {'; '.join(declared)}")
     return lines
 
 
-def render_lines(transcript: Transcript) -> list[JeffersonLine]:
-    """The body as rendered lines (numbered 1…), overlaps aligned, in source order."""
+def jefferson_label(code: str) -> str:
+    """A speaker code as a label the Jefferson reader reads back: `(STU)` → `STU`,
+    `0` → `X0` (CHAT codes are kept as they are)."""
+    label = re.sub(r"[^\w'.-]+", "", code)
+    return label if label[:1].isalpha() else f"X{label}"
+
+
+def _declaration(participant: Participant) -> str:
+    """`DOC = Anna_Smith, clinician (Doctor)`: code, CHAT name, cakit role, CHAT role."""
+    name = f"{participant.name}, " if participant.name else ""
+    chat_role = participant.label_role
+    return f"{jefferson_label(participant.code)} = {name}{participant.role}" + (
+        f" ({chat_role})" if chat_role else "")
+
+
+def media_mark(media: MediaTime) -> str:
+    """A media bullet as Jefferson can hold it: `((media 00:01.000-00:02.500))`."""
+    return f"((media {_clock(media.start_ms)}-{_clock(media.end_ms)}))"
+
+
+def _clock(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    head = f"{hours}:{minutes:02d}" if hours else f"{minutes:02d}"
+    return f"{head}:{seconds:02d}.{millis:03d}"
+
+
+def scoped_overlap_links(transcript: Transcript) -> dict[tuple[int, int], str]:
+    """(utterance index, event index) → link for CHAT `[>]` … `[<]` pairs.
+
+    A `[>]` pairs with the next `[<]` by another speaker; a `[<]` without one gets a link
+    of its own (it is still an overlap, just not aligned).
+    """
+    links: dict[tuple[int, int], str] = {}
+    waiting: list[tuple[str, str]] = []  # (speaker, link) of unpaired [>]
+    for utterance in transcript.utterances:
+        for e_index, event in enumerate(utterance.events):
+            if event.kind != "scoped" or event.label not in ("<", ">") or not event.scope:
+                continue
+            key = (utterance.index, e_index)
+            if event.label == ">":
+                link = f"s{utterance.index}.{e_index}"
+                waiting.append((utterance.speaker, link))
+                links[key] = link
+                continue
+            partner = next((w for w in waiting if w[0] != utterance.speaker), None)
+            if partner is not None:
+                waiting.remove(partner)
+            links[key] = partner[1] if partner else f"s{utterance.index}.{e_index}"
+    return links
+
+
+def render_lines(transcript: Transcript, *, media: bool = False) -> list[JeffersonLine]:
+    """The body as rendered lines (numbered 1…), overlaps aligned, in source order.
+
+    `media` adds each media bullet as a `((media …))` mark (for files; `cakit show` and
+    excerpts leave them out)."""
     roles = {p.code: p.role for p in transcript.participants}
+    links = scoped_overlap_links(transcript)
     elements: list[tuple[int, int, object]] = []
     first_line = transcript.utterances[0].line if transcript.utterances else 1 << 30
     for utterance in transcript.utterances:
@@ -147,10 +217,12 @@ def render_lines(transcript: Transcript) -> list[JeffersonLine]:
     for _, _, element in elements:
         if isinstance(element, Utterance):
             rows.extend(_utterance_rows(element, roles.get(element.speaker, "unknown"),
-                                        transcript))
+                                        transcript, links, media=media))
         elif isinstance(element, Gap):
-            rows.append(_Row(element.line, "gap", chunks=[_Chunk(body=_pause_text(
-                element.text, element.duration, "timed"))]))
+            chunks = [_Chunk(body=_pause_text(element.text, element.duration, "timed"))]
+            if media and element.media is not None:
+                chunks.append(_Chunk(body=media_mark(element.media)))
+            rows.append(_Row(element.line, "gap", chunks=chunks))
         elif isinstance(element, Header):
             rows.append(_Row(element.line, "header", chunks=[_Chunk(body=_header_text(element))]))
     _align(rows)
@@ -199,6 +271,9 @@ class _UtteranceWriter:
         self.pending_anchor_offset = 0
         self.row: _Row | None = None
         self.previous_intonation_index = -1
+        self.scoped_open: dict[int, str] = {}  # token index → link of a [>]/[<] starting there
+        self.scoped_close: set[int] = set()  # token indices a [>]/[<] scope ends after
+        self.position = 0  # index of the next token
 
     def row_for(self, line: int) -> _Row:
         if self.row is None or (line > self.row.source_line):
@@ -206,7 +281,7 @@ class _UtteranceWriter:
                 self.flush_pending()
             first = self.row is None
             self.row = _Row(line, "talk", self.utterance.speaker, self.role,
-                            self.utterance.speaker if first else "")
+                            jefferson_label(self.utterance.speaker) if first else "")
             self.rows.append(self.row)
         return self.row
 
@@ -254,6 +329,16 @@ class _UtteranceWriter:
         self.open &= keep
 
     def token(self, token: Token) -> None:
+        position = self.position
+        self.position += 1
+        if position in self.scoped_open:
+            self.row_for(token.line)
+            self.glue_before("[", anchor=self.scoped_open[position])
+        self._token(token)
+        if position in self.scoped_close:
+            self.glue_after("]", token.line)
+
+    def _token(self, token: Token) -> None:
         features = token.features
         wanted = features & _SPAN_BITS
         if token.kind == "untranscribed":
@@ -351,18 +436,32 @@ class _UtteranceWriter:
         return self.rows
 
 
-def _utterance_rows(utterance: Utterance, role: Role, transcript: Transcript) -> list[_Row]:
+def _utterance_rows(
+    utterance: Utterance, role: Role, transcript: Transcript,
+    links: dict[tuple[int, int], str] | None = None, *, media: bool = False,
+) -> list[_Row]:
     writer = _UtteranceWriter(utterance, role, transcript)
     if not utterance.tokenized:
         row = writer.row_for(utterance.line)
         row.chunks.append(_Chunk(body=" ".join(utterance.content.split())))
         return writer.rows
+    for e_index, event in enumerate(utterance.events):
+        link = (links or {}).get((utterance.index, e_index))
+        if link is not None and event.scope and event.scope[1] > event.scope[0]:
+            writer.scoped_open[event.scope[0]] = link
+            writer.scoped_close.add(event.scope[1] - 1)
     for item in ordered_items(utterance):
         if isinstance(item, Token):
             writer.token(item)
         else:
             writer.event(item)
-    return writer.finish()
+    rows = writer.finish()
+    if media and utterance.media is not None:
+        # not on a line that is only a pause: the reader takes such a line for a gap
+        row = next((r for r in reversed(rows)
+                    if pause_reading(_join(r.chunks).strip()) is None), rows[0])
+        row.chunks.append(_Chunk(body=media_mark(utterance.media)))
+    return rows
 
 
 def _pause_text(text: str, value: float | None, label: str) -> str:
@@ -423,4 +522,42 @@ def _column(row: _Row, chunk_index: int, label_width: int) -> int:
     return column
 
 
-__all__ = ["JeffersonLine", "header_block", "laugh_letters", "render_lines", "to_jefferson"]
+__all__ = ["JeffersonLine", "header_block", "laugh_letters", "media_mark", "render_lines",
+           "scoped_overlap_links", "to_jefferson"]
+
+
+def coincident_onsets(transcript: Transcript) -> int:
+    """Overlap onsets at the same word as an earlier onset (`⌊terrible⌈`, `⌈⌊Ye:h`): one
+    Jefferson `[` or `[[` stands before the word for all of them."""
+    extra = 0
+    for utterance in transcript.utterances:
+        seen: set[int] = set()
+        for event in utterance.events:
+            if event.kind == "overlap" and event.label.endswith("begin"):
+                extra += event.index in seen
+                seen.add(event.index)
+    return extra
+
+
+def jefferson_losses(transcript: Transcript) -> list[str]:
+    """What a Jefferson rendering of `transcript` leaves out, one phrase per kind."""
+    tiers = sum(len(u.tiers) for u in transcript.utterances)
+    codes = sum(1 for u in transcript.utterances for e in u.events
+                if e.kind == "scoped" and e.label not in ("<", ">"))
+    dropped = sorted({h.name for h in transcript.headers if h.name in _STRUCTURAL
+                      and h.name not in ("UTF8", "Begin", "End")})
+    shared = coincident_onsets(transcript)
+    ids = sum(1 for p in transcript.participants if p.id is not None and (
+        p.id.age or p.id.sex or p.id.ses or p.id.group or p.id.education or p.id.custom))
+    losses = [
+        f"{tiers} dependent tier{'s' if tiers != 1 else ''} (%mor, %gra, %com …)" if tiers
+        else "",
+        f"{codes} scoped code{'s' if codes != 1 else ''} ([/], [: x], [*] …)" if codes else "",
+        f"{shared} overlap onset{'s' if shared != 1 else ''} sharing a word with another "
+        "onset (one [[ marks both)" if shared else "",
+        f"@ID details (age, sex, SES …) of {ids} participant{'s' if ids != 1 else ''}"
+        if ids else "",
+        f"header{'s' if len(dropped) != 1 else ''} {', '.join('@' + n for n in dropped)}"
+        if dropped else "",
+    ]
+    return [loss for loss in losses if loss]
