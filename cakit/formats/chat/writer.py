@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cakit.formats._order import talk_lines
 from cakit.formats.jefferson.shape import ordered_items, split_alternative, word_shape
 from cakit.formats.jefferson.writer import laugh_letters
 from cakit.model import Event, Feature, Header, Participant, Role, Token, Transcript, Utterance
@@ -156,10 +157,10 @@ def _from_model(transcript: Transcript) -> str:
         lines.append(_metadata_header(header.name, header.value, header.line in gems))
     body: list[tuple[int, int, str]] = []
     overlaps = _OverlapIndex(transcript)
+    utterance_lines = talk_lines(transcript)
     for position, utterance in enumerate(transcript.utterances):
         main = _main_tier(utterance, transcript, codes, overlaps, position)
-        body.append((utterance.line, 1, main))
-    utterance_lines = [u.line for u in transcript.utterances]
+        body.append((utterance_lines[position], 1, main))
     for gap in transcript.gaps:
         text = _pause_text(gap.duration, "timed" if gap.duration is not None else "micro")
         if gap.position == 0:

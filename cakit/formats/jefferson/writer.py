@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from cakit.formats._order import talk_lines
 from cakit.formats.jefferson.marks import GAT_INTONATION, INTONATION, pause_reading
 from cakit.formats.jefferson.shape import ordered_items, word_shape
 from cakit.model import (
@@ -201,8 +202,8 @@ def render_lines(transcript: Transcript, *, media: bool = False) -> list[Jeffers
     links = scoped_overlap_links(transcript)
     elements: list[tuple[int, int, object]] = []
     first_line = transcript.utterances[0].line if transcript.utterances else 1 << 30
-    for utterance in transcript.utterances:
-        elements.append((utterance.line, 1, utterance))
+    for utterance, line in zip(transcript.utterances, talk_lines(transcript), strict=True):
+        elements.append((line, 1, utterance))
     for gap in transcript.gaps:
         elements.append((gap.line, 0, gap))
     for header in transcript.headers:

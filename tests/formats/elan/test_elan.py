@@ -371,3 +371,23 @@ def test_a_silent_participant_survives_the_round_trip() -> None:
     assert back.diagnostics == ()
     assert [(p.code, p.role, p.name) for p in back.transcript.participants] == [
         ("Dr", "clinician", ""), ("Nan", "carer", "Gran")]
+
+
+@pytest.mark.parametrize("target", ["chat", "jefferson"])
+def test_talk_read_from_an_eaf_is_written_in_talk_order(tmp_path: Path, target: str) -> None:
+    """An EAF keeps each speaker's talk together on their own tier, so its XML lines are
+    not talk order; converting it must still write the talk in the order it was said."""
+    source = DEMO / "11-rahman-chat-media.cha"
+    eaf = tmp_path / "11-rahman-chat-media.eaf"  # @Media names the recording after it
+    eaf.write_text(to_eaf(read(source).transcript, date=datetime(2026, 1, 1, tzinfo=timezone.utc)),
+                   encoding="utf-8")
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("roles:\n  DOC: clinician\n  PAT: patient\n  MOT: carer\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(eaf), "--to", target, "-o",
+                                      str(tmp_path / "out"), "--roles", str(roles)])
+    assert result.exit_code == 0, result.output
+    written = read(next((tmp_path / "out").iterdir()), roles={
+        "DOC": "clinician", "PAT": "patient", "MOT": "carer"}).transcript
+    original = read(source).transcript
+    assert [u.speaker for u in written.utterances] == [u.speaker for u in original.utterances]
