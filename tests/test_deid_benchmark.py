@@ -6,26 +6,26 @@ The measurement is `tests/deid_measure.py` (also printed by `python benchmarks/d
 identifiers of 15 kinds in 10 Jefferson and 3 CHAT files, key `planted.csv`) with a
 temporary pseudonym key; then the HTML report of `corpora/demo` for false replacements.
 
-Measured on 2026-12-06 (cakit/report/deid.py sha256[:12] e3c31258069a and 6418c745d97a,
-the same figures; `benchmarks/deid.py` prints the digest it measured):
+Measured on 2026-12-06, first (deid.py e3c31258069a): recall 335/363 = 92.3% with 27
+leaks (an undeclared `Aoife:` speaker label ×9, ALL-CAPS and lower-case undeclared names,
+spoken dates and wards, names repeated in the evidence quotes), false replacements 16/311
+= 5.1% on the planted set (drug names, sentence-initial Hiya/Honestly/Aye, Inshallah,
+Chinese), 0/113 on the demo.
 
-- recall (removed or flagged) 335/363 = 92.3% — 334 removed, 1 flagged, 27 LEAKED
-  (targets: >= 99% and 0 leaked — NOT met yet); strict: 36/363 planted texts are printed
-  somewhere in the outputs (the same name leaking on another line counts there);
-- by place: filename 25/25, header 63/63, label 36/45 (80.0%), turn 212/230 (92.2%);
-- by kind: address, date of birth, e-mail, hospital, NHS number, phone, postcode 100%;
-  titled name 64/66, full name 27/28, place 32/34, school/workplace 13/14,
-  date 20/22, ward 9/10, surname 22/25, first name 57/72 (79.2%);
-- by case: digits 31/31, title 206/220, mixed 28/29, lower 48/55, upper 23/28;
-- leaks: an undeclared name used as a speaker label (`Aoife:` ×9), ALL-CAPS or lower-case
-  names not declared in a header (`TUNDE`, `KASIA`, `EILIDH`, `delroy`, `shahid`, `aga`,
-  `pudsey`, `doctor zielinski`, `DR ROBERTS`), spelled-out dates/wards (`March twenty
-  twenty two`, `ward four`), `October 2023`, and identifiers replaced in the line but
-  printed again, lower-cased, in the codes' evidence quotes (excerpt `evidence` lines, HTML
-  line tooltips: `headingley`, `zielinski`, `intake high school`);
-- false replacements: planted set 16/311 = 5.1% of words replaced (drug names such as
-  Olanzapine, sentence-initial Hiya/Honestly/Aye/Lovely/Typical/Anyway, Inshallah, Chinese,
-  Paddy, Rose as a verb); demo corpus 0/113 = 0.0% (target <= 1%).
+Then, after the gazetteer in speaker labels and ALL-CAPS words, capitalised names of the
+corpus caught in lower case too, drug names and everyday interjections never names, and
+dates/wards said in words:
+
+- recall 352/363 = 97.0%, 10 LEAKED (targets >= 99% and 0 leaked: NOT met); strict 13/363
+  planted texts printed anywhere;
+- by place: filename 25/25, header 63/63, label 45/45, turn 220/230 (95.7%);
+- by kind: 100% for address, date, date of birth, e-mail, full name, hospital, NHS number,
+  phone, postcode, ward; titled name 65/66, place 33/34, surname 24/25, school/workplace
+  13/14, first name 66/72 (91.7%);
+- leaks: names in no gazetteer (`EILIDH`, `TUNDE`, `KASIA`, `delroy`, `shahid`, `aga`,
+  `campbells`, `pudsey`), `DR ROBERTS`, `Intake High School` in a tooltip;
+- false replacements: planted set 2/317 = 0.6% (`Rose` as a verb, `Paddy's day`); demo
+  corpus 0/113 = 0.0% (target <= 1%).
 
 The floors below are these values minus a small margin: raise them as de-identification
 improves (the targets are in `TARGET_*`, not asserted yet).
@@ -50,17 +50,17 @@ from tests.deid_measure import (
 TARGET_RECALL = 0.99
 TARGET_FALSE_RATE = 0.01
 
-RECALL_FLOOR = 0.90  # measured 0.923
-MAX_LEAKS = 33  # measured 27
-MAX_PRINTED_ANYWHERE = 42  # measured 36
-PLACE_FLOORS = {"filename": 0.96, "header": 0.97, "label": 0.75, "turn": 0.89}
+RECALL_FLOOR = 0.95  # measured 0.970
+MAX_LEAKS = 14  # measured 10
+MAX_PRINTED_ANYWHERE = 18  # measured 13
+PLACE_FLOORS = {"filename": 0.96, "header": 0.97, "label": 0.95, "turn": 0.93}
 KIND_FLOORS = {  # measured: 100% unless noted
     "address": 0.93, "date_of_birth": 0.91, "email": 0.91, "hospital": 0.94,
     "nhs_number": 0.83, "phone": 0.92, "postcode": 0.93, "titled_name": 0.93,
-    "full_name": 0.92, "place": 0.90, "school_workplace": 0.85, "date": 0.85,
-    "ward": 0.80, "surname": 0.80, "first_name": 0.75,
+    "full_name": 0.92, "place": 0.90, "school_workplace": 0.85, "date": 0.93,
+    "ward": 0.90, "surname": 0.90, "first_name": 0.88,
 }
-PLANTED_FALSE_RATE_CEILING = 0.07  # measured 0.051
+PLANTED_FALSE_RATE_CEILING = 0.015  # measured 0.006
 DEMO_FALSE_RATE_CEILING = 0.01  # measured 0.000 (target <= 1%)
 
 

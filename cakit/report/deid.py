@@ -46,7 +46,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cakit.model import Transcript
-from cakit.report.names import english_words, everyday_words, name_word
+from cakit.report.names import (
+    dictionary,
+    drug_word,
+    english_words,
+    everyday_words,
+    name_word,
+)
 
 KEY_ENV = "CAKIT_DEID_KEY_FILE"
 KINDS = ("name", "place", "address", "date", "phone", "nhs", "postcode", "email", "id")
@@ -69,6 +75,13 @@ _ORDINAL_WORDS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|te
                   "nineteenth|twentieth|thirtieth|twenty[- ](?:first|second|third|fourth|fifth|"
                   "sixth|seventh|eighth|ninth)|thirty[- ]first")
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS})"
+_NUMBER_WORDS = ("(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                 "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)")
+#: A year said aloud: "twenty twenty two", "nineteen eighty seven", "two thousand and nine".
+_SPOKEN_YEAR = ("(?:(?:nineteen|twenty)[- ](?:twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                "ninety|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+                "nineteen|oh[- ][a-z]+)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+                "|two thousand(?: and)? [a-z]+)")
 
 #: (kind, detector, compiled pattern, group holding the span or 0), in priority order.
 PATTERNS: tuple[tuple[str, str, re.Pattern[str], int], ...] = (
@@ -102,7 +115,10 @@ PATTERNS: tuple[tuple[str, str, re.Pattern[str], int], ...] = (
         rf"{_STREET.lower()}\b", re.IGNORECASE), 0),
     ("postcode", "lower case", re.compile(
         r"\b[a-pr-uwyz][a-hk-y]?\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2}\b", re.IGNORECASE), 0),
-    ("place", "ward", re.compile(r"\bward\s+\d{1,3}[a-z]?\b", re.IGNORECASE), 0),
+    ("place", "ward", re.compile(rf"\bward\s+(?:\d{{1,3}}[a-z]?|{_NUMBER_WORDS})\b",
+                                 re.IGNORECASE), 0),
+    ("date", "pattern", re.compile(
+        rf"\b(?:{_MONTHS})\s+(?:(?:19|20)\d{{2}}|{_SPOKEN_YEAR})\b", re.IGNORECASE), 0),
 )
 #: Words that name a health-care place; the words before them name which one.
 _INSTITUTION = re.compile(
@@ -113,6 +129,7 @@ _INSTITUTION_WORDS = frozenset(
     "general royal district memorial university county city community teaching "
     "psychiatric mental health children's women's st saint".split())
 _WORD_BEFORE = re.compile(r"([A-Za-zÀ-ÿ'’]+)\s+$")
+_UPPER_WORD = re.compile(r"(?<![\w'’@-])[A-Z]{3,}(?![\w])")
 _LOWER_WORD = re.compile(r"(?<![\w'’@-])[a-zà-ÿ][a-zà-ÿ'’]{2,}(?![\w])")
 #: Laughter and breath particles (CA): heh, hah, HhHah, hhh — never names.
 _LAUGHTER = re.compile(r"(?i)^(?:h+[aeiou]*)+h*$")
@@ -359,6 +376,11 @@ class Deidentifier:
                          key=lambda t: -len(t.text))
         self._kinds = {_normal(t.text): t for t in ordered}
         self._names = {_normal(t.text) for t in ordered if t.kind == "name"}
+        # capitalised words of the corpus that are no English word ("Headingley"): their
+        # lower-case forms (quoted evidence, CA talk) are the same name
+        words = dictionary() | english_words()
+        self._spoken = frozenset(w for w in self.spoken_names
+                                 if w.isalpha() and len(w) > 2 and w not in words)
         self._terms_re = re.compile(
             r"(?<![\w])(?:" + "|".join(re.escape(t.text) for t in ordered) + r")(?![\w])",
             re.IGNORECASE) if ordered else None
@@ -422,20 +444,34 @@ class Deidentifier:
         everyday = everyday_words()
         for match in _CAPITALISED.finditer(text):
             word = match.group(0)
-            if _stop_word(word) or match.start() < skip or _LAUGHTER.match(word):
+            if _stop_word(word) or _LAUGHTER.match(word):
                 continue
             key = _normal(word)
-            if (key in everyday and word not in AMBIGUOUS and key not in self._names
-                    and key not in self.places):
+            if match.start() < skip:  # a speaker label: only a name the gazetteer knows
+                if name_word(key) == "name":
+                    add(match.start(), match.end(), "name", "gazetteer", in_label=True)
+                continue
+            if drug_word(key) or (key in everyday and word not in AMBIGUOUS
+                                  and key not in self._names and key not in self.places):
                 continue  # "It", "Well", "Yes" written in capitals for loudness
             kind = "place" if key in self.places else "name"
             confident = word not in AMBIGUOUS and (
                 lowercase or name_word(key) == "name" or self._mid_sentence(text, match, skip))
             add(match.start(), match.end(), kind, "heuristic", confident)
         priority += 1
+        for match in _UPPER_WORD.finditer(text):  # a name said loudly: ROBERTS, KASIA
+            if match.start() >= skip and name_word(match.group(0)) == "name":
+                add(match.start(), match.end(), "name", "gazetteer")
         for match in _LOWER_WORD.finditer(text):
             word = match.group(0).rstrip("'’")
-            verdict = None if _LAUGHTER.match(word) else name_word(word)
+            if _LAUGHTER.match(word):
+                continue
+            key = word.casefold().removesuffix("'s")
+            if key in self._spoken:  # written with a capital elsewhere in the corpus
+                add(match.start(), match.start() + len(word),
+                    "place" if key in self.places else "name", "spoken elsewhere")
+                continue
+            verdict = name_word(word)
             if verdict is not None:
                 add(match.start(), match.start() + len(word), "name", "gazetteer",
                     confident=verdict == "name")

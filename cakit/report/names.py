@@ -111,4 +111,36 @@ def everyday_words() -> frozenset[str]:
     return common | CLOSED | frozenset(
         "yeah yes okay ok oh ah er um erm mm hmm no hi hello bye right well sorry please "
         "thanks cheers mum dad nan gran god doctor nurse said made mad got went told asked "
-        "came gone done".split())
+        "came gone done hiya hiyah aye ta inshallah mashallah alhamdulillah honestly anyway "
+        "lovely typical chinese indian pakistani bangladeshi nigerian ghanaian jamaican "
+        "african caribbean asian arabic urdu punjabi bengali somali polish".split())
+
+
+#: Endings of drug names (olanzapine, risperidone, aripiprazole, sertraline, diazepam …).
+_DRUG_ENDINGS = ("apine", "idone", "azole", "aline", "oxetine", "azepam", "azine", "pramine",
+                 "ipride", "ixol", "olol", "statin", "mycin", "cillin", "ipine", "oxine")
+
+
+@lru_cache(maxsize=4096)
+def drug_word(word: str) -> bool:
+    """A medicine's name, never a person's: the codebook's medication words or a drug
+    ending."""
+    key = word.casefold()
+    return key.endswith(_DRUG_ENDINGS) or key in _medication_words()
+
+
+@lru_cache(maxsize=1)
+def _medication_words() -> frozenset[str]:
+    from cakit.annotate import codebook_for
+    from cakit.errors import CakitError
+
+    try:
+        categories = codebook_for(None).lexicon
+    except CakitError:
+        return frozenset()
+    words: set[str] = set()
+    for category in categories:
+        if category.name == "medication":
+            words.update(p.words[0] for p in category.patterns
+                         if p.kind == "phrase" and len(p.words) == 1 and p.words[0].isalpha())
+    return frozenset(words)
