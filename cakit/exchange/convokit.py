@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from cakit.exchange.exporters import ExportDoc, ExportInput
+from cakit.exchange.inputs import ExportDoc, ExportInput
 
 FILES = ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json",
          "index.json")

@@ -31,7 +31,7 @@ from lxml import etree
 
 from cakit.exchange import guids
 from cakit.exchange.codes import CodeEntry, families
-from cakit.exchange.exporters import ExportDoc, ExportInput
+from cakit.exchange.inputs import ExportDoc, ExportInput
 from cakit.exchange.sourcetext import SourceText, source_text
 from cakit.store.labels import ATTEMPT_BOUND, format_label
 from cakit.store.records import Decision, HumanCode, Layer, MachineItem
