@@ -76,7 +76,7 @@ def convert(
     paths: tuple[str, ...], target: str, output_dir: str | None, force: bool,
     roles_file: str | None, convention: str, no_color: bool, lenient: bool = False,
 ) -> None:
-    """Convert transcripts to CHAT or Jefferson.
+    """Convert transcripts to CHAT, Jefferson or ELAN (.eaf).
 
     PATHS are files, folders (searched recursively) or glob patterns. Exit code 1 when any
     file could not be converted (read errors, or an output that exists without --force).
