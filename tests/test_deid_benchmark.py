@@ -16,15 +16,15 @@ Then, after the gazetteer in speaker labels and ALL-CAPS words, capitalised name
 corpus caught in lower case too, drug names and everyday interjections never names, and
 dates/wards said in words:
 
-- recall 352/363 = 97.0%, 10 LEAKED (targets >= 99% and 0 leaked: NOT met); strict 13/363
+- recall 355/363 = 97.8%, 7 LEAKED (targets >= 99% and 0 leaked: NOT met); strict 10/363
   planted texts printed anywhere;
-- by place: filename 25/25, header 63/63, label 45/45, turn 220/230 (95.7%);
+- by place: filename 25/25, header 63/63, label 45/45, turn 223/230 (97.0%);
 - by kind: 100% for address, date, date of birth, e-mail, full name, hospital, NHS number,
-  phone, postcode, ward; titled name 65/66, place 33/34, surname 24/25, school/workplace
-  13/14, first name 66/72 (91.7%);
-- leaks: names in no gazetteer (`EILIDH`, `TUNDE`, `KASIA`, `delroy`, `shahid`, `aga`,
-  `campbells`, `pudsey`), `DR ROBERTS`, `Intake High School` in a tooltip;
-- false replacements: planted set 2/317 = 0.6% (`Rose` as a verb, `Paddy's day`); demo
+  phone, postcode, school/workplace, surname, titled name, ward; place 33/34, first name
+  66/72 (91.7%);
+- leaks: names in no gazetteer (`EILIDH`, `TUNDE`, `KASIA`, `delroy`, `shahid`, `aga`)
+  and the place `pudsey`;
+- false replacements: planted set 2/320 = 0.6% (`Rose` as a verb, `Paddy's day`); demo
   corpus 0/113 = 0.0% (target <= 1%).
 
 The floors below are these values minus a small margin: raise them as de-identification
@@ -50,15 +50,15 @@ from tests.deid_measure import (
 TARGET_RECALL = 0.99
 TARGET_FALSE_RATE = 0.01
 
-RECALL_FLOOR = 0.95  # measured 0.970
-MAX_LEAKS = 14  # measured 10
-MAX_PRINTED_ANYWHERE = 18  # measured 13
-PLACE_FLOORS = {"filename": 0.96, "header": 0.97, "label": 0.95, "turn": 0.93}
+RECALL_FLOOR = 0.96  # measured 0.978
+MAX_LEAKS = 10  # measured 7
+MAX_PRINTED_ANYWHERE = 14  # measured 10
+PLACE_FLOORS = {"filename": 0.96, "header": 0.97, "label": 0.95, "turn": 0.95}
 KIND_FLOORS = {  # measured: 100% unless noted
     "address": 0.93, "date_of_birth": 0.91, "email": 0.91, "hospital": 0.94,
-    "nhs_number": 0.83, "phone": 0.92, "postcode": 0.93, "titled_name": 0.93,
-    "full_name": 0.92, "place": 0.90, "school_workplace": 0.85, "date": 0.93,
-    "ward": 0.90, "surname": 0.90, "first_name": 0.88,
+    "nhs_number": 0.83, "phone": 0.92, "postcode": 0.93, "titled_name": 0.95,
+    "full_name": 0.92, "place": 0.90, "school_workplace": 0.92, "date": 0.93,
+    "ward": 0.90, "surname": 0.95, "first_name": 0.88,
 }
 PLANTED_FALSE_RATE_CEILING = 0.015  # measured 0.006
 DEMO_FALSE_RATE_CEILING = 0.01  # measured 0.000 (target <= 1%)

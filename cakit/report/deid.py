@@ -123,17 +123,22 @@ PATTERNS: tuple[tuple[str, str, re.Pattern[str], int], ...] = (
 #: Words that name a health-care place; the words before them name which one.
 _INSTITUTION = re.compile(
     r"\b(?:hospital|infirmary|clinic|hospice|surgery|medical\s+centre|health\s+centre|"
-    r"unit|ward)\b", re.IGNORECASE)
+    r"unit|ward|school|college|academy|university)\b", re.IGNORECASE)
 #: Words an institution's name is often made of, besides the place name itself.
 _INSTITUTION_WORDS = frozenset(
     "general royal district memorial university county city community teaching "
-    "psychiatric mental health children's women's st saint".split())
+    "psychiatric mental health children's women's st saint high primary secondary grammar "
+    "junior infant infants sixth form comprehensive".split())
 _WORD_BEFORE = re.compile(r"([A-Za-zÀ-ÿ'’]+)\s+$")
 _UPPER_WORD = re.compile(r"(?<![\w'’@-])[A-Z]{3,}(?![\w])")
 _LOWER_WORD = re.compile(r"(?<![\w'’@-])[a-zà-ÿ][a-zà-ÿ'’]{2,}(?![\w])")
 #: Laughter and breath particles (CA): heh, hah, HhHah, hhh — never names.
 _LAUGHTER = re.compile(r"(?i)^(?:h+[aeiou]*)+h*$")
 _TITLE_NAME = re.compile(rf"\b{_TITLE}\.?\s+({_CAP})(?:\s+({_CAP}))?")
+#: The same, said loudly: "DR ROBERTS".
+_TITLE_NAME_UPPER = re.compile(
+    r"\b(?:DR|DOCTOR|MR|MRS|MS|MISS|MX|PROF|PROFESSOR|NURSE)\.?\s+([A-Z]{2,}(?:-[A-Z]{2,})?)"
+    r"(?:\s+([A-Z]{2,}(?:-[A-Z]{2,})?))?\b")
 _CAPITALISED = re.compile(rf"(?<![\w'’@-]){_CAP}(?![\w])")
 _PLACE_BEFORE = re.compile(
     r"(?:\bin|\bfrom|\bnear|\bround|\baround|\binto|\boutside|\bpast|\btowards|\bvia|"
@@ -433,10 +438,12 @@ class Deidentifier:
                 add(match.start(), match.end(), term.kind if term else "name",
                     term.source if term else "roster", in_label=True)
         priority += 1
-        for match in _TITLE_NAME.finditer(text):
-            for group in (1, 2):
-                if match.group(group) and match.group(group) not in STOP_WORDS:
-                    add(match.start(group), match.end(group), "name", "title", in_label=True)
+        for pattern in (_TITLE_NAME, _TITLE_NAME_UPPER):
+            for match in pattern.finditer(text):
+                for group in (1, 2):
+                    if match.group(group) and match.group(group) not in STOP_WORDS:
+                        add(match.start(group), match.end(group), "name", "title",
+                            in_label=True)
         priority += 1
         for start, end in _institutions(text):
             add(start, end, "place", "institution")

@@ -80,9 +80,11 @@ def name_word(word: str) -> str | None:
     word: "john", "mary" — flag it), or None."""
     key = word.casefold().removesuffix("'s").removesuffix("’s")
     first, last = _gazetteer()
+    words = dictionary()
+    if key not in first and key not in last and key.endswith("s") and key not in words:
+        key = key[:-1]  # a family by name: "the campbells"
     if key not in first and key not in last:
         return None
-    words = dictionary()
     if key not in words and not (key.endswith("s") and key[:-1] in words):
         return "name"
     if key in first and key not in english_words():
