@@ -1,4 +1,5 @@
-"""`cakit import qdpx FILE PATHS… --coder NAME`: codes from QDA software back into the store.
+"""`cakit import qdpx FILE PATHS… --coder NAME`: codes from QDA software back into the store;
+`cakit import qdc FILE`: a REFI-QDA codebook compared with cakit's.
 
 A coder's codings in a REFI-QDA project (made in NVivo, ATLAS.ti, MAXQDA, QualCoder … on a
 project `cakit export --to qdpx` wrote, or on the same transcripts) become that coder's
@@ -27,6 +28,7 @@ from cakit.cli._common import (
 from cakit.errors import UsageError
 
 if TYPE_CHECKING:
+    from cakit.exchange.qdc_compare import Comparison
     from cakit.exchange.qdpx_read import QdaProject, QdaSource
     from cakit.run import Coded
 
@@ -149,4 +151,71 @@ def qdpx(file: str, paths: tuple[str, ...], coder: str, user: str | None, dry_ru
         for line in not_imported:
             err.print(f"  {line}", markup=False, highlight=False)
     if problems or not_imported:
+        raise SystemExit(1)
+
+
+def _table(comparison: Comparison) -> list[tuple[str, str, str]]:
+    """(status, .qdc code, cakit code) rows: matched, then unknown, then missing."""
+    rows = [("matched", m.path, m.label) for m in comparison.matched]
+    rows += [("unknown", u.path, "") for u in comparison.unknown]
+    rows += [("missing", "", label) for label in comparison.missing]
+    return rows
+
+
+@import_group.command("qdc")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]),
+              default="table", show_default=True, help="How to print the comparison.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), metavar="FILE.yaml",
+              help="Also write the unknown codes as a YAML fragment to start a codebook "
+                   "edit from (cakit never edits your codebook).")
+@click.option("--force", is_flag=True, help="Replace an existing -o file.")
+@click.option("--schema", type=click.Path(exists=True, dir_okay=False), metavar="XSD",
+              help="Validate FILE against this Codebook.xsd (the REFI-QDA standard's "
+                   "schema) instead of cakit's structural checks.")
+@codebook_option
+@handle_errors
+def qdc(file: str, output_format: str, output: str | None, force: bool,
+        schema: str | None, codebook: str | None) -> None:
+    """Compare the REFI-QDA codebook FILE (.qdc) with cakit's codebook.
+
+    \b
+    FILE is checked first: a CodeBook of QDA-XML 1.0 with Codes, each Code with guid, name
+    and isCodable (or, with --schema, validated against the standard's Codebook.xsd). A
+    .qdc code matches a cakit code by name, case-insensitively: CODE, CODE/SUBTYPE, or a
+    subtype nested under its code. Lists the matched codes, the .qdc codes cakit does not
+    know (with their parent path) and the cakit codes missing from FILE. Exit status 0 when
+    every .qdc code is known, 1 otherwise.
+    """
+    import json
+
+    from cakit.cli._output import check_writable, output_stream
+    from cakit.exchange.codes import code_entries
+    from cakit.exchange.qdc_compare import as_json, compare, fragment
+    from cakit.exchange.qdc_read import read_qdc
+
+    check_writable(output, force)
+    book = read_qdc(Path(file), schema=Path(schema) if schema else None)
+    version, entries = code_entries(codebook)
+    comparison = compare(book.codes, entries)
+    out, _ = consoles()
+    if output_format == "json":
+        out.print(json.dumps(as_json(comparison, qdc=file, codebook_version=version),
+                             indent=2, ensure_ascii=False), markup=False, highlight=False)
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"{file} against cakit's codebook {version}", title_justify="left")
+        for column in ("status", ".qdc code", "cakit code"):
+            table.add_column(column, overflow="fold")
+        for row in _table(comparison):
+            table.add_row(*row)
+        out.print(table, markup=False, highlight=False)
+        out.print(f"{len(comparison.matched)} matched, {len(comparison.unknown)} unknown to "
+                  f"cakit, {len(comparison.missing)} cakit codes missing from the .qdc",
+                  markup=False, highlight=False)
+    if output:
+        with output_stream(output, force=force) as stream:
+            stream.write(fragment(comparison, qdc=Path(file).name, codebook_version=version))
+    if not comparison.all_known:
         raise SystemExit(1)

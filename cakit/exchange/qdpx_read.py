@@ -26,6 +26,8 @@ class QdaCode:
     guid: str
     name: str
     parent: str | None
+    description: str = ""
+    codable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +90,20 @@ def _child_text(element: etree._Element, name: str) -> str | None:
     return None if not found else (found[0].text or "")
 
 
+def code_tree(codes: etree._Element) -> dict[str, QdaCode]:
+    """The `<Code>`s under a REFI-QDA `<Codes>` element (of a project or a codebook), nested
+    codes included, by normalised GUID, in document order (a parent before its children)."""
+    out: dict[str, QdaCode] = {}
+    _codes(codes, None, out)
+    return out
+
+
 def _codes(parent: etree._Element, under: str | None, out: dict[str, QdaCode]) -> None:
     for code in _children(parent, "Code"):
         guid = normal(code.get("guid"))
-        out[guid] = QdaCode(guid=guid, name=code.get("name", ""), parent=under)
+        out[guid] = QdaCode(guid=guid, name=code.get("name", ""), parent=under,
+                            description=(_child_text(code, "Description") or "").strip(),
+                            codable=code.get("isCodable", "true").strip() in ("true", "1"))
         _codes(code, guid, out)
 
 
@@ -158,7 +170,7 @@ def read_qdpx(path: Path) -> QdaProject:
         codes: dict[str, QdaCode] = {}
         for book in _children(root, "CodeBook"):
             for block in _children(book, "Codes"):
-                _codes(block, None, codes)
+                codes.update(code_tree(block))
         notes = {}
         for block in _children(root, "Notes"):
             for note in _children(block, "Note"):
