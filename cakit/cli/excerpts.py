@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +23,9 @@ from cakit.cli._common import (
     warn_uncoded,
 )
 from cakit.errors import UsageError
+
+if TYPE_CHECKING:
+    from cakit.report.excerpts import Excerpt
 
 
 def _codes(values: tuple[str, ...], known: tuple[str, ...], option: str) -> tuple[str, ...]:
@@ -41,6 +46,17 @@ def _codes(values: tuple[str, ...], known: tuple[str, ...], option: str) -> tupl
             raise UsageError(f"{option} {value!r} is not a code cakit knows{hint}")
         out.append(code)
     return tuple(out)
+
+
+def _media_note(err: Any, chosen: Sequence[Excerpt], output_format: str) -> None:
+    """Say how many excerpts got a recording (only HTML links them)."""
+    if output_format != "html":
+        err.print("--media links recordings in HTML only", style="yellow", markup=False,
+                  highlight=False)
+        return
+    linked = sum(1 for excerpt in chosen if excerpt.media is not None)
+    err.print(f"recordings linked for {linked} of {len(chosen)} excerpt(s)", markup=False,
+              highlight=False)
 
 
 @click.command()
@@ -72,6 +88,11 @@ def _codes(values: tuple[str, ...], known: tuple[str, ...], option: str) -> tupl
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False),
               help="Names and places to replace: CSV with columns text,kind or one name per "
                    "line.")
+@click.option("--media", "link_media", is_flag=True,
+              help="Link the recordings: their file names appear in the page. In HTML, each "
+                   "excerpt then gets a player for its segment of the recording found beside "
+                   "its transcript (never embedded). Off by default, as a file name may "
+                   "carry a name.")
 @codebook_option
 @store_option("Annotation store: a current machine layer there is reused.")
 @click.option("--no-store", is_flag=True, help="Neither read nor write the store.")
@@ -82,7 +103,8 @@ def excerpts(
     paths: tuple[str, ...], codes: tuple[str, ...], subtypes: tuple[str, ...],
     outcomes: tuple[str, ...], phases: tuple[str, ...], consultations: tuple[str, ...],
     context: int, limit: int | None, output_format: str, output: str | None, force: bool,
-    no_deidentify: bool, roster: str | None, codebook: str | None, store_root: str,
+    no_deidentify: bool, roster: str | None, link_media: bool, codebook: str | None,
+    store_root: str,
     no_store: bool, roles_file: str | None, coder: str | None, consensus: bool,
 ) -> None:
     """Pull attempt → response sequences as numbered Jefferson extracts for teaching.
@@ -140,15 +162,22 @@ def excerpts(
 
         deid = Deidentifier.for_transcripts([t for t, _ in pairs],
                                             roster=Path(roster) if roster else None)
-    chosen = build_excerpts(pairs, selection, context=context, limit=limit, deid=deid)
+    chosen = build_excerpts(pairs, selection, context=context, limit=limit, deid=deid,
+                            media=link_media and output_format == "html")
     deidentified = deid is not None
     if output_format == "docx":
         assert output is not None
         write_bytes(output, to_docx(chosen, deidentified=deidentified), force=force)
+    elif output_format == "html":
+        base = Path(output).parent if output else Path(".")
+        with output_stream(output, force=force) as stream:
+            stream.write(to_html(chosen, deidentified=deidentified, media_base=base))
     else:
-        render = {"txt": to_text, "md": to_markdown, "html": to_html}[output_format]
+        render = {"txt": to_text, "md": to_markdown}[output_format]
         with output_stream(output, force=force) as stream:
             stream.write(render(chosen, deidentified=deidentified))
+    if link_media:
+        _media_note(err, chosen, output_format)
     if deid is not None:
         flagged = sum(1 for entry in deid.audit if entry.action == "flagged")
         summary = (f"{len(chosen)} excerpt(s); de-identified: {len(deid.audit) - flagged} "

@@ -77,6 +77,11 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False),
               help="Names and places to replace in the HTML report: CSV with columns "
                    "text,kind or one name per line.")
+@click.option("--media", "link_media", is_flag=True,
+              help="Link the recordings: their file names appear in the page. In the HTML "
+                   "report, each attempt sequence then gets a player for its segment of the "
+                   "recording found beside its transcript (never embedded). Off by default, "
+                   "as a file name may carry a name.")
 @roles_option
 @coder_options
 @click.option("--no-color", is_flag=True, help="Plain terminal output.")
@@ -84,8 +89,8 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
 def report(
     paths: tuple[str, ...], view: str, output_format: str, output: str | None, force: bool,
     plot_path: str | None, codebook: str | None, jobs: int, store_root: str, no_store: bool,
-    no_deidentify: bool, roster: str | None, roles_file: str | None, coder: str | None,
-    consensus: bool, no_color: bool,
+    no_deidentify: bool, roster: str | None, link_media: bool, roles_file: str | None,
+    coder: str | None, consensus: bool, no_color: bool,
 ) -> None:
     """Report attempts, responses and outcomes by phase (or per consultation, clinician,
     carer presence): raw counts and rates per 1,000 words and per 10 minutes of the phase.
@@ -131,8 +136,12 @@ def report(
     built = build_report(inputs, view)  # type: ignore[arg-type]
     labels: dict[str, str] | None = None
     if output_format == "html":
-        labels = _write_html(built, items, output, force, deidentify, roster, err)
+        media_base = (Path(output).parent if output else Path(".")) if link_media else None
+        labels = _write_html(built, items, output, force, deidentify, roster, err, media_base)
     else:
+        if link_media:
+            err.print("--media links recordings in HTML only", style="yellow", markup=False,
+                      highlight=False)
         shown, labels, deid = _pseudonymised(built, loaded, deidentify)
         _write_tables(shown, output_format, output, force, out)
         if deid is not None:
@@ -212,7 +221,8 @@ def _print_table(built: Report, output: str | None, force: bool, out: Any) -> No
 
 
 def _write_html(built: Report, loaded: list[Item], output: str | None, force: bool,
-                deidentify: bool, roster: str | None, err: Any) -> dict[str, str] | None:
+                deidentify: bool, roster: str | None, err: Any,
+                media_base: Path | None = None) -> dict[str, str] | None:
     """Write the HTML page (and its audit log); return the consultation labels used, so a
     plot written in the same run shows the same de-identified ids."""
     from cakit.report.html import report_html
@@ -230,8 +240,14 @@ def _write_html(built: Report, loaded: list[Item], output: str | None, force: bo
         from cakit.report.tables import by_consultation
 
         extra["by_consultation"] = by_consultation([c for c, _ in items])
-    text = report_html(built, items, deid=deid, extra_tables=extra)
+    text = report_html(built, items, deid=deid, extra_tables=extra, media_base=media_base)
     _write_text(text, output, force)
+    if media_base is not None:
+        from cakit.media import find_media
+
+        linked = sum(1 for _, t in items if find_media(t) is not None)
+        err.print(f"recordings linked for {linked} of {len(items)} consultation(s)",
+                  markup=False, highlight=False)
     if deid is None:
         return None
     labels = {c.id: deid.identifier(c.id, file=t.source) for c, t in items}

@@ -35,6 +35,7 @@ MARK_STYLES: tuple[tuple[str, str], ...] = (
     (r"=", "bold yellow"),
     (r"[°£$#~↑↓<>_]", "yellow"),
     (r"\{[^}]*\}", "dim"),
+    (r"\[\d+(?::\d\d)+\.\d–\d+(?::\d\d)+\.\d\]", "dim"),  # media bullet times
 )
 _RANGE = re.compile(r"^\s*(\d*)\s*(?:-\s*(\d*))?\s*$")
 
@@ -75,7 +76,8 @@ def show(
 ) -> None:
     """Show a transcript with its source line numbers and speakers coloured by role.
 
-    Any transcript (CHAT, Jefferson, Word) is laid out as Jefferson text. Problems found
+    Any transcript (CHAT, Jefferson, Word) is laid out as Jefferson text, media bullets as
+    times ([00:33.9–00:44.3], hours as 1:02:03.4). Problems found
     while reading are printed after it; the exit code is 1 if there were errors.
     """
     from rich.text import Text
@@ -83,13 +85,14 @@ def show(
     from cakit.config import load_roles_file
     from cakit.formats import read
     from cakit.formats.jefferson.writer import render_lines
+    from cakit.media import readable_bullets, time_span
 
     wanted = parse_range(line_range)
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     result = read(path, roles=roles, convention=convention)  # type: ignore[arg-type]
     transcript = result.transcript
     out, err = consoles(no_color)
-    rows = render_lines(transcript)
+    rows = render_lines(transcript, media=True, bullet=time_span)
     heads = [h for h in transcript.headers if h.position == 0 and h.name not in
              ("UTF8", "Begin", "End", "ID", "Options", "PID", "Font", "Window", "phase", "note")
              and (not transcript.utterances or h.line < transcript.utterances[0].line)]
@@ -108,7 +111,8 @@ def show(
             continue
         prefix = "@" if transcript.format == "chat" else ""
         out.print(Text.assemble((f"{header.line:>{width}}  ", "dim"),
-                                (f"{prefix}{header.name}: {header.value}", "dim")))
+                                (f"{prefix}{header.name}: {readable_bullets(header.value)}",
+                                 "dim")))
         shown += 1
     for row in rows:
         if wanted is not None and not wanted[0] <= row.source_line <= wanted[1]:
@@ -119,7 +123,7 @@ def show(
             (f"{label:<{label_width}}", ROLE_STYLES.get(row.role, "") if row.label else ""),
             "  ",
         )
-        content = Text(row.content, style="dim" if row.kind != "talk" else "")
+        content = Text(readable_bullets(row.content), style="dim" if row.kind != "talk" else "")
         for pattern, style in MARK_STYLES:
             content.highlight_regex(pattern, style)
         line.append_text(content)

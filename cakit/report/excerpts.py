@@ -17,6 +17,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from cakit.annotations import (
     CARER_CODES,
@@ -29,6 +31,7 @@ from cakit.annotations import (
     Evidence,
     TurnRecord,
 )
+from cakit.media import MediaFile, find_media, lines_span, media_element
 from cakit.model import Transcript
 from cakit.report.deid import Deidentifier
 from cakit.report.inputs import normal_phase
@@ -148,6 +151,8 @@ class Excerpt:
     width: int
     first_line: int
     last_line: int
+    media: MediaFile | None = None  # the recording, only when media is linked
+    span_ms: tuple[int, int] | None = None  # first to last bullet of the lines shown
 
     @property
     def citation(self) -> str:
@@ -164,7 +169,9 @@ class ExcerptBuilder:
 
     context: int = 2
     deid: Deidentifier | None = None
+    media: bool = False
     _views: dict[int, SourceView] = field(default_factory=dict)
+    _media_files: dict[int, MediaFile | None] = field(default_factory=dict)
 
     def view(self, transcript: Transcript) -> SourceView:
         key = id(transcript)
@@ -175,19 +182,7 @@ class ExcerptBuilder:
     def build(self, transcript: Transcript, annotations: ConsultationAnnotations,
               attempt: Attempt) -> Excerpt:
         """The excerpt for one attempt's sequence."""
-        turns = sorted(annotations.turns, key=lambda record: record.line)
-        position = {record.id: index for index, record in enumerate(turns)}
-        responses = annotations.responses_to(attempt.id)
-        carers = annotations.carer_responses_to(attempt.id)
-        anchor = position.get(attempt.turn_id, _index_at(turns, attempt.line))
-        coded = [anchor]
-        coded += [position[r.turn_id] for r in responses if r.turn_id in position]
-        coded += [position[c.turn_id] for c in carers if c.turn_id in position]
-        first_turn = turns[max(0, anchor - self.context)] if turns else None
-        last_turn = turns[min(len(turns) - 1, max(coded) + self.context)] if turns else None
-        first = first_turn.line if first_turn else attempt.line
-        last = last_turn.end_line if last_turn else attempt.line
-        marked = _marked_lines([turns[i] for i in coded if 0 <= i < len(turns)])
+        first, last, marked = sequence_lines(annotations, attempt, self.context)
         view = self.view(transcript)
         chosen = view.between(first, last)
         cid = annotations.id
@@ -210,8 +205,19 @@ class ExcerptBuilder:
             outcome=sequence.outcome if sequence else "", summary=tuple(summary),
             evidence=tuple(evidence), lines=lines,
             width=max((len(str(line.number)) for line in lines), default=1),
-            first_line=first, last_line=last,
+            first_line=first, last_line=last, **self._media(transcript, first, last),
         )
+
+    def _media(self, transcript: Transcript, first: int, last: int) -> dict[str, Any]:
+        """The recording and the segment of lines first..last, when media is linked."""
+        if not self.media:
+            return {}
+        key = id(transcript)
+        if key not in self._media_files:
+            self._media_files[key] = find_media(transcript)
+        found = self._media_files[key]
+        span = lines_span(transcript, first, last)
+        return {"media": found, "span_ms": span} if found and span else {}
 
     def _clean(self, text: str, transcript: Transcript, annotations: ConsultationAnnotations,
                line: int) -> str:
@@ -268,6 +274,25 @@ class ExcerptBuilder:
         return out
 
 
+def sequence_lines(annotations: ConsultationAnnotations, attempt: Attempt,
+                   context: int) -> tuple[int, int, dict[int, str]]:
+    """First and last physical line of a sequence with `context` turns either side, and
+    the lines of its attempt and coded turns (line → speaker)."""
+    turns = sorted(annotations.turns, key=lambda record: record.line)
+    position = {record.id: index for index, record in enumerate(turns)}
+    responses = annotations.responses_to(attempt.id)
+    carers = annotations.carer_responses_to(attempt.id)
+    anchor = position.get(attempt.turn_id, _index_at(turns, attempt.line))
+    coded = [anchor]
+    coded += [position[r.turn_id] for r in responses if r.turn_id in position]
+    coded += [position[c.turn_id] for c in carers if c.turn_id in position]
+    first_turn = turns[max(0, anchor - context)] if turns else None
+    last_turn = turns[min(len(turns) - 1, max(coded) + context)] if turns else None
+    first = first_turn.line if first_turn else attempt.line
+    last = last_turn.end_line if last_turn else attempt.line
+    return first, last, _marked_lines([turns[i] for i in coded if 0 <= i < len(turns)])
+
+
 def _index_at(turns: Sequence[TurnRecord], line: int) -> int:
     for index, record in enumerate(turns):
         if record.line <= line <= record.end_line:
@@ -286,10 +311,11 @@ def _marked_lines(turns: Iterable[TurnRecord]) -> dict[int, str]:
 
 def build_excerpts(items: Iterable[tuple[Transcript, ConsultationAnnotations]],
                    selection: Selection = Selection(), *, context: int = 2,
-                   limit: int | None = None,
-                   deid: Deidentifier | None = None) -> list[Excerpt]:
-    """Select sequences and build their excerpts (at most `limit`)."""
-    builder = ExcerptBuilder(context=context, deid=deid)
+                   limit: int | None = None, deid: Deidentifier | None = None,
+                   media: bool = False) -> list[Excerpt]:
+    """Select sequences and build their excerpts (at most `limit`); with `media`, each
+    carries the recording found beside its transcript and its segment."""
+    builder = ExcerptBuilder(context=context, deid=deid, media=media)
     chosen = select(items, selection)
     if limit is not None:
         chosen = chosen[:limit]
@@ -352,8 +378,12 @@ def to_markdown(excerpts: Sequence[Excerpt], *, deidentified: bool = True) -> st
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def to_html(excerpts: Sequence[Excerpt], *, deidentified: bool = True) -> str:
-    """One self-contained HTML page (no external assets); everything escaped."""
+def to_html(excerpts: Sequence[Excerpt], *, deidentified: bool = True,
+            media_base: Path | None = None) -> str:
+    """One self-contained HTML page (no external assets); everything escaped.
+
+    An excerpt that carries a recording gets a player for its segment, linked relative to
+    `media_base` (default: the working folder); the recording is never embedded."""
     from cakit.report.html import page
 
     parts = []
@@ -372,8 +402,15 @@ def to_html(excerpts: Sequence[Excerpt], *, deidentified: bool = True) -> str:
             for line in excerpt.lines)
         parts.append(f'<section class="excerpt"><h2>Excerpt {number}: '
                      f"{html.escape(excerpt.title)}</h2><dl>{rows}</dl>"
-                     f'<pre class="extract">{body}</pre></section>')
+                     f'<pre class="extract">{body}</pre>{_player(excerpt, media_base)}'
+                     "</section>")
     return page("cakit excerpts", "\n".join(parts), deidentified=deidentified, caveat=CAVEAT)
+
+
+def _player(excerpt: Excerpt, base: Path | None) -> str:
+    if excerpt.media is None or excerpt.span_ms is None:
+        return ""
+    return media_element(excerpt.media, excerpt.span_ms, base or Path("."))
 
 
 def to_docx(excerpts: Sequence[Excerpt], *, deidentified: bool = True) -> bytes:
@@ -401,6 +438,6 @@ def to_docx(excerpts: Sequence[Excerpt], *, deidentified: bool = True) -> bytes:
 
 __all__ = [
     "KNOWN_CODES", "Excerpt", "ExcerptBuilder", "Selection", "build_excerpts", "normal_code",
-    "normal_phase_name", "select", "sequence_codes", "to_docx", "to_html", "to_markdown",
-    "to_text",
+    "normal_phase_name", "select", "sequence_codes", "sequence_lines", "to_docx", "to_html",
+    "to_markdown", "to_text",
 ]

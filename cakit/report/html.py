@@ -18,10 +18,12 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cakit.media import find_media, lines_span, media_element
 from cakit.report.deid import Deidentifier
-from cakit.report.excerpts import DEIDENTIFIED, NOT_DEIDENTIFIED
+from cakit.report.excerpts import DEIDENTIFIED, NOT_DEIDENTIFIED, sequence_lines
 from cakit.report.inputs import ConsultationInput, PhaseLookup, normal_phase
 from cakit.report.lines import ViewLine, source_view
 
@@ -72,6 +74,8 @@ pre.extract .hit { font-weight: bold; }
 dl { display: grid; grid-template-columns: 8em 1fr; gap: .1rem .5rem; font-size: .85rem; }
 dt { color: var(--muted); } dd { margin: 0; }
 nav ul { columns: 3; font-size: .85rem; }
+.media { font-size: .8rem; color: var(--muted); margin: .3rem 0; white-space: nowrap; }
+.media audio, .media video { vertical-align: middle; max-width: 100%; max-height: 12rem; }
 """
 
 
@@ -200,9 +204,30 @@ def line_codes(annotations: ConsultationAnnotations, clean: Any) -> dict[int, _L
     return codes
 
 
+def _players(transcript: Transcript | None, annotations: ConsultationAnnotations,
+             media_base: Path | None) -> dict[str, str]:
+    """Attempt id → a player for its sequence (attempt to last coded turn), when a
+    recording is linked, found, and the sequence has bullets."""
+    if media_base is None or transcript is None:
+        return {}
+    found = find_media(transcript)
+    if found is None:
+        return {}
+    players = {}
+    for attempt in annotations.attempts:
+        first, last, _ = sequence_lines(annotations, attempt, 0)
+        span = lines_span(transcript, first, last)
+        if span is not None:
+            players[attempt.id] = media_element(found, span, media_base)
+    return players
+
+
 def transcript_html(index: int, item: ConsultationInput, transcript: Transcript | None,
-                    label: str, deid: Deidentifier | None) -> str:
-    """One consultation: facts, its sequences, and the coded transcript."""
+                    label: str, deid: Deidentifier | None,
+                    media_base: Path | None = None) -> str:
+    """One consultation: facts, its sequences, and the coded transcript. With
+    `media_base`, each sequence gets a player for its segment of the recording found
+    beside the transcript, linked relative to that folder."""
     annotations = item.annotations
     source = transcript.source if transcript else annotations.source
 
@@ -222,6 +247,7 @@ def transcript_html(index: int, item: ConsultationInput, transcript: Transcript 
              f"{item.turns} turns · {item.words} words"
              + (f" · {item.duration_s / 60:.1f} min" if item.duration_s else "")
              + (f" · {esc('; '.join(flags))}" if flags else "") + "</p>")
+    players = _players(transcript, annotations, media_base)
     rows = []
     for attempt in sorted(annotations.attempts, key=lambda a: a.line):
         sequence = annotations.sequence(attempt.id)
@@ -231,9 +257,11 @@ def transcript_html(index: int, item: ConsultationInput, transcript: Transcript 
             f"<td class=\"num\">{attempt.line}</td><td>{esc(normal_phase(attempt.phase))}</td>"
             f"<td>{esc('+'.join(attempt.subtypes))}</td>"
             f"<td>{esc(r1.uptake if r1 else 'NO_UPTAKE')}</td>"
-            f"<td>{esc(sequence.outcome if sequence else '')}</td></tr>")
+            f"<td>{esc(sequence.outcome if sequence else '')}</td>"
+            + (f"<td>{players.get(attempt.id, '')}</td>" if players else "") + "</tr>")
+    recording = "<th>recording</th>" if players else ""
     sequences = ("<table class=\"data\"><thead><tr><th>attempt</th><th>line</th><th>phase</th>"
-                 "<th>subtypes</th><th>R1</th><th>outcome</th></tr></thead><tbody>"
+                 f"<th>subtypes</th><th>R1</th><th>outcome</th>{recording}</tr></thead><tbody>"
                  + "".join(rows) + "</tbody></table>") if rows else "<p>No attempts coded.</p>"
     if transcript is None:
         body = "<p>(transcript not available)</p>"
@@ -280,9 +308,12 @@ def _transcript_lines(index: int, transcript: Transcript, annotations: Consultat
 
 def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcript | None]], *,
                 deid: Deidentifier | None, plots: bool = True, title: str = "cakit report",
-                extra_tables: Mapping[str, pd.DataFrame] | None = None) -> str:
+                extra_tables: Mapping[str, pd.DataFrame] | None = None,
+                media_base: Path | None = None) -> str:
     """The full page: notes, every table of `report` (plus `extra_tables`), plots, and each
-    consultation's coded transcript. `deid=None` means not de-identified (warned)."""
+    consultation's coded transcript. `deid=None` means not de-identified (warned). With
+    `media_base`, sequences link their recordings relative to that folder (never embedded;
+    see `cakit.media`)."""
     from cakit.report.pseudonymise import consultation_labels, relabel_frame, relabel_note
     from cakit.report.render import LEGENDS
     from cakit.report.tables import _keys
@@ -323,7 +354,8 @@ def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcr
     parts.append("<h2>Consultations</h2>")
     pairs = zip(report.consultations, items, strict=True)
     for index, (key, (item, transcript)) in enumerate(pairs):
-        parts.append(transcript_html(index, item, transcript, labels.get(key, key), deid))
+        parts.append(transcript_html(index, item, transcript, labels.get(key, key), deid,
+                                     media_base))
     from cakit.report.excerpts import CAVEAT
 
     return page(title, "\n".join(parts), deidentified=deid is not None, caveat=CAVEAT)

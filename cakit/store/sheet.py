@@ -8,7 +8,7 @@ decisions, codes or subtypes not in the codebook, lines with no talk, responses 
 attempt — and returns the problems with their sheet and row numbers; the caller writes
 nothing when there is any (unless told to skip invalid rows).
 
-Transcript text is shown readably (`readable_bullets`: CHAT media bullets as times) and
+Transcript text is shown readably (`cakit.media.readable_bullets`: bullets as times) and
 every row the export writes goes through `cakit.spreadsheet.append_row`, so no control
 character reaches a worksheet and no text is taken for a formula: text that could start
 one (a latched turn, `=it's fine`) is written with a leading `'`, which import removes
@@ -18,13 +18,13 @@ again (`restore`) from every cell it reads, so ids, paths and notes come back as
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cakit.errors import CakitError, UsageError
+from cakit.media import readable_bullets
 from cakit.spreadsheet import append_row, restore
 from cakit.store.labels import (
     FAMILIES,
@@ -48,37 +48,6 @@ HUMAN_COLUMNS: tuple[str, ...] = ("transcript", "line", "code", "subtype", "atte
 _WIDTHS = {"transcript": 28, "id": 18, "kind": 14, "line": 6, "attempt_line": 8, "speaker": 8,
            "context": 70, "code": 18, "subtype": 20, "confidence": 8, "evidence": 50,
            "decision": 10, "relabel_to": 28, "note": 40}
-
-
-#: A CHAT media bullet between two U+0015 marks: `start_end` in milliseconds (an old-style
-#: skip bullet ends in `-`), or anything else such a pair encloses (`%pic:"photo.jpg"`).
-_BULLET = re.compile(r"\x15(?:(\d+)_(\d+)-?|([^\x15]*))\x15")
-
-
-def _clock(ms: int) -> str:
-    """Milliseconds as minutes:seconds.tenths (`00:33.9`), with hours from one hour on
-    (`1:02:03.4`); tenths are cut, not rounded, so a time never reads later than it is."""
-    hours, rest = divmod(ms // 100, 36_000)
-    minutes, rest = divmod(rest, 600)
-    seconds, tenths = divmod(rest, 10)
-    clock = f"{minutes:02d}:{seconds:02d}.{tenths}"
-    return f"{hours}:{clock}" if hours else clock
-
-
-def readable_bullets(text: str) -> str:
-    """Transcript text with its CHAT media bullets shown as times.
-
-    `hello . •33900_44300•` (• = U+0015) → `hello . [00:33.9–00:44.3]`; a bullet that is
-    not a time shows what it holds in brackets (`[%pic:"photo.jpg"]`). A lone U+0015 is
-    left for `cakit.spreadsheet.cell_text` to replace.
-    """
-    def show(match: re.Match[str]) -> str:
-        start, end, other = match.groups()
-        if other is not None:
-            return f"[{other}]"
-        return f"[{_clock(int(start))}–{_clock(int(end))}]"
-
-    return _BULLET.sub(show, text)
 
 
 def _context(state: MachineState, item: MachineItem) -> tuple[str, str]:

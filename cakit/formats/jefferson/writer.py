@@ -15,7 +15,7 @@ column, which is how a reader (and the Jefferson reader) pairs them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from cakit.formats._order import talk_lines
@@ -193,11 +193,13 @@ def scoped_overlap_links(transcript: Transcript) -> dict[tuple[int, int], str]:
     return links
 
 
-def render_lines(transcript: Transcript, *, media: bool = False) -> list[JeffersonLine]:
+def render_lines(transcript: Transcript, *, media: bool = False,
+                 bullet: Callable[[MediaTime], str] = media_mark) -> list[JeffersonLine]:
     """The body as rendered lines (numbered 1…), overlaps aligned, in source order.
 
-    `media` adds each media bullet as a `((media …))` mark (for files; `cakit show` and
-    excerpts leave them out)."""
+    `media` adds each media bullet as `bullet` writes it: by default a `((media …))` mark
+    (for files); `cakit show` passes readable times (`[00:33.9–00:44.3]`); excerpts leave
+    bullets out."""
     roles = {p.code: p.role for p in transcript.participants}
     links = scoped_overlap_links(transcript)
     elements: list[tuple[int, int, object]] = []
@@ -218,11 +220,11 @@ def render_lines(transcript: Transcript, *, media: bool = False) -> list[Jeffers
     for _, _, element in elements:
         if isinstance(element, Utterance):
             rows.extend(_utterance_rows(element, roles.get(element.speaker, "unknown"),
-                                        transcript, links, media=media))
+                                        transcript, links, media=media, bullet=bullet))
         elif isinstance(element, Gap):
             chunks = [_Chunk(body=_pause_text(element.text, element.duration, "timed"))]
             if media and element.media is not None:
-                chunks.append(_Chunk(body=media_mark(element.media)))
+                chunks.append(_Chunk(body=bullet(element.media)))
             rows.append(_Row(element.line, "gap", chunks=chunks))
         elif isinstance(element, Header):
             rows.append(_Row(element.line, "header", chunks=[_Chunk(body=_header_text(element))]))
@@ -440,6 +442,7 @@ class _UtteranceWriter:
 def _utterance_rows(
     utterance: Utterance, role: Role, transcript: Transcript,
     links: dict[tuple[int, int], str] | None = None, *, media: bool = False,
+    bullet: Callable[[MediaTime], str] = media_mark,
 ) -> list[_Row]:
     writer = _UtteranceWriter(utterance, role, transcript)
     if not utterance.tokenized:
@@ -461,7 +464,7 @@ def _utterance_rows(
         # not on a line that is only a pause: the reader takes such a line for a gap
         row = next((r for r in reversed(rows)
                     if pause_reading(_join(r.chunks).strip()) is None), rows[0])
-        row.chunks.append(_Chunk(body=media_mark(utterance.media)))
+        row.chunks.append(_Chunk(body=bullet(utterance.media)))
     return rows
 
 
