@@ -1,7 +1,7 @@
 """Annotations of one consultation, and the JSON export every other tool reads.
 
 These are the values the annotator returns, the reporter counts, the store keeps and
-`cakit evaluate` compares. Their JSON form is normative (DESIGN.md, "The JSON annotation
+`cakit evaluate` compares. Their JSON form is normative (the JSON annotation
 export"): field names must not change. A few fields beyond the design's example are
 added (`sha256`, `timing_available`, `nonverbal_available`, `carer_present`, `status`,
 `producer`, `initiative`, `polarity` …); readers that do not know them ignore them.

@@ -2,7 +2,7 @@
 
 Both readers look marks up here and both writers render features back from here, so a
 mark read from a Jefferson file and its CHAT-CA counterpart end up as the same bit in the
-model (NOTATION.md, "Jefferson → CHAT-CA correspondences").
+model (the Jefferson → CHAT-CA correspondences of the two conventions).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 
 from cakit.model import Feature
 
-# --- CHAT-CA (NOTATION.md §C.6) -------------------------------------------------------
+# --- CHAT-CA (the CHAT manual's CA marks) ----------------------------------------------
 
 #: Paired stretch delimiters: everything between two of them carries the feature.
 CA_PAIRED: dict[str, Feature] = {
@@ -76,7 +76,7 @@ UNDERLINE_BEGIN = "\x02\x01"
 UNDERLINE_END = "\x02\x02"
 COMBINING_LOW_LINE = "\u0332"
 
-# --- Jefferson (NOTATION.md §5.1) -----------------------------------------------------
+# --- Jefferson (Jefferson 2004) --------------------------------------------------------
 
 #: Jefferson intonation punctuation → contour name.
 JEFFERSON_INTONATION: dict[str, str] = {
@@ -197,7 +197,7 @@ INTONATION_TO_JEFFERSON: dict[str, str] = {
 
 # --- shared lexical classes -----------------------------------------------------------
 
-#: Laugh particles (NOTATION.md §5.3): heh, hah, hih, haha, hehe, huhuh… Two-letter "he",
+#: Laugh particles (Jefferson): heh, hah, hih, haha, hehe, huhuh… Two-letter "he",
 #: "ha", "hi" are words (pronouns, greetings), and `huh` alone is left as a word because
 #: "huh?" is a repair initiator (CODEBOOK §6.2).
 LAUGH_PARTICLE = re.compile(r"^(?!huh$)(?:h[aeiou]h+|(?:h[aeiou]){2,}h*)$", re.IGNORECASE)
@@ -219,7 +219,7 @@ MINIMAL_TOKENS = frozenset(
     }
 )
 
-#: Pause text → (seconds, label). Micropauses count 0.1 s (NOTATION.md §5.1).
+#: Pause text → (seconds, label). Micropauses count 0.1 s.
 PAUSE_RE = re.compile(r"^\((\.{1,3}|\d+(?::\d+)?\.\d*|\d*\.\d+|\d+)\)$")
 _DOTS = {".": (0.1, "micro"), "..": (0.5, "medium"), "...": (1.0, "long")}
 

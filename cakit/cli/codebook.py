@@ -67,7 +67,7 @@ def show(file: str | None, no_color: bool) -> None:
         lexicon.add_row(category.name, category.section, str(len(category.patterns)), examples)
     out.print(lexicon)
     if loaded.deviations:
-        notes = Table(title="where this codebook departs from CODEBOOK.md, and why",
+        notes = Table(title="where this codebook departs from its coding scheme, and why",
                       title_justify="left", show_lines=True)
         for heading in ("section", "decision", "why"):
             notes.add_column(heading, overflow="fold")

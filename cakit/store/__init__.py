@@ -5,7 +5,7 @@
 (decisions on machine codes, keyed by their stable ids, and the coder's own codes). Human
 work is never regenerated, erased or silently re-targeted: when a transcript is edited its
 records are re-anchored (kept, moved, fuzzy or orphaned — orphans are kept and listed),
-and every write is atomic and locked. See DESIGN.md, "Storing".
+and every write is atomic and locked. See docs/store.md.
 
 Public API:
 

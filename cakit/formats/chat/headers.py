@@ -1,7 +1,7 @@
 """CHAT header values: `@Participants`, `@ID`, `@Options`, `@Languages`, `@Media`, dates.
 
 Each function parses one header value and reports what breaks the CHAT rules at the exact
-column, with the TalkBank error code (NOTATION.md §C.2).
+column, with the TalkBank error code (the CHAT manual's header rules).
 """
 
 from __future__ import annotations

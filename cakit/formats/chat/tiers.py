@@ -1,7 +1,7 @@
 """CHAT dependent tiers: `%mor` and `%gra` parsed into items and checked for alignment.
 
 All other tiers are kept as raw text (with their bullets), the escape hatch pylangacq
-taught us to keep (NOTATION.md §C.5).
+taught us to keep (the CHAT manual's dependent tiers).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""CHAT main-tier content → tokens and events (NOTATION.md §C.3, §C.4, §C.6).
+"""CHAT main-tier content → tokens and events (the CHAT manual: words, events, CA marks).
 
 Every whitespace-separated item of the source becomes a `Token` or an `Event` that keeps
 its text as written, so the CHAT writer can emit the tier again item by item. Marks glued

@@ -8,7 +8,7 @@ Two paths:
 * Any other transcript (Jefferson, Word) is rendered from the model: headers generated
   from the participants and metadata (`@UTF8`, `@Begin`, `@Languages`, `@Participants`,
   `@Options: CA`, `@ID`, `@Media` when there are bullets, `@End`) and each token from its
-  clean form and features with the CHAT-CA glyphs of NOTATION.md's correspondence table
+  clean form and features with the CHAT-CA glyphs of `cakit.notation`'s correspondence table
   (° ◉ ∆ ∇ ☺ ⁎ ⁇, ⌈⌉⌊⌋ with index digits for concurrent overlaps, ≡ for latching, ⤆ for
   a cut-off, ∙hh, &=comments, intonation arrows). Nothing is written that the CHAT reader
   would report as an error; marks CHAT has no glyph for are kept as `[=! …]` codes.

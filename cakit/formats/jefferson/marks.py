@@ -61,7 +61,7 @@ ATTACHED: dict[str, int] = {"↑": F_PITCH_UP, "↓": F_PITCH_DOWN, "^": F_PITCH
 for _glyph, _bit in CA_ATTACHED.items():
     ATTACHED.setdefault(_glyph, int(_bit))
 
-#: Jefferson punctuation → intonation contour (NOTATION.md §5.1).
+#: Jefferson punctuation → intonation contour.
 INTONATION: dict[str, str] = {
     ".": "fall",
     ",": "continuing",
@@ -103,7 +103,7 @@ GAT_LABELS: dict[str, int] = {
     "tremulous": F_TREMULOUS,
 }
 
-#: GAT 2 pauses: (-) about 0.2–0.5 s, (--) 0.5–0.8 s, (---) 0.8–1.0 s (NOTATION.md §5.2).
+#: GAT 2 pauses: (-) about 0.2–0.5 s, (--) 0.5–0.8 s, (---) 0.8–1.0 s.
 GAT_PAUSES: dict[str, tuple[float, str]] = {
     "-": (0.35, "short"),
     "--": (0.65, "medium"),
@@ -119,7 +119,7 @@ ACRONYMS = frozenset(
 #: Fillers that make a token kind "filler" ("mm" and "hmm" are acknowledgements).
 JEFFERSON_FILLERS = FILLERS - {"mm", "hmm"}
 
-#: Laugh particles (NOTATION.md §5.3). "huh", "ha", "he" count only next to another
+#: Laugh particles. "huh", "ha", "he" count only next to another
 #: particle: a lone "huh?" is a repair initiator, a lone "he" a pronoun.
 STRICT_PARTICLE = re.compile(r"^(?:h+[aeio]+h+|h+u+h{2,}|(?:h+[aeiou]+){2,}h*)$")
 WEAK_PARTICLES = frozenset({"ha", "he", "huh", "hah", "heh"})

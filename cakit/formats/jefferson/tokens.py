@@ -1,4 +1,4 @@
-"""Jefferson turn content → tokens and events (NOTATION.md §5.1–5.3).
+"""Jefferson turn content → tokens and events (Jefferson's conventions, with GAT 2 where asked).
 
 The output is the model the CHAT-CA reader produces: the same `Feature` bits on tokens and
 the same `Event` kinds and labels, so nothing downstream needs to know which notation a
