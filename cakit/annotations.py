@@ -16,9 +16,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cakit._quick_init import quick_init
+from cakit.errors import CakitError
+
+if TYPE_CHECKING:
+    from cakit.codes import CodeCatalogue
 
 PHASES: tuple[str, ...] = (
     "OPENING", "PROBLEM_HISTORY", "EXAMINATION", "TREATMENT", "PRE_CLOSING", "CLOSING",
@@ -27,23 +31,6 @@ PHASES: tuple[str, ...] = (
 PHASES_WITH_UNKNOWN: tuple[str, ...] = (*PHASES, "UNKNOWN")
 LATE_PHASES = frozenset({"PRE_CLOSING", "CLOSING"})
 
-SUBTYPES: tuple[str, ...] = ("PSY_Q", "PSY_ASSERT", "PSY_EMO", "PSY_REPEAT")
-UPTAKES: tuple[str, ...] = (
-    "ENGAGE", "MEDICATION_FRAME", "QUESTION_BACK", "ACKNOWLEDGE", "TOPIC_SHIFT", "CLOSE_DOWN",
-    "CHALLENGE", "INFO_REASSURE", "CLARIFY", "NO_UPTAKE", "UNCLASSIFIED",
-)
-ENGAGE_SUBTYPES: tuple[str, ...] = (
-    "ENGAGE_EXPLORE", "ENGAGE_EMPATHY", "ENGAGE_FORMULATE", "ENGAGE_ANSWER",
-    "ENGAGE_TOPOGRAPHY", "ENGAGE_UNSPECIFIED",
-)
-MODIFIERS: tuple[str, ...] = ("HESITATE", "SMILE_LAUGH")
-CARER_CODES: tuple[str, ...] = (
-    "CARER_LAUGH", "CARER_DISMISS", "CARER_SUPPORT", "CARER_ANSWER_FOR", "CARER_OTHER",
-)
-OUTCOMES: tuple[str, ...] = (
-    "ENGAGED_IMMEDIATE", "ENGAGED_DELAYED", "MEDICATION_ONLY", "DEFLECTED", "CHALLENGED",
-    "MINIMAL", "SHIFTED", "CLOSED", "NO_UPTAKE", "UNRESOLVED",
-)
 CATEGORIES: tuple[str, ...] = (
     "voices", "visions", "other_senses", "persecution", "thought_interference", "control",
     "reference", "grandiose", "somatic", "religious", "emotional", "epistemic",
@@ -294,7 +281,7 @@ def to_json(annotation_set: AnnotationSet, *, indent: int | None = 2) -> str:
     return json.dumps(to_dict(annotation_set), indent=indent, ensure_ascii=False)
 
 
-class AnnotationFormatError(ValueError):
+class AnnotationFormatError(CakitError, ValueError):
     """An annotation JSON document does not have the export's shape."""
 
 
@@ -450,29 +437,10 @@ def consultation_csv(consultation: ConsultationAnnotations) -> str:
     return csv_records(rows(consultation), CSV_COLUMNS, header=False)
 
 
-def outcome(uptakes: list[str]) -> str:
-    """Sequence outcome from the uptakes of R1–R3, first match wins (the codebook's
-    sequence rules): the annotator and the coders' effective codes both use it."""
-    if not uptakes or uptakes == ["NO_UPTAKE"]:
-        return "NO_UPTAKE"
-    if uptakes[0] == "ENGAGE":
-        return "ENGAGED_IMMEDIATE"
-    if "ENGAGE" in uptakes[1:]:
-        return "ENGAGED_DELAYED"
-    if "MEDICATION_FRAME" in uptakes:
-        return "MEDICATION_ONLY"
-    if uptakes[0] == "QUESTION_BACK":
-        return "DEFLECTED"
-    if "CHALLENGE" in uptakes:
-        return "CHALLENGED"
-    decisive = [u for u in uptakes if u not in ("ACKNOWLEDGE", "CLARIFY")]
-    if not decisive:
-        return "MINIMAL" if "ACKNOWLEDGE" in uptakes else "UNRESOLVED"
-    first = decisive[0]
-    if first == "TOPIC_SHIFT":
-        return "SHIFTED"
-    if first == "CLOSE_DOWN":
-        return "CLOSED"
-    if first == "NO_UPTAKE":
-        return "NO_UPTAKE"
-    return "UNRESOLVED"
+def outcome(uptakes: list[str], catalogue: CodeCatalogue | None = None) -> str:
+    """Sequence outcome from the uptakes of R1–R3, by the codebook's outcome rules (the
+    packaged codebook's when none is given): the annotator and the coders' effective codes
+    both use it."""
+    from cakit.codes import builtin_catalogue
+
+    return (catalogue or builtin_catalogue()).outcome(uptakes)

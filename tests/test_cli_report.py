@@ -139,7 +139,7 @@ def test_cli_report_reuses_the_store(env: Path) -> None:
 def test_cli_report_reannotates_after_a_codebook_edit_without_a_new_version(
     env: Path, tmp_path: Path
 ) -> None:
-    original = (REPO / "annotations" / "codebook.yaml").read_text(encoding="utf-8")
+    original = (REPO / "cakit" / "data" / "codebook.yaml").read_text(encoding="utf-8")
     codebook = tmp_path / "codebook.yaml"
     codebook.write_text(original, encoding="utf-8")
     files = [DEMO_FILES[0]]

@@ -9,6 +9,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 from lxml import etree
 
+from cakit.annotate import codebook_for
 from cakit.cli import cli
 from cakit.exchange import guids
 from cakit.exchange.sourcetext import source_text
@@ -16,6 +17,9 @@ from cakit.store import layer_path, make_decision, plan_code, read_layer, save_d
 from cakit.store.labels import choices
 from tests.conftest import DEMO, REFI_QDA, needs_refi_qda
 from tests.store._fixtures import machine_state
+
+#: the packaged codebook's version, which names the machine coder
+VERSION = codebook_for(None).version
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 FIRST = DEMO / "01-brennan-jefferson.txt"
@@ -126,7 +130,7 @@ def test_project_is_valid_and_holds_every_machine_code_and_decision(tmp_path: Pa
     schema = etree.XMLSchema(etree.parse(str(REFI_QDA / "Project.xsd")))
     assert schema.validate(project), schema.error_log
     users = {u.get("name"): u.get("guid") for u in project.iterfind("q:Users/q:User", NS)}
-    assert set(users) == {"cakit auto 1.3", "AB", "CD"}
+    assert set(users) == {f"cakit auto {VERSION}", "AB", "CD"}
     # families are not codable; codes are, with descriptions and the family's colour
     families = project.findall("q:CodeBook/q:Codes/q:Code", NS)
     assert families and all(f.get("isCodable") == "false" for f in families)
@@ -145,7 +149,7 @@ def test_project_is_valid_and_holds_every_machine_code_and_decision(tmp_path: Pa
         assert (start, end) == (turn_line.talk_start, turn_line.end)
         assert text.text[start:end].strip()
         users_coding = [c.get("creatingUser") for c in selection.findall("q:Coding", NS)]
-        assert users_coding[0] == users["cakit auto 1.3"]
+        assert users_coding[0] == users[f"cakit auto {VERSION}"]
     ab = layers(store, "AB")[f"corpora/demo/{FIRST.name}"]
     for decision in ab.decisions:
         selection = by_guid[guids.item_selection(decision.target)]
@@ -185,7 +189,7 @@ def test_coder_option_exports_only_that_coder(tmp_path: Path) -> None:
     decide_two_coders(store)
     project = export(store, tmp_path / "ab.qdpx", FIRST, extra=("--coder", "AB"))
     assert {u.get("name") for u in project.iterfind("q:Users/q:User", NS)} == {
-        "cakit auto 1.3", "AB"}
+        f"cakit auto {VERSION}", "AB"}
 
 
 @needs_refi_qda

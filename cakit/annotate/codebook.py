@@ -1,4 +1,4 @@
-"""The codebook as data: `annotations/codebook.yaml` loaded, validated and frozen.
+"""The codebook as data: a codebook YAML file loaded, validated and frozen.
 
 Validation happens here, at the edge, and reports every problem at its YAML line and
 column (all problems at once, not the first). The rest of the annotator only sees the
@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cakit.annotate.codebook_codes import parse_catalogue
+from cakit.codes import CodeCatalogue
 from cakit.errors import CodebookError
 from cakit.model import Diagnostic, SourceSpan
 
-#: Where the codebook lives in a checkout; an installed cakit carries a copy as package data.
-REPO_CODEBOOK = Path("annotations") / "codebook.yaml"
+#: The codebook cakit ships; a study's own codebook is given with --codebook (it never
+#: depends on the folder cakit runs from).
 PACKAGED_CODEBOOK = Path(__file__).resolve().parent.parent / "data" / "codebook.yaml"
 
 SPEAKERS = ("clinician", "patient", "carer", "any")
@@ -40,7 +42,6 @@ _PATTERN_KEYS = {"phrase", "near", "tokens", "gap", "weak", "exact", "at_start",
 class Thresholds:
     hesitate_gap_s: float = 1.0
     hesitate_score_without_gap: int = 2
-    micropause_s: float = 0.1
     response_window_turns: int = 8
     response_window_clinician_turns: int = 3
     repeat_window_turns: int = 0
@@ -116,7 +117,7 @@ class Codebook:
     name: str
     source: str
     thresholds: Thresholds
-    codes: tuple[tuple[str, tuple[str, ...]], ...]
+    catalogue: CodeCatalogue
     word_classes: tuple[tuple[str, tuple[str, ...]], ...]
     lexicon: tuple[Category, ...]
     stoplist: tuple[Pattern, ...]
@@ -138,14 +139,12 @@ class Codebook:
         raise KeyError(name)
 
     def subtypes(self, code: str) -> tuple[str, ...]:
-        for name, subtypes in self.codes:
-            if name == code:
-                return subtypes
-        return ()
+        return self.catalogue.subtypes(code)
 
     @property
     def code_names(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.codes)
+        """Top-level codes (subtypes are listed under their parent)."""
+        return tuple(code.name for code in self.catalogue.codes if not code.parent)
 
 
 # -- loading with positions ------------------------------------------------------------
@@ -347,13 +346,15 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
         loader.problem(None, "the codebook is empty")
         raise CodebookError(f"{source}: invalid codebook", loader.problems)
     top = loader.mapping(root, "the codebook") or {}
-    known_top = {"version", "name", "description", "thresholds", "codes", "word_classes",
+    known_top = {"version", "name", "description", "thresholds", "codes", "outcomes",
+                 "word_classes",
                  "lexicon", "stoplist", "frames", "phases", "deviations"}
     for key, value in top.items():
         if key not in known_top:
             loader.problem(value, f"unknown section {key!r}",
                            f"sections: {', '.join(sorted(known_top))}")
-    for required in ("version", "thresholds", "codes", "lexicon", "frames", "phases"):
+    for required in ("version", "thresholds", "codes", "outcomes", "lexicon", "frames",
+                     "phases"):
         if required not in top:
             loader.problem(root, f"missing section {required!r}")
     version = loader.scalar(top["version"], "version") if "version" in top else "0"
@@ -381,12 +382,6 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
             updates[key] = value
         thresholds = Thresholds(**{**defaults, **updates})
 
-    codes: list[tuple[str, tuple[str, ...]]] = []
-    if "codes" in top:
-        for code, node in (loader.mapping(top["codes"], "codes") or {}).items():
-            entry = loader.mapping(node, f"code {code}") or {}
-            subtypes = loader.words(entry["subtypes"], "subtypes") if "subtypes" in entry else ()
-            codes.append((code, tuple(s.upper() for s in subtypes)))
     classes: dict[str, tuple[str, ...]] = {}
     if "word_classes" in top:
         for class_name, node in (loader.mapping(top["word_classes"], "word_classes") or {}).items():
@@ -432,6 +427,8 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
             if required not in present:
                 loader.problem(top["frames"], f"frame {required!r} is missing",
                                "the annotator's rules look this frame up by name")
+
+    catalogue = parse_catalogue(loader, top, {frame.name for frame in frames})
 
     cues: list[PhaseCue] = []
     if "phases" in top:
@@ -483,19 +480,19 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
                             loader.problems)
     return Codebook(
         version=version or "0", name=name or "", source=source, thresholds=thresholds,
-        codes=tuple(codes), word_classes=tuple(classes.items()), lexicon=tuple(categories),
+        catalogue=catalogue, word_classes=tuple(classes.items()), lexicon=tuple(categories),
         stoplist=stoplist, frames=tuple(frames), phases=tuple(cues), description=description or "",
         deviations=tuple(deviations),
     )
 
 
 def default_codebook_path() -> Path:
-    """The repository's codebook when run from a checkout, else the packaged copy."""
-    return REPO_CODEBOOK if REPO_CODEBOOK.is_file() else PACKAGED_CODEBOOK
+    """The packaged codebook: the same wherever cakit runs."""
+    return PACKAGED_CODEBOOK
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
-    """Load and validate a codebook file (default: `annotations/codebook.yaml`).
+    """Load and validate a codebook file (default: the packaged codebook).
 
     Raises:
         CodebookError: the file is missing or invalid (every problem, with line and column).

@@ -22,6 +22,7 @@ from cakit.annotate.responses import (
     code_uptake,
     hesitation,
     laughter,
+    rule_order,
 )
 from cakit.annotate.rules import ANAPHORS, PSYCHOTIC, Rules
 from cakit.annotate.spacy_bridge import COMMON_WORDS, CompiledCodebook
@@ -36,11 +37,9 @@ from cakit.annotations import (
     SequenceRecord,
     TurnCode,
     TurnRecord,
-    outcome,
 )
 from cakit.model import Transcript
 
-_CONTINUING = frozenset({"ACKNOWLEDGE", "ENGAGE", "CLARIFY"})
 #: Pronouns that, opening a patient's turn, carry the topic on ("they …", "it …").
 _BACK_REFERENCE = frozenset({"they", "them", "it", "he", "she", "they're", "it's", "he's",
                              "she's", "theyre", "its"})
@@ -58,8 +57,6 @@ _EVERYDAY_STEMS = frozenset(stem(word) for word in COMMON_WORDS | frozenset(
     let try tried use used need needs ask asked talk talking""".split()))
 _TIME_WORDS = frozenset({"night", "nigh", "morning", "mornings", "week", "weeks", "today",
                          "time", "times", "year", "month", "evening", "lately", "tonight"})
-#: Responses after which the patient's next turn answers a question about the experience.
-_ASKING = frozenset({"ENGAGE", "QUESTION_BACK", "CLARIFY", "MEDICATION_FRAME"})
 
 
 @dataclass(slots=True)
@@ -91,6 +88,7 @@ class Annotator:
         self.codebook = codebook
         self.compiled = compiled or CompiledCodebook(codebook)
         self.rules = Rules(codebook)
+        self.response_steps = rule_order(codebook.catalogue)
         self.producer = f"auto:{codebook.version}"
 
     def __call__(self, transcript: Transcript) -> ConsultationAnnotations:
@@ -186,9 +184,10 @@ class Annotator:
                     or (previous.role == "carer" and before is not None
                         and any(before is v for v in on_topic))
                 )
-                uptake = code_uptake(current.context, view, rank, phase, rules, adjacent=adjacent)
-                if uptake.code in _ASKING and (view.has_weak_question() or
-                                               uptake.subtype == "ENGAGE_FORMULATE"):
+                uptake = code_uptake(current.context, view, rank, phase, rules, adjacent=adjacent,
+                                     steps=self.response_steps)
+                if uptake.code in rules.asking and (view.has_weak_question() or
+                                                    uptake.subtype == "ENGAGE_FORMULATE"):
                     asking_turns.add(t)
                 modifiers: list[str] = []
                 evidence: list[Evidence] = []
@@ -246,7 +245,7 @@ class Annotator:
             return None
         candidates = ([current] if current is not None else []) + list(reversed(windows))
         for window in candidates:
-            if window is current and window.last_uptake in (None, *_CONTINUING):
+            if window is current and window.last_uptake in (None, *self.rules.continuing):
                 continue  # still an expansion of an open sequence
             if any(r[2].code == "ENGAGE" for r in window.responses):
                 continue  # engaged topics close their chain
@@ -272,7 +271,7 @@ class Annotator:
         ) or any(w in _BACK_REFERENCE for w in view.words[:3])
         if last is None:
             return tied
-        if last in _CONTINUING:
+        if last in self.rules.continuing:
             return tied
         if last == "QUESTION_BACK":
             return not view.has_question()
@@ -294,10 +293,10 @@ class Annotator:
         window.turns_seen += 1
         window.last_turn = t
         window.phases_seen.add(phase)
-        if window.last_uptake in (None, "QUESTION_BACK", *_CONTINUING):
+        if window.last_uptake in (None, "QUESTION_BACK", *self.rules.continuing):
             window.on_topic.append(view)
         anchors = self.rules.anchors(view, phase, ("emotional",))
-        if anchors and window.last_uptake in (None, *_CONTINUING):
+        if anchors and window.last_uptake in (None, *self.rules.continuing):
             window.emo_from_expansion = True
             window.context.expansions.append(view)
 
@@ -328,7 +327,6 @@ class Annotator:
         responses: list[Response] = []
         carers: list[CarerResponse] = []
         sequences: list[SequenceRecord] = []
-        joint_turns = self.codebook.thresholds.joint_laughter_turns
         for number, window in enumerate(windows, 1):
             attempt_id = f"a{number}"
             view = window.attempt_view
@@ -374,7 +372,7 @@ class Annotator:
                     attempt_id=attempt_id, turn_id=carer_view.turn.id, line=carer_view.line,
                     code=carer_code, evidence=tuple(evidence), producer=producer,
                 ))
-            sequences.append(_sequence(attempt_id, window, ranked, joint_turns, labels))
+            sequences.append(_sequence(attempt_id, window, ranked, self.rules, labels))
         attempts, sequences = _chains(attempts, sequences, windows, self.rules,
                                       self.codebook.thresholds.repeat_window_turns)
         turns = tuple(
@@ -407,8 +405,9 @@ def _timing_available(transcript: Transcript) -> bool:
     return False
 
 
-def _sequence(attempt_id: str, window: _Window, responses: list[Response], joint_turns: int,
+def _sequence(attempt_id: str, window: _Window, responses: list[Response], rules: Rules,
               labels: tuple[str, ...]) -> SequenceRecord:
+    joint_turns = rules.thresholds.joint_laughter_turns
     uptakes = [r.uptake for r in sorted(responses, key=lambda r: r.rank)]
     clinician_laugh_turns = [v.index for v, _, _, mods, _, _ in window.responses
                              if "SMILE_LAUGH" in mods]
@@ -423,7 +422,7 @@ def _sequence(attempt_id: str, window: _Window, responses: list[Response], joint
     )
     return SequenceRecord(
         attempt_id=attempt_id,
-        outcome=outcome(uptakes),
+        outcome=rules.catalogue.outcome(uptakes),
         hesitated=any("HESITATE" in r.modifiers for r in responses),
         laughed=any("SMILE_LAUGH" in r.modifiers for r in responses),
         carer_involved=bool(window.carers),
@@ -458,7 +457,7 @@ def _chains(
             ):
                 chosen = chain
                 break
-        engaged_before = chosen is not None and str(chosen["outcome"]).startswith("ENGAGED")
+        engaged_before = chosen is not None and chosen["outcome"] in rules.engaged_outcomes
         if chosen is None or engaged_before:
             chain_id = f"c{len(chains) + 1}"
             chosen = {"id": chain_id, "count": 0, "categories": set(), "stems": set(),

@@ -15,13 +15,14 @@ Two deliberate departures from the §6.6 pseudo-code, recorded in CODEBOOK-NOTES
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from cakit.annotate.rules import PSYCHOTIC, Rules
 from cakit.annotate.spacy_bridge import Hit
 from cakit.annotate.views import F_CUTOFF, TurnView
 from cakit.annotations import Evidence
+from cakit.codes import CodeCatalogue, CodeInfo, FrameRule
 from cakit.model import Feature
 
 
@@ -66,12 +67,10 @@ def _tie(
     return "", []
 
 
-def _answers(view: TurnView, rules: Rules) -> bool:
-    """A substantive declarative answer: more than N content words outside questions."""
-    limit = rules.thresholds.answer_min_content_words
-    declarative = sum(rules.content_count(view, tcu.start, tcu.end)
-                      for tcu in view.tcus if not tcu.question)
-    return declarative > limit
+def _declarative_content(view: TurnView, rules: Rules) -> int:
+    """Content words outside the turn's questions."""
+    return sum(rules.content_count(view, tcu.start, tcu.end)
+               for tcu in view.tcus if not tcu.question)
 
 
 def _medication_framed(view: TurnView, med: Sequence[Hit]) -> bool:
@@ -87,94 +86,247 @@ def _medication_framed(view: TurnView, med: Sequence[Hit]) -> bool:
     return False
 
 
-def code_uptake(
-    ctx: AttemptContext, view: TurnView, rank: int, phase: str, rules: Rules, *, adjacent: bool
-) -> Uptake:
-    """One clinician turn's uptake, in the rule order of CODEBOOK §6.6."""
-    thresholds = rules.thresholds
-    tie_kind, tie_evidence = _tie(ctx, view, rules, phase)
-    other = rules.frame_hits(view, "other_domain")
-    # a shared everyday word ("night", "sleep") does not tie a turn that is about another
-    # domain; a shared lexicon category or anaphora does
-    tie = bool(tie_kind) and not (tie_kind == "word" and other)
-    if not tie:
-        tie_evidence = []
-    med = rules.medication(view)
+@dataclass(slots=True)
+class _Turn:
+    """What every step of the rule order asks about one clinician turn, computed once."""
+
+    ctx: AttemptContext
+    view: TurnView
+    rank: int
+    rules: Rules
+    adjacent: bool
+    tie: bool
+    tie_evidence: list[Evidence]
+    other: bool  # the turn is about another domain
+    med: list[Hit]
+    question: bool
+    declarative: int  # content words outside questions
+
+    def frames(self, name: str) -> list[Evidence]:
+        """Evidence of a frame's first two hits in the turn."""
+        rules, view = self.rules, self.view
+        return [rules.evidence(view, hit, name) for hit in rules.frame_hits(view, name)[:2]]
+
+    @property
+    def answers(self) -> bool:
+        """A substantive declarative answer: more than N content words outside questions."""
+        return self.declarative > self.rules.thresholds.answer_min_content_words
+
+    @property
+    def presupposed(self) -> bool:
+        """Frames that presuppose the topic count when the turn directly follows the
+        patient's talk and is not about another domain."""
+        return self.adjacent and not self.other
+
+    def uptake(self, code: str, subtype: str | None, evidence: list[Evidence],
+               discount: float = 0.0, to_domain: str | None = None) -> Uptake:
+        """An uptake with the codebook's confidence for the code (or its subtype)."""
+        confidence = self.rules.catalogue.confidence(subtype or code) - discount
+        return Uptake(code, subtype, round(max(confidence, 0.0), 2), evidence, to_domain)
+
+
+def _close_down(turn: _Turn) -> Uptake | None:
+    rules, view = turn.rules, turn.view
     closing_frames = [h for h in view.hits if h.group == "phase" and rules.codebook.phases[
         int(h.name)].phase in ("PRE_CLOSING", "CLOSING")]
     closing_notes = rules.closing_nonverbal_notes(view)
-    closing = bool(closing_frames or closing_notes)
-    minimal = rules.is_minimal(view)
-    question = view.has_question()
+    postpone = turn.frames("postpone_frames")
+    if not (postpone or ((closing_frames or closing_notes) and not turn.tie)):
+        return None
+    evidence = postpone or [rules.evidence(view, h, "closing") for h in closing_frames[:2]]
+    if not evidence and closing_notes:
+        note = closing_notes[0]
+        evidence = [Evidence(rule="closing.nonverbal", text=note[0], line=note[1], col=note[2])]
+    return turn.uptake("CLOSE_DOWN", "CLOSE_POSTPONE" if postpone else None, evidence)
 
-    def ev(name: str) -> list[Evidence]:
-        return [rules.evidence(view, hit, name) for hit in rules.frame_hits(view, name)[:2]]
 
-    postpone = ev("postpone_frames")
-    if postpone or (closing and not tie):
-        evidence = postpone or [rules.evidence(view, h, "closing") for h in closing_frames[:2]]
-        if not evidence and closing_notes:
-            note = closing_notes[0]
-            evidence = [Evidence(rule="closing.nonverbal", text=note[0], line=note[1],
-                                 col=note[2])]
-        return Uptake("CLOSE_DOWN", "CLOSE_POSTPONE" if postpone else None, 0.8, evidence)
-    clarify = ev("clarify_frames")
-    short = len(view.words) <= 8
-    if clarify and question and short and (not tie or _starts_with_repair(view, rules)):
-        return Uptake("CLARIFY", None, 0.6, clarify)
-    challenge = ev("challenge_frames")
-    if challenge and (tie or (adjacent and not other)):
-        return Uptake("CHALLENGE", None, 0.7, challenge + tie_evidence)
-    if med and (tie or rank == 1) and _medication_framed(view, med):
-        evidence = [rules.evidence(view, hit, "medication") for hit in med[:2]] + tie_evidence
-        return Uptake("MEDICATION_FRAME", None, 0.8, evidence)
-    returned = ev("return_frames")
-    answers = _answers(view, rules)
-    if ctx.is_question and question and returned and not answers:
-        return Uptake("QUESTION_BACK", None, 0.5, returned)
-    topic_frames = {
-        "ENGAGE_EMPATHY": ev("empathy_frames"),
-        "ENGAGE_EXPLORE": ev("explore_frames"),
-        "ENGAGE_FORMULATE": ev("formulation_frames"),
-        "ENGAGE_TOPOGRAPHY": ev("topography_frames"),
-    }
-    presupposed = tie or (adjacent and not other and any(topic_frames.values()))
-    if presupposed:
-        for subtype, evidence in topic_frames.items():
-            if not evidence:
-                continue
-            if subtype == "ENGAGE_FORMULATE" and not (question or view.has_weak_question() or
-                                                      rules.has_frame(view, "formulation_frames")):
-                continue
-            return Uptake("ENGAGE", subtype, 0.7, evidence + tie_evidence)
-        if ctx.is_question and answers and tie:
-            return Uptake("ENGAGE", "ENGAGE_ANSWER", 0.6, tie_evidence)
-    if minimal:
-        text = " ".join(view.words) or (view.laughs[0][0] if view.laughs else "")
-        return Uptake("ACKNOWLEDGE", None, 0.9, [Evidence(rule="minimal", text=text,
-                                                           line=view.line, col=0)])
-    shift = ev("shift_markers")
-    other_evidence = ev("other_domain")
-    agenda = ev("agenda_questions")
-    if not tie and (shift or other_evidence or question or agenda):
-        domain = None
-        if med:
-            domain = "medication"
-        elif other_evidence:
-            domain = other_evidence[0].text
-        evidence = shift or other_evidence or agenda or [Evidence(rule="question", text=" ".join(
-            view.words[:8]), line=view.line, col=0)]
-        return Uptake("TOPIC_SHIFT", None, 0.6, evidence, to_domain=domain)
-    reassure = ev("reassure_frames")
-    if reassure and (tie or (adjacent and not other)):
-        if tie and rules.content_count(view) > thresholds.reassure_explanation_words:
-            return Uptake("ENGAGE", "ENGAGE_ANSWER", 0.6, reassure + tie_evidence)
-        return Uptake("INFO_REASSURE", None, 0.5, reassure + tie_evidence)
-    if tie:
-        if ctx.is_question and answers:
-            return Uptake("ENGAGE", "ENGAGE_ANSWER", 0.5, tie_evidence)
-        return Uptake("ENGAGE", "ENGAGE_UNSPECIFIED", 0.3, tie_evidence)
-    return Uptake("UNCLASSIFIED", None, 0.0, [])
+def _clarify(turn: _Turn) -> Uptake | None:
+    clarify = turn.frames("clarify_frames")
+    short = len(turn.view.words) <= 8
+    if clarify and turn.question and short and (
+            not turn.tie or _starts_with_repair(turn.view, turn.rules)):
+        return turn.uptake("CLARIFY", None, clarify)
+    return None
+
+
+def _challenge(turn: _Turn) -> Uptake | None:
+    challenge = turn.frames("challenge_frames")
+    if challenge and (turn.tie or turn.presupposed):
+        return turn.uptake("CHALLENGE", None, challenge + turn.tie_evidence)
+    return None
+
+
+def _medication(turn: _Turn) -> Uptake | None:
+    med = turn.med
+    if med and (turn.tie or turn.rank == 1) and _medication_framed(turn.view, med):
+        evidence = [turn.rules.evidence(turn.view, hit, "medication") for hit in med[:2]]
+        return turn.uptake("MEDICATION_FRAME", None, evidence + turn.tie_evidence)
+    return None
+
+
+def _question_back(turn: _Turn) -> Uptake | None:
+    returned = turn.frames("return_frames")
+    limit = turn.rules.thresholds.question_back_max_content_words
+    if turn.ctx.is_question and turn.question and returned and turn.declarative <= limit:
+        return turn.uptake("QUESTION_BACK", None, returned)
+    return None
+
+
+_ENGAGE_FRAMES = (("ENGAGE_EMPATHY", "empathy_frames"), ("ENGAGE_EXPLORE", "explore_frames"),
+                  ("ENGAGE_FORMULATE", "formulation_frames"),
+                  ("ENGAGE_TOPOGRAPHY", "topography_frames"))
+
+
+def _engage(turn: _Turn) -> Uptake | None:
+    view, rules = turn.view, turn.rules
+    found = {subtype: turn.frames(frame) for subtype, frame in _ENGAGE_FRAMES}
+    if not (turn.tie or (turn.presupposed and any(found.values()))):
+        return None
+    for subtype, evidence in found.items():
+        if not evidence:
+            continue
+        if subtype == "ENGAGE_FORMULATE" and not (
+                turn.question or view.has_weak_question()
+                or rules.has_frame(view, "formulation_frames")):
+            continue
+        return turn.uptake("ENGAGE", subtype, evidence + turn.tie_evidence)
+    if turn.ctx.is_question and turn.answers and turn.tie:
+        return turn.uptake("ENGAGE", "ENGAGE_ANSWER", turn.tie_evidence)
+    return None
+
+
+def _acknowledge(turn: _Turn) -> Uptake | None:
+    view = turn.view
+    if not turn.rules.is_minimal(view):
+        return None
+    text = " ".join(view.words) or (view.laughs[0][0] if view.laughs else "")
+    return turn.uptake("ACKNOWLEDGE", None, [Evidence(rule="minimal", text=text,
+                                                      line=view.line, col=0)])
+
+
+def _topic_shift(turn: _Turn) -> Uptake | None:
+    view = turn.view
+    shift = turn.frames("shift_markers")
+    other_evidence = turn.frames("other_domain")
+    agenda = turn.frames("agenda_questions")
+    if turn.tie or not (shift or other_evidence or turn.question or agenda):
+        return None
+    domain = None
+    if turn.med:
+        domain = "medication"
+    elif other_evidence:
+        domain = other_evidence[0].text
+    evidence = shift or other_evidence or agenda or [Evidence(
+        rule="question", text=" ".join(view.words[:8]), line=view.line, col=0)]
+    return turn.uptake("TOPIC_SHIFT", None, evidence, to_domain=domain)
+
+
+def _reassure(turn: _Turn) -> Uptake | None:
+    reassure = turn.frames("reassure_frames")
+    if not (reassure and (turn.tie or turn.presupposed)):
+        return None
+    limit = turn.rules.thresholds.reassure_explanation_words
+    if turn.tie and turn.rules.content_count(turn.view) > limit:
+        return turn.uptake("ENGAGE", "ENGAGE_ANSWER", reassure + turn.tie_evidence)
+    return turn.uptake("INFO_REASSURE", None, reassure + turn.tie_evidence)
+
+
+def _tied(turn: _Turn) -> Uptake | None:
+    if not turn.tie:
+        return None
+    if turn.ctx.is_question and turn.answers:
+        # an answer with no answer frame: a little less sure than one the frames show
+        return turn.uptake("ENGAGE", "ENGAGE_ANSWER", turn.tie_evidence, discount=0.1)
+    return turn.uptake("ENGAGE", "ENGAGE_UNSPECIFIED", turn.tie_evidence)
+
+
+def _unclassified(turn: _Turn) -> Uptake | None:
+    return turn.uptake("UNCLASSIFIED", None, [])
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the response rule order: its name (what `rule: before:` refers to),
+    the codes it can give, and the function deciding it."""
+
+    name: str
+    codes: tuple[str, ...]
+    decide: Callable[[_Turn], Uptake | None]
+
+
+#: The built-in rule order (docs/codebook.md, "Response rule order"): the first step
+#: that decides a turn gives its uptake. Codebook `rule:` entries are tried before the
+#: step they name.
+STEPS: tuple[Step, ...] = (
+    Step("CLOSE_DOWN", ("CLOSE_DOWN", "CLOSE_POSTPONE"), _close_down),
+    Step("CLARIFY", ("CLARIFY",), _clarify),
+    Step("CHALLENGE", ("CHALLENGE",), _challenge),
+    Step("MEDICATION_FRAME", ("MEDICATION_FRAME",), _medication),
+    Step("QUESTION_BACK", ("QUESTION_BACK",), _question_back),
+    Step("ENGAGE", ("ENGAGE", "ENGAGE_EMPATHY", "ENGAGE_EXPLORE", "ENGAGE_FORMULATE",
+                    "ENGAGE_TOPOGRAPHY", "ENGAGE_ANSWER"), _engage),
+    Step("ACKNOWLEDGE", ("ACKNOWLEDGE",), _acknowledge),
+    Step("TOPIC_SHIFT", ("TOPIC_SHIFT",), _topic_shift),
+    Step("INFO_REASSURE", ("INFO_REASSURE", "ENGAGE_ANSWER"), _reassure),
+    Step("ENGAGE_UNSPECIFIED", ("ENGAGE", "ENGAGE_ANSWER", "ENGAGE_UNSPECIFIED"), _tied),
+    Step("UNCLASSIFIED", ("UNCLASSIFIED",), _unclassified),
+)
+#: Response codes given outside the rule order (no clinician turn in the window).
+OUTSIDE_STEPS = ("NO_UPTAKE",)
+
+
+def _frame_step(code: CodeInfo, rule: FrameRule) -> Step:
+    """A codebook-defined response: its frame in the turn, with the tie the rule asks."""
+
+    def decide(turn: _Turn) -> Uptake | None:
+        evidence = turn.frames(rule.frames)
+        if not evidence or (rule.question and not turn.question):
+            return None
+        if rule.tie == "required" and not turn.tie:
+            return None
+        if rule.tie == "adjacent" and not (turn.tie or turn.presupposed):
+            return None
+        return turn.uptake(code.name, None, evidence + turn.tie_evidence)
+
+    return Step(f"rule:{code.name}", (code.name,), decide)
+
+
+def rule_order(catalogue: CodeCatalogue) -> tuple[Step, ...]:
+    """The built-in steps with the codebook's frame rules placed before the steps they
+    name (in codebook order when several name the same step)."""
+    added: dict[str, list[Step]] = {}
+    for code in catalogue.codes:
+        if code.rule is not None:
+            added.setdefault(code.rule.before, []).append(_frame_step(code, code.rule))
+    order: list[Step] = []
+    for step in STEPS:
+        order.extend(added.pop(step.name, []))
+        order.append(step)
+    # a rule naming no built-in step runs just before UNCLASSIFIED (codebook check warns)
+    for steps in added.values():
+        order[-1:-1] = steps
+    return tuple(order)
+
+
+def code_uptake(
+    ctx: AttemptContext, view: TurnView, rank: int, phase: str, rules: Rules, *, adjacent: bool,
+    steps: Sequence[Step] = STEPS,
+) -> Uptake:
+    """One clinician turn's uptake: the first step of the rule order that decides it."""
+    tie_kind, tie_evidence = _tie(ctx, view, rules, phase)
+    other = bool(rules.frame_hits(view, "other_domain"))
+    # a shared everyday word ("night", "sleep") does not tie a turn that is about another
+    # domain; a shared lexicon category or anaphora does
+    tie = bool(tie_kind) and not (tie_kind == "word" and other)
+    turn = _Turn(ctx=ctx, view=view, rank=rank, rules=rules, adjacent=adjacent, tie=tie,
+                 tie_evidence=tie_evidence if tie else [], other=other,
+                 med=list(rules.medication(view)), question=view.has_question(),
+                 declarative=_declarative_content(view, rules))
+    for step in steps:
+        uptake = step.decide(turn)
+        if uptake is not None:
+            return uptake
+    raise AssertionError("the rule order ends with UNCLASSIFIED, which always decides")
 
 
 def _starts_with_repair(view: TurnView, rules: Rules) -> bool:

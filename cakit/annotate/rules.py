@@ -65,6 +65,12 @@ class Rules:
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
         self.thresholds = codebook.thresholds
+        self.catalogue = codebook.catalogue
+        #: responses after which the patient's next turn answers a question about the
+        #: experience, and those after which the topic stays open (the codebook's flags)
+        self.asking = self.catalogue.where("asking")
+        self.continuing = self.catalogue.where("continuing")
+        self.engaged_outcomes = frozenset(self.catalogue.engaged_outcomes)
         frame = codebook.frame
         self.first_person = frame("first_person").words
         self.negation = frame("negation").words

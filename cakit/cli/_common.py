@@ -128,7 +128,8 @@ roles_option = click.option("--roles", "roles_file", type=click.Path(exists=True
                             help="YAML file mapping speaker labels (or CHAT roles) to roles, "
                                  "over the project's cakit.yaml (see README).")
 codebook_option = click.option("--codebook", type=click.Path(exists=True, dir_okay=False),
-                               help="Codebook YAML (default: annotations/codebook.yaml).")
+                               help="Codebook YAML (default: the codebook cakit ships; "
+                               "`cakit codebook show` lists it).")
 
 
 def store_option(help: str = "The annotation store.") -> Callable[[F], F]:

@@ -9,7 +9,7 @@ from cakit.cli._common import DataError, consoles
 
 @click.group()
 def codebook() -> None:
-    """Check or show the codebook (default: annotations/codebook.yaml)."""
+    """Check or show the codebook (default: the codebook cakit ships)."""
 
 
 @codebook.command("check")
@@ -17,6 +17,7 @@ def codebook() -> None:
 def check(file: str | None) -> None:
     """Validate a codebook: every problem with its YAML line and column; exit 1 if any."""
     from cakit.annotate.codebook import load_codebook
+    from cakit.annotate.produces import check_codes
     from cakit.annotate.spacy_bridge import CompiledCodebook
     from cakit.errors import CodebookError
 
@@ -25,10 +26,16 @@ def check(file: str | None) -> None:
         CompiledCodebook(loaded)
     except CodebookError as exc:
         raise DataError(str(exc)) from None
+    problems = check_codes(loaded)
+    if problems:
+        raise DataError("\n".join(str(p) for p in problems))
     patterns = sum(len(c.patterns) for c in loaded.lexicon)
-    click.echo(f"ok: {loaded.source}: codebook version {loaded.version}, {len(loaded.codes)} "
-               f"codes, {len(loaded.lexicon)} lexicon categories ({patterns} patterns), "
-               f"{len(loaded.frames)} frames, {len(loaded.stoplist)} stop-list entries")
+    catalogue = loaded.catalogue
+    click.echo(f"ok: {loaded.source}: codebook version {loaded.version}, "
+               f"{len(catalogue.codes)} codes ({len(catalogue.uptakes)} responses), "
+               f"{len(catalogue.outcomes)} outcomes, {len(loaded.lexicon)} lexicon categories "
+               f"({patterns} patterns), {len(loaded.frames)} frames, "
+               f"{len(loaded.stoplist)} stop-list entries")
 
 
 @codebook.command("show")
@@ -48,10 +55,11 @@ def show(file: str | None, no_color: bool) -> None:
     out, _ = consoles(no_color)
     out.print(f"{loaded.name} — version {loaded.version} ({loaded.source})", markup=False)
     codes = Table(title="codes", title_justify="left")
-    codes.add_column("code")
-    codes.add_column("subtypes")
-    for name, subtypes in loaded.codes:
-        codes.add_row(name, ", ".join(subtypes))
+    for heading in ("code", "family", "short", "label"):
+        codes.add_column(heading)
+    for code in loaded.catalogue.codes:
+        name = f"  {code.name}" if code.parent else code.name
+        codes.add_row(name, code.family, code.abbreviation, code.label)
     out.print(codes)
     thresholds = Table(title="thresholds", title_justify="left")
     thresholds.add_column("name")

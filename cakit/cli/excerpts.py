@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cakit.annotations import OUTCOMES, PHASES_WITH_UNKNOWN, SUBTYPES
+from cakit.annotations import PHASES_WITH_UNKNOWN
 from cakit.cli._common import (
     codebook_option,
     coder_options,
@@ -122,9 +122,9 @@ def excerpts(
     from cakit.cli._output import check_writable, output_stream, write_bytes
     from cakit.report.deid import audit_csv, audit_path
     from cakit.report.excerpts import (
-        KNOWN_CODES,
         Selection,
         build_excerpts,
+        known_codes,
         to_docx,
         to_html,
         to_markdown,
@@ -136,10 +136,13 @@ def excerpts(
     options, store = run_options(files, codebook=codebook, roles_file=roles_file,
                                  store_root=store_root, no_store=no_store, coder=coder,
                                  consensus=consensus)
+    from cakit.annotate import codebook_for
+
+    catalogue = codebook_for(codebook).catalogue
     selection = Selection(
-        codes=_codes(codes, KNOWN_CODES, "--code"),
-        subtypes=_codes(subtypes, SUBTYPES, "--subtype"),
-        outcomes=_codes(outcomes, OUTCOMES, "--outcome"),
+        codes=_codes(codes, known_codes(catalogue), "--code"),
+        subtypes=_codes(subtypes, catalogue.attempt_subtypes, "--subtype"),
+        outcomes=_codes(outcomes, catalogue.outcome_names, "--outcome"),
         phases=_codes(phases, PHASES_WITH_UNKNOWN, "--phase"),
         consultations=consultations,
     )

@@ -133,7 +133,10 @@ def report(
 
     items = [result.value for result in loaded if result.value is not None]
     inputs = [consultation for consultation, _ in items]
-    built = build_report(inputs, view)  # type: ignore[arg-type]
+    from cakit.annotate import codebook_for
+
+    built = build_report(inputs, view,  # type: ignore[arg-type]
+                         codebook_for(codebook).catalogue)
     labels: dict[str, str] | None = None
     if output_format == "html":
         media_base = (Path(output).parent if output else Path(".")) if link_media else None
@@ -239,7 +242,7 @@ def _write_html(built: Report, loaded: list[Item], output: str | None, force: bo
     if built.by != "consultation":
         from cakit.report.tables import by_consultation
 
-        extra["by_consultation"] = by_consultation([c for c, _ in items])
+        extra["by_consultation"] = by_consultation([c for c, _ in items], built.catalogue)
     text = report_html(built, items, deid=deid, extra_tables=extra, media_base=media_base)
     _write_text(text, output, force)
     if media_base is not None:
@@ -282,7 +285,7 @@ def _write_plot(built: Report, inputs: list[Any], plot_path: str, force: bool,
 
     pooled = built.tables.get("pooled_by_phase")
     if pooled is None:
-        pooled = pooled_by_phase(inputs)
+        pooled = pooled_by_phase(inputs, built.catalogue)
     image_format: ImageFormat = "svg" if plot_path.lower().endswith(".svg") else "png"
-    figure = report_figure(inputs, pooled, labels)
+    figure = report_figure(inputs, pooled, labels, built.catalogue)
     write_bytes(plot_path, figure_bytes(figure, image_format), force=force)

@@ -16,21 +16,25 @@ share it), so a project looks the same in every tool and on every export:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-from cakit.annotations import MODIFIERS, UPTAKES
-from cakit.store.labels import NEEDS_SUBTYPE, PATIENT_CODES
+from cakit.codes import CodeCatalogue
+from cakit.store.labels import NEEDS_SUBTYPE
 
-#: (family name, its codes, its colour), in the order they are shown.
-FAMILY_TABLE: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("Patient turns", PATIENT_CODES, "#1F77B4"),
-    ("Clinician responses", UPTAKES, "#2CA02C"),
-    ("Delivery modifiers", MODIFIERS, "#FF7F0E"),
-    ("Carer responses", ("CARER_RESPONSE",), "#9467BD"),
-    ("Clinician symptom checks", ("MEDCHECK_SYMPTOM",), "#8C564B"),
+#: (family name, colour), in the order they are shown.
+FAMILY_TABLE: tuple[tuple[str, str], ...] = (
+    ("Patient turns", "#1F77B4"),
+    ("Clinician responses", "#2CA02C"),
+    ("Delivery modifiers", "#FF7F0E"),
+    ("Carer responses", "#9467BD"),
+    ("Clinician symptom checks", "#8C564B"),
 )
 OTHER_FAMILY = ("Other codes", "#7F7F7F")
+#: the codebook's code families → the family shown in other tools
+_SHOWN_AS = {"attempt": "Patient turns", "turn": "Patient turns",
+             "response": "Clinician responses", "modifier": "Delivery modifiers",
+             "carer": "Carer responses"}
+#: a turn code said by the clinician, shown apart from the patient's turns
+_CLINICIAN_TURN_CODES = frozenset({"MEDCHECK_SYMPTOM"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,29 +58,15 @@ class CodeEntry:
         return "\n\n".join(part for part in (self.label, self.definition) if part)
 
 
-def family_of(code: str) -> tuple[str, str]:
+def family_of(code: str, catalogue: CodeCatalogue) -> tuple[str, str]:
     """(family name, colour) of a code."""
-    for family, codes, colour in FAMILY_TABLE:
-        if code in codes:
-            return family, colour
-    return OTHER_FAMILY
-
-
-def _texts(codebook_file: Path) -> dict[str, dict[str, str]]:
-    """label and definition of each code, read from the codebook YAML (missing: empty)."""
-    import yaml
-
-    try:
-        data: Any = yaml.safe_load(codebook_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    codes = data.get("codes") if isinstance(data, dict) else None
-    out: dict[str, dict[str, str]] = {}
-    for name, body in (codes or {}).items() if isinstance(codes, dict) else ():
-        if isinstance(body, dict):
-            out[str(name)] = {key: " ".join(str(body.get(key) or "").split())
-                              for key in ("label", "definition")}
-    return out
+    info = catalogue.get(code)
+    if code in _CLINICIAN_TURN_CODES:
+        shown = "Clinician symptom checks"
+    else:
+        shown = _SHOWN_AS.get(info.family if info is not None else "", "")
+    return next(((name, colour) for name, colour in FAMILY_TABLE if name == shown),
+                OTHER_FAMILY)
 
 
 def code_entries(codebook_path: str | None) -> tuple[str, tuple[CodeEntry, ...]]:
@@ -86,23 +76,24 @@ def code_entries(codebook_path: str | None) -> tuple[str, tuple[CodeEntry, ...]]
         CodebookError: the codebook is invalid.
     """
     from cakit.annotate import codebook_for
-    from cakit.annotate.codebook import default_codebook_path
 
     codebook = codebook_for(codebook_path)
-    texts = _texts(Path(codebook_path) if codebook_path else default_codebook_path())
+    catalogue = codebook.catalogue
     entries = []
-    for name, subtypes in codebook.codes:
-        family, colour = family_of(name)
-        text = texts.get(name, {})
-        entries.append(CodeEntry(name=name, family=family, colour=colour,
-                                 label=text.get("label", ""),
-                                 definition=text.get("definition", ""), subtypes=subtypes))
+    for code in catalogue.codes:
+        if code.parent:
+            continue
+        family, colour = family_of(code.name, catalogue)
+        entries.append(CodeEntry(name=code.name, family=family, colour=colour,
+                                 label=code.label if code.label != code.name else "",
+                                 definition=code.definition,
+                                 subtypes=catalogue.subtypes(code.name)))
     return codebook.version, tuple(entries)
 
 
 def families(entries: tuple[CodeEntry, ...]) -> tuple[tuple[str, str, tuple[CodeEntry, ...]], ...]:
     """(family, colour, its codes) for every family that has a code, in table order."""
-    order = [(name, colour) for name, _, colour in FAMILY_TABLE] + [OTHER_FAMILY]
+    order = [*FAMILY_TABLE, OTHER_FAMILY]
     out = []
     for name, colour in order:
         members = tuple(entry for entry in entries if entry.family == name)

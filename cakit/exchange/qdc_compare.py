@@ -55,7 +55,7 @@ def _key(name: str) -> str:
 
 def known_labels(entries: tuple[CodeEntry, ...]) -> dict[str, tuple[str, str]]:
     """{compared name: (cakit label, kind)} of every code, subtype and family."""
-    out = {_key(family): (family, "family") for family, _, _ in FAMILY_TABLE}
+    out = {_key(family): (family, "family") for family, _ in FAMILY_TABLE}
     out[_key(OTHER_FAMILY[0])] = (OTHER_FAMILY[0], "family")
     for entry in entries:
         out[_key(entry.name)] = (entry.name, "code")

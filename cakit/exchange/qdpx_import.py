@@ -26,7 +26,7 @@ from cakit.exchange.qdpx import REJECTED, RESPONDS_TO
 from cakit.exchange.qdpx_read import QdaProject, QdaSelection, QdaSource
 from cakit.exchange.sourcetext import SourceLine, SourceText
 from cakit.store.coding import plan_code
-from cakit.store.labels import ATTEMPT_BOUND, FAMILIES, CodebookLike, check_label, kind_for_code
+from cakit.store.labels import ATTEMPT_BOUND, CodebookLike, check_label, family, kind_for_code
 from cakit.store.records import Decision, HumanCode, Layer, MachineItem
 from cakit.store.state import MachineState
 from cakit.store.sync import make_decision
@@ -124,7 +124,7 @@ class _Planner:
 
     def relabel_ok(self, item: MachineItem, label: str) -> bool:
         code, subtype = _split(label)
-        return code in FAMILIES.get(item.kind, ()) and \
+        return code in family(self.codebook.catalogue, item.kind) and \
             check_label(self.codebook, item.kind, code, subtype) is None
 
     def line_of(self, selection: QdaSelection) -> SourceLine | None:
@@ -162,7 +162,7 @@ class _Planner:
         if turn is None:
             self.problems.append(f"{self.where(selection)}: not on a turn; {label} not imported")
             return
-        kind = kind_for_code(code)
+        kind = kind_for_code(code, self.codebook.catalogue)
         attempt_line = self.attempt_line(selection, line) if kind in ATTEMPT_BOUND else None
         try:
             planned = plan_code(self.state, self.layer, self.codebook, coder=self.coder,

@@ -21,16 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from cakit.annotations import (
-    CARER_CODES,
-    ENGAGE_SUBTYPES,
-    MODIFIERS,
-    SUBTYPES,
-    UPTAKES,
     Attempt,
     ConsultationAnnotations,
     Evidence,
     TurnRecord,
 )
+from cakit.codes import CodeCatalogue
 from cakit.media import MediaFile, find_media, lines_span, media_element
 from cakit.model import Transcript
 from cakit.report.deid import Deidentifier
@@ -38,11 +34,14 @@ from cakit.report.inputs import normal_phase
 from cakit.report.lines import SourceView, numbered, source_view
 
 FLAGS = ("LATE", "CARER_FIRST", "JOINT_LAUGHTER", "CROSSES_PHASE", "CARER_INVOLVED")
-#: Every code `--code` accepts.
-KNOWN_CODES: tuple[str, ...] = (
-    "PSY_ATTEMPT", *SUBTYPES, *UPTAKES, *ENGAGE_SUBTYPES, "CLOSE_POSTPONE", *MODIFIERS,
-    *CARER_CODES, *FLAGS,
-)
+
+
+def known_codes(catalogue: CodeCatalogue) -> tuple[str, ...]:
+    """Every code `--code` accepts: the codebook's attempt, response, modifier and carer
+    codes with their subtypes, and the sequence flags."""
+    codes = [code.name for code in catalogue.codes
+             if code.family not in ("turn", "carer") and code.name != "CARER_RESPONSE"]
+    return (*codes, *FLAGS)
 PHASE_ALIASES = {"OPEN": "OPENING", "HISTORY": "PROBLEM_HISTORY", "EXAM": "EXAMINATION",
                  "TREAT": "TREATMENT", "PRECLOSING": "PRE_CLOSING", "CLOSE": "CLOSING"}
 NOT_DEIDENTIFIED = ("WARNING: NOT DE-IDENTIFIED (--no-deidentify). This output contains names, "
@@ -437,7 +436,7 @@ def to_docx(excerpts: Sequence[Excerpt], *, deidentified: bool = True) -> bytes:
 
 
 __all__ = [
-    "KNOWN_CODES", "Excerpt", "ExcerptBuilder", "Selection", "build_excerpts", "normal_code",
+    "Excerpt", "ExcerptBuilder", "Selection", "build_excerpts", "known_codes", "normal_code",
     "normal_phase_name", "select", "sequence_codes", "sequence_lines", "to_docx", "to_html",
     "to_markdown", "to_text",
 ]

@@ -315,7 +315,7 @@ def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcr
     `media_base`, sequences link their recordings relative to that folder (never embedded;
     see `cakit.media`)."""
     from cakit.report.pseudonymise import consultation_labels, relabel_frame, relabel_note
-    from cakit.report.render import LEGENDS
+    from cakit.report.render import legends
     from cakit.report.tables import _keys
 
     inputs = [item for item, _ in items]
@@ -327,6 +327,7 @@ def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcr
     parts.append(f'<div class="notes"><h2>About these figures</h2><ul>{"".join(notes)}</ul></div>')
     tables = dict(report.tables)
     tables.update(extra_tables or {})
+    captions = legends(report.catalogue)
     toc = [f'<li><a href="#t-{esc(name)}">{esc(report.titles.get(name, name))}</a></li>'
            for name in tables]
     toc += [f'<li><a href="#c{i}">{esc(labels.get(k, k))}</a></li>'
@@ -336,20 +337,22 @@ def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcr
     for name, frame in tables.items():
         shown = relabel_frame(frame, labels, deid)
         parts.append(table_html(shown, title=report.titles.get(name, name),
-                                caption=LEGENDS.get(name, ""), table_id=f"t-{name}"))
+                                caption=captions.get(name, ""), table_id=f"t-{name}"))
     if plots and inputs:
         from cakit.report.plots import outcome_figure, timeline_figure, uptake_figure
         from cakit.report.tables import pooled_by_phase
 
         pooled = report.tables.get("pooled_by_phase")
         if pooled is None:
-            pooled = pooled_by_phase(inputs)
+            pooled = pooled_by_phase(inputs, report.catalogue)
         keyed = dict(zip([i.id for i in inputs], _keys(inputs), strict=True))
         plot_labels = {i.id: labels.get(keyed[i.id], i.id) for i in inputs}
         parts.append("<h2>Plots</h2>")
-        for caption, figure in (("Response types (R1 uptake) by phase", uptake_figure(pooled)),
-                                ("Outcome shares by phase", outcome_figure(pooled)),
-                                ("Consultation timelines", timeline_figure(inputs, plot_labels))):
+        codes = report.catalogue
+        for caption, figure in (
+                ("Response types (R1 uptake) by phase", uptake_figure(pooled, codes)),
+                ("Outcome shares by phase", outcome_figure(pooled, codes)),
+                ("Consultation timelines", timeline_figure(inputs, plot_labels, codes))):
             parts.append(f"<figure>{_svg(figure)}<figcaption>{esc(caption)}</figcaption></figure>")
     parts.append("<h2>Consultations</h2>")
     pairs = zip(report.consultations, items, strict=True)

@@ -16,7 +16,8 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from cakit.annotations import OUTCOMES, PHASES_WITH_UNKNOWN, UPTAKES
+from cakit.annotations import PHASES_WITH_UNKNOWN
+from cakit.codes import CodeCatalogue, builtin_catalogue
 from cakit.report.inputs import ConsultationInput, normal_phase
 
 if TYPE_CHECKING:
@@ -32,18 +33,6 @@ PHASE_COLOURS: dict[str, str] = {
     "OPENING": "#c6dbef", "PROBLEM_HISTORY": "#fdd0a2", "EXAMINATION": "#c7e9c0",
     "TREATMENT": "#dadaeb", "PRE_CLOSING": "#fcbba1", "CLOSING": "#d9d9d9",
     "UNKNOWN": "#ffffff",
-}
-UPTAKE_COLOURS: dict[str, str] = {
-    "ENGAGE": "#1b9e77", "MEDICATION_FRAME": "#7570b3", "QUESTION_BACK": "#d95f02",
-    "ACKNOWLEDGE": "#a6a6a6", "TOPIC_SHIFT": "#8c510a", "CLOSE_DOWN": "#e7298a",
-    "CHALLENGE": "#d62728", "INFO_REASSURE": "#66a61e", "CLARIFY": "#e6ab02",
-    "NO_UPTAKE": "#252525", "UNCLASSIFIED": "#f0f0f0",
-}
-OUTCOME_COLOURS: dict[str, str] = {
-    "ENGAGED_IMMEDIATE": "#1b9e77", "ENGAGED_DELAYED": "#8fd0b5", "MEDICATION_ONLY": "#7570b3",
-    "DEFLECTED": "#d95f02", "CHALLENGED": "#d62728", "MINIMAL": "#a6a6a6",
-    "SHIFTED": "#8c510a", "CLOSED": "#e7298a", "NO_UPTAKE": "#252525",
-    "UNRESOLVED": "#bcbd22",
 }
 SHORT_PHASES = {"OPENING": "open", "PROBLEM_HISTORY": "history", "EXAMINATION": "exam",
                 "TREATMENT": "treat", "PRE_CLOSING": "pre-close", "CLOSING": "close",
@@ -75,16 +64,17 @@ def _phase_counts(pooled: pd.DataFrame, family: str, codes: Sequence[str]) -> di
     return counts
 
 
-def draw_uptake(axes: Axes, pooled: pd.DataFrame) -> None:
-    """Stacked bars: R1 uptake counts per phase."""
-    counts = _phase_counts(pooled, "r1_uptake", UPTAKES)
+def draw_uptake(axes: Axes, pooled: pd.DataFrame, catalogue: CodeCatalogue | None = None) -> None:
+    """Stacked bars: R1 uptake counts per phase (colours from the codebook)."""
+    codes = catalogue or builtin_catalogue()
+    counts = _phase_counts(pooled, "r1_uptake", codes.uptakes)
     positions = range(len(PHASES_WITH_UNKNOWN))
     bottom = [0] * len(PHASES_WITH_UNKNOWN)
     for code, values in counts.items():
         if not any(values):
             continue
         axes.bar(positions, values, bottom=bottom, label=code,
-                 color=UPTAKE_COLOURS.get(code, "#999999"), edgecolor="white", linewidth=0.5)
+                 color=codes.colour(code), edgecolor="white", linewidth=0.5)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.set_xticks(list(positions), [SHORT_PHASES[p] for p in PHASES_WITH_UNKNOWN])
     axes.set_ylabel("attempts (by R1 uptake)")
@@ -95,9 +85,11 @@ def draw_uptake(axes: Axes, pooled: pd.DataFrame) -> None:
         axes.text(0.5, 0.5, "no attempts", transform=axes.transAxes, ha="center")
 
 
-def draw_outcome_shares(axes: Axes, pooled: pd.DataFrame) -> None:
+def draw_outcome_shares(axes: Axes, pooled: pd.DataFrame,
+                        catalogue: CodeCatalogue | None = None) -> None:
     """100 % stacked bars: sequence outcome shares per phase (n above each bar)."""
-    counts = _phase_counts(pooled, "outcome", OUTCOMES)
+    codes = catalogue or builtin_catalogue()
+    counts = _phase_counts(pooled, "outcome", codes.outcome_names)
     totals = [sum(values[i] for values in counts.values())
               for i in range(len(PHASES_WITH_UNKNOWN))]
     positions = range(len(PHASES_WITH_UNKNOWN))
@@ -107,7 +99,7 @@ def draw_outcome_shares(axes: Axes, pooled: pd.DataFrame) -> None:
             continue
         shares = [v / t * 100 if t else 0.0 for v, t in zip(values, totals, strict=True)]
         axes.bar(positions, shares, bottom=bottom, label=code,
-                 color=OUTCOME_COLOURS.get(code, "#999999"), edgecolor="white", linewidth=0.5)
+                 color=codes.colour(code), edgecolor="white", linewidth=0.5)
         bottom = [b + s for b, s in zip(bottom, shares, strict=True)]
     for position, total in zip(positions, totals, strict=True):
         axes.text(position, 101, f"n={total}", ha="center", va="bottom", fontsize=7)
@@ -120,8 +112,10 @@ def draw_outcome_shares(axes: Axes, pooled: pd.DataFrame) -> None:
 
 
 def draw_timeline(axes: Axes, inputs: Sequence[ConsultationInput],
-                  labels: Mapping[str, str] | None = None, limit: int = TIMELINE_LIMIT) -> None:
+                  labels: Mapping[str, str] | None = None, limit: int = TIMELINE_LIMIT,
+                  catalogue: CodeCatalogue | None = None) -> None:
     """Per consultation: phase bands along the turn index, attempts marked by outcome."""
+    codes = catalogue or builtin_catalogue()
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -150,7 +144,7 @@ def draw_timeline(axes: Axes, inputs: Sequence[ConsultationInput],
             outcome = outcomes.get(attempt.id, "UNRESOLVED")
             used_outcomes.add(outcome)
             axes.plot(position + 0.5, row, marker="o", markersize=6, linestyle="none",
-                      color=OUTCOME_COLOURS.get(outcome, "#999999"), markeredgecolor="black",
+                      color=codes.colour(outcome), markeredgecolor="black",
                       markeredgewidth=0.5)
         names.append((labels or {}).get(item.id, item.id))
     axes.set_yticks(range(len(shown)), names, fontsize=7)
@@ -162,47 +156,50 @@ def draw_timeline(axes: Axes, inputs: Sequence[ConsultationInput],
     axes.set_title(title, loc="left", fontsize=10)
     handles: list[Patch | Line2D] = [Patch(color=PHASE_COLOURS[p], label=p)
                                      for p in PHASES_WITH_UNKNOWN if p in used_phases]
-    handles += [Line2D([], [], marker="o", linestyle="none", color=OUTCOME_COLOURS[o],
+    handles += [Line2D([], [], marker="o", linestyle="none", color=codes.colour(o),
                        markeredgecolor="black", markeredgewidth=0.5, label=o)
-                for o in OUTCOMES if o in used_outcomes]
+                for o in (*codes.outcome_names, *sorted(used_outcomes - set(codes.outcome_names)))
+                if o in used_outcomes]
     if handles:
         axes.legend(handles=handles, fontsize=7, frameon=False, loc="upper left",
                     bbox_to_anchor=(1.0, 1.0))
 
 
-def uptake_figure(pooled: pd.DataFrame) -> Figure:
+def uptake_figure(pooled: pd.DataFrame, catalogue: CodeCatalogue | None = None) -> Figure:
     """Response types (R1 uptake) by phase, stacked bars."""
     figure = _new_figure(8, 3.6)
-    draw_uptake(figure.add_subplot(), pooled)
+    draw_uptake(figure.add_subplot(), pooled, catalogue)
     return figure
 
 
-def outcome_figure(pooled: pd.DataFrame) -> Figure:
+def outcome_figure(pooled: pd.DataFrame, catalogue: CodeCatalogue | None = None) -> Figure:
     """Outcome shares by phase, 100 % stacked bars."""
     figure = _new_figure(8, 3.6)
-    draw_outcome_shares(figure.add_subplot(), pooled)
+    draw_outcome_shares(figure.add_subplot(), pooled, catalogue)
     return figure
 
 
 def timeline_figure(inputs: Sequence[ConsultationInput],
-                    labels: Mapping[str, str] | None = None) -> Figure:
+                    labels: Mapping[str, str] | None = None,
+                    catalogue: CodeCatalogue | None = None) -> Figure:
     """One row per consultation (at most `TIMELINE_LIMIT`)."""
     rows = min(len(inputs), TIMELINE_LIMIT)
     figure = _new_figure(10, 1.2 + 0.32 * max(rows, 1))
-    draw_timeline(figure.add_subplot(), inputs, labels)
+    draw_timeline(figure.add_subplot(), inputs, labels, catalogue=catalogue)
     return figure
 
 
 def report_figure(inputs: Sequence[ConsultationInput], pooled: pd.DataFrame,
-                  labels: Mapping[str, str] | None = None) -> Figure:
+                  labels: Mapping[str, str] | None = None,
+                  catalogue: CodeCatalogue | None = None) -> Figure:
     """All three panels in one figure (what `cakit report --plot FILE` writes)."""
     rows = min(len(inputs), TIMELINE_LIMIT)
     timeline_height = 1.2 + 0.32 * max(rows, 1)
     figure = _new_figure(10, 7.4 + timeline_height)
     grid = figure.add_gridspec(3, 1, height_ratios=[3.6, 3.6, timeline_height])
-    draw_uptake(figure.add_subplot(grid[0]), pooled)
-    draw_outcome_shares(figure.add_subplot(grid[1]), pooled)
-    draw_timeline(figure.add_subplot(grid[2]), inputs, labels)
+    draw_uptake(figure.add_subplot(grid[0]), pooled, catalogue)
+    draw_outcome_shares(figure.add_subplot(grid[1]), pooled, catalogue)
+    draw_timeline(figure.add_subplot(grid[2]), inputs, labels, catalogue=catalogue)
     return figure
 
 

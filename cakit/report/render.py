@@ -20,51 +20,57 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from cakit.codes import CodeCatalogue, builtin_catalogue
 from cakit.report.tables import ALL, Report
 
 DASH = "–"
 
-#: Short column headings for the terminal; captions give the full names.
-SHORT: dict[str, str] = {
-    "PSY_ATTEMPT": "att", "PSY_Q": "Q", "PSY_ASSERT": "ASSERT", "PSY_EMO": "EMO",
-    "PSY_REPEAT": "REPEAT", "sequences": "seq", "PSY_ELICITED": "elicit",
-    "REPAIR_OI": "repair", "MEDCHECK_SYMPTOM": "medchk",
-    "R1 ENGAGE": "ENGAGE", "R1 MEDICATION_FRAME": "MED", "R1 QUESTION_BACK": "Q-BACK",
-    "R1 ACKNOWLEDGE": "ACK", "R1 TOPIC_SHIFT": "SHIFT", "R1 CLOSE_DOWN": "CLOSE",
-    "R1 CHALLENGE": "CHALL", "R1 INFO_REASSURE": "REASS", "R1 CLARIFY": "CLARIF",
-    "R1 NO_UPTAKE": "NONE", "R1 UNCLASSIFIED": "UNCL",
-    "R1 ENGAGE_EXPLORE": "EXPLORE", "R1 ENGAGE_EMPATHY": "EMPATHY",
-    "R1 ENGAGE_FORMULATE": "FORMUL", "R1 ENGAGE_ANSWER": "ANSWER",
-    "R1 ENGAGE_TOPOGRAPHY": "TOPOG", "R1 ENGAGE_UNSPECIFIED": "UNSPEC",
-    "R1+HESITATE": "+HESIT", "R1+SMILE_LAUGH": "+LAUGH",
-    "out ENGAGED_IMMEDIATE": "IMMED", "out ENGAGED_DELAYED": "DELAY",
-    "out MEDICATION_ONLY": "MEDONLY", "out DEFLECTED": "DEFL", "out CHALLENGED": "CHALL",
-    "out MINIMAL": "MINIM", "out SHIFTED": "SHIFT", "out CLOSED": "CLOSED",
-    "out NO_UPTAKE": "NONE", "out UNRESOLVED": "UNRES", "engaged_share": "eng%",
-    "CARER_LAUGH": "LAUGH", "CARER_DISMISS": "DISMISS", "CARER_SUPPORT": "SUPPORT",
-    "CARER_ANSWER_FOR": "ANSWFOR", "CARER_OTHER": "OTHER", "CARER_FIRST": "first",
-    "JOINT_LAUGHTER": "joint",
-}
-LEGENDS: dict[str, str] = {
-    "attempts_by_phase": "att = all PSY_ATTEMPT; Q/ASSERT/EMO/REPEAT = subtypes (multi-label); "
-    "seq = sequences; elicit = PSY_ELICITED; repair = REPAIR_OI; medchk = MEDCHECK_SYMPTOM "
-    "(clinician symptom check inside medication talk).",
-    "uptake_by_phase": "Uptake of each attempt's R1. MED = MEDICATION_FRAME, Q-BACK = "
-    "QUESTION_BACK, ACK = ACKNOWLEDGE, SHIFT = TOPIC_SHIFT, CLOSE = CLOSE_DOWN, CHALL = "
-    "CHALLENGE, REASS = INFO_REASSURE, CLARIF = CLARIFY, NONE = NO_UPTAKE, UNCL = "
-    "UNCLASSIFIED.",
-    "engage_by_phase": "ENGAGE_* subtypes of R1 ENGAGE (FORMUL = FORMULATE, TOPOG = "
-    "TOPOGRAPHY); +HESIT / +LAUGH = R1 delivered with HESITATE / SMILE_LAUGH.",
-    "outcomes_by_phase": "IMMED / DELAY = ENGAGED_IMMEDIATE / ENGAGED_DELAYED, MEDONLY = "
-    "MEDICATION_ONLY, DEFL = DEFLECTED, CHALL = CHALLENGED, MINIM = MINIMAL, NONE = "
-    "NO_UPTAKE, UNRES = UNRESOLVED; eng% = engaged sequences (IMMED + DELAY) / sequences.",
-    "carer_by_phase": "CARER_* codes on carer turns in the window (ANSWFOR = ANSWER_FOR); "
-    "first = carer spoke before any clinician response; joint = clinician and carer laughed.",
-    "rates_by_phase": "cons = consultations having the phase; att = attempts; /1kw = per "
-    "1,000 words of the phase (pooled), then mean and median of per-consultation rates; timed "
-    "= consultations with media timing; min = their minutes in the phase; /10m = per 10 "
-    "minutes (pooled over timed consultations), then mean and median.",
-}
+#: Headings of the columns that are not codes.
+_FIXED_HEADINGS = {"sequences": "seq", "CARER_FIRST": "first", "JOINT_LAUGHTER": "joint",
+                   "engaged_share": "eng%"}
+_COLUMN_PREFIXES = ("R1+", "R1 ", "out ")
+
+
+def short_heading(column: str, catalogue: CodeCatalogue) -> str:
+    """A column's short heading for the terminal: the code's abbreviation in the codebook
+    (its caption, `legends`, spells it out)."""
+    if column in _FIXED_HEADINGS:
+        return _FIXED_HEADINGS[column]
+    for prefix in _COLUMN_PREFIXES:
+        if column.startswith(prefix):
+            return catalogue.abbreviation(column[len(prefix):])
+    return catalogue.abbreviation(column)
+
+
+def _spelled(codes: Sequence[str], catalogue: CodeCatalogue) -> str:
+    """"ABBR = CODE" for every code whose heading is not its own name."""
+    pairs = [(catalogue.abbreviation(code), code) for code in codes]
+    return ", ".join(f"{short} = {code}" for short, code in pairs
+                     if short.lstrip("+") != code)
+
+
+def legends(catalogue: CodeCatalogue) -> dict[str, str]:
+    """Each phase table's caption: its headings spelled out, from the codebook."""
+    attempt_codes = ("PSY_ATTEMPT", *catalogue.attempt_subtypes)
+    engaged = " + ".join(catalogue.abbreviation(o) for o in catalogue.engaged_outcomes)
+    return {
+        "attempts_by_phase": f"{_spelled(attempt_codes, catalogue)} (subtypes are "
+        f"multi-label); seq = sequences; {_spelled(catalogue.turn_codes, catalogue)}.",
+        "uptake_by_phase": "Uptake of each attempt's R1. "
+        f"{_spelled(catalogue.uptakes, catalogue)}.",
+        "engage_by_phase": f"Subtypes of an engaging R1: "
+        f"{_spelled(catalogue.engage_subtypes, catalogue)}; "
+        f"{_spelled(catalogue.modifiers, catalogue)} (R1 delivered so).",
+        "outcomes_by_phase": f"{_spelled(catalogue.outcome_names, catalogue)}; eng% = engaged "
+        f"sequences ({engaged}) / sequences.",
+        "carer_by_phase": f"Carer codes on carer turns in the window: "
+        f"{_spelled(catalogue.carer_codes, catalogue)}; first = carer spoke before any "
+        "clinician response; joint = clinician and carer laughed.",
+        "rates_by_phase": "cons = consultations having the phase; att = attempts; /1kw = per "
+        "1,000 words of the phase (pooled), then mean and median of per-consultation rates; "
+        "timed = consultations with media timing; min = their minutes in the phase; /10m = "
+        "per 10 minutes (pooled over timed consultations), then mean and median.",
+    }
 
 
 def fmt_number(value: Any, digits: int = 1) -> str:
@@ -95,12 +101,14 @@ def _table(title: str, caption: str | None = None) -> Table:
                  box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0, 0, 1))
 
 
-def phase_table(frame: pd.DataFrame, title: str, legend: str | None = None) -> Table:
+def phase_table(frame: pd.DataFrame, title: str, legend: str | None = None,
+                catalogue: CodeCatalogue | None = None) -> Table:
     """A phases × codes count table (phases as rows; ALL last, set off by a rule)."""
+    codes = catalogue or builtin_catalogue()
     table = _table(title, legend)
     table.add_column("phase", no_wrap=True)
     for column in frame.columns:
-        table.add_column(SHORT.get(column, column), justify="right", no_wrap=True)
+        table.add_column(short_heading(str(column), codes), justify="right", no_wrap=True)
     for phase, row in _records(frame):
         cells = [fmt_share(v) if c == "engaged_share" else fmt_number(v)
                  for c, v in row.items()]
@@ -242,6 +250,7 @@ def render_report(report: Report, *, label: Mapping[str, str] | None = None) -> 
     `label` renames consultations (e.g. to de-identified ids) in the displayed tables.
     """
     parts: list[RenderableType] = []
+    captions = legends(report.catalogue)
     for name, frame in report.tables.items():
         title = report.titles.get(name, name)
         if name == "pooled_by_phase":
@@ -251,9 +260,9 @@ def render_report(report: Report, *, label: Mapping[str, str] | None = None) -> 
         if label and "consultation" in frame.columns:
             frame = frame.assign(consultation=[label.get(v, v) for v in frame["consultation"]])
         if name == "rates_by_phase":
-            parts.append(rates_table(frame, title, LEGENDS.get(name)))
+            parts.append(rates_table(frame, title, captions.get(name)))
         elif name.endswith("_by_phase"):
-            parts.append(phase_table(frame, title, LEGENDS.get(name)))
+            parts.append(phase_table(frame, title, captions.get(name), report.catalogue))
         elif name == "indicators":
             parts.append(indicators_table(frame, title))
         elif name == "chain_summary":

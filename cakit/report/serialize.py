@@ -63,7 +63,9 @@ def to_csv(built: Report) -> str:
 
 def to_markdown(built: Report) -> str:
     """Every table as a Markdown table under its title, then the notes."""
-    from cakit.report.render import LEGENDS, fmt_number, fmt_share
+    from cakit.report.render import fmt_number, fmt_share, legends
+
+    captions = legends(built.catalogue)
 
     out = [f"# cakit report (by {built.by})", ""]
     for name, frame in built.tables.items():
@@ -80,9 +82,9 @@ def to_markdown(built: Report) -> str:
             cells = [fmt_share(v) if (k == "share" or str(k).endswith("_share"))
                      else fmt_number(v, 2) for k, v in record.items()]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-        if name in LEGENDS:
+        if name in captions:
             out.append("")
-            out.append(f"_{LEGENDS[name]}_")
+            out.append(f"_{captions[name]}_")
         out.append("")
     out.append("## About these figures")
     out.append("")

@@ -33,17 +33,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from cakit.annotations import (
-    CARER_CODES,
-    ENGAGE_SUBTYPES,
-    LATE_PHASES,
-    MODIFIERS,
-    OUTCOMES,
-    PHASES_WITH_UNKNOWN,
-    SUBTYPES,
-    UPTAKES,
-    Response,
-)
+from cakit.annotations import LATE_PHASES, PHASES_WITH_UNKNOWN, Response
+from cakit.codes import CodeCatalogue, builtin_catalogue
 from cakit.report.inputs import ConsultationInput, Pair, as_inputs, normal_phase
 
 Inputs = Sequence[ConsultationInput | Pair]
@@ -52,32 +43,25 @@ By = Literal["phase", "consultation", "clinician", "carer"]
 ALL = "ALL"
 #: Phase columns in report order; ALL is the whole consultation.
 PHASE_COLUMNS: tuple[str, ...] = (*PHASES_WITH_UNKNOWN, ALL)
-ENGAGED = ("ENGAGED_IMMEDIATE", "ENGAGED_DELAYED")
 NO_CLINICIAN = "(no clinician turn)"
 ENGAGED_INDICATOR = "engaged sequences / sequences"
 
-#: Counted rows, in display order: family → codes. Unknown codes found in the data are
-#: appended to their family, never dropped.
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "attempts": ("PSY_ATTEMPT", *SUBTYPES),
-    "sequences": ("SEQUENCES",),
-    "r1_uptake": UPTAKES,
-    "r1_engage": ENGAGE_SUBTYPES,
-    "r1_modifier": MODIFIERS,
-    "outcome": OUTCOMES,
-    "carer": (*CARER_CODES, "CARER_FIRST", "JOINT_LAUGHTER"),
-    "context": ("PSY_ELICITED", "REPAIR_OI", "MEDCHECK_SYMPTOM"),
-}
-FAMILY_TITLES: dict[str, str] = {
-    "attempts": "patient attempts (PSY_ATTEMPT; subtypes are multi-label)",
-    "sequences": "attempt → response sequences",
-    "r1_uptake": "clinician's first response (R1 uptake)",
-    "r1_engage": "R1 ENGAGE subtypes",
-    "r1_modifier": "R1 delivery modifiers",
-    "outcome": "sequence outcomes",
-    "carer": "carer codes in the response window",
-    "context": "symptom talk outside sequences",
-}
+def family_codes(catalogue: CodeCatalogue | None = None) -> dict[str, tuple[str, ...]]:
+    """Counted rows, in display order: family → codes, from the codebook's catalogue (the
+    packaged codebook's when none is given). Unknown codes found in the data are appended
+    to their family, never dropped."""
+    codes = catalogue or builtin_catalogue()
+    return {
+        "attempts": ("PSY_ATTEMPT", *codes.attempt_subtypes),
+        "sequences": ("SEQUENCES",),
+        "r1_uptake": codes.uptakes,
+        "r1_engage": codes.engage_subtypes,
+        "r1_modifier": codes.modifiers,
+        "outcome": codes.outcome_names,
+        "carer": (*codes.carer_codes, "CARER_FIRST", "JOINT_LAUGHTER"),
+        "context": codes.turn_codes,
+    }
+
 _PREFIX = {"attempts": "", "sequences": "", "r1_uptake": "R1 ", "r1_engage": "R1 ",
            "r1_modifier": "R1+", "outcome": "out ", "carer": "", "context": ""}
 
@@ -192,9 +176,10 @@ def _consultation_events(item: ConsultationInput, key: str) -> list[tuple[Any, .
     return rows
 
 
-def row_index(frame: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+def row_index(frame: pd.DataFrame | None = None, catalogue: CodeCatalogue | None = None
+              ) -> list[tuple[str, str]]:
     """(family, code) rows in display order, plus any unknown codes seen in `frame`."""
-    rows = [(family, code) for family, codes in FAMILIES.items() for code in codes]
+    rows = [(family, code) for family, codes in family_codes(catalogue).items() for code in codes]
     if frame is not None and not frame.empty:
         known = set(rows)
         seen = set(zip(frame["family"], frame["code"], strict=True))
@@ -222,7 +207,7 @@ def phase_stats(inputs: Inputs) -> pd.DataFrame:
                        "phase_duration_s", "timed"])
 
 
-def phase_counts(inputs: Inputs) -> pd.DataFrame:
+def phase_counts(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """Counts and rates per consultation × phase × code (the long, recomputable table).
 
     Columns: consultation, phase, family, code, count, phase_present, phase_turns,
@@ -233,7 +218,7 @@ def phase_counts(inputs: Inputs) -> pd.DataFrame:
     prepared = as_inputs(inputs)
     event_frame = events(prepared)
     stats = phase_stats(prepared)
-    rows = row_index(event_frame)
+    rows = row_index(event_frame, catalogue)
     keys = _keys(prepared)
     index = pd.MultiIndex.from_tuples(
         [(k, p, f, c) for k in keys for p in PHASES_WITH_UNKNOWN for f, c in rows],
@@ -260,9 +245,9 @@ def _with_rates(frame: pd.DataFrame, count: str, words: str, seconds: str) -> pd
     return frame
 
 
-def consultation_totals(inputs: Inputs) -> pd.DataFrame:
+def consultation_totals(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """The same as `phase_counts` with phase = ALL (whole consultations)."""
-    long = phase_counts(inputs)
+    long = phase_counts(inputs, catalogue)
     return _totals(long)
 
 
@@ -277,7 +262,7 @@ def _totals(long: pd.DataFrame) -> pd.DataFrame:
     return _with_rates(totals, "count", "phase_words", "phase_duration_s")
 
 
-def pooled_by_phase(inputs: Inputs) -> pd.DataFrame:
+def pooled_by_phase(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """Pooled counts and rates per code × phase (ALL included), with spread and base.
 
     Columns: family, code, phase, count, n_consultations (consultations that have the
@@ -286,12 +271,12 @@ def pooled_by_phase(inputs: Inputs) -> pd.DataFrame:
     count_timed, phase_duration_s, per_10_min (pooled over timed consultations),
     mean_per_10_min, median_per_10_min.
     """
-    long = phase_counts(inputs)
+    long = phase_counts(inputs, catalogue)
     both = pd.concat([long, _totals(long)], ignore_index=True)
-    return _pool(both)
+    return _pool(both, catalogue)
 
 
-def _pool(both: pd.DataFrame) -> pd.DataFrame:
+def _pool(both: pd.DataFrame, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     present = both[both["phase_present"]].copy()
     present["timed_present"] = present["timed"] & present["phase_duration_s"].gt(0)
     present["count_timed"] = np.where(present["timed_present"], present["count"], 0)
@@ -316,7 +301,7 @@ def _pool(both: pd.DataFrame) -> pd.DataFrame:
             pooled["count_timed"] / pooled["phase_duration_s"] * 600.0, np.nan)
     pooled.loc[pooled["n_timed"] == 0, "phase_duration_s"] = np.nan
     # every row × phase, so absent phases show as zero counts over zero consultations
-    rows = row_index(both)
+    rows = row_index(both, catalogue)
     full = pd.MultiIndex.from_tuples([(f, c, p) for f, c in rows for p in PHASE_COLUMNS],
                                      names=["family", "code", "phase"])
     pooled = pooled.set_index(["family", "code", "phase"]).reindex(full).reset_index()
@@ -330,16 +315,18 @@ def _pool(both: pd.DataFrame) -> pd.DataFrame:
     return pooled[columns]
 
 
-def counts_by_phase(inputs: Inputs, families: Sequence[str] | None = None) -> pd.DataFrame:
+def counts_by_phase(inputs: Inputs, families: Sequence[str] | None = None,
+                    catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """Wide counts: one row per phase (report order, UNKNOWN and ALL included), one
     column per code (named by `column_name`), for the chosen families (default all)."""
-    pooled = pooled_by_phase(inputs)
-    return _wide_counts(pooled, families)
+    pooled = pooled_by_phase(inputs, catalogue)
+    return _wide_counts(pooled, families, catalogue)
 
 
-def _wide_counts(pooled: pd.DataFrame, families: Sequence[str] | None) -> pd.DataFrame:
+def _wide_counts(pooled: pd.DataFrame, families: Sequence[str] | None,
+                 catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     frame = pooled if families is None else pooled[pooled["family"].isin(families)]
-    order = [(f, c) for f, c in row_index(pooled) if families is None or f in families]
+    order = [(f, c) for f, c in row_index(pooled, catalogue) if families is None or f in families]
     wide = frame.pivot_table(index="phase", columns=["family", "code"], values="count",
                              aggfunc="sum", fill_value=0, sort=False)
     wide = wide.reindex(index=list(PHASE_COLUMNS),
@@ -349,10 +336,10 @@ def _wide_counts(pooled: pd.DataFrame, families: Sequence[str] | None) -> pd.Dat
     return wide
 
 
-def denominators_by_phase(inputs: Inputs) -> pd.DataFrame:
+def denominators_by_phase(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """Per phase (and ALL): consultations having it, turns, words, timed consultations,
     seconds (NaN when no consultation is timed)."""
-    pooled = pooled_by_phase(inputs)
+    pooled = pooled_by_phase(inputs, catalogue)
     return _denominators(pooled)
 
 
@@ -382,8 +369,10 @@ def _share(numerator: int, denominator: int) -> float:
     return numerator / denominator if denominator else float("nan")
 
 
-def _sequence_table(inputs: Sequence[ConsultationInput]) -> pd.DataFrame:
+def _sequence_table(inputs: Sequence[ConsultationInput], catalogue: CodeCatalogue | None = None
+                    ) -> pd.DataFrame:
     """One row per attempt: consultation, phase, late, carer_present, outcome, R1 facts."""
+    engaged = (catalogue or builtin_catalogue()).engaged_outcomes
     rows = []
     for item, key in zip(inputs, _keys(inputs), strict=True):
         ann = item.annotations
@@ -405,7 +394,7 @@ def _sequence_table(inputs: Sequence[ConsultationInput]) -> pd.DataFrame:
                 "clinician": clinician_label(item, record.speaker if record else None, key),
                 "has_sequence": sequence is not None,
                 "outcome": sequence.outcome if sequence else "",
-                "engaged": bool(sequence and sequence.outcome in ENGAGED),
+                "engaged": bool(sequence and sequence.outcome in engaged),
                 "r1_uptake": r1.uptake if r1 is not None else "NO_UPTAKE",
                 "r1_hesitate": "HESITATE" in modifiers,
                 "r1_smile_laugh": "SMILE_LAUGH" in modifiers,
@@ -424,12 +413,12 @@ def _sequence_table(inputs: Sequence[ConsultationInput]) -> pd.DataFrame:
                                                            "line": "int64"})
 
 
-def sequences_table(inputs: Inputs) -> pd.DataFrame:
+def sequences_table(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """One row per attempt with its phase, outcome and R1 facts (for drill-down)."""
-    return _sequence_table(as_inputs(inputs))
+    return _sequence_table(as_inputs(inputs), catalogue)
 
 
-def indicators(inputs: Inputs) -> pd.DataFrame:
+def indicators(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """Derived shares (CODEBOOK §6.5): indicator, group, numerator, denominator, share.
 
     - late attempts (PRE_CLOSING or CLOSING) among all attempts;
@@ -438,7 +427,7 @@ def indicators(inputs: Inputs) -> pd.DataFrame:
     - MEDCHECK_SYMPTOM per PSY_ELICITED answer.
     """
     prepared = as_inputs(inputs)
-    table = _sequence_table(prepared)
+    table = _sequence_table(prepared, catalogue)
     rows: list[tuple[str, str, int, int]] = []
     rows.append(("late attempts / attempts", ALL, int(table["late"].sum()), len(table)))
     with_sequence = table[table["has_sequence"]]
@@ -463,13 +452,13 @@ def indicators(inputs: Inputs) -> pd.DataFrame:
     return frame
 
 
-def chains(inputs: Inputs) -> pd.DataFrame:
+def chains(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """One row per repeat chain (an attempt without a chain id is a chain of one).
 
     Columns: consultation, chain_id, length, attempts, first_phase, last_phase,
     phases_spanned, final_late, final_outcome, engaged (the chain reached ENGAGED_*).
     """
-    table = _sequence_table(as_inputs(inputs))
+    table = _sequence_table(as_inputs(inputs), catalogue)
     rows = []
     for (consultation, chain_id), part in table.groupby(["consultation", "chain_id"],
                                                         sort=False):
@@ -488,9 +477,9 @@ def chains(inputs: Inputs) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def chain_summary(inputs: Inputs) -> pd.DataFrame:
+def chain_summary(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """Chain counts and lengths: all chains, repeat chains (≥ 2 attempts), by length."""
-    frame = chains(inputs)
+    frame = chains(inputs, catalogue)
     return _chain_summary(frame)
 
 
@@ -513,14 +502,14 @@ def _chain_summary(frame: pd.DataFrame) -> pd.DataFrame:
 
 # -- per consultation / clinician / carer ------------------------------------------------
 
-def by_consultation(inputs: Inputs) -> pd.DataFrame:
+def by_consultation(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """One row per consultation: denominators, flags, every count, rates and shares."""
     prepared = as_inputs(inputs)
-    long = phase_counts(prepared)
+    long = phase_counts(prepared, catalogue)
     totals = _totals(long)
     wide = totals.pivot_table(index="consultation", columns=["family", "code"],
                               values="count", aggfunc="sum", fill_value=0, sort=False)
-    order = [fc for fc in row_index(totals) if fc in wide.columns]
+    order = [fc for fc in row_index(totals, catalogue) if fc in wide.columns]
     wide = wide.reindex(columns=pd.MultiIndex.from_tuples(order))
     wide.columns = [column_name(f, c) for f, c in wide.columns]
     keys = _keys(prepared)
@@ -559,7 +548,7 @@ def late_attempts(inputs: Sequence[ConsultationInput]) -> list[int]:
                 if a.late or normal_phase(a.phase) in LATE_PHASES) for item in inputs]
 
 
-def by_clinician(inputs: Inputs) -> pd.DataFrame:
+def by_clinician(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """One row per clinician who gave R1 (the speaker of R1; CODEBOOK §6.5).
 
     Columns: clinician, consultations, sequences, one column per R1 uptake and
@@ -568,7 +557,7 @@ def by_clinician(inputs: Inputs) -> pd.DataFrame:
     window are grouped under "(no clinician turn)".
     """
     prepared = as_inputs(inputs)
-    table = _sequence_table(prepared)
+    table = _sequence_table(prepared, catalogue)
     event_frame = events(prepared)
     medchecks = event_frame[event_frame["code"] == "MEDCHECK_SYMPTOM"].groupby(
         "clinician").size()
@@ -577,7 +566,7 @@ def by_clinician(inputs: Inputs) -> pd.DataFrame:
         row: dict[str, Any] = {"clinician": clinician,
                                "consultations": int(part["consultation"].nunique()),
                                "sequences": int(part["has_sequence"].sum())}
-        for uptake in _codes(table["r1_uptake"], UPTAKES):
+        for uptake in _codes(table["r1_uptake"], (catalogue or builtin_catalogue()).uptakes):
             row[f"R1 {uptake}"] = int((part["r1_uptake"] == uptake).sum())
         row["R1+HESITATE"] = int(part["r1_hesitate"].sum())
         row["R1+SMILE_LAUGH"] = int(part["r1_smile_laugh"].sum())
@@ -602,14 +591,14 @@ def _codes(values: Iterable[str], known: Sequence[str]) -> list[str]:
     return [*known, *sorted(seen - set(known))]
 
 
-def by_carer(inputs: Inputs) -> pd.DataFrame:
+def by_carer(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """Consultations with and without a carer present, side by side (and ALL).
 
     Columns: group, consultations, words, attempts, per_1000_words, sequences, engaged,
     engaged_share, R1 HESITATE and SMILE_LAUGH counts and shares, carer codes.
     """
     prepared = as_inputs(inputs)
-    table = _sequence_table(prepared)
+    table = _sequence_table(prepared, catalogue)
     event_frame = events(prepared)
     rows = []
     groups: list[tuple[str, bool | None]] = [("carer present", True), ("no carer", False),
@@ -633,7 +622,7 @@ def by_carer(inputs: Inputs) -> pd.DataFrame:
             "R1+SMILE_LAUGH": int(part["r1_smile_laugh"].sum()),
             "smile_laugh_share": _share(int(part["r1_smile_laugh"].sum()), attempts),
         }
-        for code in FAMILIES["carer"]:
+        for code in family_codes(catalogue)["carer"]:
             row[code] = int((events_part["code"] == code).sum())
         rows.append(row)
     return pd.DataFrame(rows)
@@ -654,6 +643,8 @@ class Report:
     titles: dict[str, str]
     notes: tuple[str, ...]
     consultations: tuple[str, ...] = field(default=())
+    #: the codes the tables count (headings, legends and plot colours come from it)
+    catalogue: CodeCatalogue = field(default_factory=builtin_catalogue)
 
 
 #: Table names per view, in display order.
@@ -716,44 +707,66 @@ def report_notes(inputs: Inputs) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def build_report(inputs: Inputs, by: By = "phase") -> Report:
+def build_report(inputs: Inputs, by: By = "phase", catalogue: CodeCatalogue | None = None
+                 ) -> Report:
     """All tables of one view, computed once from the same pooled frame."""
     prepared = as_inputs(inputs)
     if by not in VIEWS:
         raise ValueError(f"unknown view {by!r}; choose from {', '.join(VIEWS)}")
     tables: dict[str, pd.DataFrame] = {}
     if by == "phase":
-        pooled = pooled_by_phase(prepared)
-        tables["attempts_by_phase"] = _wide_counts(pooled, ["attempts", "sequences", "context"])
-        tables["uptake_by_phase"] = _wide_counts(pooled, ["r1_uptake"])
-        tables["engage_by_phase"] = _wide_counts(pooled, ["r1_engage", "r1_modifier"])
-        outcomes = _wide_counts(pooled, ["outcome"])
-        shares = indicators(prepared)
+        pooled = pooled_by_phase(prepared, catalogue)
+        tables["attempts_by_phase"] = _wide_counts(pooled, ["attempts", "sequences", "context"],
+                                                   catalogue)
+        tables["uptake_by_phase"] = _wide_counts(pooled, ["r1_uptake"], catalogue)
+        tables["engage_by_phase"] = _wide_counts(pooled, ["r1_engage", "r1_modifier"],
+                                                 catalogue)
+        outcomes = _wide_counts(pooled, ["outcome"], catalogue)
+        shares = indicators(prepared, catalogue)
         engaged = shares[shares["indicator"] == ENGAGED_INDICATOR].set_index("group")
         outcomes["engaged_share"] = engaged["share"].reindex(outcomes.index)
         tables["outcomes_by_phase"] = outcomes
-        tables["carer_by_phase"] = _wide_counts(pooled, ["carer"])
+        tables["carer_by_phase"] = _wide_counts(pooled, ["carer"], catalogue)
         rates = _rates(pooled, "attempts", "PSY_ATTEMPT")
         tables["rates_by_phase"] = rates
         tables["indicators"] = shares
-        tables["chain_summary"] = chain_summary(prepared)
+        tables["chain_summary"] = chain_summary(prepared, catalogue)
         tables["pooled_by_phase"] = pooled
     elif by == "consultation":
-        tables["by_consultation"] = by_consultation(prepared)
-        tables["chains"] = chains(prepared)
+        tables["by_consultation"] = by_consultation(prepared, catalogue)
+        tables["chains"] = chains(prepared, catalogue)
     elif by == "clinician":
-        tables["by_clinician"] = by_clinician(prepared)
+        tables["by_clinician"] = by_clinician(prepared, catalogue)
     else:
-        tables["by_carer"] = by_carer(prepared)
-        tables["indicators"] = indicators(prepared)
+        tables["by_carer"] = by_carer(prepared, catalogue)
+        tables["indicators"] = indicators(prepared, catalogue)
     return Report(by=by, tables=tables, titles={k: TITLES[k] for k in tables},
-                  notes=report_notes(prepared), consultations=tuple(_keys(prepared)))
+                  notes=report_notes(prepared), consultations=tuple(_keys(prepared)),
+                  catalogue=catalogue or builtin_catalogue())
 
 
 __all__ = [
-    "ALL", "FAMILIES", "PHASE_COLUMNS", "VIEWS", "Report", "build_report", "by_carer",
-    "by_clinician", "by_consultation", "chain_summary", "chains", "column_name",
-    "consultation_totals", "counts_by_phase", "denominators_by_phase", "events",
-    "indicators", "phase_counts", "phase_stats", "pooled_by_phase", "rates_by_phase",
-    "report_notes", "sequences_table",
+    "ALL",
+    "PHASE_COLUMNS",
+    "VIEWS",
+    "Report",
+    "build_report",
+    "by_carer",
+    "by_clinician",
+    "by_consultation",
+    "chain_summary",
+    "chains",
+    "column_name",
+    "consultation_totals",
+    "counts_by_phase",
+    "denominators_by_phase",
+    "events",
+    "family_codes",
+    "indicators",
+    "phase_counts",
+    "phase_stats",
+    "pooled_by_phase",
+    "rates_by_phase",
+    "report_notes",
+    "sequences_table",
 ]

@@ -72,9 +72,10 @@ def plan_code(state: MachineState, layer: Layer | None, codebook: CodebookLike, 
     """
     code = code.strip().upper()
     subtype = subtype.strip().upper() if subtype else None
-    kind = kind_for_code(code)
+    kind = kind_for_code(code, codebook.catalogue)
     if kind is None:
-        supported = ", ".join(c for c in codebook.code_names if kind_for_code(c) is not None)
+        supported = ", ".join(c for c in codebook.code_names
+                              if kind_for_code(c, codebook.catalogue) is not None)
         if code in codebook.code_names:
             raise UsageError(f"{code} is in the codebook but cakit has no place to store it as "
                              f"a human code yet; supported: {supported}")

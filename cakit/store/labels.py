@@ -12,18 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from cakit.annotations import MODIFIERS, UPTAKES
+from cakit.codes import CodeCatalogue
 
 PATIENT_CODES: tuple[str, ...] = ("PSY_ATTEMPT", "PSY_ELICITED", "REPAIR_OI")
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "attempt": PATIENT_CODES,
-    "elicited": PATIENT_CODES,
-    "repair": PATIENT_CODES,
-    "response": UPTAKES,
-    "modifier": MODIFIERS,
-    "carer_response": ("CARER_RESPONSE",),
-    "medcheck": ("MEDCHECK_SYMPTOM",),
-}
+#: The kinds of annotation a coder decides on.
+KINDS: tuple[str, ...] = ("attempt", "elicited", "repair", "response", "modifier",
+                          "carer_response", "medcheck")
 #: Codes whose subtype is required (the subtype *is* the code's content).
 NEEDS_SUBTYPE = frozenset({"PSY_ATTEMPT", "CARER_RESPONSE"})
 #: Kinds that belong to an attempt (a human code of these needs --attempt-line).
@@ -34,34 +28,43 @@ class CodebookLike(Protocol):
     """What label checks need from a codebook."""
 
     @property
+    def catalogue(self) -> CodeCatalogue: ...
+
+    @property
     def code_names(self) -> tuple[str, ...]: ...
 
     def subtypes(self, code: str) -> tuple[str, ...]: ...
 
 
-def kind_for_code(code: str) -> str | None:
+def family(catalogue: CodeCatalogue, kind: str) -> tuple[str, ...]:
+    """The codes a coder may give an annotation of this kind (empty: unknown kind)."""
+    if kind in ("attempt", "elicited", "repair"):
+        return PATIENT_CODES
+    return {
+        "response": catalogue.uptakes,
+        "modifier": catalogue.modifiers,
+        "carer_response": catalogue.family("carer"),
+        "medcheck": ("MEDCHECK_SYMPTOM",),
+    }.get(kind, ())
+
+
+def kind_for_code(code: str, catalogue: CodeCatalogue) -> str | None:
     """The kind of annotation a code makes when a coder adds it (None: cakit has no place)."""
-    for kind in ("attempt", "response", "modifier", "carer_response", "medcheck"):
-        if code in FAMILIES[kind]:
-            if kind == "attempt":
-                return {"PSY_ATTEMPT": "attempt", "PSY_ELICITED": "elicited",
-                        "REPAIR_OI": "repair"}[code]
+    patient = {"PSY_ATTEMPT": "attempt", "PSY_ELICITED": "elicited", "REPAIR_OI": "repair"}
+    if code in patient:
+        return patient[code]
+    for kind in ("response", "modifier", "carer_response", "medcheck"):
+        if code in family(catalogue, kind):
             return kind
     return None
 
 
-def kind_of_turn_code(code: str) -> str:
-    """Kind for a patient-turn code (PSY_ATTEMPT, PSY_ELICITED, REPAIR_OI) or MEDCHECK."""
-    return {"PSY_ATTEMPT": "attempt", "PSY_ELICITED": "elicited", "REPAIR_OI": "repair",
-            "MEDCHECK_SYMPTOM": "medcheck"}[code]
-
-
 def choices(codebook: CodebookLike, kind: str) -> tuple[tuple[str, str | None], ...]:
     """Every (code, subtype) a coder may choose for this kind, in codebook order."""
-    family = FAMILIES.get(kind, ())
+    codes = family(codebook.catalogue, kind)
     out: list[tuple[str, str | None]] = []
     for code in codebook.code_names:
-        if code not in family:
+        if code not in codes:
             continue
         subtypes = codebook.subtypes(code)
         if code not in NEEDS_SUBTYPE:
@@ -87,7 +90,7 @@ def parse_label(text: str, codebook: CodebookLike, kind: str | None = None
     if value in codebook.code_names:
         return value, None
     owners = [code for code in codebook.code_names if value in codebook.subtypes(code)
-              and (kind is None or code in FAMILIES.get(kind, ()))]
+              and (kind is None or code in family(codebook.catalogue, kind))]
     if len(owners) == 1:
         return owners[0], value
     return value, None
@@ -95,14 +98,14 @@ def parse_label(text: str, codebook: CodebookLike, kind: str | None = None
 
 def check_label(codebook: CodebookLike, kind: str, code: str, subtype: str | None) -> str | None:
     """Why (code, subtype) is not a valid label for this kind, or None when it is."""
-    family = FAMILIES.get(kind)
-    if family is None:
+    codes = family(codebook.catalogue, kind)
+    if kind not in KINDS:
         return f"unknown annotation kind {kind!r}"
     if code not in codebook.code_names:
-        valid = ", ".join(c for c in codebook.code_names if c in family)
+        valid = ", ".join(c for c in codebook.code_names if c in codes)
         return f"code {code!r} is not in the codebook; for a {kind} choose one of: {valid}"
-    if code not in family:
-        valid = ", ".join(c for c in codebook.code_names if c in family)
+    if code not in codes:
+        valid = ", ".join(c for c in codebook.code_names if c in codes)
         return f"code {code!r} cannot label a {kind}; choose one of: {valid}"
     subtypes = codebook.subtypes(code)
     if subtype is None:
@@ -117,7 +120,7 @@ def check_label(codebook: CodebookLike, kind: str, code: str, subtype: str | Non
     return None
 
 
-def all_labels(codebook: CodebookLike, kinds: Sequence[str] = tuple(FAMILIES)) -> tuple[str, ...]:
+def all_labels(codebook: CodebookLike, kinds: Sequence[str] = KINDS) -> tuple[str, ...]:
     """Every valid label string over the given kinds (for spreadsheet drop-downs)."""
     seen: dict[str, None] = {}
     for kind in kinds:

@@ -27,11 +27,11 @@ from cakit.errors import CakitError, UsageError
 from cakit.media import readable_bullets
 from cakit.spreadsheet import append_row, restore
 from cakit.store.labels import (
-    FAMILIES,
     CodebookLike,
     all_labels,
     check_label,
     format_label,
+    kind_for_code,
     parse_label,
 )
 from cakit.store.records import DECISIONS, HumanCode, Layer, MachineItem
@@ -125,7 +125,7 @@ def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
     human = book.create_sheet(HUMAN_SHEET, 1)
     append_row(human, HUMAN_COLUMNS)
     code_names = [c for c in codebook.code_names
-                  if any(c in family for family in FAMILIES.values())]
+                  if kind_for_code(c, codebook.catalogue) is not None]
     human_check = DataValidation(type="list", formula1='"' + ",".join(code_names) + '"',
                                  allow_blank=True, showErrorMessage=True, errorTitle="code",
                                  error="Choose a code from the codebook.")

@@ -7,16 +7,15 @@ from pathlib import Path
 import pytest
 
 from cakit.annotate import Annotator, load_codebook, parse_codebook
-from cakit.annotate.codebook import REPO_CODEBOOK
+from cakit.annotate.codebook import PACKAGED_CODEBOOK
 from cakit.errors import CodebookError
 from tests.annotate._helpers import FIRST, OPENING
-from tests.conftest import REPO
 
-SOURCE = (REPO / REPO_CODEBOOK).read_text(encoding="utf-8")
+SOURCE = (PACKAGED_CODEBOOK).read_text(encoding="utf-8")
 
 
 def test_project_codebook_loads() -> None:
-    codebook = load_codebook(REPO / REPO_CODEBOOK)
+    codebook = load_codebook(PACKAGED_CODEBOOK)
     assert codebook.version
     assert {c.name for c in codebook.lexicon} >= {"voices", "persecution", "medication"}
     assert codebook.thresholds.hesitate_gap_s == 1.0
@@ -85,7 +84,7 @@ def test_researcher_adds_a_phrase_without_python(tmp_path: Path) -> None:
     transcript_path.write_text(OPENING + "P:  the pixies are at the gate again.\nD:  mm.\n",
                                encoding="utf-8")
     transcript = cakit.read(transcript_path).transcript
-    before = Annotator(load_codebook(REPO / REPO_CODEBOOK)).annotate(transcript)
+    before = Annotator(load_codebook(PACKAGED_CODEBOOK)).annotate(transcript)
     assert before.attempts == ()
     edited = tmp_path / "codebook.yaml"
     edited.write_text(SOURCE.replace("      - following me\n",
@@ -105,7 +104,7 @@ def test_threshold_change_changes_coding(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     transcript = cakit.read(path).transcript
-    default = Annotator(load_codebook(REPO / REPO_CODEBOOK)).annotate(transcript)
+    default = Annotator(load_codebook(PACKAGED_CODEBOOK)).annotate(transcript)
     assert "HESITATE" not in default.responses[0].modifiers
     edited = tmp_path / "codebook.yaml"
     edited.write_text(SOURCE.replace("hesitate_gap_s: 1.0", "hesitate_gap_s: 0.7", 1),
@@ -117,13 +116,13 @@ def test_threshold_change_changes_coding(tmp_path: Path) -> None:
 def test_codebook_cli(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from cakit.cli import cli
 
-    ok = runner.invoke(cli, ["codebook", "check", str(REPO / REPO_CODEBOOK)])
+    ok = runner.invoke(cli, ["codebook", "check", str(PACKAGED_CODEBOOK)])
     assert ok.exit_code == 0 and "ok:" in ok.output
     bad = tmp_path / "bad.yaml"
     bad.write_text(SOURCE.replace("hesitate_gap_s: 1.0", "hesitate_gap_s: -1", 1), encoding="utf-8")
     failed = runner.invoke(cli, ["codebook", "check", str(bad)])
     assert failed.exit_code == 1
     assert f"{bad}:" in failed.output and "CK402" in failed.output
-    shown = runner.invoke(cli, ["codebook", "show", str(REPO / REPO_CODEBOOK), "--no-color"])
+    shown = runner.invoke(cli, ["codebook", "show", str(PACKAGED_CODEBOOK), "--no-color"])
     assert shown.exit_code == 0 and "persecution" in shown.output
     assert "departs from its coding scheme" in shown.output  # deviations are data, and shown

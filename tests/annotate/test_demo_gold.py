@@ -21,7 +21,7 @@ def evaluation() -> Evaluation:
 
     gold = load_gold(GOLD)
     assert len(gold) >= 12, "the demo gold set is incomplete"
-    annotator = annotator_for(REPO / "annotations" / "codebook.yaml")
+    annotator = annotator_for(REPO / "cakit" / "data" / "codebook.yaml")
     predicted = []
     for consultation in gold:
         path = REPO / consultation.source

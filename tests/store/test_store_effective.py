@@ -197,7 +197,7 @@ def test_store_decision_survives_annotate_with_an_edited_codebook(tmp_path: Path
     layer_file = layer_path(store, "ann", ident(path))
     before = layer_file.read_bytes()
     # an edited codebook: new version, a phrase changed, a threshold raised
-    text = (REPO / "annotations" / "codebook.yaml").read_text(encoding="utf-8")
+    text = (REPO / "cakit" / "data" / "codebook.yaml").read_text(encoding="utf-8")
     edited = re.sub(r'^version: ".*"$', 'version: "1.0-edited"', text, count=1,
                     flags=re.MULTILINE).replace(
         "hesitate_gap_s: 1.0 ", "hesitate_gap_s: 3.0 ", 1).replace(

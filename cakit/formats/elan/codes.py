@@ -12,13 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cakit.annotate.codebook import PHASE_NAMES, Codebook
-from cakit.annotations import (
-    CARER_CODES,
-    MODIFIERS,
-    SUBTYPES,
-    UPTAKES,
-    ConsultationAnnotations,
-)
+from cakit.annotations import ConsultationAnnotations
 from cakit.model import Role, Transcript
 
 
@@ -45,18 +39,17 @@ class CodeTier:
 
 
 def vocabularies(codebook: Codebook) -> dict[str, tuple[str, ...]]:
-    """Controlled vocabularies from the codebook (the annotator's constants if it lacks one)."""
-    names = codebook.code_names
+    """Controlled vocabularies, read from the codebook's catalogue of codes."""
+    catalogue = codebook.catalogue
     uptake: list[str] = []
-    for name in names:
-        if name in UPTAKES:
-            uptake.append(name)
-            uptake.extend(codebook.subtypes(name))
+    for name in catalogue.uptakes:
+        uptake.append(name)
+        uptake.extend(catalogue.subtypes(name))
     return {
-        "attempt": codebook.subtypes("PSY_ATTEMPT") or SUBTYPES,
-        "uptake": tuple(uptake) or UPTAKES,
-        "modifier": tuple(name for name in names if name in MODIFIERS) or MODIFIERS,
-        "carer-response": codebook.subtypes("CARER_RESPONSE") or CARER_CODES,
+        "attempt": catalogue.attempt_subtypes,
+        "uptake": tuple(uptake),
+        "modifier": catalogue.modifiers,
+        "carer-response": catalogue.carer_codes,
         "phase": (*PHASE_NAMES, "UNKNOWN"),
     }
 
