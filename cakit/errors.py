@@ -47,12 +47,14 @@ class ConfigError(DiagnosticsError):
     """A corpus configuration file (`cakit.yaml`, roles) is invalid."""
 
 
-class RoleMappingError(CakitError, ValueError):
-    """A speaker label could not be mapped to a role; cakit never guesses a role."""
-
-
 class UnknownComponentError(CakitError, LookupError):
     """A registry lookup failed; the message lists what is available."""
+
+
+class PluginError(CakitError):
+    """An installed plug-in (an entry point) cannot be loaded, is not a component of the
+    registry's kind, or takes a name already registered; the message names the
+    distribution and the entry point."""
 
 
 class UsageError(CakitError):

@@ -11,22 +11,11 @@ import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
 from cakit.annotate.codebook import Codebook, load_codebook, parse_codebook
 from cakit.annotate.pipeline import Annotator
 from cakit.annotations import ConsultationAnnotations, outcome
 from cakit.model import Transcript
-from cakit.registry import Registry
-
-
-class AnnotatorFactory(Protocol):
-    def __call__(self, codebook: Codebook) -> Annotator: ...
-
-
-#: Annotators by versioned name; reports record which one produced them.
-ANNOTATORS: Registry[AnnotatorFactory] = Registry("annotator")
-ANNOTATORS.register("cakit.v1", Annotator)
 
 
 @lru_cache(maxsize=8)
@@ -96,7 +85,7 @@ def annotate(transcript: Transcript, codebook: str | Path | None = None) -> Cons
 
 
 __all__ = [
-    "ANNOTATORS", "Annotator", "Codebook", "annotate", "annotator_for", "codebook_for",
+    "Annotator", "Codebook", "annotate", "annotator_for", "codebook_for",
     "codebook_key", "load_codebook",
     "outcome", "parse_codebook",
 ]

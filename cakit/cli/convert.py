@@ -22,13 +22,14 @@ from cakit.cli._common import (
     roles_option,
     transcript_files,
 )
+from cakit.errors import CakitError
 from cakit.model import ParseResult
 
 SUFFIXES = {"chat": ".cha", "jefferson": ".txt", "eaf": ".eaf"}
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-class OutputExists(Exception):
+class OutputExists(CakitError):
     """The output file exists and `--force` was not given."""
 
 

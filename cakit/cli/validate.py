@@ -23,7 +23,7 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--ignore", multiple=True, metavar="CODE",
-              help="Do not report this diagnostic code (repeatable).")
+              help="Do not report this diagnostic code (repeatable; see `cakit explain`).")
 @click.option("--errors-only", is_flag=True, help="Report errors, not warnings or notes.")
 @click.option("--lenient", is_flag=True,
               help="Header-level CHAT problems are warnings, not errors (docs/convert.md).")
@@ -45,10 +45,10 @@ def validate(
     from cakit.formats import read
     from cakit.formats.lenient import relax
 
+    ignored = _ignored_codes(ignore)
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     files = transcript_files(paths)
     out, _ = consoles(no_color)
-    ignored = set(ignore)
     reports = []
     error_total = warning_total = files_with_errors = 0
     for path in progress(files, "validating"):
@@ -89,3 +89,17 @@ def validate(
         )
     if error_total:
         raise SystemExit(1)
+
+
+def _ignored_codes(ignore: tuple[str, ...]) -> set[str]:
+    """The `--ignore` codes as cakit writes them; a code cakit never reports is a usage
+    error (a typo would otherwise hide nothing and say nothing)."""
+    from cakit.diagnostics import explain, normal_code
+    from cakit.errors import UnknownComponentError, UsageError
+
+    for code in ignore:
+        try:
+            explain(code)
+        except UnknownComponentError as exc:
+            raise UsageError(f"--ignore: {exc}") from None
+    return {normal_code(code) for code in ignore}

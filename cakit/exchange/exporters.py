@@ -28,21 +28,30 @@ class Exporter:
     help: str = ""
 
 
-EXPORTERS: Registry[Exporter] = Registry("export format")
-
-
-def _register() -> None:
+def _register(registry: Registry[Exporter]) -> None:
     from cakit.exchange.convokit import convokit_files
     from cakit.exchange.qdpx import qdc_bytes, qdpx_bytes
 
-    EXPORTERS.register("qdpx", Exporter(
+    registry.register("qdpx", Exporter(
         make=lambda data: {"": qdpx_bytes(data)}, output="file",
         help="REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder …"))
-    EXPORTERS.register("qdc", Exporter(
+    registry.register("qdc", Exporter(
         make=lambda data: {"": qdc_bytes(data)}, output="file", needs_corpus=False,
         help="REFI-QDA codebook (.qdc)"))
-    EXPORTERS.register("convokit", Exporter(
+    registry.register("convokit", Exporter(
         make=convokit_files, output="folder", help="ConvoKit corpus folder"))
 
 
-_register()
+def _check_exporter(name: str, component: object) -> str | None:
+    if isinstance(component, Exporter):
+        return None
+    return f"it is a {type(component).__name__}, not a cakit.exchange.Exporter"
+
+
+#: Export formats by name: the built-ins (qdpx, qdc, convokit), always, plus the entry
+#: points of group `cakit.exporters` (each loading to an `Exporter`) and exporters
+#: registered at runtime. The built-ins' modules are imported on first use.
+EXPORTERS: Registry[Exporter] = Registry(
+    "export format", builtins=_register, entry_point_group="cakit.exporters",
+    check=_check_exporter,
+)

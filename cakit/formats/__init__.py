@@ -3,6 +3,10 @@
 `read(path)` chooses the format by explicit argument, then by suffix, then by sniffing the
 first bytes. Every format turns bytes into the same `Transcript` model and reports problems
 as diagnostics; nothing here prints.
+
+`FORMATS` always holds the built-in formats, whatever is registered first; plug-in formats
+come from entry points of the group `cakit.formats` or from `FORMATS.register` (see
+docs/extending.md and `cakit formats`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal, Protocol
 
 from cakit.formats._diag import ErrorMode
@@ -53,16 +58,56 @@ class Format(Protocol):
         ...
 
 
-FORMATS: Registry[Format] = Registry("format")
-
-
-def _register_builtins() -> None:
+def _register_builtins(registry: Registry[Format]) -> None:
     from cakit.formats.chat import CHAT_FORMAT
     from cakit.formats.elan import ELAN_FORMAT
     from cakit.formats.jefferson import DOCX_FORMAT, JEFFERSON_FORMAT
 
     for fmt in (CHAT_FORMAT, JEFFERSON_FORMAT, DOCX_FORMAT, ELAN_FORMAT):
-        FORMATS.register(fmt.name, fmt)
+        registry.register(fmt.name, fmt)
+
+
+def _check_format(name: str, component: object) -> str | None:
+    """Why an entry point's object is not a `Format` (None when it is one)."""
+    missing = [attribute for attribute in ("name", "suffixes", "sniff", "read_bytes")
+               if not hasattr(component, attribute)]
+    if missing:
+        return f"it has no {', '.join(missing)} (a class instead of an instance?)"
+    if getattr(component, "name", None) != name:
+        return f"its name is {getattr(component, 'name', None)!r}, not the entry point's {name!r}"
+    suffixes = getattr(component, "suffixes", None)
+    if not isinstance(suffixes, tuple) or not all(
+        isinstance(suffix, str) and suffix.startswith(".") and suffix == suffix.lower()
+        for suffix in suffixes
+    ):
+        return "its suffixes must be a tuple of lower-case suffixes with the dot ('.tsv',)"
+    return None
+
+
+#: Every transcript format: the built-ins (chat, jefferson, docx, elan), always, plus the
+#: entry points of group `cakit.formats` and formats registered at runtime. See
+#: docs/extending.md.
+FORMATS: Registry[Format] = Registry(
+    "format", builtins=_register_builtins, entry_point_group="cakit.formats",
+    check=_check_format,
+)
+
+#: The formats cakit can write, by format name: the `cakit convert --to` target that writes
+#: each. Writing is built in (cakit/cli/convert.py calls each writer itself) and not
+#: pluggable, so a plug-in format is read-only.
+WRITE_TARGETS: Mapping[str, str] = MappingProxyType(
+    {"chat": "chat", "jefferson": "jefferson", "elan": "eaf"}
+)
+
+
+def write_target(name: str) -> str | None:
+    """The `cakit convert --to` target that writes the format `name`, if cakit can write it.
+
+    Only built-in formats are written, so a plug-in never borrows a built-in's writer.
+    """
+    if name in FORMATS and FORMATS.origin(name).kind == "built-in":
+        return WRITE_TARGETS.get(name)
+    return None
 
 
 def empty_result(
@@ -77,24 +122,36 @@ def empty_result(
 
 
 def format_for(path: Path, head: bytes, name: str | None = None) -> Format | None:
-    """The format for a file: explicit name, then suffix, then sniffing."""
-    if not FORMATS.names():
-        _register_builtins()
+    """The format for a file: explicit name, then suffix, then sniffing.
+
+    Built-in formats are asked first, so a plug-in cannot take `.cha` or `.txt` from them
+    (read such a file with `format=` the plug-in's name instead).
+
+    Raises:
+        UnknownComponentError: `name` is not a registered format.
+        PluginError: an installed format plug-in cannot be loaded.
+    """
     if name:
         return FORMATS.get(name)
     suffix = path.suffix.lower()
-    for _, fmt in FORMATS.items():
+    ordered = _builtins_first()
+    for fmt in ordered:
         if suffix in fmt.suffixes:
             return fmt
-    for _, fmt in FORMATS.items():
+    for fmt in ordered:
         if fmt.sniff(head):
             return fmt
     return None
 
 
+def _builtins_first() -> list[Format]:
+    items = FORMATS.items()
+    return [fmt for builtin in (True, False) for name, fmt in items
+            if (FORMATS.origin(name).kind == "built-in") is builtin]
+
+
 def supported_suffixes() -> tuple[str, ...]:
-    if not FORMATS.names():
-        _register_builtins()
+    """Every suffix a registered format claims (plug-ins included)."""
     return tuple(sorted({s for _, fmt in FORMATS.items() for s in fmt.suffixes}))
 
 
@@ -111,7 +168,8 @@ def read(
 
     Args:
         path: the file.
-        format: "chat", "jefferson", "docx" or "elan"; by default from the suffix or content.
+        format: "chat", "jefferson", "docx", "elan" or a plug-in's name; by default from
+            the suffix or content.
         errors: "collect" returns every diagnostic; "raise" raises on the first error.
         tokenize: False reads speakers, headers and turns only (fast corpus counts).
         roles: speaker label → role, overriding the corpus config and built-in maps.
@@ -119,6 +177,7 @@ def read(
 
     Raises:
         ParseError: in "raise" mode, on the first error (including unreadable files).
+        PluginError: an installed format plug-in cannot be loaded (in either mode).
     """
     from cakit.config import corpus_roles
     from cakit.formats._diag import Collector
@@ -152,4 +211,7 @@ def read(
     return result
 
 
-__all__ = ["FORMATS", "Format", "ReadOptions", "format_for", "read", "supported_suffixes"]
+__all__ = [
+    "FORMATS", "WRITE_TARGETS", "Format", "ReadOptions", "empty_result", "format_for", "read",
+    "supported_suffixes", "write_target",
+]

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Literal, TextIO
 
-from cakit.errors import OutputError
+from cakit.errors import CakitError, OutputError
 
 #: What a write finds at a path: nothing yet, a regular file, or a device/FIFO stream.
 Kind = Literal["missing", "file", "stream"]
@@ -41,7 +41,7 @@ _TEMPORARY_TRIES = 100
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-class TargetExists(FileExistsError):
+class TargetExists(CakitError, FileExistsError):
     """`replace=False` and the file exists (perhaps it appeared while the new one was written)."""
 
 

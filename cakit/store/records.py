@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from cakit.errors import CakitError
 from cakit.store.anchors import ANCHOR_STATUSES, Anchor
 
 #: Version of the layer file layout. 1 was the first auto-only layout (header + body); 2
@@ -34,7 +35,7 @@ DECISIONS: tuple[str, ...] = ("accept", "reject", "relabel")
 RECORD_TYPES: tuple[str, ...] = ("item", "consultation", "decision", "code")
 
 
-class InvalidRecord(ValueError):
+class InvalidRecord(CakitError, ValueError):
     """A record does not have the shape its type requires (message says what is wrong)."""
 
 

@@ -373,7 +373,7 @@ def _pair_angles(pieces: list[_Piece], state: _State, content: Content) -> None:
         else:
             roles[offset] = "gat_open:" + what[4:]
             line, col = content.position(offset)
-            state.diag.add("CK304", "warning", f"GAT 2 span <<{what[4:]}> is never closed "
+            state.diag.add("CK312", "warning", f"GAT 2 span <<{what[4:]}> is never closed "
                            "with '>'", line, col, hint="close the span with '>' after its words")
     for offset in closed_by_lt:
         roles[offset] = "stray"
@@ -413,7 +413,7 @@ def _angle(state: _State, offset: int, content: Content) -> int:
             state.gat_open.pop()
     else:
         line, col = content.position(offset)
-        state.diag.add("CK304", "warning", f"'{content.text[offset]}' has no partner in this "
+        state.diag.add("CK307", "warning", f"'{content.text[offset]}' has no partner in this "
                        "turn", line, col,
                        hint="write >fast< and <slow> in pairs; a lone '<' before a word is a "
                        "hurried start")
@@ -805,7 +805,7 @@ def _finish(state: _State, content: Content) -> None:
                        "this turn", line, col,
                        hint="paired marks (°…°, £…£, >…<) close within the turn")
     if state.uncertain:
-        state.diag.add("CK304", "warning", "'(' of an uncertain hearing is never closed", line,
+        state.diag.add("CK313", "warning", "'(' of an uncertain hearing is never closed", line,
                        col, hint="write uncertain hearings as (word)")
 
 

@@ -357,7 +357,16 @@ def test_jefferson_marks_ca_glyphs_read_too() -> None:
     assert utterance.tokens[1].has(Feature.CUTOFF)
 
 
-@pytest.mark.parametrize("content", ["°unclosed quiet", "£smile", ">fast", "(unsure"])
-def test_jefferson_marks_unbalanced_are_reported(content: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [("°unclosed quiet", "CK304"), ("£smile", "CK304"), (">fast", "CK307"),
+     ("(unsure", "CK313")],
+)
+def test_jefferson_marks_unbalanced_are_reported(content: str, code: str) -> None:
     result = parse_jefferson([f"P: {content} here"], source="t.txt")
-    assert any(d.code == "CK304" and d.severity == "warning" for d in result.diagnostics)
+    assert [(d.code, d.severity) for d in result.diagnostics] == [(code, "warning")]
+
+
+def test_jefferson_marks_unclosed_gat2_span_has_its_own_code() -> None:
+    result = parse_jefferson(["P: <<f> loud here"], source="t.txt", convention="gat2")
+    assert [(d.code, d.severity) for d in result.diagnostics] == [("CK312", "warning")]
