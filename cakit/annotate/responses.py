@@ -247,29 +247,47 @@ def _unclassified(turn: _Turn) -> Uptake | None:
 @dataclass(frozen=True, slots=True)
 class Step:
     """One step of the response rule order: its name (what `rule: before:` refers to),
-    the codes it can give, and the function deciding it."""
+    the codes it can give, the function deciding it, and what it checks, in words."""
 
     name: str
     codes: tuple[str, ...]
     decide: Callable[[_Turn], Uptake | None]
+    says: str = ""
 
 
 #: The built-in rule order (docs/codebook.md, "Response rule order"): the first step
 #: that decides a turn gives its uptake. Codebook `rule:` entries are tried before the
 #: step they name.
 STEPS: tuple[Step, ...] = (
-    Step("CLOSE_DOWN", ("CLOSE_DOWN", "CLOSE_POSTPONE"), _close_down),
-    Step("CLARIFY", ("CLARIFY",), _clarify),
-    Step("CHALLENGE", ("CHALLENGE",), _challenge),
-    Step("MEDICATION_FRAME", ("MEDICATION_FRAME",), _medication),
-    Step("QUESTION_BACK", ("QUESTION_BACK",), _question_back),
+    Step("CLOSE_DOWN", ("CLOSE_DOWN", "CLOSE_POSTPONE"), _close_down,
+         "a postponing frame (CLOSE_POSTPONE), or a closing phase cue or non-verbal "
+         "closing note in a turn with no topical tie"),
+    Step("CLARIFY", ("CLARIFY",), _clarify,
+         "a short question (at most 8 words) with a clarifying frame, not tied to the "
+         "attempt unless it opens with sorry/pardon/who/which/what"),
+    Step("CHALLENGE", ("CHALLENGE",), _challenge,
+         "a challenging frame, tied to the attempt or directly after it"),
+    Step("MEDICATION_FRAME", ("MEDICATION_FRAME",), _medication,
+         "medication words framing the turn (in a question or its first unit), in R1 or "
+         "tied to the attempt"),
+    Step("QUESTION_BACK", ("QUESTION_BACK",), _question_back,
+         "the attempt was a question and the turn returns it with a question "
+         "(a returning frame, at most question_back_max_content_words content words "
+         "outside questions)"),
     Step("ENGAGE", ("ENGAGE", "ENGAGE_EMPATHY", "ENGAGE_EXPLORE", "ENGAGE_FORMULATE",
-                    "ENGAGE_TOPOGRAPHY", "ENGAGE_ANSWER"), _engage),
-    Step("ACKNOWLEDGE", ("ACKNOWLEDGE",), _acknowledge),
-    Step("TOPIC_SHIFT", ("TOPIC_SHIFT",), _topic_shift),
-    Step("INFO_REASSURE", ("INFO_REASSURE", "ENGAGE_ANSWER"), _reassure),
-    Step("ENGAGE_UNSPECIFIED", ("ENGAGE", "ENGAGE_ANSWER", "ENGAGE_UNSPECIFIED"), _tied),
-    Step("UNCLASSIFIED", ("UNCLASSIFIED",), _unclassified),
+                    "ENGAGE_TOPOGRAPHY", "ENGAGE_ANSWER"), _engage,
+         "an empathy, exploring, formulating or topography frame, tied or directly after "
+         "the attempt; or a substantive answer to a question, tied"),
+    Step("ACKNOWLEDGE", ("ACKNOWLEDGE",), _acknowledge,
+         "only minimal tokens (at most minimal_max_words words)"),
+    Step("TOPIC_SHIFT", ("TOPIC_SHIFT",), _topic_shift,
+         "no tie, and a shift marker, another domain, an agenda question or any question"),
+    Step("INFO_REASSURE", ("INFO_REASSURE", "ENGAGE_ANSWER"), _reassure,
+         "a reassuring frame, tied or directly after the attempt (ENGAGE_ANSWER when tied "
+         "and longer than reassure_explanation_words content words)"),
+    Step("ENGAGE_UNSPECIFIED", ("ENGAGE", "ENGAGE_ANSWER", "ENGAGE_UNSPECIFIED"), _tied,
+         "any other turn tied to the attempt (ENGAGE_ANSWER when it answers a question)"),
+    Step("UNCLASSIFIED", ("UNCLASSIFIED",), _unclassified, "everything else"),
 )
 #: Response codes given outside the rule order (no clinician turn in the window).
 OUTSIDE_STEPS = ("NO_UPTAKE",)
@@ -288,7 +306,11 @@ def _frame_step(code: CodeInfo, rule: FrameRule) -> Step:
             return None
         return turn.uptake(code.name, None, evidence + turn.tie_evidence)
 
-    return Step(f"rule:{code.name}", (code.name,), decide)
+    tie = {"required": "tied to the attempt", "adjacent": "tied or directly after the attempt",
+           "none": "anywhere in the window"}[rule.tie]
+    asks = " in a question" if rule.question else ""
+    return Step(f"rule:{code.name}", (code.name,), decide,
+                f"the codebook's rule: a {rule.frames} frame{asks}, {tie}")
 
 
 def rule_order(catalogue: CodeCatalogue) -> tuple[Step, ...]:

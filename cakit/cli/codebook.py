@@ -82,3 +82,19 @@ def show(file: str | None, no_color: bool) -> None:
         for section, decision, why in loaded.deviations:
             notes.add_row(section, decision, why)
         out.print(notes)
+
+
+@codebook.command("doc")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+def doc(file: str | None) -> None:
+    """Print the codebook as a Markdown reference page (docs/codebook.md is this output for
+    the packaged codebook)."""
+    from cakit.annotate.codebook import load_codebook
+    from cakit.annotate.codebook_doc import codebook_markdown
+    from cakit.errors import CodebookError
+
+    try:
+        loaded = load_codebook(file)
+    except CodebookError as exc:
+        raise DataError(str(exc)) from None
+    click.echo(codebook_markdown(loaded), nl=False)

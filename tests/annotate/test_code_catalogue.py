@@ -159,3 +159,13 @@ def _write(tmp_path: Path, text: str) -> str:
     path = tmp_path / "codebook.yaml"
     path.write_text(text, encoding="utf-8")
     return str(path)
+
+
+def test_docs_codebook_page_is_generated_from_the_packaged_codebook() -> None:
+    shipped = (REPO / "docs" / "codebook.md").read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, ["codebook", "doc"])
+    assert result.exit_code == 0
+    assert shipped == result.stdout, \
+        "docs/codebook.md is stale: run cakit codebook doc > docs/codebook.md"
+    for code in builtin_catalogue().codes:
+        assert f"`{code.name}`" in shipped
