@@ -55,8 +55,9 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
 
 @click.command()
 @paths_argument
-@click.option("--by", "view", type=click.Choice(["phase", "consultation", "clinician", "carer"]),
-              default="phase", show_default=True, help="What the rows are.")
+@click.option("--by", "view", default="phase", show_default=True,
+              help="What the rows are: phase, consultation, clinician, carer, or a view a "
+              "plug-in adds (docs/extending.md).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
               show_default=True, help="Output format (xlsx needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -108,6 +109,11 @@ def report(
         raise UsageError("--format xlsx writes a binary file: give -o FILE.xlsx")
     if plot_path and Path(plot_path).suffix.lower() not in (".png", ".svg"):
         raise UsageError("--plot needs a .png or .svg file name")
+    from cakit.report.views import REPORT_VIEWS
+
+    if view not in REPORT_VIEWS:
+        raise UsageError(f"unknown view {view!r} for --by; choose from "
+                         f"{', '.join(REPORT_VIEWS.names())}")
     files = corpus(paths)
     options, store = run_options(files, codebook=codebook, roles_file=roles_file,
                                  store_root=store_root, no_store=no_store, coder=coder,
@@ -129,14 +135,13 @@ def report(
     warn_uncoded(err, coder, consensus, sum(result.coded for result in loaded), len(loaded),
                  store)
     warn_missing_parties(err, (result.speakers for result in loaded))
-    from cakit.report.tables import build_report
+    from cakit.report.views import build_report
 
     items = [result.value for result in loaded if result.value is not None]
     inputs = [consultation for consultation, _ in items]
     from cakit.annotate import codebook_for
 
-    built = build_report(inputs, view,  # type: ignore[arg-type]
-                         codebook_for(codebook).catalogue)
+    built = build_report(inputs, view, codebook_for(codebook).catalogue)
     labels: dict[str, str] | None = None
     if output_format == "html":
         media_base = (Path(output).parent if output else Path(".")) if link_media else None
@@ -171,10 +176,10 @@ def _pseudonymised(built: Report, loaded: list[Any], deidentify: bool
         return built, None, None
     from cakit.report.deid import Deidentifier, load_key
     from cakit.report.pseudonymise import pseudonymised
-    from cakit.report.tables import _keys
+    from cakit.report.tables import consultation_keys
 
     inputs = [result.value[0] for result in loaded]
-    keys = _keys(inputs)
+    keys = consultation_keys(inputs)
     deid = Deidentifier(key=load_key())
     shown, by_key = pseudonymised(built, deid, {
         key: str(result.file.path) for key, result in zip(keys, loaded, strict=True)})

@@ -316,11 +316,11 @@ def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcr
     see `cakit.media`)."""
     from cakit.report.pseudonymise import consultation_labels, relabel_frame, relabel_note
     from cakit.report.render import legends
-    from cakit.report.tables import _keys
+    from cakit.report.tables import consultation_keys
 
     inputs = [item for item, _ in items]
     sources = {key: (t.source if t else item.annotations.source)
-               for key, (item, t) in zip(_keys(inputs), items, strict=True)}
+               for key, (item, t) in zip(consultation_keys(inputs), items, strict=True)}
     labels = consultation_labels(report, deid, sources)
     parts = []
     notes = [f"<li>{esc(relabel_note(note, labels))}</li>" for note in report.notes]
@@ -345,7 +345,7 @@ def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcr
         pooled = report.tables.get("pooled_by_phase")
         if pooled is None:
             pooled = pooled_by_phase(inputs, report.catalogue)
-        keyed = dict(zip([i.id for i in inputs], _keys(inputs), strict=True))
+        keyed = dict(zip([i.id for i in inputs], consultation_keys(inputs), strict=True))
         plot_labels = {i.id: labels.get(keyed[i.id], i.id) for i in inputs}
         parts.append("<h2>Plots</h2>")
         codes = report.catalogue

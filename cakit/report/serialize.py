@@ -55,8 +55,7 @@ def to_csv(built: Report) -> str:
     """One CSV: the view's main long table (every code × phase with rates for `phase`)."""
     from cakit.spreadsheet import csv_text
 
-    main = {"phase": "pooled_by_phase", "consultation": "by_consultation",
-            "clinician": "by_clinician", "carer": "by_carer"}[built.by]
+    main = built.main or next(iter(built.tables))
     header, rows = _table(built.tables[main])
     return csv_text(rows, header=header)
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,6 @@ from cakit.codes import CodeCatalogue, builtin_catalogue
 from cakit.report.inputs import ConsultationInput, Pair, as_inputs, normal_phase
 
 Inputs = Sequence[ConsultationInput | Pair]
-By = Literal["phase", "consultation", "clinician", "carer"]
 
 ALL = "ALL"
 #: Phase columns in report order; ALL is the whole consultation.
@@ -81,7 +80,7 @@ def r1_of(responses: Iterable[Response]) -> Response | None:
     return None
 
 
-def _keys(inputs: Sequence[ConsultationInput]) -> list[str]:
+def consultation_keys(inputs: Sequence[ConsultationInput]) -> list[str]:
     """Consultation ids, made unique (`id~2`) when two inputs share one."""
     seen: dict[str, int] = {}
     keys: list[str] = []
@@ -114,7 +113,7 @@ def events(inputs: Inputs) -> pd.DataFrame:
     """
     prepared = as_inputs(inputs)
     rows: list[tuple[Any, ...]] = []
-    for item, key in zip(prepared, _keys(prepared), strict=True):
+    for item, key in zip(prepared, consultation_keys(prepared), strict=True):
         rows.extend(_consultation_events(item, key))
     return pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS))
 
@@ -197,7 +196,7 @@ def phase_stats(inputs: Inputs) -> pd.DataFrame:
     """Denominators per consultation × phase: turns, words, seconds (None if untimed)."""
     prepared = as_inputs(inputs)
     rows = []
-    for item, key in zip(prepared, _keys(prepared), strict=True):
+    for item, key in zip(prepared, consultation_keys(prepared), strict=True):
         for stats in item.phase_stats:
             rows.append((key, stats.phase, stats.turns, stats.words,
                          np.nan if stats.duration_s is None else stats.duration_s,
@@ -219,7 +218,7 @@ def phase_counts(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.D
     event_frame = events(prepared)
     stats = phase_stats(prepared)
     rows = row_index(event_frame, catalogue)
-    keys = _keys(prepared)
+    keys = consultation_keys(prepared)
     index = pd.MultiIndex.from_tuples(
         [(k, p, f, c) for k in keys for p in PHASES_WITH_UNKNOWN for f, c in rows],
         names=["consultation", "phase", "family", "code"],
@@ -320,10 +319,10 @@ def counts_by_phase(inputs: Inputs, families: Sequence[str] | None = None,
     """Wide counts: one row per phase (report order, UNKNOWN and ALL included), one
     column per code (named by `column_name`), for the chosen families (default all)."""
     pooled = pooled_by_phase(inputs, catalogue)
-    return _wide_counts(pooled, families, catalogue)
+    return wide_counts(pooled, families, catalogue)
 
 
-def _wide_counts(pooled: pd.DataFrame, families: Sequence[str] | None,
+def wide_counts(pooled: pd.DataFrame, families: Sequence[str] | None,
                  catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     frame = pooled if families is None else pooled[pooled["family"].isin(families)]
     order = [(f, c) for f, c in row_index(pooled, catalogue) if families is None or f in families]
@@ -354,10 +353,10 @@ def rates_by_phase(inputs: Inputs, family: str = "attempts",
                    code: str = "PSY_ATTEMPT") -> pd.DataFrame:
     """One code's count and rates per phase: pooled, mean and median per consultation."""
     pooled = pooled_by_phase(inputs)
-    return _rates(pooled, family, code)
+    return rates_of(pooled, family, code)
 
 
-def _rates(pooled: pd.DataFrame, family: str, code: str) -> pd.DataFrame:
+def rates_of(pooled: pd.DataFrame, family: str, code: str) -> pd.DataFrame:
     frame = pooled[(pooled["family"] == family) & (pooled["code"] == code)]
     return frame.set_index("phase").drop(columns=["family", "code"]).reindex(
         list(PHASE_COLUMNS))
@@ -374,7 +373,7 @@ def _sequence_table(inputs: Sequence[ConsultationInput], catalogue: CodeCatalogu
     """One row per attempt: consultation, phase, late, carer_present, outcome, R1 facts."""
     engaged = (catalogue or builtin_catalogue()).engaged_outcomes
     rows = []
-    for item, key in zip(inputs, _keys(inputs), strict=True):
+    for item, key in zip(inputs, consultation_keys(inputs), strict=True):
         ann = item.annotations
         turn_by_id = {record.id: record for record in ann.turns}
         by_attempt: dict[str, list[Response]] = {}
@@ -512,7 +511,7 @@ def by_consultation(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> p
     order = [fc for fc in row_index(totals, catalogue) if fc in wide.columns]
     wide = wide.reindex(columns=pd.MultiIndex.from_tuples(order))
     wide.columns = [column_name(f, c) for f, c in wide.columns]
-    keys = _keys(prepared)
+    keys = consultation_keys(prepared)
     base = pd.DataFrame({
         "consultation": keys,
         "format": [item.annotations.format for item in prepared],
@@ -645,37 +644,14 @@ class Report:
     consultations: tuple[str, ...] = field(default=())
     #: the codes the tables count (headings, legends and plot colours come from it)
     catalogue: CodeCatalogue = field(default_factory=builtin_catalogue)
-
-
-#: Table names per view, in display order.
-VIEWS: dict[str, tuple[str, ...]] = {
-    "phase": ("attempts_by_phase", "uptake_by_phase", "engage_by_phase", "outcomes_by_phase",
-              "carer_by_phase", "rates_by_phase", "indicators", "chain_summary"),
-    "consultation": ("by_consultation", "chains"),
-    "clinician": ("by_clinician",),
-    "carer": ("by_carer", "indicators"),
-}
-TITLES: dict[str, str] = {
-    "attempts_by_phase": "Patient attempts, sequences and symptom talk by phase",
-    "uptake_by_phase": "Clinician's first response (R1 uptake) by phase",
-    "engage_by_phase": "R1 ENGAGE subtypes and R1 delivery modifiers by phase",
-    "outcomes_by_phase": "Sequence outcomes by phase",
-    "carer_by_phase": "Carer codes by phase (phase of the attempt)",
-    "rates_by_phase": "Attempts per phase: denominators and rates",
-    "indicators": "Derived indicators (shares)",
-    "chain_summary": "Repeat chains",
-    "by_consultation": "Per consultation",
-    "chains": "Repeat chains per consultation",
-    "by_clinician": "Per clinician (speaker of R1)",
-    "by_carer": "Carer present vs absent",
-    "pooled_by_phase": "Pooled counts and rates, every code × phase",
-}
+    #: the table the one-table formats (CSV, XLSX's first sheet) write
+    main: str = ""
 
 
 def report_notes(inputs: Inputs) -> tuple[str, ...]:
     """What the figures are, and which consultations lack timing or non-verbal notes."""
     prepared = as_inputs(inputs)
-    keys = _keys(prepared)
+    keys = consultation_keys(prepared)
     notes = [
         "Counts describe talk about possibly psychotic content, not diagnoses; they are "
         "automatic first-pass codes (cakit codebook) unless the annotations are a human "
@@ -707,50 +683,10 @@ def report_notes(inputs: Inputs) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def build_report(inputs: Inputs, by: By = "phase", catalogue: CodeCatalogue | None = None
-                 ) -> Report:
-    """All tables of one view, computed once from the same pooled frame."""
-    prepared = as_inputs(inputs)
-    if by not in VIEWS:
-        raise ValueError(f"unknown view {by!r}; choose from {', '.join(VIEWS)}")
-    tables: dict[str, pd.DataFrame] = {}
-    if by == "phase":
-        pooled = pooled_by_phase(prepared, catalogue)
-        tables["attempts_by_phase"] = _wide_counts(pooled, ["attempts", "sequences", "context"],
-                                                   catalogue)
-        tables["uptake_by_phase"] = _wide_counts(pooled, ["r1_uptake"], catalogue)
-        tables["engage_by_phase"] = _wide_counts(pooled, ["r1_engage", "r1_modifier"],
-                                                 catalogue)
-        outcomes = _wide_counts(pooled, ["outcome"], catalogue)
-        shares = indicators(prepared, catalogue)
-        engaged = shares[shares["indicator"] == ENGAGED_INDICATOR].set_index("group")
-        outcomes["engaged_share"] = engaged["share"].reindex(outcomes.index)
-        tables["outcomes_by_phase"] = outcomes
-        tables["carer_by_phase"] = _wide_counts(pooled, ["carer"], catalogue)
-        rates = _rates(pooled, "attempts", "PSY_ATTEMPT")
-        tables["rates_by_phase"] = rates
-        tables["indicators"] = shares
-        tables["chain_summary"] = chain_summary(prepared, catalogue)
-        tables["pooled_by_phase"] = pooled
-    elif by == "consultation":
-        tables["by_consultation"] = by_consultation(prepared, catalogue)
-        tables["chains"] = chains(prepared, catalogue)
-    elif by == "clinician":
-        tables["by_clinician"] = by_clinician(prepared, catalogue)
-    else:
-        tables["by_carer"] = by_carer(prepared, catalogue)
-        tables["indicators"] = indicators(prepared, catalogue)
-    return Report(by=by, tables=tables, titles={k: TITLES[k] for k in tables},
-                  notes=report_notes(prepared), consultations=tuple(_keys(prepared)),
-                  catalogue=catalogue or builtin_catalogue())
-
-
 __all__ = [
     "ALL",
     "PHASE_COLUMNS",
-    "VIEWS",
     "Report",
-    "build_report",
     "by_carer",
     "by_clinician",
     "by_consultation",

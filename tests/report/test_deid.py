@@ -22,7 +22,7 @@ from cakit.report.excerpts import Selection, build_excerpts, to_text
 from cakit.report.html import report_html
 from cakit.report.inputs import consultation_input
 from cakit.report.lines import source_view
-from cakit.report.tables import build_report
+from cakit.report.views import build_report
 from tests.report._helpers import TEST_KEY, gold_pairs, planted_items
 
 _KEEP = {"Dr", "Mr", "Mrs", "St", "clinic", "ward", "Road", "Grove", "of", "Elm"}

@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 
 from cakit.report.render import fmt_number, fmt_share, render_report
-from cakit.report.tables import build_report
+from cakit.report.views import build_report
 from tests.report._helpers import check_golden, gold_pairs
 
 

@@ -11,6 +11,7 @@ import pytest
 from cakit.annotations import ConsultationAnnotations, consultation_from_dict
 from cakit.report import tables
 from cakit.report.inputs import consultation_input
+from cakit.report.views import REPORT_VIEWS, build_report
 from tests.report._helpers import gold_json, gold_pairs, gold_stems
 
 PHASE_ORDER = ["OPENING", "PROBLEM_HISTORY", "EXAMINATION", "TREATMENT", "PRE_CLOSING",
@@ -195,9 +196,9 @@ def test_tables_per_clinician_and_carer_views() -> None:
 
 def test_tables_empty_corpus_views_do_not_fail() -> None:
     transcript, gold = next(p for p in gold_pairs() if p[1].id == "07-achterberg-noattempt")
-    for view in tables.VIEWS:
-        report = tables.build_report([(transcript, gold)], view)  # type: ignore[arg-type]
-        assert report.tables
+    for view in REPORT_VIEWS.names():
+        report = build_report([(transcript, gold)], view)
+        assert report.tables and report.main in report.tables
     wide = tables.counts_by_phase([(transcript, gold)])
     assert wide.loc["ALL", "PSY_ATTEMPT"] == 0
 
@@ -216,3 +217,30 @@ def test_tables_report_notes_name_missing_nonverbal_notes() -> None:
     assert "not diagnoses" in notes and "first-pass" in notes
     for stem in ("07-achterberg-noattempt", "09-fitzgerald-dollar", "13-adebayo-chat-gems"):
         assert stem in notes
+
+
+def test_a_report_view_registered_before_first_use_joins_the_built_in_ones() -> None:
+    """A plug-in view coexists with the built-ins and every format shows its tables."""
+    from cakit.report.serialize import to_csv, to_markdown
+    from cakit.report.views import ReportView
+
+    def count_turns(prepared, codes):  # type: ignore[no-untyped-def]
+        import pandas as pd
+
+        return {"turns": pd.DataFrame({"consultation": tables.consultation_keys(prepared),
+                                       "turns": [len(i.annotations.turns) for i in prepared]})}
+
+    view = ReportView("turns", "turns per consultation", count_turns, {"turns": "Turns"},
+                      main="turns")
+    REPORT_VIEWS.register("turns", view)
+    try:
+        assert {"phase", "consultation", "clinician", "carer", "turns"} <= set(REPORT_VIEWS)
+        pairs = gold_pairs()[:2]
+        built = build_report(pairs, "turns")
+        assert list(built.tables) == ["turns"] and built.titles["turns"] == "Turns"
+        assert to_csv(built).splitlines()[0] == "consultation,turns"
+        assert "## Turns" in to_markdown(built)
+        assert build_report(pairs, "phase").main == "pooled_by_phase"
+    finally:
+        REPORT_VIEWS.unregister("turns")
+    assert "turns" not in REPORT_VIEWS
