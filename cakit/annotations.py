@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 PHASES: tuple[str, ...] = (
     "OPENING", "PROBLEM_HISTORY", "EXAMINATION", "TREATMENT", "PRE_CLOSING", "CLOSING",
 )
-#: Phase order for reports, with UNKNOWN kept as its own row (CODEBOOK §6.5).
+#: Phase order for reports, with UNKNOWN kept as its own row (docs/codebook.md).
 PHASES_WITH_UNKNOWN: tuple[str, ...] = (*PHASES, "UNKNOWN")
 LATE_PHASES = frozenset({"PRE_CLOSING", "CLOSING"})
 
@@ -72,7 +72,7 @@ class PhaseSpan:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Attempt:
-    """A patient's attempt to raise possibly psychotic content (CODEBOOK §6.2)."""
+    """A patient's attempt to raise possibly psychotic content (docs/codebook.md)."""
 
     id: str
     turn_id: str
@@ -93,7 +93,7 @@ class Attempt:
 
     @property
     def primary_subtype(self) -> str:
-        """QUESTION > REPEAT > EMO > ASSERT (CODEBOOK §6.2)."""
+        """QUESTION > REPEAT > EMO > ASSERT (docs/codebook.md)."""
         for subtype in ("PSY_Q", "PSY_REPEAT", "PSY_EMO", "PSY_ASSERT"):
             if subtype in self.subtypes:
                 return subtype
@@ -113,7 +113,7 @@ class TurnCode:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Response:
-    """A clinician turn in an attempt's window, coded for uptake and delivery (§6.3)."""
+    """A clinician turn in an attempt's window, coded for uptake and delivery (docs/codebook.md)."""
 
     attempt_id: str
     turn_id: str | None
@@ -144,7 +144,7 @@ class CarerResponse:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SequenceRecord:
-    """One attempt → response sequence and its outcome (§6.4 step 5)."""
+    """One attempt → response sequence and its outcome (docs/codebook.md)."""
 
     attempt_id: str
     outcome: str

@@ -297,7 +297,7 @@ class Participant:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Turn:
-    """A maximal run of talk by one speaker (CODEBOOK §6.0).
+    """A maximal run of talk by one speaker (docs/codebook.md).
 
     A minimal back-channel by another speaker in overlap does not end a turn: its utterance
     indices are kept in `backchannels`.

@@ -1,4 +1,4 @@
-"""Turns derived from utterances (CODEBOOK §6.0).
+"""Turns derived from utterances (docs/codebook.md).
 
 A turn is a maximal run of talk by one speaker. A minimal back-channel by someone else in
 overlap ("[mm]" inside the patient's telling) does not end the turn; it is kept on the turn
@@ -6,7 +6,7 @@ as a back-channel instead.
 
 A silence the transcriber wrote on its own line between two utterances of one speaker
 (`D: mm.` / `(0.8)` / `D: okay so …`) does end it: the floor was open and nobody else took
-it, so the resumption is a new turn. This is how CODEBOOK §6.9 fixture 2 reads (R1
+it, so the resumption is a new turn. This is how the coding scheme reads (R1
 ACKNOWLEDGE, then R2 TOPIC_SHIFT). A pause inside a line, or on a continuation line of the
 same turn, stays inside the turn.
 """

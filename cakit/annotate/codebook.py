@@ -407,7 +407,7 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
         for required in REQUIRED_CATEGORIES:
             if required not in names:
                 loader.problem(top["lexicon"], f"lexicon category {required!r} is missing",
-                               "the annotator's rules use every category of CODEBOOK §7")
+                               "the annotator's rules use every category (docs/codebook.md)")
 
     stoplist = _patterns(loader, top["stoplist"], "stop", classes) if "stoplist" in top else ()
 

@@ -1,4 +1,4 @@
-"""Patient-side codes (CODEBOOK §6.2): PSY_ATTEMPT and its subtypes, PSY_ELICITED, REPAIR_OI.
+"""Patient-side codes (docs/codebook.md): PSY_ATTEMPT and its subtypes, PSY_ELICITED, REPAIR_OI.
 
 A patient turn is an attempt when, on the patient's own initiative, it brings up psychotic
 content: a lexicon anchor (categories A–J, after stop-list and negation) with first-person
@@ -91,7 +91,7 @@ def classify_patient(
         new_meaning = bool(emotional) or any(a.category not in asked_categories for a in present)
         # only a CLOSED symptom check ("any voices?") can be answered with an expansion that
         # counts as the patient's own attempt; answers to open, exploring questions are
-        # elaborate by design and stay elicited (§6.2 "Include")
+        # elaborate by design and stay elicited (the scheme's inclusion rule)
         expanded = not _open_question(previous) and (
             len(extra) > thresholds.elicited_max_extra_words or (new_meaning and len(extra) >= 2)
         )
@@ -194,7 +194,7 @@ def _attempt(
             break
     if is_q:
         subtypes.append("PSY_Q")
-    # PSY_ASSERT is "a declarative with a lexicon hit, no question form" (§6.2), so it and
+    # PSY_ASSERT is "a declarative with a lexicon hit, no question form", so it and
     # PSY_Q exclude each other; PSY_EMO and PSY_REPEAT are added on top of either.
     if present and not is_q:
         subtypes.append("PSY_ASSERT")

@@ -1,4 +1,4 @@
-"""Consultation phases (CODEBOOK §4.4–4.6): cue scores, a position prior, ordered decoding.
+"""Consultation phases (docs/codebook.md): cue scores, a position prior, ordered decoding.
 
 1. Each turn scores each phase from the codebook's cues (speaker-restricted, weighted),
    plus half the hits of the two turns either side.

@@ -1,6 +1,6 @@
 """One consultation through the annotator: views → phases → a forward pass → chains.
 
-The forward pass follows the talk as it unfolds (CODEBOOK §6.4): a patient attempt opens
+The forward pass follows the talk as it unfolds (docs/codebook.md): a patient attempt opens
 a response window; clinician turns in it are R1–R3; carer turns get carer codes; patient
 turns that go on with the same topic after a continuer or an engaging response are
 expansions, while a patient who comes back to the topic after being shifted, closed down
@@ -235,8 +235,8 @@ class Annotator:
         self, view: TurnView, windows: list[_Window], current: _Window | None
     ) -> PatientCode | None:
         """A patient coming back to a topic the clinician did not take up ("it's still the
-        songs though") makes a new attempt even without a lexicon hit (CODEBOOK §6.4 step 6:
-        a shared content word ties a repeat)."""
+        songs though") makes a new attempt even without a lexicon hit (a shared content word
+        ties a repeat)."""
         words = set(view.words)
         if len(view.words) < 4 or not (words & _PERSISTING or view.has_weak_question()):
             return None
@@ -438,7 +438,7 @@ def _chains(
     attempts: list[Attempt], sequences: list[SequenceRecord], windows: list[_Window],
     rules: Rules, repeat_window: int,
 ) -> tuple[list[Attempt], list[SequenceRecord]]:
-    """Repeat chains (§6.4 step 6): same topic, earlier attempt not engaged → PSY_REPEAT."""
+    """Repeat chains (docs/codebook.md): same topic, earlier attempt not engaged → PSY_REPEAT."""
     chains: list[dict[str, object]] = []
     out: list[Attempt] = []
     for attempt, sequence, window in zip(attempts, sequences, windows, strict=True):

@@ -1,12 +1,13 @@
-"""Clinician and carer responses in an attempt's window (CODEBOOK §6.3, rule order §6.6).
+"""Clinician and carer responses in an attempt's window (docs/codebook.md).
 
 Each clinician turn R1–R3 gets exactly one uptake code, decided in the codebook's rule
 order, and R1 (and R2) get delivery modifiers (HESITATE, SMILE_LAUGH) computed
 independently. Carer turns in the window get a CARER_RESPONSE code.
 
-Two deliberate departures from the §6.6 pseudo-code, recorded in CODEBOOK-NOTES.md:
+Two deliberate departures from the coding scheme, recorded under "Decisions and departures"
+in docs/codebook.md:
 * a short repair request that starts "sorry/pardon/who do you mean" is CLARIFY even when
-  it repeats the patient's words (the §6.3 table's own example, "sorry, who's following
+  it repeats the patient's words (the scheme's own example, "sorry, who's following
   you?", has a lexical tie);
 * frames that presuppose the topic (explore, empathy, topography, formulation,
   reassurance, challenge) count as tied when the turn directly follows the patient's talk,
@@ -360,7 +361,7 @@ def _starts_with_repair(view: TurnView, rules: Rules) -> bool:
 # -- delivery modifiers ------------------------------------------------------------------
 
 def hesitation(view: TurnView, gap: float | None, rules: Rules) -> tuple[bool, list[Evidence]]:
-    """HESITATE (§6.3): a timed gap, or enough dysfluency at the start of the turn."""
+    """HESITATE (docs/codebook.md): a timed gap, or enough dysfluency at the start of the turn."""
     thresholds = rules.thresholds
     evidence: list[Evidence] = []
     words = view.words
@@ -427,7 +428,7 @@ def _laughy(label: str) -> bool:
 def code_carer(
     ctx: AttemptContext, view: TurnView, before_r1: bool, phase: str, rules: Rules
 ) -> tuple[str, list[Evidence]]:
-    """CARER_RESPONSE subtype of a carer turn in the window (§6.3)."""
+    """CARER_RESPONSE subtype of a carer turn in the window (docs/codebook.md)."""
     laughs = laughter(view, None, "carer")
     dismiss = [rules.evidence(view, h, "carer_dismiss")
                for h in rules.frame_hits(view, "carer_dismiss")]

@@ -1,6 +1,6 @@
 """Shared predicates over turn views: anchors, frames, ties, minimal turns.
 
-These are the building blocks of CODEBOOK §6.2–6.6. Each returns plain values plus the
+These are the building blocks of the rules in docs/codebook.md. Each returns plain values plus the
 evidence that justified it, so every code cakit gives can show its reasons.
 """
 
@@ -136,7 +136,7 @@ class Rules:
 
         Persecution and reference hits are dropped in turns that talk about the research
         recording, and in the OPENING when the talk around is about it (`research_context`):
-        "the camera is watching us" is not a persecutory idea (§6.7).
+        "the camera is watching us" is not a persecutory idea (docs/codebook.md).
         """
         stops = [(h.start, h.end) for h in view.hits if h.group == "stop"]
         words = view.words
@@ -161,7 +161,7 @@ class Rules:
         for hit in raw:
             category = hit.name
             if hit.pattern.weak:
-                # a weak entry needs a second hit or a first-person frame around it (§7)
+                # a weak entry needs a second hit or a first-person frame around it
                 second_hit = any(
                     h.end <= hit.start or h.start >= hit.end for h in raw
                     if h is not hit and h.name in PSYCHOTIC
@@ -226,7 +226,7 @@ class Rules:
         return not any(word in _SELF for word in words)
 
     def observable(self, view: TurnView, anchors: list[Anchor]) -> bool:
-        """First-person involvement, present/recent tense or an experiential verb (§6.2)."""
+        """First-person involvement, present/recent tense or an experiential verb."""
         words = set(view.words)
         return view.has_weak_question() or bool(
             words & self.first_person or words & self.present or words & self.experiential

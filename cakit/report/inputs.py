@@ -1,7 +1,7 @@
 """What the reporter needs from one consultation: its codes plus per-phase denominators.
 
 Counting by phase needs more than the annotations: rates are per 1,000 words and per
-10 minutes *of the phase* (CODEBOOK §6.5), so the words, turns and seconds of each phase
+10 minutes *of the phase* (docs/codebook.md), so the words, turns and seconds of each phase
 are computed here from the transcript, once, and kept beside the annotations in a small
 picklable value. That lets worker processes send back a few numbers instead of a whole
 transcript, and lets the table functions stay pure.

@@ -1,4 +1,4 @@
-"""DataFrames → rich renderables. Nothing here prints: the CLI does (STYLE §8.5).
+"""DataFrames → rich renderables. Nothing here prints: the CLI does.
 
 Tables put phases in rows (report order, UNKNOWN kept, ALL last) and codes in columns
 with short headings; each table's caption spells the headings out, so the figures can

@@ -1,10 +1,10 @@
 """Reports as data: pure functions from annotated consultations to pandas DataFrames.
 
 Everything the reporter shows is computed here, and nothing here prints, reads files or
-formats for a screen (STYLE §8.5): `render.py` turns these frames into rich tables, the
+formats for a screen: `render.py` turns these frames into rich tables, the
 CLI writes them as CSV, JSON, Markdown, Excel or HTML.
 
-Counting follows CODEBOOK §6.5:
+Counting follows the coding scheme (docs/codebook.md):
 
 - the phase of a sequence — its responses, outcome, modifiers and carer codes — is the
   phase of its attempt (anchor turn); PSY_ELICITED, REPAIR_OI and MEDCHECK_SYMPTOM take
@@ -418,7 +418,7 @@ def sequences_table(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> p
 
 
 def indicators(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
-    """Derived shares (CODEBOOK §6.5): indicator, group, numerator, denominator, share.
+    """Derived shares (docs/codebook.md): indicator, group, numerator, denominator, share.
 
     - late attempts (PRE_CLOSING or CLOSING) among all attempts;
     - engaged sequences (ENGAGED_IMMEDIATE + ENGAGED_DELAYED) by phase and overall;
@@ -548,7 +548,7 @@ def late_attempts(inputs: Sequence[ConsultationInput]) -> list[int]:
 
 
 def by_clinician(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
-    """One row per clinician who gave R1 (the speaker of R1; CODEBOOK §6.5).
+    """One row per clinician who gave R1 (the speaker of R1).
 
     Columns: clinician, consultations, sequences, one column per R1 uptake and
     modifier, engaged sequences and share, R1 HESITATE / SMILE_LAUGH shares, and
