@@ -24,7 +24,7 @@ CHAT_ROLES = frozenset({
     "Cousin"
 })
 
-#: CHAT role → cakit role (CODEBOOK §6.1). A corpus `cakit.yaml` can override per code or
+#: CHAT role → cakit role (docs/codebook.md). A corpus `cakit.yaml` can override per code or
 #: per CHAT role. Roles that say nothing about who someone is in a consultation (Adult,
 #: Speaker, Unidentified …) are left out: such a speaker's role stays unknown, never guessed.
 CHAT_ROLE_MAP: dict[str, Role] = {

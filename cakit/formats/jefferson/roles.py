@@ -1,4 +1,4 @@
-"""Speaker labels → roles for Jefferson transcripts (CODEBOOK §6.1).
+"""Speaker labels → roles for Jefferson transcripts (docs/codebook.md).
 
 Jefferson transcripts name speakers with free labels (`Dr:`, `PSY:`, `Pt:`, `Mum:`). A
 built-in map covers the common ones; a corpus overrides or extends it with the `roles:` map
@@ -17,7 +17,7 @@ from typing import Literal
 
 from cakit.model import Role
 
-#: Built-in label map, keys lower-case (CODEBOOK §6.1: CLIN, PAT, CARER, OTHER).
+#: Built-in label map, keys lower-case (the roles CLIN, PAT, CARER, OTHER).
 DEFAULT_LABELS: dict[str, Role] = {}
 
 
