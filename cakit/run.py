@@ -33,11 +33,12 @@ from cakit.model import Diagnostic, Role, Transcript
 from cakit.project import CorpusFile
 from cakit.store.anchors import TranscriptText
 from cakit.store.records import MachineItem
-from cakit.store.state import MachineState, RunKey, is_current
+from cakit.store.state import MachineState, RunKey, is_current, is_current_unread
 from cakit.workers import ordered_map, settle_long_lived_objects
 
 if TYPE_CHECKING:
     from cakit.annotate.pipeline import Annotator
+    from cakit.profile import TranscriptProfile
     from cakit.store.sync import SyncReport
 
 T = TypeVar("T")
@@ -180,6 +181,20 @@ class _Annotators:
         return self._annotator
 
 
+@dataclass(frozen=True)
+class ProfileFinish(Generic[T]):
+    """A `finish` that can also work from a stored machine layer and its transcript
+    profile (`cakit.profile`): when the layer is current and no coder's decisions apply,
+    the run then reads only the transcript's speakers (to check the layer is current) and
+    never tokenizes it. Both functions must give the same value for the same file."""
+
+    full: Callable[[Coded], T]
+    from_profile: Callable[[TranscriptProfile, ConsultationAnnotations], T]
+
+    def __call__(self, coded: Coded) -> T:
+        return self.full(coded)
+
+
 def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Annotator],
               finish: Callable[[Coded], T]) -> FileOutcome[T]:
     """Read, code and finish one transcript (see the module docstring). A problem of this
@@ -188,6 +203,11 @@ def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Ann
     from cakit.formats import read
     from cakit.speakers import speaker_roles, unmapped_speakers
 
+    if isinstance(finish, ProfileFinish) and options.store is not None and not (
+            options.coder or options.consensus):
+        warm = _from_stored_profile(file, options, finish)
+        if warm is not None:
+            return warm
     result = read(file.path, roles=options.roles, convention=options.convention)
     transcript = result.transcript
     diagnostics = (*result.diagnostics, *unmapped_speakers(transcript))
@@ -196,7 +216,7 @@ def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Ann
     if not transcript.utterances:
         return base
     try:
-        coded, reports, notes = _code(file, transcript, options, annotator)
+        coded, reports, notes = _code(file, transcript, options, annotator, diagnostics)
         value = finish(coded)
     except StoreError as exc:
         return _with(base, store_error=str(exc))
@@ -217,13 +237,53 @@ def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Ann
                  sync_reports=reports, notes=notes)
 
 
+def _options_key(options: RunOptions) -> str:
+    from cakit.profile import options_key
+
+    return options_key(options.roles, options.convention)
+
+
 def _with(base: FileOutcome[T], **changes: Any) -> FileOutcome[T]:
     return replace(base, **changes)
 
 
+def _from_stored_profile(file: CorpusFile, options: RunOptions, finish: ProfileFinish[T]
+                         ) -> FileOutcome[T] | None:
+    """The outcome from the stored layer and profile when they were made from these bytes
+    with this configuration (`is_current_unread`): the transcript is hashed, not read.
+    None sends the file down the usual path (read, code or reuse, finish)."""
+    from cakit import __version__
+    from cakit.annotate import codebook_key
+    from cakit.profile import options_key, profile_from_dict
+    from cakit.store.layers import consultation_of, read_auto_layer
+
+    assert options.store is not None
+    try:
+        sha256 = hashlib.sha256(Path(file.path).read_bytes()).hexdigest()
+    except OSError:
+        return None  # the usual path reports it
+    stored = read_auto_layer(options.store, file.identity)
+    key = RunKey(sha256=sha256, codebook=codebook_key(options.codebook), inputs="",
+                 cakit_version=__version__)
+    if not is_current_unread(stored, key, options_key(options.roles, options.convention)):
+        return None
+    assert stored is not None
+    profile = profile_from_dict(stored.profile)
+    if profile is None:
+        return None
+    try:
+        machine = consultation_of(stored)
+    except StoreError:
+        return None
+    return FileOutcome(file, profile.diagnostics, len(profile.utterances),
+                       value=finish.from_profile(profile, machine), reused=True,
+                       speakers=profile.speakers)
+
+
 def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
-          annotator: Callable[[], Annotator]
+          annotator: Callable[[], Annotator], diagnostics: tuple[Diagnostic, ...] = ()
           ) -> tuple[Coded, tuple[SyncReport, ...], tuple[str, ...]]:
+    from cakit.profile import profile_of
     from cakit.store.effective import effective
     from cakit.store.layers import consultation_of, read_auto_layer, save_auto
     from cakit.store.rekey import rekey_layers
@@ -231,10 +291,16 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
 
     key = run_key(transcript, options)
     stored = read_auto_layer(options.store, file.identity) if options.store else None
+    profile = profile_of(transcript, diagnostics, _options_key(options)).to_dict()
     if stored is not None and is_current(stored, key):
         machine = consultation_of(stored)
         coded = Coded(file, transcript, machine, machine, reused=True,
                       stored_items=stored.items)
+        if options.store is not None and options.write_store and \
+                stored.profile != profile:  # a layer from before profiles, or other options
+            save_auto(options.store, file.identity, machine, stored.items,
+                      codebook_version=key.codebook, cakit_version=key.cakit_version,
+                      inputs=key.inputs, profile=profile)
     else:
         # the export names a transcript by its identity: the same wherever cakit runs
         machine = replace(annotator().annotate(transcript), source=file.identity)
@@ -242,7 +308,7 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
         if options.store is not None and options.write_store:
             save_auto(options.store, file.identity, machine, coded.items,
                       codebook_version=key.codebook, cakit_version=key.cakit_version,
-                      inputs=key.inputs)
+                      inputs=key.inputs, profile=profile)
     notes: tuple[str, ...] = ()
     reports: tuple[SyncReport, ...] = ()
     coder_root = options.coder_root

@@ -29,9 +29,12 @@ from cakit.cli._common import (
     warn_uncoded,
 )
 from cakit.errors import UsageError
+from cakit.run import ProfileFinish
 
 if TYPE_CHECKING:
+    from cakit.annotations import ConsultationAnnotations
     from cakit.model import Transcript
+    from cakit.profile import TranscriptProfile
     from cakit.report.inputs import ConsultationInput
     from cakit.report.tables import Report
     from cakit.run import Coded
@@ -39,16 +42,27 @@ if TYPE_CHECKING:
 Item = tuple["ConsultationInput", "Transcript | None"]
 
 
-def report_input(coded: Coded) -> Item:
-    """What the report needs of one file (made in the worker): its per-phase counts."""
+def _counts(coded: Coded) -> Item:
     from cakit.report.inputs import consultation_input
 
     return consultation_input(coded.transcript, coded.annotations), None
 
 
+def _counts_from_profile(profile: TranscriptProfile, annotations: ConsultationAnnotations
+                         ) -> Item:
+    from cakit.report.inputs import consultation_input
+
+    return consultation_input(profile, annotations), None
+
+
+#: What the report needs of one file (made in the worker): its per-phase counts, from the
+#: transcript or, when the stored layer is current, from its stored profile.
+report_input: ProfileFinish[Item] = ProfileFinish(_counts, _counts_from_profile)
+
+
 def report_input_and_transcript(coded: Coded) -> Item:
     """The same, with the transcript (the HTML report shows every transcript)."""
-    return report_input(coded)[0], coded.transcript
+    return _counts(coded)[0], coded.transcript
 
 FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
 

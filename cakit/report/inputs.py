@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from cakit.annotations import PHASES, PHASES_WITH_UNKNOWN, ConsultationAnnotations, TurnRecord
 from cakit.model import Transcript
+from cakit.profile import TranscriptProfile, profile_of
 
 #: Share of utterances that must carry a media bullet before durations are trusted.
 MEDIA_COVERAGE = 0.9
@@ -139,51 +140,35 @@ class PhaseLookup:
         return self._phases[max(index, 0)]
 
 
-def _media_durations(transcript: Transcript, phase_of: PhaseLookup) -> dict[str, float] | None:
+def _media_durations(profile: TranscriptProfile, phase_of: PhaseLookup
+                     ) -> dict[str, float] | None:
     """Seconds per phase from media bullets, or None when timing is missing.
 
     Each timed utterance owns the time from its start to the next timed utterance's start
     (the last one owns its own length), so phases partition the recording, gaps included.
     """
-    utterances = transcript.utterances
-    timed = [u for u in utterances if u.media is not None]
+    utterances = profile.utterances
+    timed = [u for u in utterances if u.media_start_ms is not None]
     if len(timed) < 2 or len(timed) < MEDIA_COVERAGE * len(utterances):
         return None
-    timed.sort(key=lambda u: (u.media.start_ms, u.line))  # type: ignore[union-attr]
+    timed.sort(key=lambda u: (u.media_start_ms, u.line))
     seconds: dict[str, float] = {}
     for index, utterance in enumerate(timed):
-        media = utterance.media
-        assert media is not None
+        start = utterance.media_start_ms or 0
         if index + 1 < len(timed):
-            following = timed[index + 1].media
-            assert following is not None
-            span = following.start_ms - media.start_ms
+            span = (timed[index + 1].media_start_ms or 0) - start
         else:
-            span = media.end_ms - media.start_ms
+            span = (utterance.media_end_ms or 0) - start
         phase = phase_of(utterance.line)
         seconds[phase] = seconds.get(phase, 0.0) + max(span, 0) / 1000.0
     return seconds
 
 
-def _timing_in(transcript: Transcript) -> bool:
-    if any(gap.duration is not None for gap in transcript.gaps):
-        return True
-    for utterance in transcript.utterances:
-        if utterance.media is not None:
-            return True
-        if any(e.kind == "pause" and e.label == "timed" for e in utterance.events):
-            return True
-    return False
-
-
-def _nonverbal_in(transcript: Transcript) -> bool:
-    return any(e.kind == "comment" for u in transcript.utterances for e in u.events)
-
-
 def consultation_input(
-    transcript: Transcript | None, annotations: ConsultationAnnotations
+    transcript: Transcript | TranscriptProfile | None, annotations: ConsultationAnnotations
 ) -> ConsultationInput:
-    """Pair annotations with the denominators of their transcript.
+    """Pair annotations with the denominators of their transcript (or of its stored
+    profile, `cakit.profile`: the same figures without reading the transcript again).
 
     Without a transcript, turns per phase still come from the annotation's turn records,
     but words are 0 and durations None (rates are then left empty, not invented).
@@ -191,6 +176,7 @@ def consultation_input(
     for annotations that lack them, such as hand-coded gold files — what the transcript
     shows (timed pauses or bullets; `((…))` comments).
     """
+    profile = profile_of(transcript, ()) if isinstance(transcript, Transcript) else transcript
     phase_of = PhaseLookup(annotations.turns)
     turns: dict[str, int] = {}
     for record in annotations.turns:
@@ -203,23 +189,19 @@ def consultation_input(
     carer = annotations.carer_present or any(r.role == "carer" for r in annotations.turns)
     names: dict[str, str] = {}
     sha = annotations.sha256
-    if transcript is not None:
-        sha = transcript.sha256 or sha
+    if profile is not None:
+        sha = profile.sha256 or sha
         if not annotations.turns:
             phase_of = PhaseLookup(())
-        for utterance in transcript.utterances:
-            count = sum(1 for token in utterance.tokens if token.is_spoken)
-            if count:
+        for utterance in profile.utterances:
+            if utterance.words:
                 phase = phase_of(utterance.line)
-                words[phase] = words.get(phase, 0) + count
-        durations = _media_durations(transcript, phase_of)
-        timing = timing or _timing_in(transcript)
-        nonverbal = nonverbal or _nonverbal_in(transcript)
-        carer = carer or any(
-            p.role == "carer" and any(u.speaker == p.code for u in transcript.utterances)
-            for p in transcript.participants
-        )
-        names = participant_names(transcript)
+                words[phase] = words.get(phase, 0) + utterance.words
+        durations = _media_durations(profile, phase_of)
+        timing = timing or profile.timing
+        nonverbal = nonverbal or profile.nonverbal
+        carer = carer or profile.carer_speaks
+        names = dict(profile.names)
     stats = tuple(
         PhaseStats(
             phase=phase, turns=turns.get(phase, 0), words=words.get(phase, 0),

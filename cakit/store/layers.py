@@ -184,6 +184,7 @@ def read_layer(path: Path) -> Layer | None:
     decisions: list[Decision] = []
     codes: list[HumanCode] = []
     consultation: dict[str, Any] | None = None
+    profile: dict[str, Any] | None = None
     seen: dict[str, int] = {}
     for number, line in enumerate(lines[1:], 2):
         if not line.strip():
@@ -204,14 +205,16 @@ def read_layer(path: Path) -> Layer | None:
             decisions.append(record)
         elif kind == "code":
             codes.append(record)
+        elif kind == "profile":
+            profile = record
         else:
             consultation = record
     if header.layer == AUTO and (decisions or codes):
         raise fail(1, "the auto layer holds human decisions or codes")
-    if header.layer != AUTO and (items or consultation is not None):
+    if header.layer != AUTO and (items or consultation is not None or profile is not None):
         raise fail(1, f"coder layer {header.layer!r} holds machine items")
     return Layer(header=header, items=tuple(items), consultation=consultation,
-                 decisions=tuple(decisions), codes=tuple(codes))
+                 profile=profile, decisions=tuple(decisions), codes=tuple(codes))
 
 
 def _legacy(path: Path, header: LayerHeader, lines: list[str],
@@ -234,6 +237,8 @@ def render_layer(layer: Layer) -> str:
     if layer.consultation is not None:
         out.append(json.dumps({"type": "consultation", "data": layer.consultation},
                               ensure_ascii=False))
+    if layer.profile is not None:
+        out.append(json.dumps({"type": "profile", "data": layer.profile}, ensure_ascii=False))
     out.extend(json.dumps(d.to_dict(), ensure_ascii=False) for d in layer.decisions)
     out.extend(json.dumps(c.to_dict(), ensure_ascii=False) for c in layer.codes)
     return "\n".join(out) + "\n"
@@ -264,7 +269,8 @@ def update_layer(
             return current
         updated = Layer(header=replace(updated.header, schema=SCHEMA_VERSION, updated=now()),
                         items=updated.items, consultation=updated.consultation,
-                        decisions=updated.decisions, codes=updated.codes)
+                        profile=updated.profile, decisions=updated.decisions,
+                        codes=updated.codes)
         write_layer(path, updated)
         return updated
 
@@ -284,13 +290,14 @@ def _consultation_record(consultation: ConsultationAnnotations) -> dict[str, Any
 
 def save_auto(root: Path, identity: str, consultation: ConsultationAnnotations,
               items: tuple[MachineItem, ...], *, codebook_version: str, cakit_version: str,
-              inputs: str = "") -> Path:
+              inputs: str = "", profile: dict[str, Any] | None = None) -> Path:
     """Write the machine layer of one transcript (regenerable; replaced on every run).
 
     Each machine annotation is one `item` line (`items`, made by `machine_items` from the
     same consultation) with its stable id and anchor; the rest of the consultation (turns,
     phases, sequences) one `consultation` line. The header records what the codes were
-    made from, so `is_current` can tell whether they may be reused.
+    made from, so `is_current` can tell whether they may be reused; `profile` (one
+    `profile` line) what a report needs from the transcript, made from the same read.
 
     Raises:
         StoreError: the lock timed out, or the folder cannot be written.
@@ -298,7 +305,8 @@ def save_auto(root: Path, identity: str, consultation: ConsultationAnnotations,
     header = LayerHeader(layer=AUTO, source=identity, sha256=consultation.sha256,
                          codebook_version=codebook_version, cakit_version=cakit_version,
                          inputs=inputs)
-    layer = Layer(header=header, items=items, consultation=_consultation_record(consultation))
+    layer = Layer(header=header, items=items, consultation=_consultation_record(consultation),
+                  profile=profile)
     path = layer_path(Path(root), AUTO, identity)
     with locked(path):  # whatever was there (even a corrupt file) is regenerable: replace it
         write_layer(path, replace(layer, header=replace(header, updated=now())))

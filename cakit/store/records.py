@@ -32,7 +32,7 @@ KINDS: tuple[str, ...] = (
     "attempt", "response", "modifier", "carer_response", "elicited", "repair", "medcheck",
 )
 DECISIONS: tuple[str, ...] = ("accept", "reject", "relabel")
-RECORD_TYPES: tuple[str, ...] = ("item", "consultation", "decision", "code")
+RECORD_TYPES: tuple[str, ...] = ("item", "consultation", "profile", "decision", "code")
 
 
 class InvalidRecord(CakitError, ValueError):
@@ -322,6 +322,9 @@ class Layer:
     header: LayerHeader
     items: tuple[MachineItem, ...] = ()
     consultation: dict[str, Any] | None = None
+    #: auto layer: what reports need from the transcript it was made from (its words, media
+    #: times and reading diagnostics), so a warm report need not read the transcript again
+    profile: dict[str, Any] | None = None
     decisions: tuple[Decision, ...] = ()
     codes: tuple[HumanCode, ...] = ()
     _decision_index: dict[str, Decision] = field(default_factory=dict, compare=False, repr=False)
@@ -352,5 +355,5 @@ def record_from_dict(data: Any) -> tuple[str, Any]:
         return kind, code_from_dict(data)
     body = data.get("data")
     if not isinstance(body, Mapping):
-        raise InvalidRecord("'consultation' record needs a 'data' object")
+        raise InvalidRecord(f"{kind!r} record needs a 'data' object")
     return kind, dict(body)

@@ -39,6 +39,20 @@ def is_current(layer: Layer | None, key: RunKey) -> bool:
             and header.inputs == key.inputs and header.cakit_version == key.cakit_version)
 
 
+def is_current_unread(layer: Layer | None, key: RunKey, options: str) -> bool:
+    """True when a stored auto layer may be reused without reading the transcript: made
+    from these bytes, codebook and cakit version (`key.inputs` is not known before a read)
+    and read with the same role configuration and reader options (`options`, kept in the
+    layer's transcript profile, `cakit.profile`). Resolved roles depend on nothing else."""
+    if layer is None or layer.consultation is None or layer.header.schema < 2 \
+            or layer.profile is None:
+        return False
+    header = layer.header
+    return (header.sha256 == key.sha256 and header.codebook_version == key.codebook
+            and header.cakit_version == key.cakit_version
+            and layer.profile.get("options") == options)
+
+
 @dataclass(frozen=True, slots=True)
 class MachineState:
     """A transcript, its machine annotations and their reviewable items."""

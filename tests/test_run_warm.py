@@ -1,0 +1,97 @@
+"""Warm means warm: a report over transcripts whose stored layers are current works from
+the layers and their transcript profiles, never reading (tokenizing) a transcript again,
+and gives exactly what a cold report gives: tables, warnings and exit code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import cakit.formats
+from tests.conftest import DEMO, REPO, chat_files, needs_shared
+from tests.store._fixtures import invoke
+
+FILES = ("01-brennan-jefferson.txt", "08-gallagher-gran.txt", "11-rahman-chat-media.cha",
+         "13-adebayo-chat-gems.cha", "05-okoro-docx.docx")
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "demo").mkdir(parents=True)
+    shutil.copyfile(REPO / "cakit.yaml", root / "cakit.yaml")
+    for name in FILES:
+        if (DEMO / name).exists():
+            shutil.copyfile(DEMO / name, root / "demo" / name)
+    return root
+
+
+def _report(args: list[str], code: int = 0) -> Any:
+    return invoke(CliRunner(), ["report", *args], code=code)
+
+
+def _count_full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every tokenizing read of a transcript from here on."""
+    reads: list[str] = []
+    original = cakit.formats.read
+
+    def spy(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("tokenize", True):
+            reads.append(str(path))
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(cakit.formats, "read", spy)
+    return reads
+
+
+def test_warm_report_reads_no_transcript_and_matches_the_cold_one(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = str(project / "demo")
+    cold = {fmt: _report([corpus, "--format", fmt]).stdout for fmt in ("csv", "json", "md")}
+    reads = _count_full_reads(monkeypatch)
+    warm = {fmt: _report([corpus, "--format", fmt]).stdout for fmt in ("csv", "json", "md")}
+    assert reads == []
+    assert warm == cold
+    for view in ("consultation", "clinician", "carer"):
+        assert _report([corpus, "--by", view, "--format", "csv"]).stdout
+    assert reads == []
+
+
+def test_a_changed_transcript_or_roles_file_is_read_again(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = str(project / "demo")
+    _report([corpus, "--format", "csv"])
+    edited = project / "demo" / "01-brennan-jefferson.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    reads = _count_full_reads(monkeypatch)
+    _report([corpus, "--format", "csv"])
+    assert [Path(r).name for r in reads] == ["01-brennan-jefferson.txt"]
+    reads.clear()
+    roles = project / "roles.yaml"
+    roles.write_text("roles:\n  Gran: other\n", encoding="utf-8")
+    with_roles = _report([corpus, "--format", "csv", "--roles", str(roles)]).stdout
+    assert len(reads) == len(list((project / "demo").iterdir()))
+    reads.clear()
+    assert _report([corpus, "--format", "csv", "--roles", str(roles)]).stdout == with_roles
+    assert reads == []
+    assert _report([corpus, "--format", "csv"]).stdout != with_roles  # Gran is a carer here
+
+
+@needs_shared
+def test_warm_report_keeps_the_reading_problems_and_exit_code(tmp_path: Path) -> None:
+    """Speakers with no role are errors (exit 1), and the reader's warnings are printed,
+    whether the layers are warm or cold (real CABNC conversations)."""
+    files = [path for path in chat_files("cabnc-ca") if path.name.startswith("KBK")][:2]
+    assert files
+    for path in files:
+        shutil.copyfile(path, tmp_path / path.name)
+    args = [str(tmp_path / path.name) for path in files] + ["--format", "csv"]
+    first = _report(args, code=1)
+    second = _report(args, code=1)
+    assert "CK301" in first.stderr
+    assert second.stderr.replace("reused", "") == first.stderr.replace("reused", "")
+    assert second.stdout == first.stdout
