@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any, Literal
@@ -478,7 +478,3 @@ def disagreements(measures: Sequence[Measure], *, code: str | None = None,
     out.sort(key=lambda d: (d.file, d.line, d.measure))
     return tuple(out)
 
-
-def label_counts(measure: Measure) -> Mapping[str, int]:
-    """How often each label was given (all coders), for a quick look at prevalence."""
-    return Counter(label for unit in measure.units for label in unit.labels if label is not None)

@@ -17,6 +17,7 @@ from cakit.formats._lines import LogicalLine
 from cakit.model import Event, Feature, MediaTime, Severity, Token
 from cakit.notation import (
     CA_ATTACHED,
+    CA_GLUED_INTONATION,
     CA_INTONATION,
     CA_LATCH,
     CA_OVERLAP,
@@ -94,8 +95,8 @@ _NO_REPLACEMENT = {"fragment": "E387", "nonword": "E388", "filler": "E389"}
 _UNTRANSCRIBED = {"xxx": "unintelligible", "yyy": "phonetic", "www": "untranscribed"}
 _ILLEGAL_UNTRANSCRIBED = re.compile(r"^(?:xx|yy|ww|[xX]{2,}|[yY]{2,}|[wW]{3,})$")
 _ACRONYMS = frozenset({"OK", "TV", "GP", "NHS", "CBT", "CPN", "BBC", "UK", "USA", "MI5", "CCTV"})
-_GLUED_PUNCT = {".": "fall", "?": "rise", "!": "exclaim", ",": "continuing", "¿": "weak_rise"}
-_JEFF_LATCH = {"=": "latch"}
+#: Jefferson punctuation glued to a word: intonation in CA mode (`cakit.notation`).
+_GLUED_PUNCT = CA_GLUED_INTONATION
 
 
 # Feature bits and glyph tables as plain ints: IntFlag arithmetic costs about a microsecond
@@ -113,8 +114,8 @@ _SMILE = int(Feature.SMILE)
 _STRETCHED = int(Feature.STRETCHED)
 _UNCERTAIN = int(Feature.UNCERTAIN)
 _VERY_QUIET = int(Feature.VERY_QUIET)
-_PAIRED: dict[str, int] = {glyph: int(bit) for glyph, bit in CA_PAIRED.items()}
-_ATTACHED: dict[str, int] = {glyph: int(bit) for glyph, bit in CA_ATTACHED.items()}
+_PAIRED: dict[str, int] = CA_PAIRED
+_ATTACHED: dict[str, int] = CA_ATTACHED
 
 @dataclass(slots=True)
 class MainTier:

@@ -8,7 +8,7 @@ Two paths:
 * Any other transcript (Jefferson, Word) is rendered from the model: headers generated
   from the participants and metadata (`@UTF8`, `@Begin`, `@Languages`, `@Participants`,
   `@Options: CA`, `@ID`, `@Media` when there are bullets, `@End`) and each token from its
-  clean form and features with the CHAT-CA glyphs of `cakit.notation`'s correspondence table
+  clean form and features with the CHAT-CA glyphs of the table in `cakit.notation`
   (° ◉ ∆ ∇ ☺ ⁎ ⁇, ⌈⌉⌊⌋ with index digits for concurrent overlaps, ≡ for latching, ⤆ for
   a cut-off, ∙hh, &=comments, intonation arrows). Nothing is written that the CHAT reader
   would report as an error; marks CHAT has no glyph for are kept as `[=! …]` codes.
@@ -23,7 +23,14 @@ from cakit.formats._order import talk_lines
 from cakit.formats.jefferson.shape import ordered_items, split_alternative, word_shape
 from cakit.formats.jefferson.writer import laugh_letters
 from cakit.model import Event, Feature, Header, Participant, Role, Token, Transcript, Utterance
-from cakit.notation import CHAT_PREFIX_MARKS, CHAT_SPAN_MARKS, INTONATION_TO_CA
+from cakit.notation import (
+    CHAT_PREFIX_MARKS,
+    CHAT_SPAN_MARKS,
+    INTONATION_TO_CA,
+    UNDERLINE_BEGIN,
+    UNDERLINE_END,
+    written_mark,
+)
 
 #: cakit role → CHAT participant role, for transcripts that did not come from CHAT.
 CHAT_ROLE_FOR: dict[Role, str] = {
@@ -44,8 +51,9 @@ for _bit, _ in CHAT_SPAN_MARKS:
 #: CHAT wants numbers spelled out; a word written with digits is kept as written and
 #: marked with a user form code, so it passes the CHAT check (E220) without being changed.
 DIGITS_FORM = "z:digits"
-UNDERLINE_BEGIN = "\x02\x01"
-UNDERLINE_END = "\x02\x02"
+#: The CHAT-CA glyphs for a cut-off and for laughter in a word (⤆, Ἡ).
+_CUTOFF = written_mark("chat", Feature.CUTOFF).mark
+_LAUGH = written_mark("chat", Feature.LAUGH).mark
 
 _CODE_CHARS = re.compile(r"[^A-Z0-9_'\-]")
 _EVENT_CHARS = re.compile(r"[\s\[\]<>(){}\x00-\x1f“”‹›〔〕⌈⌉⌊⌋≡≈≋@]+")
@@ -374,22 +382,22 @@ def _token(token: Token, open_bits: int) -> _Word:
     if token.kind == "untranscribed":
         return _Word("", "xxx")
     shape, alternative = split_alternative(word_shape(token))
-    body = _WORD_DROP.sub("", shape.replace("(h)", "Ἡ").replace("(hh)", "Ἡ"))
-    body = re.sub(r"\((h+)\)", "Ἡ", body)
+    body = _WORD_DROP.sub("", shape.replace("(h)", _LAUGH).replace("(hh)", _LAUGH))
+    body = re.sub(r"\((h+)\)", _LAUGH, body)
     if not body:
         body = _WORD_DROP.sub("", token.clean) or "xxx"
     body = re.sub(r"-(?=0)", "", body)  # `-0` would read as an omitted affix (E212)
     if body[0] in "&+-":
         body = body.lstrip("&+-") or "xxx"
-    if features & Feature.LAUGH and "Ἡ" not in body:
-        body = body[0] + "Ἡ" + body[1:]
+    if features & Feature.LAUGH and _LAUGH not in body:
+        body = body[0] + _LAUGH + body[1:]
     pre = "".join(glyph for bit, glyph in CHAT_PREFIX_MARKS if features & bit)
     if token.kind == "filler":
         pre = "&-" + pre
     elif token.kind == "fragment":
         pre = "&+" + pre
     if features & Feature.CUTOFF:
-        body += "⤆"
+        body += _CUTOFF
     if features & (Feature.EMPHASIS | Feature.ACCENT):
         body = UNDERLINE_BEGIN + body + UNDERLINE_END
     digits = any(ch.isdigit() for ch in body)
@@ -428,8 +436,6 @@ def _event(
     if kind == "pause":
         return _pause_text(event.value, label)
     if kind == "intonation":
-        if label == "exclaim":
-            return "!"
         return INTONATION_TO_CA.get(label, "")
     if kind == "comment":
         text = _EVENT_CHARS.sub("_", label).strip("_").rstrip(".?!")

@@ -1,7 +1,8 @@
-"""Jefferson and GAT 2 marks: the tables and patterns the tokenizer reads them with.
+"""Jefferson and GAT 2 marks: the reader's views of `cakit.notation.MARKS`, and its patterns.
 
-Kept apart from the tokenizer (`tokens.py`) so the writers can share them: a mark read here
-is the mark the Jefferson writer writes back.
+The mark tables here are taken from the one table in `cakit.notation`, which the CHAT
+reader and both writers take theirs from too: a mark read here is the mark the Jefferson
+writer writes back. The patterns (breaths, laugh particles, the scanner) stay here.
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ from typing import Literal
 
 from cakit._quick_init import quick_init
 from cakit.model import Feature
-from cakit.notation import CA_ATTACHED, CA_PAIRED, FILLERS
+from cakit.notation import (
+    FILLERS,
+    event_labels,
+    pause_marks,
+    span_labels,
+    span_marks,
+    word_marks,
+)
 
 Convention = Literal["jefferson", "gat2"]
 
 # Feature bits as plain ints: IntFlag arithmetic is several times slower on the hot path.
 F_ACCENT = int(Feature.ACCENT)
-F_BREATHY = int(Feature.BREATHY)
 F_CREAKY = int(Feature.CREAKY)
 F_CUTOFF = int(Feature.CUTOFF)
 F_EMPHASIS = int(Feature.EMPHASIS)
@@ -27,88 +34,42 @@ F_FAST = int(Feature.FAST)
 F_HURRIED_START = int(Feature.HURRIED_START)
 F_LAUGH = int(Feature.LAUGH)
 F_LOUD = int(Feature.LOUD)
-F_PITCH_DOWN = int(Feature.PITCH_DOWN)
-F_PITCH_UP = int(Feature.PITCH_UP)
 F_QUIET = int(Feature.QUIET)
-F_SINGING = int(Feature.SINGING)
 F_SLOW = int(Feature.SLOW)
 F_SMILE = int(Feature.SMILE)
 F_STRETCHED = int(Feature.STRETCHED)
 F_TREMULOUS = int(Feature.TREMULOUS)
 F_UNCERTAIN = int(Feature.UNCERTAIN)
 F_VERY_QUIET = int(Feature.VERY_QUIET)
-F_WHISPER = int(Feature.WHISPER)
 
-# --- mark tables ------------------------------------------------------------------------
+# --- mark tables (views of cakit.notation.MARKS) ----------------------------------------
 
-#: Paired marks that toggle a feature (Jefferson, Hepburn & Bolden, common key variants,
-#: and the CHAT-CA glyphs, so a CHAT-CA feature written into a Jefferson file reads back).
-TOGGLES: dict[str, int] = {
-    "£": F_SMILE,
-    "$": F_SMILE,
-    "☺": F_SMILE,
-    "#": F_CREAKY,
-    "*": F_CREAKY,
-    "~": F_TREMULOUS,
-    "_": F_EMPHASIS,
-}
-for _glyph, _bit in CA_PAIRED.items():
-    if _glyph not in ("°",):
-        TOGGLES.setdefault(_glyph, int(_bit))
-
-#: Marks attached to the following word (pitch steps and the CHAT-CA word-attached glyphs).
-ATTACHED: dict[str, int] = {"↑": F_PITCH_UP, "↓": F_PITCH_DOWN, "^": F_PITCH_UP}
-for _glyph, _bit in CA_ATTACHED.items():
-    ATTACHED.setdefault(_glyph, int(_bit))
-
+#: Paired marks that toggle a feature: Jefferson's, Hepburn & Bolden's, common key variants
+#: and the CHAT-CA glyphs, so a CHAT-CA feature written into a Jefferson file reads back.
+#: `°` is listed too, but the tokenizer looks for it (and `°°`, very quiet) first.
+TOGGLES: dict[str, int] = span_marks("jefferson")
+#: Marks on a word that give it a feature (pitch steps and the CHAT-CA word glyphs).
+ATTACHED: dict[str, int] = word_marks("jefferson")
 #: Jefferson punctuation → intonation contour.
-INTONATION: dict[str, str] = {
-    ".": "fall",
-    ",": "continuing",
-    "?": "rise",
-    "¿": "weak_rise",
-    "?,": "weak_rise",
-    "!": "exclaim",
-    ";": "continuing",
-}
+INTONATION: dict[str, str] = event_labels("intonation", "jefferson")
+#: The one-character intonation marks, as found behind a word.
+INTONATION_CHARS = frozenset(mark for mark in INTONATION if len(mark) == 1)
 #: GAT 2 phrase-final pitch: the CHAT-CA contour names (`?` high rise … `.` low fall).
-GAT_INTONATION: dict[str, str] = {
-    ".": "fall_low",
-    ",": "rise_mid",
-    "?": "rise_high",
-    "¿": "rise_mid",
-    "?,": "rise_mid",
-    "!": "exclaim",
-    ";": "fall_mid",
-    "-": "level",
-}
+GAT_INTONATION: dict[str, str] = event_labels("intonation", "gat2")
 #: GAT 2 labelled spans `<<label> … >` → features (labels not listed become comments).
-GAT_LABELS: dict[str, int] = {
-    "f": F_LOUD,
-    "ff": F_LOUD,
-    "p": F_QUIET,
-    "pp": F_QUIET | F_VERY_QUIET,
-    "all": F_FAST,
-    "acc": F_FAST,
-    "len": F_SLOW,
-    "rall": F_SLOW,
-    "laughing": F_LAUGH,
-    "lachend": F_LAUGH,
-    ":-)": F_SMILE,
-    "smiling": F_SMILE,
-    "creaky": F_CREAKY,
-    "whispering": F_WHISPER,
-    "h": F_BREATHY,
-    "singing": F_SINGING,
-    "tremulous": F_TREMULOUS,
+GAT_LABELS: dict[str, int] = span_labels("gat2")
+#: Untimed pauses: what is inside the brackets (`.` of `(.)`, GAT 2's `-` of `(-)`) →
+#: (nominal seconds, label); and the pauses written without brackets (`...`, `…`).
+BRACKETED_PAUSES: dict[str, tuple[float, str]] = {
+    mark[1:-1]: reading for mark, reading in pause_marks("jefferson").items()
+    if mark.startswith("(")
 }
-
-#: GAT 2 pauses: (-) about 0.2–0.5 s, (--) 0.5–0.8 s, (---) 0.8–1.0 s.
-GAT_PAUSES: dict[str, tuple[float, str]] = {
-    "-": (0.35, "short"),
-    "--": (0.65, "medium"),
-    "---": (0.9, "long"),
+BARE_PAUSES: dict[str, tuple[float, str]] = {
+    mark: reading for mark, reading in pause_marks("jefferson").items()
+    if not mark.startswith("(")
 }
+#: Lip smacks and clicks written as words.
+SOUNDS: dict[str, str] = event_labels("sound", "jefferson")
 
 #: Short all-capital words that are acronyms, not loud talk.
 ACRONYMS = frozenset(
@@ -124,7 +85,6 @@ JEFFERSON_FILLERS = FILLERS - {"mm", "hmm"}
 STRICT_PARTICLE = re.compile(r"^(?:h+[aeio]+h+|h+u+h{2,}|(?:h+[aeiou]+){2,}h*)$")
 WEAK_PARTICLES = frozenset({"ha", "he", "huh", "hah", "heh"})
 OUTBREATH = re.compile(r"^h{2,}$")
-SOUNDS = {"pt": "lip_smack", "tch": "click", "tsk": "click", "tk": "click", "ptk": "click"}
 INBREATH = re.compile(r"[.·•∙](?:hh*ih|shih|h+)(?::*)(?![A-Za-z])", re.I)
 LIPSMACK = re.compile(r"\.(pt|tch|tsk)(?![A-Za-z])", re.I)
 GAT_IN = re.compile(r"°(h+):*$", re.I)
@@ -162,19 +122,13 @@ LETTERS = re.compile(r"[^\W\d_]+")
 
 def pause_reading(text: str) -> tuple[float, str] | None:
     """Seconds and label of a Jefferson or GAT 2 pause written as `text`, else None."""
-    if text in ("...", "…") or (len(text) > 3 and set(text) == {"."}):
-        return 1.0, "long"
+    if text in BARE_PAUSES or (len(text) > 3 and set(text) == {"."}):
+        return BARE_PAUSES.get(text, BARE_PAUSES["..."])
     if not (text.startswith("(") and text.endswith(")")):
         return None
     inner = text[1:-1].strip()
-    if inner == ".":
-        return 0.1, "micro"
-    if inner == "..":
-        return 0.5, "medium"
-    if inner == "...":
-        return 1.0, "long"
-    if inner in GAT_PAUSES:
-        return GAT_PAUSES[inner]
+    if inner in BRACKETED_PAUSES:
+        return BRACKETED_PAUSES[inner]
     if ":" in inner:
         minutes, _, seconds = inner.partition(":")
         if minutes.isdigit():
@@ -249,8 +203,9 @@ def is_loud(clean: str) -> bool:
 __all__ = [
     "ACRONYMS",
     "ATTACHED",
+    "BARE_PAUSES",
+    "BRACKETED_PAUSES",
     "F_ACCENT",
-    "F_BREATHY",
     "F_CREAKY",
     "F_CUTOFF",
     "F_EMPHASIS",
@@ -258,25 +213,21 @@ __all__ = [
     "F_HURRIED_START",
     "F_LAUGH",
     "F_LOUD",
-    "F_PITCH_DOWN",
-    "F_PITCH_UP",
     "F_QUIET",
-    "F_SINGING",
     "F_SLOW",
     "F_SMILE",
     "F_STRETCHED",
     "F_TREMULOUS",
     "F_UNCERTAIN",
     "F_VERY_QUIET",
-    "F_WHISPER",
     "GAT_IN",
     "GAT_INTONATION",
     "GAT_LABEL",
     "GAT_LABELS",
     "GAT_OUT",
-    "GAT_PAUSES",
     "INBREATH",
     "INTONATION",
+    "INTONATION_CHARS",
     "JEFFERSON_FILLERS",
     "LAUGH_AT_END",
     "LAUGH_IN_WORD",

@@ -52,6 +52,7 @@ from cakit.formats.jefferson.marks import (
     GAT_OUT,
     INBREATH,
     INTONATION,
+    INTONATION_CHARS,
     JEFFERSON_FILLERS,
     LAUGH_AT_END,
     LAUGH_IN_WORD,
@@ -570,7 +571,7 @@ def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> N
             trailing.append(("uncertain_end", j - 1, j, ""))
             j -= 1
             continue
-        if ch in ",.?¿!;" or (gat and ch == "-" and j - 1 == i):
+        if ch in INTONATION_CHARS or (gat and ch == "-" and j - 1 == i):
             if ch == "," and j - 2 >= i and text[j - 2] == "?":
                 trailing.append(("intonation", j - 2, j, "?,"))
                 j -= 2

@@ -1,12 +1,12 @@
 """Transcript → Jefferson text: numbered lines, an aligned speaker column, aligned overlaps.
 
 Any transcript renders, whichever notation it was read from: every feature and event is
-written back as its Jefferson mark (`cakit.notation` tables), features Jefferson has no mark
-for as their CHAT-CA glyph (which the Jefferson reader also reads), and CHAT-only items
-(groups, scoped codes, bullets) are left out. Lines keep the source's line structure: one
-output line per source line of talk, gaps and phase marks on lines of their own, so
-`render_lines` can also give each output line the physical source line it came from
-(`cakit show` prints those numbers).
+written back as its Jefferson mark (from the table `cakit.notation.MARKS`), features
+Jefferson has no mark for as their CHAT-CA glyph (which the Jefferson reader also reads),
+and CHAT-only items (groups, scoped codes, bullets) are left out. Lines keep the source's
+line structure: one output line per source line of talk, gaps and phase marks on lines of
+their own, so `render_lines` can also give each output line the physical source line it
+came from (`cakit show` prints those numbers).
 
 Overlap brackets are re-aligned: the `[` of paired onsets are padded so they sit in the same
 column, which is how a reader (and the Jefferson reader) pairs them.
@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from cakit.formats._order import talk_lines
-from cakit.formats.jefferson.marks import GAT_INTONATION, INTONATION, pause_reading
+from cakit.formats.jefferson.marks import GAT_INTONATION, INTONATION, SOUNDS, pause_reading
 from cakit.formats.jefferson.shape import ordered_items, word_shape
 from cakit.model import (
     Event,
@@ -33,11 +33,18 @@ from cakit.model import (
     Transcript,
     Utterance,
 )
-from cakit.notation import INTONATION_TO_JEFFERSON, JEFFERSON_PREFIX_MARKS, JEFFERSON_SPAN_MARKS
+from cakit.notation import (
+    INTONATION_TO_JEFFERSON,
+    JEFFERSON_PREFIX_MARKS,
+    JEFFERSON_SPAN_MARKS,
+    written_mark,
+)
 
 _SPAN_BITS = 0
 for _bit, _, _ in JEFFERSON_SPAN_MARKS:
     _SPAN_BITS |= _bit
+#: The Jefferson cut-off mark (`wor-`).
+_CUTOFF = written_mark("jefferson", Feature.CUTOFF).mark
 
 
 _STRUCTURAL = frozenset({"UTF8", "Begin", "End", "PID", "Font", "Window", "ID", "Options",
@@ -370,7 +377,7 @@ class _UtteranceWriter:
             if features & (Feature.LOUD | Feature.ACCENT):
                 body = body.upper()
             if features & Feature.CUTOFF:
-                body += "-"
+                body += _CUTOFF
         chunk = _Chunk(pre=pre, body=body, is_token=True)
         self.add(chunk, token.line)
         self.last_token = chunk
@@ -392,7 +399,7 @@ class _UtteranceWriter:
             else:
                 self.glue_after("=", line)
         elif kind == "intonation":
-            mark = "!" if label == "exclaim" else INTONATION_TO_JEFFERSON.get(label, "")
+            mark = INTONATION_TO_JEFFERSON.get(label, "")
             if INTONATION.get(event.text) == label or GAT_INTONATION.get(event.text) == label:
                 mark = event.text
             if mark:
@@ -420,7 +427,7 @@ class _UtteranceWriter:
                 self.add(_Chunk(body=letters), line)
         elif kind == "sound":
             letters = "".join(ch for ch in event.text if ch.isalpha())
-            if letters.lower() not in ("pt", "tch", "tsk", "tk", "ptk"):
+            if letters.lower() not in SOUNDS:
                 letters = "pt" if label == "lip_smack" else "tch"
             self.add(_Chunk(body=letters), line)
         elif kind == "interposed":
