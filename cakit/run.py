@@ -208,7 +208,8 @@ def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Ann
         warm = _from_stored_profile(file, options, finish)
         if warm is not None:
             return warm
-    result = read(file.path, roles=options.roles, convention=options.convention)
+    result = read(file.path, roles=options.roles, convention=options.convention,
+                  check_tiers=False)
     transcript = result.transcript
     diagnostics = (*result.diagnostics, *unmapped_speakers(transcript))
     base: FileOutcome[T] = FileOutcome(file, diagnostics, len(transcript.utterances),
@@ -237,10 +238,13 @@ def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Ann
                  sync_reports=reports, notes=notes)
 
 
-def _options_key(options: RunOptions) -> str:
+def _options_key(file: CorpusFile, options: RunOptions) -> str:
+    """The role configuration this file is read with (its project's `cakit.yaml` under
+    `--roles`) and the reader options, as one key."""
+    from cakit.formats import role_configuration
     from cakit.profile import options_key
 
-    return options_key(options.roles, options.convention)
+    return options_key(role_configuration(Path(file.path), options.roles), options.convention)
 
 
 def _with(base: FileOutcome[T], **changes: Any) -> FileOutcome[T]:
@@ -254,7 +258,7 @@ def _from_stored_profile(file: CorpusFile, options: RunOptions, finish: ProfileF
     None sends the file down the usual path (read, code or reuse, finish)."""
     from cakit import __version__
     from cakit.annotate import codebook_key
-    from cakit.profile import options_key, profile_from_dict
+    from cakit.profile import profile_from_dict
     from cakit.store.layers import consultation_of, read_auto_layer
 
     assert options.store is not None
@@ -265,7 +269,7 @@ def _from_stored_profile(file: CorpusFile, options: RunOptions, finish: ProfileF
     stored = read_auto_layer(options.store, file.identity)
     key = RunKey(sha256=sha256, codebook=codebook_key(options.codebook), inputs="",
                  cakit_version=__version__)
-    if not is_current_unread(stored, key, options_key(options.roles, options.convention)):
+    if not is_current_unread(stored, key, _options_key(file, options)):
         return None
     assert stored is not None
     profile = profile_from_dict(stored.profile)
@@ -291,7 +295,7 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
 
     key = run_key(transcript, options)
     stored = read_auto_layer(options.store, file.identity) if options.store else None
-    profile = profile_of(transcript, diagnostics, _options_key(options)).to_dict()
+    profile = profile_of(transcript, diagnostics, _options_key(file, options)).to_dict()
     if stored is not None and is_current(stored, key):
         machine = consultation_of(stored)
         coded = Coded(file, transcript, machine, machine, reused=True,

@@ -95,3 +95,21 @@ def test_warm_report_keeps_the_reading_problems_and_exit_code(tmp_path: Path) ->
     assert "CK301" in first.stderr
     assert second.stderr.replace("reused", "") == first.stderr.replace("reused", "")
     assert second.stdout == first.stdout
+
+
+def test_the_corpus_run_skips_tier_structure_checks_that_validate_makes(tmp_path: Path) -> None:
+    """%mor/%gra structure is checked by validate (and cakit.read); annotate and report
+    never use those tiers, so their runs do not spend a fifth of reading time on it."""
+    demo = (DEMO / "13-adebayo-chat-gems.cha").read_text(encoding="utf-8")
+    text = demo.replace("*PAT:\thello .\n", "*PAT:\thello .\n%mor:\tco|hello .\n"
+                        "%gra:\t1|9|ROOT 2|1|PUNCT\n", 1)
+    assert text != demo
+    path = tmp_path / "bad-gra.cha"
+    path.write_text(text, encoding="utf-8")
+    import cakit
+
+    assert "E713" in {d.code for d in cakit.read(path).diagnostics}
+    validated = invoke(CliRunner(), ["validate", str(path)], code=1)
+    assert "E713" in validated.output
+    annotated = invoke(CliRunner(), ["annotate", "--no-store", str(path)])
+    assert "E713" not in annotated.output

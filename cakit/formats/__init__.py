@@ -31,6 +31,8 @@ class ReadOptions:
 
     tokenize: bool = True
     roles: Mapping[str, Role] = field(default_factory=dict)
+    #: check dependent tiers' structure (%mor and %gra against the main tier)
+    check_tiers: bool = True
     convention: Convention = "jefferson"
 
 
@@ -155,6 +157,22 @@ def supported_suffixes() -> tuple[str, ...]:
     return tuple(sorted({s for _, fmt in FORMATS.items() for s in fmt.suffixes}))
 
 
+def role_configuration(path: Path, roles: Mapping[str, Role] | None = None
+                       ) -> dict[str, Role]:
+    """The speaker-role map a file is read with: its project's `cakit.yaml` (the nearest
+    above it), overridden by `roles`.
+
+    Raises:
+        ConfigError: the project's `cakit.yaml` is invalid.
+    """
+    from cakit.config import corpus_roles
+
+    merged: dict[str, Role] = dict(corpus_roles(path.parent))
+    if roles:
+        merged.update(roles)
+    return merged
+
+
 def read(
     path: str | Path,
     *,
@@ -163,6 +181,7 @@ def read(
     tokenize: bool = True,
     roles: Mapping[str, Role] | None = None,
     convention: Convention = "jefferson",
+    check_tiers: bool = True,
 ) -> ParseResult:
     """Read one transcript file.
 
@@ -174,12 +193,13 @@ def read(
         tokenize: False reads speakers, headers and turns only (fast corpus counts).
         roles: speaker label → role, overriding the corpus config and built-in maps.
         convention: how Jefferson marks are read ("gat2": capitals mark accent).
+        check_tiers: check the structure of CHAT %mor/%gra tiers (`cakit validate` does;
+            the corpus run of annotate and report, which never use them, does not).
 
     Raises:
         ParseError: in "raise" mode, on the first error (including unreadable files).
         PluginError: an installed format plug-in cannot be loaded (in either mode).
     """
-    from cakit.config import corpus_roles
     from cakit.formats._diag import Collector
 
     file_path = Path(path)
@@ -199,10 +219,8 @@ def read(
         )
         Collector(source, [], errors).extend([diagnostic])
         return empty_result(source, "unknown", [diagnostic], sha256)
-    merged: dict[str, Role] = dict(corpus_roles(file_path.parent))
-    if roles:
-        merged.update(roles)
-    options = ReadOptions(tokenize=tokenize, roles=merged, convention=convention)
+    options = ReadOptions(tokenize=tokenize, roles=role_configuration(file_path, roles),
+                          convention=convention, check_tiers=check_tiers)
     result = fmt.read_bytes(data, source=source, errors=errors, options=options)
     if result.transcript.sha256 != sha256:
         from dataclasses import replace

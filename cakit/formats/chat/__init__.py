@@ -40,7 +40,7 @@ class ChatFormat:
                           hint="CHAT files are UTF-8 without BOM")
         result = parse_chat(
             decoded.text, source=source, errors=errors, tokenize=opts.tokenize,
-            roles=opts.roles, stem=Path(source).stem,
+            roles=opts.roles, stem=Path(source).stem, check_tiers=opts.check_tiers,
         )
         if not collector.items:
             return result

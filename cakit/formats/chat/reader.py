@@ -66,6 +66,7 @@ def parse_chat(
     sha256: str = "",
     roles: Mapping[str, Role] | None = None,
     stem: str = "",
+    check_tiers: bool = True,
 ) -> ParseResult:
     """Read CHAT text.
 
@@ -78,6 +79,10 @@ def parse_chat(
         roles: speaker code or CHAT role → cakit role, overriding the defaults.
         stem: file name without suffix, for the `@Media` name check (default: from
             `source`).
+        check_tiers: check the structure of %mor and %gra tiers against the main tier
+            (about a fifth of reading time on morphologically tagged corpora; the
+            annotator and reports never use those tiers, so the corpus run skips it and
+            `cakit validate` does it).
 
     Raises:
         ParseError: in "raise" mode, on the first error.
@@ -86,7 +91,7 @@ def parse_chat(
     diag = Collector(source, lines, errors)
     if not stem and not source.startswith("<"):
         stem = source.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    reader = _Reader(lines, diag, tokenize=tokenize, stem=stem)
+    reader = _Reader(lines, diag, tokenize=tokenize, stem=stem, check_tiers=check_tiers)
     # Reading builds many small acyclic objects; the cyclic collector would rescan them
     # again and again (~6% of reading time) and can find nothing to free. It is paused
     # for the parse only and left as it was found.
@@ -101,10 +106,12 @@ def parse_chat(
 
 
 class _Reader:
-    def __init__(self, lines: list[str], diag: Collector, *, tokenize: bool, stem: str) -> None:
+    def __init__(self, lines: list[str], diag: Collector, *, tokenize: bool, stem: str,
+                 check_tiers: bool = True) -> None:
         self.lines = lines
         self.diag = diag
         self.tokenize = tokenize
+        self.check_tiers = check_tiers
         self.stem = stem
         self.headers: list[Header] = []
         self.pending: list[_Pending] = []
@@ -448,12 +455,12 @@ class _Reader:
         items: tuple[str, ...] = ()
         if name in ("mor", "gra") and self.tokenize:
             items = mor_items(value)
-            if name == "mor":
+            if name == "mor" and self.check_tiers:
                 value_start = colon + 1 + (len(rest) - len(rest.lstrip()))
                 check_mor(items, owner.main, line, col, self.diag, value,
                           lambda offset: ll.position(value_start + offset))
                 owner.mor = items
-            else:
+            elif name == "gra" and self.check_tiers:
                 check_gra(items, owner.mor, line, col, self.diag)
         media = tuple(
             MediaTime(int(m.group(1)), int(m.group(2))) for m in _BULLET_ANY.finditer(value)
