@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import cakit.formats
+from cakit.cli import cli
 from tests.conftest import DEMO, REPO, chat_files, needs_shared
 from tests.store._fixtures import invoke
 
@@ -113,3 +114,15 @@ def test_the_corpus_run_skips_tier_structure_checks_that_validate_makes(tmp_path
     assert "E713" in validated.output
     annotated = invoke(CliRunner(), ["annotate", "--no-store", str(path)])
     assert "E713" not in annotated.output
+
+
+@needs_shared
+@pytest.mark.parametrize("command", [["validate", "--format", "json"],
+                                     ["summary", "--format", "csv"]])
+def test_validate_and_summary_give_the_same_output_with_jobs(command: list[str]) -> None:
+    files = [str(path) for path in chat_files("cabnc-ca")][:6]
+    runner = CliRunner()
+    one = runner.invoke(cli, [*command, *files, "-j", "1"])
+    two = runner.invoke(cli, [*command, *files, "-j", "2"])
+    assert one.exit_code == two.exit_code and one.stdout == two.stdout
+    assert files[0] in one.stdout or Path(files[0]).name in one.stdout

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from cakit.cli._common import (
     consoles,
     handle_errors,
+    jobs_option,
     paths_argument,
     progress,
     roles_option,
     transcript_files,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cakit.model import Role
+    from cakit.summary import TranscriptSummary
 
 _HEADINGS = {
     "file": "file", "format": "format", "clinicians": "clin", "patients": "pat",
@@ -31,11 +39,12 @@ _HEADINGS = {
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @roles_option
+@jobs_option
 @click.option("--no-color", is_flag=True, help="Plain output.")
 @handle_errors
 def summary(
     paths: tuple[str, ...], output_format: str, output: str | None, force: bool,
-    roles_file: str | None, no_color: bool,
+    roles_file: str | None, no_color: bool, jobs: int = 1,
 ) -> None:
     """Count participants by role, utterances, turns, words, duration and CA features.
 
@@ -46,13 +55,14 @@ def summary(
 
     from cakit.cli._output import check_writable, output_stream
     from cakit.config import load_roles_file
-    from cakit.formats import read
-    from cakit.summary import COLUMNS, summarize, total
+    from cakit.summary import COLUMNS, total
+    from cakit.workers import ordered_map
 
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     files = transcript_files(paths)
     check_writable(output, force)
-    rows = [summarize(read(path, roles=roles).transcript) for path in progress(files, "reading")]
+    rows = list(progress(ordered_map(_summarize, [(path, roles) for path in files], jobs=jobs),
+                         "reading", total=len(files)))
     rows.append(total(rows))
     records = [row.as_dict() for row in rows]
     if output_format == "table":
@@ -102,3 +112,12 @@ def summary(
             stream.write(text)
     else:
         click.echo(text, nl=not text.endswith("\n"))
+
+
+def _summarize(task: tuple[Path, dict[str, Role] | None]) -> TranscriptSummary:
+    """One file's row (run in a worker with --jobs)."""
+    from cakit.formats import read
+    from cakit.summary import summarize
+
+    path, roles = task
+    return summarize(read(path, roles=roles).transcript)

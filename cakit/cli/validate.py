@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from cakit.cli._common import (
     consoles,
     handle_errors,
+    jobs_option,
     paths_argument,
     progress,
     roles_option,
     transcript_files,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cakit.model import Diagnostic, Role
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -28,11 +35,12 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 @click.option("--lenient", is_flag=True,
               help="Header-level CHAT problems are warnings, not errors (docs/convert.md).")
 @roles_option
+@jobs_option
 @click.option("--no-color", is_flag=True, help="Plain output.")
 @handle_errors
 def validate(
     paths: tuple[str, ...], output_format: str, ignore: tuple[str, ...], errors_only: bool,
-    roles_file: str | None, no_color: bool, lenient: bool = False,
+    roles_file: str | None, no_color: bool, lenient: bool = False, jobs: int = 1,
 ) -> None:
     """Check transcripts and print every problem as path:line:col: CODE message.
 
@@ -42,8 +50,7 @@ def validate(
     from pathlib import Path
 
     from cakit.config import load_roles_file
-    from cakit.formats import read
-    from cakit.formats.lenient import relax
+    from cakit.workers import ordered_map
 
     ignored = _ignored_codes(ignore)
     roles = load_roles_file(Path(roles_file)) if roles_file else None
@@ -51,12 +58,11 @@ def validate(
     out, _ = consoles(no_color)
     reports = []
     error_total = warning_total = files_with_errors = 0
-    for path in progress(files, "validating"):
-        result = read(path, roles=roles)
-        if lenient:
-            result = relax(result)
+    checked = ordered_map(_diagnostics, [(path, roles, lenient) for path in files], jobs=jobs)
+    for path, diagnostics in progress(zip(files, checked, strict=True), "validating",
+                                      total=len(files)):
         shown = [
-            d for d in sorted(result.diagnostics, key=lambda d: (d.span.line, d.span.col))
+            d for d in sorted(diagnostics, key=lambda d: (d.span.line, d.span.col))
             if d.code not in ignored and not (errors_only and d.severity != "error")
         ]
         errors = sum(1 for d in shown if d.severity == "error")
@@ -89,6 +95,16 @@ def validate(
         )
     if error_total:
         raise SystemExit(1)
+
+
+def _diagnostics(task: tuple[Path, dict[str, Role] | None, bool]) -> tuple[Diagnostic, ...]:
+    """Every problem of one file (run in a worker with --jobs)."""
+    from cakit.formats import read
+    from cakit.formats.lenient import relax
+
+    path, roles, lenient = task
+    result = read(path, roles=roles)
+    return (relax(result) if lenient else result).diagnostics
 
 
 def _ignored_codes(ignore: tuple[str, ...]) -> set[str]:
