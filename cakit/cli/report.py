@@ -43,16 +43,16 @@ Item = tuple["ConsultationInput", "Transcript | None"]
 
 
 def _counts(coded: Coded) -> Item:
-    from cakit.report.inputs import consultation_input
+    from cakit.report.inputs import consultation_input, slim
 
-    return consultation_input(coded.transcript, coded.annotations), None
+    return slim(consultation_input(coded.transcript, coded.annotations)), None
 
 
 def _counts_from_profile(profile: TranscriptProfile, annotations: ConsultationAnnotations
                          ) -> Item:
-    from cakit.report.inputs import consultation_input
+    from cakit.report.inputs import consultation_input, slim
 
-    return consultation_input(profile, annotations), None
+    return slim(consultation_input(profile, annotations)), None
 
 
 #: What the report needs of one file (made in the worker): its per-phase counts, from the
@@ -61,8 +61,11 @@ report_input: ProfileFinish[Item] = ProfileFinish(_counts, _counts_from_profile)
 
 
 def report_input_and_transcript(coded: Coded) -> Item:
-    """The same, with the transcript (the HTML report shows every transcript)."""
-    return _counts(coded)[0], coded.transcript
+    """The full input, with the transcript (the HTML report shows every transcript with
+    its evidence)."""
+    from cakit.report.inputs import consultation_input
+
+    return consultation_input(coded.transcript, coded.annotations), coded.transcript
 
 FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from cakit.annotations import PHASES, PHASES_WITH_UNKNOWN, ConsultationAnnotations, TurnRecord
 from cakit.model import Transcript
@@ -57,6 +58,10 @@ class ConsultationInput:
     nonverbal_available: bool
     carer_present: bool
     clinician_names: tuple[tuple[str, str], ...] = field(default=())
+    #: the consultation's phases as runs of turns, (phase, number of turns), in order
+    phase_runs: tuple[tuple[str, int], ...] = field(default=())
+    #: attempt id → index of its turn among all turns (for timelines)
+    attempt_turns: tuple[tuple[str, int], ...] = field(default=())
 
     @property
     def id(self) -> str:
@@ -209,13 +214,51 @@ def consultation_input(
         )
         for phase in PHASES_WITH_UNKNOWN
     )
+    index_of = {record.id: index for index, record in enumerate(annotations.turns)}
     return ConsultationInput(
         annotations=annotations, sha256=sha, phase_stats=stats,
         words=sum(words.values()), turns=len(annotations.turns),
         duration_s=None if durations is None else round(sum(durations.values()), 3),
         timing_available=timing, nonverbal_available=nonverbal, carer_present=carer,
         clinician_names=tuple(sorted(names.items())),
+        phase_runs=_phase_runs(annotations.turns),
+        attempt_turns=tuple((a.id, index_of[a.turn_id]) for a in annotations.attempts
+                            if a.turn_id in index_of),
     )
+
+
+def _phase_runs(turns: Sequence[TurnRecord]) -> tuple[tuple[str, int], ...]:
+    runs: list[list[Any]] = []
+    for record in turns:
+        phase = normal_phase(record.phase)
+        if runs and runs[-1][0] == phase:
+            runs[-1][1] += 1
+        else:
+            runs.append([phase, 1])
+    return tuple((phase, count) for phase, count in runs)
+
+
+def slim(item: ConsultationInput) -> ConsultationInput:
+    """The same input keeping only what report tables and plots read: turn records that a
+    code points to, and no evidence. A report holds one input per consultation until its
+    tables are built, so this is what keeps a large study's report in memory (the HTML
+    report, which shows every transcript with its evidence, keeps the full input)."""
+    ann = item.annotations
+    used = {attempt.turn_id for attempt in ann.attempts}
+    used |= {code.turn_id for code in (*ann.elicited, *ann.repairs, *ann.medchecks)}
+    used |= {carer.turn_id for carer in ann.carer_responses}
+    used |= {response.turn_id for response in ann.responses if response.turn_id}
+    lean = replace(
+        ann, turns=tuple(record for record in ann.turns if record.id in used),
+        phases=(),
+        attempts=tuple(replace(a, evidence=()) for a in ann.attempts),
+        elicited=tuple(replace(c, evidence=()) for c in ann.elicited),
+        repairs=tuple(replace(c, evidence=()) for c in ann.repairs),
+        medchecks=tuple(replace(c, evidence=()) for c in ann.medchecks),
+        responses=tuple(replace(r, evidence=()) for r in ann.responses),
+        carer_responses=tuple(replace(c, evidence=()) for c in ann.carer_responses),
+    )
+    return replace(item, annotations=lean)
 
 
 Pair = tuple[Transcript | None, ConsultationAnnotations]
@@ -234,6 +277,14 @@ def as_inputs(items: Iterable[ConsultationInput | Pair]) -> list[ConsultationInp
 
 
 __all__ = [
-    "ConsultationInput", "Pair", "PhaseLookup", "PhaseStats", "as_inputs", "consultation_input",
-    "name_tokens", "normal_phase", "participant_names",
+    "ConsultationInput",
+    "Pair",
+    "PhaseLookup",
+    "PhaseStats",
+    "as_inputs",
+    "consultation_input",
+    "name_tokens",
+    "normal_phase",
+    "participant_names",
+    "slim",
 ]

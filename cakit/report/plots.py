@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from cakit.annotations import PHASES_WITH_UNKNOWN
 from cakit.codes import CodeCatalogue, builtin_catalogue
-from cakit.report.inputs import ConsultationInput, normal_phase
+from cakit.report.inputs import ConsultationInput
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,24 +124,15 @@ def draw_timeline(axes: Axes, inputs: Sequence[ConsultationInput],
     used_phases: set[str] = set()
     used_outcomes: set[str] = set()
     for row, item in enumerate(shown):
-        ann = item.annotations
-        turns = list(ann.turns)
-        index_of = {record.id: index for index, record in enumerate(turns)}
         start = 0
-        for index in range(1, len(turns) + 1):
-            if index == len(turns) or normal_phase(turns[index].phase) != normal_phase(
-                    turns[start].phase):
-                phase = normal_phase(turns[start].phase)
-                used_phases.add(phase)
-                axes.barh(row, index - start, left=start, height=0.7,
-                          color=PHASE_COLOURS[phase], edgecolor="#888888", linewidth=0.3)
-                start = index
-        outcomes = {s.attempt_id: s.outcome for s in ann.sequences}
-        for attempt in ann.attempts:
-            position = index_of.get(attempt.turn_id)
-            if position is None:
-                continue
-            outcome = outcomes.get(attempt.id, "UNRESOLVED")
+        for phase, length in item.phase_runs:
+            used_phases.add(phase)
+            axes.barh(row, length, left=start, height=0.7, color=PHASE_COLOURS[phase],
+                      edgecolor="#888888", linewidth=0.3)
+            start += length
+        outcomes = {s.attempt_id: s.outcome for s in item.annotations.sequences}
+        for attempt_id, position in item.attempt_turns:
+            outcome = outcomes.get(attempt_id, "UNRESOLVED")
             used_outcomes.add(outcome)
             axes.plot(position + 0.5, row, marker="o", markersize=6, linestyle="none",
                       color=codes.colour(outcome), markeredgecolor="black",
