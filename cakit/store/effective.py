@@ -393,14 +393,29 @@ def _rerank(responses: list[Response]) -> list[Response]:
 
 def _sequence(consultation: ConsultationAnnotations, attempt: Attempt,
               responses: Sequence[Response], carers: Sequence[CarerResponse]) -> SequenceRecord:
+    """The sequence as decided: outcome and flags recomputed from the decided codes.
+
+    A flag that needs what only the machine saw (turn distances, laughter in the attempt
+    itself) is kept only while the codes it rests on survive: a joint laughter needs a
+    clinician SMILE_LAUGH and a carer laugh still there; the patient laughing first needs
+    a clinician SMILE_LAUGH still there. A coder's decision can so remove such a flag but
+    never invent one."""
     mine = sorted((r for r in responses if r.attempt_id == attempt.id), key=lambda r: r.rank)
     carer_mine = [c for c in carers if c.attempt_id == attempt.id]
     machine = consultation.sequence(attempt.id)
     base = machine if machine is not None else SequenceRecord(
         attempt_id=attempt.id, outcome="", late=attempt.late)
+    laughed = any("SMILE_LAUGH" in r.modifiers for r in mine)
+    clinician_lines = [r.line for r in mine if r.turn_id is not None and r.line is not None]
+    carer_first = bool(carer_mine) and (
+        not clinician_lines or min(c.line for c in carer_mine) < min(clinician_lines))
+    carer_laughed = any(c.code == "CARER_LAUGH" or any(e.rule.startswith("smile_laugh")
+                                                       for e in c.evidence)
+                        for c in carer_mine)
     return replace(
         base, attempt_id=attempt.id, outcome=outcome([r.uptake for r in mine]),
-        hesitated=any("HESITATE" in r.modifiers for r in mine),
-        laughed=any("SMILE_LAUGH" in r.modifiers for r in mine),
-        carer_involved=bool(carer_mine), late=attempt.late,
+        hesitated=any("HESITATE" in r.modifiers for r in mine), laughed=laughed,
+        carer_involved=bool(carer_mine), late=attempt.late, carer_first=carer_first,
+        joint_laughter=base.joint_laughter and laughed and carer_laughed,
+        patient_laughed_first=base.patient_laughed_first and laughed,
     )

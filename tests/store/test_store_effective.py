@@ -286,3 +286,23 @@ def test_store_decisions_follow_an_edited_attempt(tmp_path: Path, runner: Any) -
     final = effective_of(after, store, coder="ann")
     first = min(final.responses_to(final.attempts[0].id), key=lambda r: r.rank)
     assert (final.attempts[0].status, first.uptake) == ("accepted", "CLARIFY")
+
+
+def test_store_effective_sequence_flags_follow_the_decided_codes(tmp_path: Path) -> None:
+    """Rejecting the carer's responses removes carer_first and joint laughter; accepting
+    everything changes no flag (demo 01: the carer laughs before the clinician's R1)."""
+    root = tmp_path / "store"
+    state = machine_state(REPO / "corpora" / "demo" / "01-brennan-jefferson.txt", root)
+    late = next(s for s in state.consultation.sequences if s.carer_first and s.joint_laughter)
+    for item in state.items:
+        decide(root, state, item, coder="all", decision="accept")
+    assert effective_of(state, root, coder="all").sequences == state.consultation.sequences
+    for item in state.items:
+        rejected = item.kind == "carer_response" and item.attempt is not None and \
+            state.item(item.attempt).data["id"] == late.attempt_id  # type: ignore[union-attr]
+        decide(root, state, item, coder="nocarer", decision="reject" if rejected else "accept")
+    decided = next(s for s in effective_of(state, root, coder="nocarer").sequences
+                   if s.attempt_id == late.attempt_id)
+    assert (decided.carer_involved, decided.carer_first, decided.joint_laughter) == \
+        (False, False, False)
+    assert decided.outcome == late.outcome and decided.laughed == late.laughed
