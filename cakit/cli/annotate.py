@@ -62,9 +62,10 @@ def annotate(
 ) -> None:
     """Annotate transcripts with the codebook and export the codes.
 
-    Every code carries its evidence (rule, matched text, line, column), a confidence,
-    producer auto:<codebook version> and status "proposed". cakit tags talk about
-    possibly psychotic content; it never diagnoses.
+    Codes carry their evidence (rule, matched text, line, column; empty where a code rests
+    on no words, such as CARER_OTHER), attempts and responses a confidence, and every code
+    its producer (auto:<codebook version>) and status "proposed" (docs/export-json.md).
+    cakit tags talk about possibly psychotic content; it never diagnoses.
 
     Coders' decisions in the store are never touched: after an edit to a transcript they
     are re-anchored, and the kept/moved/fuzzy/orphaned counts are printed. With --coder
