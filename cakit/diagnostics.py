@@ -104,6 +104,12 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
         _e("CK205", "warning", "CA mode is declared in `@Languages` (a CABNC habit) instead "
            "of `@Options`.",
            "Take `CA` out of `@Languages` and write `@Options:\\tCA`."),
+        _e("CK206", "warning", "A British National Corpus tag in a main tier, left over from a "
+           "conversion (CABNC has hundreds): `<pause>` or `<pause dur=N>` is read as a pause "
+           "(timed when the tag gives seconds), `<unclear>` as unintelligible speech (`xxx`), "
+           "and vocal events such as `<laugh>`, `<cough>` or `<singing>` as non-verbal events; "
+           "never as the words \"pause\", \"unclear\" or \"laugh\".",
+           "Write them the CHAT way: `(.)`, `(1.5)`, `xxx`, `&=laughs`."),
     ),
     _section(
         "Speakers and roles",
@@ -222,6 +228,34 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
            "info for a dependent tier, which is never read"),
         _e("CK505", "error", "No tier of transcribed speech at all.",
            "Give each speaker's tier a PARTICIPANT, or time-aligned annotations."),
+    ),
+    _section(
+        "Search queries (`cakit search -q`; reported as query:1:COL)",
+        _e("CK601", "error", "A term is missing: the query is empty, ends after an "
+           "operator, or has an operator where a word, feature or name=value belongs.",
+           "Put a term there: a word (voices), a feature (laugh) or an attribute "
+           "(role=patient); docs/search.md lists them."),
+        _e("CK602", "error", "A quote, a regular expression or a parenthesis is opened and "
+           "never closed, or a `)` closes nothing.",
+           "Close the phrase with `\"`, the expression with `/`, the group with `)`."),
+        _e("CK603", "error", "Two terms stand side by side with no operator between them.",
+           "Join them with `&` (and) or `|` (or); quote a phrase: \"hear voices\"."),
+        _e("CK604", "error", "An unknown attribute before `=` (or `>=` …), or an operator "
+           "the attribute does not take.",
+           "Use an attribute search knows (role, speaker, phase, code, outcome, "
+           "responds_to, rank, category, file, overlap, pitch, feature); only pause and gap "
+           "compare seconds."),
+        _e("CK605", "error", "A value the attribute does not take: an unknown role, phase, "
+           "code, outcome or subtype, a bound that is not a number, an invalid regular "
+           "expression, an empty phrase.",
+           "The message suggests the nearest names; `cakit codebook show` lists the codes."),
+        _e("CK606", "error", "`>>` is misplaced (at an end, inside parentheses, after `!`) "
+           "or its window is not 1 to 1000 turns.",
+           "Write A >> B or A >>3 B, with `>>` between whole turn patterns."),
+        _e("CK607", "error", "A character that is not part of the syntax (`>`, `=`, `<`, "
+           "`!` …) inside a word.",
+           "Put bounds and values after a name (pause>=1, role=patient), `!` before a term, "
+           "and use `>>` for 'followed by'."),
     ),
     _section(
         "CHAT validation (E numbers as in CLAN's CHECK)",

@@ -113,6 +113,7 @@ CA_LITE_HABIT_CODES = {
     "E347": "bottom overlap without a top overlap nearby",
     "E348": "overlap left open at the end of a line",
     "E751": "pause glued to a word, 'word(.)'",
+    "CK206": "BNC tags left by the conversion: <pause>, <unclear>, <laugh>",
 }
 
 
@@ -127,7 +128,7 @@ def test_chat_corpora_cabnc_diagnostic_codes() -> None:
     assert set(by_severity["warning"]) <= set(CA_LITE_HABIT_CODES) | {"W210", "E370"}
     assert not set(by_severity["error"]) & set(CA_LITE_HABIT_CODES)
     # the habits really occur, so the "warning" claim is tested on real data
-    for code in ("CK201", "CK202", "CK203", "CK204", "CK205", "E230", "E303"):
+    for code in ("CK201", "CK202", "CK203", "CK204", "CK205", "CK206", "E230", "E303"):
         assert by_severity["warning"][code] > 0, code
 
 

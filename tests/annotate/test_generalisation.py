@@ -91,7 +91,8 @@ def test_negative_controls_ceiling() -> None:
     hold no psychotic content. Measured 2026-12-06 (benchmarks/negatives.py): 23 attempts
     in 2,393 turns (9.6 per 1,000), then 11 (4.6) after the repeat and pattern fixes of
     codebook 1.3, then 9 (3.8) with "highway code" on the stop-list and a bare "tracked"
-    weak. The goal of issue 14 is 2; this ceiling keeps what was gained."""
+    weak, then 7 (2.9) once BNC tags (<pause>, <unclear>, <laugh>) stopped being read as
+    words. The goal of issue 14 is 2; this ceiling keeps what was gained."""
     annotator = annotator_for(REPO / "cakit" / "data" / "codebook.yaml")
     turns = attempts = 0
     for path in chat_files("cabnc-ca"):
@@ -103,4 +104,4 @@ def test_negative_controls_ceiling() -> None:
         turns += sum(1 for turn in coded.turns if turn.role == "patient")
         attempts += len(coded.attempts)
     assert turns > 2000
-    assert 1000 * attempts / turns <= 4.2, f"{attempts} attempts in {turns} turns"
+    assert 1000 * attempts / turns <= 3.2, f"{attempts} attempts in {turns} turns"

@@ -29,7 +29,9 @@ from cakit.notation import (
 )
 
 _SCAN = re.compile(
-    r"(?P<bullet>\x15[^\x15]*\x15?)"
+    r"(?P<bnc><(?P<tag>pause|unclear|laugh|laughing|shouting|singing|whispering|yawn|sigh|"
+    r"cough|clears throat|sneeze|crying)(?: dur=(?P<dur>\d+(?:\.\d+)?))? ?>)(?!\s*\[)"
+    r"|(?P<bullet>\x15[^\x15]*\x15?)"
     r"|(?P<bracket>\[[^\[\]\x15]*\]?)"
     r"|(?P<comment>\(\([^()]*\)\)[^\s\[\x15]*)"
     r"|(?P<item>[^\s\[\x15]+)"
@@ -220,6 +222,8 @@ def tokenize_main(
             _bracket(state, text, line, col)
         elif kind == "bullet":
             _bullet(state, text, line, col, number == last)
+        elif kind == "bnc":
+            _bnc_tag(state, text, match.group("tag"), match.group("dur"), line, col)
         else:  # ((comment)) written Jefferson-style inside CHAT (CA-lite habit)
             _comment(state, text, line, col, offset0 + offset)
     out = state.out
@@ -368,6 +372,27 @@ def _bullet(state: _State, text: str, line: int, col: int, is_last: bool) -> Non
     if is_last:
         state.out.media = media
     _event(state, "bullet", text, line, col, media=media)
+
+
+def _bnc_tag(state: _State, text: str, tag: str, duration: str | None, line: int,
+             col: int) -> None:
+    """A British National Corpus tag left in a converted transcript (CABNC has hundreds):
+    `<pause>` is a pause (timed when the tag gives seconds), `<unclear>` unintelligible
+    speech (as `xxx`), and vocal events such as `<laugh>` or `<cough>` non-verbal events
+    (as `&=laughs`); never the words "pause", "unclear" or "laugh"."""
+    if tag == "pause":
+        _event(state, "pause", text, line, col,
+               value=None if duration is None else float(duration),
+               label="untimed" if duration is None else "timed")
+    elif tag == "unclear":
+        state.out.tokens.append(Token(text, "xxx", "untranscribed", line, col, state.features))
+        state.last_was_group_end = False
+        state.last_was_token = True
+    else:
+        _event(state, "comment", text, line, col, label=tag)
+    state.diag.add("CK206", "warning", f"BNC tag <{tag}> read as CHAT would write it", line,
+                   col, hint="CHAT writes (.) (..) (1.5) for pauses, xxx for unclear speech, "
+                   "&=laughs for events")
 
 
 def _comment(state: _State, text: str, line: int, col: int, offset: int) -> None:

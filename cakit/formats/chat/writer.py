@@ -493,6 +493,8 @@ def _other_speaker(utterance: Utterance, transcript: Transcript, codes: dict[str
 
 
 def _pause_text(value: float | None, label: str) -> str:
+    if label == "untimed":  # a pause of no stated length (a BNC <pause> tag)
+        return "&=pause"
     if label == "micro" or value is None:
         return "(.)"
     if label == "medium" and value == 0.5:

@@ -480,6 +480,8 @@ def _pause_text(text: str, value: float | None, label: str) -> str:
     stripped = text.strip()
     if pause_reading(stripped) is not None and not stripped.startswith("(-"):
         return stripped
+    if label == "untimed":  # a pause of no stated length (a BNC <pause> tag)
+        return "((pause))"
     if label == "micro" or value is None:
         return "(.)"
     if label == "medium" and stripped == "(..)":
