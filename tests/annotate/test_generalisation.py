@@ -92,7 +92,8 @@ def test_negative_controls_ceiling() -> None:
     in 2,393 turns (9.6 per 1,000), then 11 (4.6) after the repeat and pattern fixes of
     codebook 1.3, then 9 (3.8) with "highway code" on the stop-list and a bare "tracked"
     weak, then 7 (2.9) once BNC tags (<pause>, <unclear>, <laugh>) stopped being read as
-    words. The goal of issue 14 is 2; this ceiling keeps what was gained."""
+    words, then 3 (1.3) with "go and hear" and "hurt me back" on the stop-list and "how is
+    she" no longer an epistemic question (codebook 1.5). The goal of issue 14 is 2."""
     annotator = annotator_for(REPO / "cakit" / "data" / "codebook.yaml")
     turns = attempts = 0
     for path in chat_files("cabnc-ca"):
@@ -104,4 +105,4 @@ def test_negative_controls_ceiling() -> None:
         turns += sum(1 for turn in coded.turns if turn.role == "patient")
         attempts += len(coded.attempts)
     assert turns > 2000
-    assert 1000 * attempts / turns <= 3.2, f"{attempts} attempts in {turns} turns"
+    assert 1000 * attempts / turns <= 2.0, f"{attempts} attempts in {turns} turns"
