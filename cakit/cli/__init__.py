@@ -16,6 +16,9 @@ import click
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("cakit.cli.validate", "validate", "Check transcripts and print every problem."),
     "summary": ("cakit.cli.summary", "summary", "Count speakers, turns, words and CA features."),
+    "freq": ("cakit.cli.freq", "freq",
+             "Word frequencies, types and tokens by role, speaker, phase or file."),
+    "mlu": ("cakit.cli.mlu", "mlu", "Mean length of utterance (and of turn) in words."),
     "annotate": ("cakit.cli.annotate", "annotate",
                  "Code attempts, responses, sequences and phases; export them."),
     "evaluate": ("cakit.cli.evaluate", "evaluate",
@@ -32,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "Counts, rates and shares by phase, consultation, clinician or carer."),
     "excerpts": ("cakit.cli.excerpts", "excerpts",
                  "De-identified Jefferson extracts of chosen sequences, for teaching."),
+    "search": ("cakit.cli.search", "search",
+               "Find turns by words, CA features, codes and speakers (a concordance)."),
     "review": ("cakit.cli.review", "review",
                "Accept, reject or relabel the machine's codes, one at a time."),
     "review-sheet": ("cakit.cli.review", "review_sheet",

@@ -152,6 +152,7 @@ class Excerpt:
     last_line: int
     media: MediaFile | None = None  # the recording, only when media is linked
     span_ms: tuple[int, int] | None = None  # first to last bullet of the lines shown
+    heading: str = ""  # what the excerpt shows when it is not an attempt's sequence
 
     @property
     def citation(self) -> str:
@@ -159,7 +160,8 @@ class Excerpt:
 
     @property
     def title(self) -> str:
-        return f"{self.consultation} · {self.phase} · attempt {self.attempt_id}"
+        shown = self.heading or f"attempt {self.attempt_id}"
+        return f"{self.consultation} · {self.phase} · {shown}"
 
 
 @dataclass
@@ -182,20 +184,7 @@ class ExcerptBuilder:
               attempt: Attempt) -> Excerpt:
         """The excerpt for one attempt's sequence."""
         first, last, marked = sequence_lines(annotations, attempt, self.context)
-        view = self.view(transcript)
-        chosen = view.between(first, last)
-        cid = annotations.id
-        if self.deid is not None:
-            cid = self.deid.identifier(annotations.id, file=transcript.source)
-            texts = self.deid.lines([(line.number, line.text, line.label_end) for line in chosen],
-                                    file=transcript.source, consultation=annotations.id)
-        else:
-            texts = [line.text for line in chosen]
-        lines = tuple(
-            ExcerptLine(line.number, text, line.number in marked and line.kind == "talk"
-                        and line.speaker == marked[line.number])
-            for line, text in zip(chosen, texts, strict=True)
-        )
+        cid, lines = self._extract(transcript, annotations, first, last, marked)
         summary, evidence = self._header(transcript, annotations, attempt)
         sequence = annotations.sequence(attempt.id)
         return Excerpt(
@@ -205,6 +194,39 @@ class ExcerptBuilder:
             evidence=tuple(evidence), lines=lines,
             width=max((len(str(line.number)) for line in lines), default=1),
             first_line=first, last_line=last, **self._media(transcript, first, last),
+        )
+
+    def build_lines(self, transcript: Transcript, annotations: ConsultationAnnotations,
+                    first: int, last: int, marked: dict[int, str], *, phase: str,
+                    heading: str, summary: Sequence[tuple[str, str]] = ()) -> Excerpt:
+        """An excerpt of physical lines first..last that is not an attempt's sequence (a
+        search hit): arrows on `marked` (line → speaker), de-identified like the others."""
+        cid, lines = self._extract(transcript, annotations, first, last, marked)
+        return Excerpt(
+            consultation=cid, sha256=transcript.sha256 or annotations.sha256,
+            phase=normal_phase(phase), attempt_id="", outcome="", summary=tuple(summary),
+            evidence=(), lines=lines,
+            width=max((len(str(line.number)) for line in lines), default=1),
+            first_line=first, last_line=last, heading=heading,
+            **self._media(transcript, first, last),
+        )
+
+    def _extract(self, transcript: Transcript, annotations: ConsultationAnnotations,
+                 first: int, last: int, marked: dict[int, str]
+                 ) -> tuple[str, tuple[ExcerptLine, ...]]:
+        """The consultation id as shown and lines first..last, de-identified if asked."""
+        chosen = self.view(transcript).between(first, last)
+        cid = annotations.id
+        if self.deid is not None:
+            cid = self.deid.identifier(annotations.id, file=transcript.source)
+            texts = self.deid.lines([(line.number, line.text, line.label_end) for line in chosen],
+                                    file=transcript.source, consultation=annotations.id)
+        else:
+            texts = [line.text for line in chosen]
+        return cid, tuple(
+            ExcerptLine(line.number, text, line.number in marked and line.kind == "talk"
+                        and line.speaker == marked[line.number])
+            for line, text in zip(chosen, texts, strict=True)
         )
 
     def _media(self, transcript: Transcript, first: int, last: int) -> dict[str, Any]:
