@@ -11,6 +11,7 @@ with the CHAT reader before it is written.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,7 +24,10 @@ from cakit.cli._common import (
     transcript_files,
 )
 from cakit.errors import CakitError
-from cakit.model import ParseResult
+from cakit.model import ParseResult, Transcript
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SUFFIXES = {"chat": ".cha", "jefferson": ".txt", "eaf": ".eaf"}
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -82,13 +86,11 @@ def convert(
     PATHS are files, folders (searched recursively) or glob patterns. Exit code 1 when any
     file could not be converted (read errors, or an output that exists without --force).
     """
-    from datetime import datetime, timezone
 
     from cakit.config import load_roles_file
     from cakit.formats import read
     from cakit.formats.chat.reader import parse_chat
     from cakit.formats.chat.writer import to_chat
-    from cakit.formats.elan import to_coded_eaf
     from cakit.formats.jefferson.writer import to_jefferson
     from cakit.formats.lenient import LENIENT_HINT, relax, relaxable
 
@@ -141,7 +143,11 @@ def convert(
                 failed += 1
                 continue
         elif target == "eaf":
-            text = to_coded_eaf(result.transcript, date=datetime.now(timezone.utc))
+            eaf = _eaf(path, result.transcript, err)
+            if eaf is None:
+                failed += 1
+                continue
+            text = eaf
         else:
             text = to_jefferson(result.transcript)
         try:
@@ -204,3 +210,35 @@ def _print_diagnostics(console: object, diagnostics: tuple[object, ...]) -> None
                       highlight=False, soft_wrap=True)
         if rest:
             console.print(rest, markup=False, highlight=False, soft_wrap=True)  # type: ignore[attr-defined]
+
+
+def _eaf(path: Path, transcript: Transcript, err: Console) -> str | None:
+    """The EAF document of a transcript with its codes. From an EAF source, every
+    dependent tier of the source is carried over (its codes are not made again when it
+    has cakit's code tiers); None, after saying why, when some annotation cannot be."""
+    from datetime import datetime, timezone
+
+    from cakit.formats.elan import to_coded_eaf
+    from cakit.formats.elan.carry import carry_dependent_tiers, has_code_tiers
+    from cakit.formats.elan.writer import to_eaf
+
+    date = datetime.now(timezone.utc)
+    if transcript.format != "elan":
+        return to_coded_eaf(transcript, date=date)
+    source = path.read_bytes()
+    coded = has_code_tiers(source)
+    written = to_eaf(transcript, date=date) if coded else to_coded_eaf(transcript, date=date)
+    carried = carry_dependent_tiers(source, written)
+    if carried.problems:
+        for problem in carried.problems:
+            err.print(f"{path}: {problem}", style="bold red", markup=False, soft_wrap=True)
+        err.print(f"{path}: not converted: {len(carried.problems)} annotation(s) of its "
+                  "dependent tiers could not be carried over, and cakit never drops them",
+                  style="bold red", markup=False, soft_wrap=True)
+        return None
+    if carried.tiers:
+        kept = "its codes as they are, not made again" if coded else "cakit's codes added"
+        err.print(f"{path}: kept {carried.annotations} annotation(s) on "
+                  f"{len(carried.tiers)} dependent tier(s) of the source ({kept})",
+                  markup=False, soft_wrap=True, highlight=False)
+    return carried.text

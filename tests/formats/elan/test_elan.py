@@ -391,3 +391,107 @@ def test_talk_read_from_an_eaf_is_written_in_talk_order(tmp_path: Path, target: 
         "DOC": "clinician", "PAT": "patient", "MOT": "carer"}).transcript
     original = read(source).transcript
     assert [u.speaker for u in written.utterances] == [u.speaker for u in original.utterances]
+
+
+def _dependent_annotations(path: Path) -> list[tuple[str, str, str, str | None, str | None, str]]:
+    """(dependent tier, parent tier, utterance text, start, end, value) of every annotation
+    on a dependent tier: what an annotation is, independent of ids."""
+    root = etree.parse(str(path)).getroot()
+    times = {s.get("TIME_SLOT_ID"): s.get("TIME_VALUE") for s in root.iter("TIME_SLOT")}
+    utterances = {}
+    for tier in root.iter("TIER"):
+        for ann in tier.iter("ALIGNABLE_ANNOTATION"):
+            utterances[ann.get("ANNOTATION_ID")] = (
+                tier.get("TIER_ID"), ann.findtext("ANNOTATION_VALUE"),
+                times.get(ann.get("TIME_SLOT_REF1")), times.get(ann.get("TIME_SLOT_REF2")))
+    found = []
+    for tier in root.iter("TIER"):
+        if not tier.get("PARENT_REF"):
+            continue
+        for ann in tier.iter("REF_ANNOTATION"):
+            parent, text, start, end = utterances[ann.get("ANNOTATION_REF")]
+            found.append((tier.get("TIER_ID", ""), parent, text, start, end,
+                          ann.findtext("ANNOTATION_VALUE") or ""))
+    return sorted(found)
+
+
+@needs_elan
+def test_eaf_to_eaf_keeps_every_annotation_including_edits_made_in_elan(
+        tmp_path: Path, schema: etree.XMLSchema) -> None:
+    """eaf → cakit → eaf: cakit's code tiers (with a coder's change made in ELAN) and a
+    lab's own dependent tier come back on the same utterances, not re-coded."""
+    runner = CliRunner()
+    first = tmp_path / "first"
+    assert runner.invoke(cli, ["convert", str(MEDIA_FILE), "--to", "eaf", "-o",
+                               str(first)]).exit_code == 0
+    (source,) = first.glob("*.eaf")
+    document = etree.parse(str(source))
+    root = document.getroot()
+    attempt = next(t for t in root.iter("TIER") if t.get("TIER_ID", "").startswith("attempts@"))
+    value = attempt.find(".//ANNOTATION_VALUE")
+    assert value is not None
+    value.text = "PSY_EMO"  # a coder's edit in ELAN
+    doc_tier = next(t for t in root.iter("TIER") if t.get("TIER_ID") == "DOC")
+    gesture = etree.Element("TIER", TIER_ID="gesture@DOC", PARENT_REF="DOC",
+                            LINGUISTIC_TYPE_REF="gesture")
+    first_utterance = doc_tier.find(".//ALIGNABLE_ANNOTATION")
+    assert first_utterance is not None
+    ref = etree.SubElement(etree.SubElement(gesture, "ANNOTATION"), "REF_ANNOTATION",
+                           ANNOTATION_ID="a9999",
+                           ANNOTATION_REF=first_utterance.get("ANNOTATION_ID", ""))
+    etree.SubElement(ref, "ANNOTATION_VALUE").text = "nods"
+    root.findall("TIER")[-1].addnext(gesture)
+    root.findall("LINGUISTIC_TYPE")[-1].addnext(etree.Element(
+        "LINGUISTIC_TYPE", LINGUISTIC_TYPE_ID="gesture", TIME_ALIGNABLE="false",
+        GRAPHIC_REFERENCES="false", CONSTRAINTS="Symbolic_Association"))
+    document.write(str(source), xml_declaration=True, encoding="UTF-8")
+    before = _dependent_annotations(source)
+    assert ("gesture@DOC", "DOC") == before[[b[0] for b in before].index("gesture@DOC")][:2]
+
+    second = tmp_path / "second"
+    result = runner.invoke(cli, ["convert", str(source), "--to", "eaf", "-o", str(second)])
+    assert result.exit_code == 0, result.output
+    assert "not made again" in result.output
+    (written,) = second.glob("*.eaf")
+    assert _dependent_annotations(written) == before
+    assert "PSY_EMO" in {a[-1] for a in before}
+    assert schema.validate(etree.parse(str(written))), str(schema.error_log)
+
+
+def test_an_annotation_that_cannot_be_carried_stops_the_conversion(tmp_path: Path) -> None:
+    """An annotation whose utterance is not in the converted talk is never dropped: the
+    file is not converted and the reason is printed."""
+    from cakit.formats.elan.carry import carry_dependent_tiers
+
+    text = to_coded_eaf(_transcript(MEDIA_FILE), date=DATE)
+    root = etree.fromstring(text.encode())
+    ref = next(root.iter("REF_ANNOTATION"))
+    ref.set("ANNOTATION_REF", "a-missing")
+    carried = carry_dependent_tiers(etree.tostring(root), to_eaf(_transcript(MEDIA_FILE),
+                                                                 date=DATE))
+    assert any("refers to an utterance that is not in the converted document" in p
+               for p in carried.problems)
+
+
+@needs_elan
+@pytest.mark.parametrize("name", ["sample_2.7.eaf", "sample_3.0.eaf"])
+def test_real_elan_documents_keep_every_tier_through_eaf_to_eaf(
+        tmp_path: Path, name: str, schema: etree.XMLSchema) -> None:
+    """The words, parts of speech and gestures of real ELAN documents (time subdivision
+    on unaligned slots, symbolic subdivision, an EAF 2.7 vocabulary) all come through."""
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("roles:\n  text: patient\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(ELAN_DATA / name), "--roles", str(roles),
+                                      "--to", "eaf", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (written,) = (tmp_path / "out").glob("*.eaf")
+
+    def values(path: Path) -> dict[str, list[str]]:
+        root = etree.parse(str(path)).getroot()
+        return {str(t.get("TIER_ID")): sorted(v.text or "" for v in t.iter("ANNOTATION_VALUE"))
+                for t in root.iter("TIER")}
+
+    source, out = values(ELAN_DATA / name), values(written)
+    assert all(out[tier] == annotations for tier, annotations in source.items())
+    assert sum(map(len, source.values())) > 8000
+    assert schema.validate(etree.parse(str(written))), str(schema.error_log)
