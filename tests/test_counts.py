@@ -204,9 +204,14 @@ def test_cli_mlu_table_and_csv(runner, chat_file: Path) -> None:  # type: ignore
         "clinician,clinician,3,6,2.0,1.414,3,2.0",
         "patient,patient,3,12,4.0,1.414,3,4.0",
         "TOTAL,,6,18,3.0,1.732,6,3.0"]  # lengths 4 1 1 3 6 3
-    result = runner.invoke(cli, ["mlu", str(chat_file)])
+    result = runner.invoke(cli, ["mlu", str(chat_file), "--no-deidentify"])
     assert result.exit_code == 0, result.output
     assert "visit.cha:PAT" in result.output and "4.000" in result.output
+    assert "NOT de-identified" in result.stderr
+    shown = runner.invoke(cli, ["mlu", str(chat_file)])  # the default: keyed pseudonyms
+    assert shown.exit_code == 0 and "4.000" in shown.output
+    assert "visit" not in shown.output and "PAT" not in shown.output.replace("patient", "")
+    assert "[ID-" in shown.output and "[Patient-" in shown.output
 
 
 def test_cli_csv_cells_cannot_become_formulas(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -214,9 +219,10 @@ def test_cli_csv_cells_cannot_become_formulas(runner, tmp_path: Path) -> None:  
 
     path = tmp_path / "=1+1.cha"
     path.write_text(CHAT_FIXTURE, encoding="utf-8")
-    result = runner.invoke(cli, ["mlu", str(path), "--by", "file", "--format", "csv"])
+    result = runner.invoke(cli, ["mlu", str(path), "--by", "file", "--format", "csv",
+                                 "--no-deidentify"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1].startswith("'=1+1.cha,")
+    assert result.stdout.splitlines()[1].startswith("'=1+1.cha,")
 
 
 def test_cli_reading_errors_exit_1(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ from cakit.cli._common import (
     run_options,
     store_option,
 )
-from cakit.counts import GROUPINGS, GroupBy, Tallies, merge, tally
+from cakit.counts import GROUPINGS, GroupBy, GroupKey, Tallies, Tally, merge, tally
 
 if TYPE_CHECKING:
     from cakit.model import Role
@@ -61,6 +61,10 @@ def counting_options(default_by: GroupBy) -> Callable[[F], F]:
                          "of annotating again; new layers are saved there."),
             click.option("--no-store", is_flag=True,
                          help="With --by phase: neither read nor write the store."),
+            click.option("--no-deidentify", is_flag=True,
+                         help="With --by file or speaker: show file names and speaker labels "
+                              "as written (they may identify people); by default they are "
+                              "keyed pseudonyms, as in reports."),
             click.option("--no-color", is_flag=True, help="Plain terminal output."),
         )):
             func = option(func)
@@ -137,3 +141,29 @@ def read_tally(file: CorpusFile) -> FileOutcome[Tallies]:
                        f"({type(exc).__name__}: {exc}); this file is left out, the others "
                        "are counted. Please report it with the file.")
     return replace(base, value=counted)
+
+
+def shown_groups(tallies: Tallies, by: GroupBy, deidentify: bool, err: Any) -> Tallies:
+    """The tallies under the group names that may be shown: by file or speaker, file
+    names (which may hold a name or a date of birth) and speaker labels become the keyed
+    pseudonyms reports use, unless `deidentify` is off (then a warning is printed)."""
+    if by not in ("file", "speaker"):
+        return tallies
+    if not deidentify:
+        err.print("NOT de-identified: file names and speaker labels are shown as written",
+                  style="bold red", markup=False, highlight=False)
+        return tallies
+    from cakit.report.deid import Deidentifier
+
+    deid = Deidentifier.for_transcripts([])
+    shown: Tallies = {}
+    for key, counts in tallies.items():
+        if by == "file":
+            new_key: GroupKey = (deid.identifier(Path(key[0]).stem), *key[1:])
+        else:
+            file, speaker, role = key[0], key[1], key[2]
+            label = deid.clinician(speaker) if role == "clinician" else \
+                deid.pseudonym(speaker, role or "speaker")
+            new_key = (deid.identifier(Path(file).stem), label, *key[2:])
+        shown.setdefault(new_key, Tally()).add(counts)
+    return shown

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from cakit.cli._common import consoles, handle_errors
-from cakit.cli._counting import count_corpus, counting_options
+from cakit.cli._counting import count_corpus, counting_options, shown_groups
 
 if TYPE_CHECKING:
     from cakit.counts import FrequencyRow, GroupBy
@@ -36,7 +36,8 @@ CAPTION = ("Words as CLAN's FREQ counts them: no xxx/yyy/www, fillers, fragments
 def freq(
     paths: tuple[str, ...], by: str, output_format: str, output: str | None, force: bool,
     jobs: int, roles_file: str | None, codebook: str | None, store_root: str | None,
-    no_store: bool, no_color: bool, top: int | None, summary: bool, keep_case: bool,
+    no_store: bool, no_deidentify: bool, no_color: bool, top: int | None, summary: bool,
+    keep_case: bool,
     fillers: bool,
 ) -> None:
     """Count word types and tokens, and how often each word was said, by role, speaker,
@@ -58,6 +59,7 @@ def freq(
                                      roles_file=roles_file, codebook=codebook,
                                      store_root=store_root, no_store=no_store,
                                      keep_case=keep_case, fillers=fillers, err=err)
+    tallies = shown_groups(tallies, grouping, not no_deidentify, err)
     rows = frequency_rows(tallies, grouping)
     total = total_row(tallies)
     if output_format == "table":

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from cakit.cli._common import consoles, handle_errors
-from cakit.cli._counting import count_corpus, counting_options
+from cakit.cli._counting import count_corpus, counting_options, shown_groups
 
 if TYPE_CHECKING:
     from cakit.counts import GroupBy, MluRow
@@ -25,7 +25,7 @@ CAPTION = ("MLU in words (CLAN: mlu -t%mor), not morphemes. Utterances with xxx/
 def mlu(
     paths: tuple[str, ...], by: str, output_format: str, output: str | None, force: bool,
     jobs: int, roles_file: str | None, codebook: str | None, store_root: str | None,
-    no_store: bool, no_color: bool,
+    no_store: bool, no_deidentify: bool, no_color: bool,
 ) -> None:
     """Mean length of utterance in words, by speaker (per file), role, phase or file,
     with the number of utterances and words, the standard deviation and the mean length
@@ -46,6 +46,7 @@ def mlu(
                                      roles_file=roles_file, codebook=codebook,
                                      store_root=store_root, no_store=no_store,
                                      keep_case=False, fillers=False, err=err)
+    tallies = shown_groups(tallies, grouping, not no_deidentify, err)
     rows = mlu_rows(tallies, grouping, total=by != "speaker")
     if output_format == "table":
         table = _table(rows, by)
