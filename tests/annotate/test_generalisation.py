@@ -6,6 +6,8 @@
   as the estimate of performance on new consultations. Its floor is deliberately modest.
 * `tests/data/blind2/` is a second blind set, written before the rule changes of issue 14,
   so that the figure after them is still honest. Reported separately, never tuned on.
+* `tests/data/blind3/` is a third, written later the same day by someone who had not seen
+  the rules (its README), with two consultations that hold no psychotic content at all.
 """
 
 from __future__ import annotations
@@ -83,6 +85,21 @@ def test_second_blind_set_floor(blind2: Evaluation) -> None:
     assert blind2.consultations == 8
     assert (blind2.score("PSY_ATTEMPT").f1 or 0) >= 0.30
     assert (blind2.agreement("phase per turn").accuracy or 0) >= 0.62
+
+
+@pytest.fixture(scope="module")
+def blind3() -> Evaluation:
+    return _evaluation(DATA / "blind3")
+
+
+def test_third_blind_set_floor(blind3: Evaluation) -> None:
+    """Written 2026-12-06 blind to the rules (codebook 1.5 then): attempt P 0.75 R 0.32
+    F1 0.44 (6 of 19), R1 uptake 0.83 over 6 matched, phase per turn 0.80. A regression
+    guard one attempt below; never tune on it."""
+    assert blind3.consultations == 8
+    assert (blind3.score("PSY_ATTEMPT").f1 or 0) >= 0.38
+    assert (blind3.score("PSY_ATTEMPT").precision or 0) >= 0.60
+    assert (blind3.agreement("phase per turn").accuracy or 0) >= 0.74
 
 
 @needs_shared

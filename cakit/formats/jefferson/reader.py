@@ -281,7 +281,12 @@ class _Reader:
                 if k == first:
                     entries.append(("Title", rest.strip(), entry.number, False))
                     continue
-                return 0
+                if ":" in rest:  # a label of talk, or a header cakit cannot read
+                    return 0
+                # a sentence about the transcript ("Line numbers count from the talk."):
+                # a note of the header block, when the block has a header cakit knows
+                entries.append(("note", rest.strip(), entry.number, False))
+                continue
             key = match.group("key").strip()
             normal = key.lower().replace(" ", "_")
             if normal in HEADER_KEYS:

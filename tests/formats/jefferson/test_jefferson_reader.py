@@ -365,3 +365,16 @@ def test_jefferson_reader_chat_in_a_txt_file_is_flagged(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
     path.write_text("@UTF8\n@Begin\n*DOC:\thello .\n@End\n")
     assert "CK309" in [d.code for d in read(path).diagnostics]
+
+
+def test_a_sentence_in_the_header_block_is_a_note_not_a_speaker() -> None:
+    """A title, a Participants line and a sentence about the transcript: the sentence is
+    a note of the header block, and Participants is never read as a speaker."""
+    text = ("Transcript 20 (fictional). Outpatient review.\n"
+            "Participants: Clinician = consultant; Patient = man, 61.\n"
+            "Line numbers below count from the first line of talk.\n\n"
+            "001 Clinician: morning. come in.\n002 Patient:   morning.\n")
+    result = parse_jefferson(text.split("\n"), source="t.txt")
+    assert [u.speaker for u in result.transcript.utterances] == ["Clinician", "Patient"]
+    assert not [d for d in result.diagnostics if d.code in ("CK301", "CK303")]
+    assert result.transcript.meta("Participants").startswith("Clinician = consultant")
