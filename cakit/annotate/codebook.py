@@ -52,6 +52,8 @@ class Thresholds:
     reassure_explanation_words: int = 15
     negation_window: int = 3
     joint_laughter_turns: int = 2
+    follow_up_max_words: int = 14
+    follow_up_turns: int = 6
     phase_window: int = 2
     phase_window_weight: float = 0.5
     phase_reopen_min_turns: int = 3

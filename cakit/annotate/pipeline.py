@@ -140,7 +140,8 @@ class Annotator:
                 )
                 if code is None and not (previous is not None and previous.role == "clinician"
                                          and previous.has_weak_question()):
-                    code = self._persistence(view, windows, current)
+                    code = self._persistence(view, windows, current) or \
+                        self._refers_back(view, windows, current, t)
                 if code is not None and code.kind == "attempt":
                     if current is not None and self._expansion(current, view, code, phase):
                         self._expand(current, view, code, t, phase)
@@ -260,6 +261,41 @@ class Annotator:
                 categories=sorted(window.context.categories) or ["epistemic"],
                 confidence=0.5, question=question,
                 evidence=[Evidence(rule="repeat.topic_word", text=word, line=view.line, col=0)],
+            )
+        return None
+
+    def _refers_back(self, view: TurnView, windows: list[_Window], current: _Window | None,
+                     t: int) -> PatientCode | None:
+        """A short question that only means something because a psychotic topic is still
+        live ("will it stop then?", "so you believe me?", "will she come back tonight?"):
+        it refers back (it/they/she … near its start, or asks what the clinician thinks or
+        believes) and comes within a few turns of an attempt."""
+        words = view.words
+        thresholds = self.rules.thresholds
+        if not 2 <= len(words) <= thresholds.follow_up_max_words:
+            return None
+        asked = [words[tcu.start:tcu.end] for tcu in view.tcus if tcu.question]
+        if not asked:
+            return None
+        # the question itself refers back, or asks what the clinician thinks of it
+        refers = any(set(question[:5]) & _BACK_REFERENCE for question in asked)
+        asks_view = any({"think", "believe", "reckon"} & set(question)
+                        and {"you", "d'you", "do'you", "ya"} & set(question)
+                        for question in asked)
+        if not (refers or asks_view):
+            return None
+        recent = ([current] if current is not None else []) + list(reversed(windows))
+        for window in recent[:1]:
+            if window is current and window.last_uptake in (None, *self.rules.continuing):
+                return None  # still an expansion of the open sequence
+            if t - window.last_turn > thresholds.follow_up_turns:
+                return None
+            return PatientCode(
+                kind="attempt", subtypes=["PSY_Q"],
+                categories=sorted(window.context.categories) or ["epistemic"],
+                confidence=0.4, question=True,
+                evidence=[Evidence(rule="repeat.refers_back", text=" ".join(words[:8]),
+                                   line=view.line, col=0)],
             )
         return None
 
