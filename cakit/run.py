@@ -369,8 +369,10 @@ def check_codebook(codebook: str | None) -> str:
 
 
 def run_corpus(files: Iterable[CorpusFile], options: RunOptions,
-               finish: Callable[[Coded], T], *, jobs: int = 1) -> Iterator[FileOutcome[T]]:
-    """Code every file, in input order; `jobs > 1` spreads them over worker processes.
+               finish: Callable[[Coded], T], *, jobs: int = 1,
+               scheduler: str | None = None) -> Iterator[FileOutcome[T]]:
+    """Code every file, in input order; `jobs > 1` spreads them over worker processes,
+    `scheduler` (a Dask scheduler's address) over the workers of a Dask cluster.
 
     `finish` (a module-level function, so workers can receive it) turns each coded file
     into what the command needs, where it was coded.
@@ -381,7 +383,8 @@ def run_corpus(files: Iterable[CorpusFile], options: RunOptions,
     check_codebook(options.codebook)
     work = list(files)
     return ordered_map(_run_one, work, jobs=jobs, initializer=_start,
-                       initargs=(options, finish), before_fork=_load_spacy)
+                       initargs=(options, finish), before_fork=_load_spacy,
+                       scheduler=scheduler)
 
 
 def transcript_and_codes(coded: Coded) -> tuple[Transcript, ConsultationAnnotations]:

@@ -61,9 +61,10 @@ def chunk_size(items: int, jobs: int) -> int:
 def ordered_map(
     function: Callable[[T], R], items: Iterable[T], *, jobs: int = 1,
     initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (),
-    before_fork: Callable[[], None] | None = None,
+    before_fork: Callable[[], None] | None = None, scheduler: str | None = None,
 ) -> Iterator[R]:
-    """`function` over `items`, results in input order; `jobs > 1` uses worker processes.
+    """`function` over `items`, results in input order; `jobs > 1` uses worker processes,
+    and `scheduler` (a Dask scheduler's address) the workers of a Dask cluster instead.
 
     `function` and `initializer` must be module-level functions (workers receive them by
     name). `initializer(*initargs)` runs once per process (in this process too, when
@@ -71,6 +72,9 @@ def ordered_map(
     forked: load there what every worker should inherit rather than build itself.
     """
     work = list(items)
+    if scheduler is not None:
+        yield from _dask_map(function, work, initializer, initargs, scheduler)
+        return
     if jobs <= 1 or len(work) < 2:
         if initializer is not None:
             initializer(*initargs)
@@ -91,3 +95,52 @@ def ordered_map(
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                              initargs=(os.getpid(), initializer, initargs)) as pool:
         yield from pool.map(function, work, chunksize=chunk_size(len(work), jobs))
+
+
+# -- past one machine: a Dask cluster ----------------------------------------------------
+
+#: On a Dask worker: the initialisation this process last ran (see `_initialised_call`).
+_DASK_STATE: dict[str, Any] = {}
+
+
+def _initialised_call(item: Any, function: Callable[[Any], Any],
+                      initializer: Callable[..., None] | None, initargs: tuple[Any, ...],
+                      token: str) -> Any:
+    """`function(item)` on a Dask worker, after `initializer(*initargs)` has run in this
+    worker process for this run (`token` names the run, so a worker serving two runs
+    initialises for each)."""
+    if initializer is not None and _DASK_STATE.get("token") != token:
+        initializer(*initargs)
+        _DASK_STATE["token"] = token
+    return function(item)
+
+
+def _dask_map(function: Callable[[T], R], work: list[T],
+              initializer: Callable[..., None] | None, initargs: tuple[Any, ...],
+              scheduler: str) -> Iterator[R]:
+    """The same per-item function over a Dask cluster: Dask schedules, retries and moves
+    the data; results come back in input order, one at a time.
+
+    Raises:
+        UsageError: the `dask` extra is not installed, or the scheduler cannot be reached.
+    """
+    import uuid
+
+    from cakit.errors import UsageError
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--dask needs the dask extra: pip install 'cakit[dask]'") from None
+    try:
+        client = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    token = uuid.uuid4().hex
+    with client:
+        futures: list[Any] = client.map(_initialised_call, work, function=function,
+                                        initializer=initializer, initargs=initargs,
+                                        token=token, pure=False)
+        for index, future in enumerate(futures):
+            futures[index] = None  # once here, the cluster may forget the result
+            yield future.result()

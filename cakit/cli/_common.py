@@ -142,6 +142,11 @@ def store_option(help: str = "The annotation store.") -> Callable[[F], F]:
 
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1,
                            show_default=True, help="Worker processes.")
+dask_option = click.option(
+    "--dask", "scheduler", metavar="ADDRESS",
+    help="Run on the workers of a Dask cluster (tcp://host:8786) instead of local worker "
+         "processes; needs the dask extra, and the transcripts and the store on a folder "
+         "every worker sees (docs/dask.md).")
 
 
 def coder_options(func: F) -> F:

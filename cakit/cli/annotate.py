@@ -13,6 +13,7 @@ from cakit.cli._common import (
     coder_options,
     consoles,
     corpus,
+    dask_option,
     handle_errors,
     jobs_option,
     outcomes,
@@ -50,6 +51,7 @@ def as_csv(coded: Coded) -> str:
               help="Write the export to this file (default: standard output).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @jobs_option
+@dask_option
 @store_option("Where the machine layer is kept (one JSONL file per transcript).")
 @click.option("--no-store", is_flag=True, help="Do not write the machine layer.")
 @roles_option
@@ -58,7 +60,7 @@ def as_csv(coded: Coded) -> str:
 def annotate(
     paths: tuple[str, ...], codebook: str | None, output_format: str, output: str | None,
     force: bool, jobs: int, store_root: str, no_store: bool, roles_file: str | None,
-    coder: str | None, consensus: bool,
+    coder: str | None, consensus: bool, scheduler: str | None = None,
 ) -> None:
     """Annotate transcripts with the codebook and export the codes.
 
@@ -97,7 +99,7 @@ def annotate(
         first = True
         # each file's export text is made where it was coded (in the worker with --jobs)
         results = run_corpus(files, options, as_csv if output_format == "csv" else as_json,
-                             jobs=jobs)
+                             jobs=jobs, scheduler=scheduler)
         speakers: list[tuple[tuple[str, str], ...]] = []
         for result in outcomes(results, len(files), "annotating", err, tally,
                                stop_on_store_error=False):

@@ -18,6 +18,7 @@ from cakit.cli._common import (
     coder_options,
     consoles,
     corpus,
+    dask_option,
     drain,
     handle_errors,
     jobs_option,
@@ -67,6 +68,7 @@ def report_input_and_transcript(coded: Coded) -> Item:
 
     return consultation_input(coded.transcript, coded.annotations), coded.transcript
 
+
 FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
 
 
@@ -85,6 +87,7 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
                    ".png or .svg file.")
 @codebook_option
 @jobs_option
+@dask_option
 @store_option("Annotation store: a current machine layer there is reused instead of "
               "annotating again; new layers are saved there.")
 @click.option("--no-store", is_flag=True, help="Neither read nor write the store.")
@@ -108,7 +111,7 @@ def report(
     paths: tuple[str, ...], view: str, output_format: str, output: str | None, force: bool,
     plot_path: str | None, codebook: str | None, jobs: int, store_root: str, no_store: bool,
     no_deidentify: bool, roster: str | None, link_media: bool, roles_file: str | None,
-    coder: str | None, consensus: bool, no_color: bool,
+    coder: str | None, consensus: bool, no_color: bool, scheduler: str | None = None,
 ) -> None:
     """Report attempts, responses and outcomes by phase (or per consultation, clinician,
     carer presence): raw counts and rates per 1,000 words and per 10 minutes of the phase.
@@ -144,7 +147,7 @@ def report(
         check_writable(str(audit_path(output)), force)
     out, err = consoles(no_color)
     finish = report_input_and_transcript if output_format == "html" else report_input
-    results = run_corpus(files, options, finish, jobs=jobs)
+    results = run_corpus(files, options, finish, jobs=jobs, scheduler=scheduler)
     loaded, problems = drain(results, len(files), "reading and annotating", err)
     reused = sum(result.reused for result in loaded)
     if not loaded:
