@@ -15,6 +15,7 @@ from cakit.annotate.inflect import CLOSED, stem
 from cakit.annotate.spacy_bridge import CompiledCodebook, Hit
 from cakit.model import Feature, Transcript, Turn, Utterance
 from cakit.notation import LAUGH_DESCRIPTIONS
+from cakit.timing import gap_before, latched, silences
 
 # Feature bits as plain ints: IntFlag arithmetic goes through enum machinery and cost a
 # third of the annotation time when used per token.
@@ -179,37 +180,12 @@ class TurnView:
         }
 
 
-def _leading_pause(utterance: Utterance) -> float | None:
-    total = None
-    for event in utterance.events:
-        if event.index > 0:
-            break
-        if event.kind == "pause" and event.value is not None:
-            total = (total or 0.0) + event.value
-    return total
-
-
-def _latched(previous: Utterance | None, current: Utterance) -> bool:
-    for event in current.events:
-        if event.index == 0 and event.kind == "latch" and event.label == "start":
-            return True
-    if previous is not None:
-        count = len(previous.tokens)
-        for event in previous.events:
-            if event.kind == "latch" and event.label == "end" and event.index >= count:
-                return True
-    return False
-
-
 def build_views(
     transcript: Transcript, compiled: CompiledCodebook, codebook: Codebook
 ) -> list[TurnView]:
     """One view per turn, with pattern hits and timing filled in."""
     utterances = transcript.utterances
-    gaps_at: dict[int, float] = {}
-    for gap in transcript.gaps:
-        if gap.duration is not None:
-            gaps_at[gap.position] = gaps_at.get(gap.position, 0.0) + gap.duration
+    gaps_at = silences(transcript)
     role_of = transcript.role_of
     views: list[TurnView] = []
     for turn in transcript.turns:
@@ -222,15 +198,8 @@ def build_views(
         first = utterances[turn.utterances[0]]
         last = utterances[turn.utterances[-1]]
         previous = utterances[turn.utterances[0] - 1] if turn.utterances[0] > 0 else None
-        view.latched = _latched(previous, first)
-        silence = gaps_at.get(turn.utterances[0])
-        leading = _leading_pause(first)
-        if view.latched:
-            view.gap_before = 0.0
-        elif silence is not None or leading is not None:
-            view.gap_before = round((silence or 0.0) + (leading or 0.0), 3)
-        elif previous is not None and previous.media is not None and first.media is not None:
-            view.gap_before = round(max(0, first.media.start_ms - previous.media.end_ms) / 1000, 3)
+        view.latched = latched(previous, first)
+        view.gap_before = gap_before(transcript, turn.utterances[0], gaps_at)
         if first.media is not None:
             view.start_ms = first.media.start_ms
         if last.media is not None:

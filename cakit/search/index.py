@@ -22,6 +22,7 @@ from pathlib import Path
 
 from cakit.annotations import ConsultationAnnotations
 from cakit.model import Event, Feature, Token, Transcript, Turn, Utterance, feature_names
+from cakit.timing import gap_before, latched, silences
 
 _SPOKEN = frozenset({"word", "filler", "fragment", "nonword"})
 _LAUGH_WORDS = re.compile(r"\b(laugh|chuckl|giggl|snigger|titter|cackl)", re.IGNORECASE)
@@ -115,45 +116,6 @@ def word_forms(token: Token) -> tuple[str, str]:
         if word.endswith(clitic) and len(word) > len(clitic) + 1:
             return word, word[: -len(clitic)]
     return word, word
-
-
-def _leading_pause(utterance: Utterance) -> float | None:
-    """The pauses that open the utterance, before its first word (seconds)."""
-    total = None
-    for event in utterance.events:
-        if event.index > 0:
-            break
-        if event.kind == "pause" and event.value is not None:
-            total = (total or 0.0) + event.value
-    return total
-
-
-def _latched(previous: Utterance | None, current: Utterance) -> bool:
-    if any(e.index == 0 and e.kind == "latch" and e.label == "start" for e in current.events):
-        return True
-    if previous is None:
-        return False
-    count = len(previous.tokens)
-    return any(e.kind == "latch" and e.label == "end" and e.index >= count
-               for e in previous.events)
-
-
-def gap_before(transcript: Transcript, first: int, silences: dict[int, float]) -> float | None:
-    """The silence before utterance `first` as the annotator measures it: 0 when latched;
-    else a silence on its own line plus the pauses opening the utterance; else the
-    distance between media bullets; else unknown."""
-    utterances = transcript.utterances
-    current = utterances[first]
-    previous = utterances[first - 1] if first > 0 else None
-    if _latched(previous, current):
-        return 0.0
-    silence = silences.get(first)
-    leading = _leading_pause(current)
-    if silence is not None or leading is not None:
-        return round((silence or 0.0) + (leading or 0.0), 3)
-    if previous is not None and previous.media is not None and current.media is not None:
-        return round(max(0, current.media.start_ms - previous.media.end_ms) / 1000, 3)
-    return None
 
 
 def overlap_roles(transcript: Transcript) -> dict[tuple[int, int], str]:
@@ -286,7 +248,7 @@ def _unit(transcript: Transcript, turn: Turn, utterance_indices: Sequence[int], 
         marks.add("gap")
     if gap == 0.0 and not backchannel:
         first = utterance_indices[0]
-        if _latched(utterances[first - 1] if first > 0 else None, utterances[first]):
+        if latched(utterances[first - 1] if first > 0 else None, utterances[first]):
             marks.add("latch")
     turn_id = turn.id
     said = tuple(words)
@@ -312,10 +274,7 @@ def index_file(transcript: Transcript, annotations: ConsultationAnnotations | No
     `annotations` are the codes as the run decided them (without, no unit has codes and
     every phase is UNKNOWN); `path` is how the file is named in outputs and `file=`
     (default: the transcript's source)."""
-    silences: dict[int, float] = {}
-    for gap in transcript.gaps:
-        if gap.duration is not None:
-            silences[gap.position] = silences.get(gap.position, 0.0) + gap.duration
+    silence_at = silences(transcript)
     overlaps = overlap_roles(transcript)
     codes = _Codes(annotations)
     units: list[Unit] = []
@@ -323,7 +282,7 @@ def index_file(transcript: Transcript, annotations: ConsultationAnnotations | No
     for turn in transcript.turns:
         units.append(_unit(transcript, turn, turn.utterances, speaker=turn.speaker,
                            role=turn.role, backchannel=False,
-                           gap=gap_before(transcript, turn.utterances[0], silences),
+                           gap=gap_before(transcript, turn.utterances[0], silence_at),
                            overlaps=overlaps, codes=codes))
         for u_index in turn.backchannels:
             speaker = transcript.utterances[u_index].speaker
@@ -335,5 +294,5 @@ def index_file(transcript: Transcript, annotations: ConsultationAnnotations | No
                      units=tuple(units))
 
 
-__all__ = ["QUESTION_CONTOURS", "FileIndex", "Unit", "gap_before", "index_file",
+__all__ = ["QUESTION_CONTOURS", "FileIndex", "Unit", "index_file",
            "overlap_roles", "spoken", "word_forms"]

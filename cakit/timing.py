@@ -1,0 +1,56 @@
+"""The silence before a turn, as the annotator codes it and search finds it: one home, so
+`gap>=1` in a search and HESITATE's gap are the same number."""
+
+from __future__ import annotations
+
+from cakit.model import Transcript, Utterance
+
+
+def silences(transcript: Transcript) -> dict[int, float]:
+    """Utterance index → seconds of timed silence written on its own line before it."""
+    found: dict[int, float] = {}
+    for gap in transcript.gaps:
+        if gap.duration is not None:
+            found[gap.position] = found.get(gap.position, 0.0) + gap.duration
+    return found
+
+
+def leading_pause(utterance: Utterance) -> float | None:
+    """The pauses that open the utterance, before its first word (seconds)."""
+    total = None
+    for event in utterance.events:
+        if event.index > 0:
+            break
+        if event.kind == "pause" and event.value is not None:
+            total = (total or 0.0) + event.value
+    return total
+
+
+def latched(previous: Utterance | None, current: Utterance) -> bool:
+    """The utterance starts latched (`=`) onto the one before it."""
+    if any(e.index == 0 and e.kind == "latch" and e.label == "start" for e in current.events):
+        return True
+    if previous is None:
+        return False
+    count = len(previous.tokens)
+    return any(e.kind == "latch" and e.label == "end" and e.index >= count
+               for e in previous.events)
+
+
+def gap_before(transcript: Transcript, first: int, silence_at: dict[int, float]
+               ) -> float | None:
+    """The silence before utterance `first`: 0 when latched; else a silence on its own line
+    plus the pauses opening the utterance; else the distance between media bullets; else
+    unknown (None)."""
+    utterances = transcript.utterances
+    current = utterances[first]
+    previous = utterances[first - 1] if first > 0 else None
+    if latched(previous, current):
+        return 0.0
+    silence = silence_at.get(first)
+    leading = leading_pause(current)
+    if silence is not None or leading is not None:
+        return round((silence or 0.0) + (leading or 0.0), 3)
+    if previous is not None and previous.media is not None and current.media is not None:
+        return round(max(0, current.media.start_ms - previous.media.end_ms) / 1000, 3)
+    return None
