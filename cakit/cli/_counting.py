@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -141,6 +141,19 @@ def read_tally(file: CorpusFile) -> FileOutcome[Tallies]:
                        f"({type(exc).__name__}: {exc}); this file is left out, the others "
                        "are counted. Please report it with the file.")
     return replace(base, value=counted)
+
+
+def counted(paths: tuple[str, ...], by: str, *, jobs: int, roles_file: str | None,
+            codebook: str | None, store_root: str | None, no_store: bool, keep_case: bool,
+            fillers: bool, deidentify: bool, err: Any) -> tuple[GroupBy, Tallies, int]:
+    """What both commands count: the grouping, the tallies under the group names that may
+    be shown (`shown_groups`), and the number of files with problems."""
+    grouping = cast("GroupBy", by)  # click.Choice(GROUPINGS) let only those through
+    tallies, problems = count_corpus(paths, by=grouping, jobs=jobs, roles_file=roles_file,
+                                     codebook=codebook, store_root=store_root,
+                                     no_store=no_store, keep_case=keep_case, fillers=fillers,
+                                     err=err)
+    return grouping, shown_groups(tallies, grouping, deidentify, err), problems
 
 
 def shown_groups(tallies: Tallies, by: GroupBy, deidentify: bool, err: Any) -> Tallies:

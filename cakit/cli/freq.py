@@ -4,15 +4,15 @@ phase or file, counted as CLAN's FREQ counts them (`cakit.counts` says what is a
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cakit.cli._common import consoles, handle_errors
-from cakit.cli._counting import count_corpus, counting_options, shown_groups
+from cakit.cli._counting import counted, counting_options
 
 if TYPE_CHECKING:
-    from cakit.counts import FrequencyRow, GroupBy
+    from cakit.counts import FrequencyRow
 
 #: Words shown per group in the terminal table unless --top says otherwise.
 TABLE_TOP = 10
@@ -54,12 +54,10 @@ def freq(
 
     check_writable(output, force)
     out, err = consoles(no_color)
-    grouping = cast("GroupBy", by)  # click.Choice(GROUPINGS) let only those through
-    tallies, problems = count_corpus(paths, by=grouping, jobs=jobs,
-                                     roles_file=roles_file, codebook=codebook,
-                                     store_root=store_root, no_store=no_store,
-                                     keep_case=keep_case, fillers=fillers, err=err)
-    tallies = shown_groups(tallies, grouping, not no_deidentify, err)
+    grouping, tallies, problems = counted(
+        paths, by, jobs=jobs, roles_file=roles_file, codebook=codebook,
+        store_root=store_root, no_store=no_store, keep_case=keep_case, fillers=fillers,
+        deidentify=not no_deidentify, err=err)
     rows = frequency_rows(tallies, grouping)
     total = total_row(tallies)
     if output_format == "table":

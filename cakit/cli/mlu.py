@@ -4,15 +4,15 @@ phase or file, with CLAN's MLU exclusions (`cakit.counts` says what is counted).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cakit.cli._common import consoles, handle_errors
-from cakit.cli._counting import count_corpus, counting_options, shown_groups
+from cakit.cli._counting import counted, counting_options
 
 if TYPE_CHECKING:
-    from cakit.counts import GroupBy, MluRow
+    from cakit.counts import MluRow
 
 CAPTION = ("MLU in words (CLAN: mlu -t%mor), not morphemes. Utterances with xxx/yyy/www or "
            "no word are left out; fillers, fragments and retraced words are not counted. "
@@ -41,12 +41,10 @@ def mlu(
 
     check_writable(output, force)
     out, err = consoles(no_color)
-    grouping = cast("GroupBy", by)  # click.Choice(GROUPINGS) let only those through
-    tallies, problems = count_corpus(paths, by=grouping, jobs=jobs,
-                                     roles_file=roles_file, codebook=codebook,
-                                     store_root=store_root, no_store=no_store,
-                                     keep_case=False, fillers=False, err=err)
-    tallies = shown_groups(tallies, grouping, not no_deidentify, err)
+    grouping, tallies, problems = counted(
+        paths, by, jobs=jobs, roles_file=roles_file, codebook=codebook,
+        store_root=store_root, no_store=no_store, keep_case=False, fillers=False,
+        deidentify=not no_deidentify, err=err)
     rows = mlu_rows(tallies, grouping, total=by != "speaker")
     if output_format == "table":
         table = _table(rows, by)
