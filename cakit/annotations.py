@@ -441,6 +441,6 @@ def outcome(uptakes: list[str], catalogue: CodeCatalogue | None = None) -> str:
     """Sequence outcome from the uptakes of R1–R3, by the codebook's outcome rules (the
     packaged codebook's when none is given): the annotator and the coders' effective codes
     both use it."""
-    from cakit.codes import builtin_catalogue
+    from cakit.annotate.codebook import builtin_catalogue
 
     return (catalogue or builtin_catalogue()).outcome(uptakes)

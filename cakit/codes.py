@@ -7,15 +7,14 @@ also which outcome they lead to and how the annotator treats them. The annotator
 report (columns, legends, plots), exports and the store read codes from here, so a code
 added to the YAML appears everywhere without a program change.
 
-Nothing here reads files or imports spaCy: `builtin_catalogue()` asks the codebook loader
-for the packaged codebook's catalogue, once.
+Nothing here reads files: `cakit.annotate.codebook.builtin_catalogue()` gives the packaged
+codebook's catalogue.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 #: Code families, in report order.
@@ -197,12 +196,3 @@ class CodeCatalogue:
                     or (when == "first_decisive" and decisive and decisive[0] in codes)):
                 return outcome.name
         return "UNRESOLVED"
-
-
-@lru_cache(maxsize=1)
-def builtin_catalogue() -> CodeCatalogue:
-    """The catalogue of the codebook shipped with cakit (used where no codebook is given:
-    the store's label checks, exports of stored codes, coders' effective outcomes)."""
-    from cakit.annotate.codebook import PACKAGED_CODEBOOK, load_codebook
-
-    return load_codebook(PACKAGED_CODEBOOK).catalogue

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cakit.model import Diagnostic, SourceSpan, Transcript
 
+_PARENTHESIS = re.compile(r"\s*\(.*$")
 #: Bumped when the profile's fields change; an older profile is not used.
 PROFILE_VERSION = 2
 
@@ -91,7 +93,6 @@ def profile_of(transcript: Transcript, diagnostics: tuple[Diagnostic, ...], opti
                ) -> TranscriptProfile:
     """The profile of a fully read transcript (with the diagnostics of that read and the
     `options_key` it was read with)."""
-    from cakit.report.inputs import participant_names
     from cakit.speakers import speaker_roles
 
     utterances = tuple(
@@ -113,6 +114,46 @@ def profile_of(transcript: Transcript, diagnostics: tuple[Diagnostic, ...], opti
                          for p in transcript.participants),
         names=tuple(sorted(participant_names(transcript).items())),
     )
+
+
+def participant_names(transcript: Transcript) -> dict[str, str]:
+    """Speaker code → declared name ("Dr Okafor", "Kevin Brennan", "Yusuf").
+
+    Jefferson header blocks declare `Participants: Dr = Dr Okafor (psychiatrist), P = …`;
+    CHAT declares names in `@Participants`. Parenthesised descriptions are dropped.
+    """
+    names: dict[str, str] = {}
+    for participant in transcript.participants:
+        name = _PARENTHESIS.sub("", participant.name or "").strip()
+        if name:
+            names[participant.code] = name
+    if transcript.format == "jefferson":
+        declared = transcript.meta("Participants")
+        for part in _split_declaration(declared):
+            label, _, name = part.partition("=")
+            name = _PARENTHESIS.sub("", name).strip()
+            if label.strip() and name:
+                names[label.strip()] = name
+    return names
+
+
+def _split_declaration(value: str) -> list[str]:
+    """Split `A = x (y, z), B = w` on the commas outside parentheses."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in value:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if char in ",;" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part for part in (p.strip() for p in parts) if part]
 
 
 def _diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:

@@ -8,13 +8,14 @@ frozen `Codebook`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from cakit.annotate.codebook_codes import parse_catalogue
+from cakit.annotate.yaml_nodes import NodeLoader, to_python
 from cakit.codes import CodeCatalogue
 from cakit.errors import CodebookError
-from cakit.model import Diagnostic, SourceSpan
 
 #: The codebook cakit ships; a study's own codebook is given with --codebook (it never
 #: depends on the folder cakit runs from).
@@ -149,84 +150,8 @@ class Codebook:
         return tuple(code.name for code in self.catalogue.codes if not code.parent)
 
 
-# -- loading with positions ------------------------------------------------------------
-
-class _Loader:
-    """Turns composed YAML nodes into Python values, remembering where each came from."""
-
-    def __init__(self, source: str, text: str) -> None:
-        self.source = source
-        self.lines = text.split("\n")
-        self.problems: list[Diagnostic] = []
-
-    def problem(self, node: Any, message: str, hint: str = "") -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        col = node.start_mark.column + 1 if node is not None else 1
-        source_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        self.problems.append(
-            Diagnostic("CK402", "error", message, SourceSpan(self.source, line, col), hint,
-                       source_line)
-        )
-
-    def mapping(self, node: Any, where: str) -> dict[str, Any] | None:
-        import yaml
-
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{where} must be a mapping")
-            return None
-        out: dict[str, Any] = {}
-        for key, value in node.value:
-            out[str(key.value)] = value
-        return out
-
-    def sequence(self, node: Any, where: str) -> list[Any] | None:
-        import yaml
-
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{where} must be a list")
-            return None
-        return list(node.value)
-
-    def scalar(self, node: Any, where: str) -> str | None:
-        import yaml
-
-        if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, f"{where} must be a single value")
-            return None
-        return str(node.value)
-
-    def words(self, node: Any, where: str) -> tuple[str, ...]:
-        items = self.sequence(node, where) or []
-        out = []
-        for item in items:
-            value = self.scalar(item, f"{where} item")
-            if value is not None and value.strip():
-                out.append(value.strip().lower())
-        return tuple(out)
-
-
-def _to_python(node: Any) -> Any:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        return {str(k.value): _to_python(v) for k, v in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(v) for v in node.value]
-    value = node.value
-    tag = node.tag
-    if tag.endswith(":int"):
-        return int(value)
-    if tag.endswith(":float"):
-        return float(value)
-    if tag.endswith(":bool"):
-        return value.lower() in ("true", "yes", "on")
-    if tag.endswith(":null"):
-        return None
-    return value
-
-
 def _pattern(
-    loader: _Loader, node: Any, prefix: str, index: int, classes: dict[str, tuple[str, ...]]
+    loader: NodeLoader, node: Any, prefix: str, index: int, classes: dict[str, tuple[str, ...]]
 ) -> Pattern | None:
     import yaml
 
@@ -247,7 +172,7 @@ def _pattern(
     flags: dict[str, Any] = {}
     for flag in ("weak", "exact", "at_start"):
         if flag in data:
-            value = _to_python(data[flag])
+            value = to_python(data[flag])
             if not isinstance(value, bool):
                 loader.problem(data[flag], f"{flag} must be true or false")
             flags[flag] = bool(value)
@@ -291,13 +216,13 @@ def _pattern(
         if len(slots) < 2:
             loader.problem(data["near"], "near needs at least two slots")
             return None
-        gap = _to_python(data["gap"]) if "gap" in data else 2
+        gap = to_python(data["gap"]) if "gap" in data else 2
         if not isinstance(gap, int) or gap < 0 or gap > 10:
             loader.problem(data.get("gap", node), "gap must be a whole number from 0 to 10")
             gap = 2
         return Pattern(id=pattern_id or "", kind="near", slots=tuple(slots), gap=gap, line=line,
                        col=col, **flags)
-    tokens = _to_python(data["tokens"])
+    tokens = to_python(data["tokens"])
     if not isinstance(tokens, list) or not all(isinstance(t, dict) for t in tokens) or not tokens:
         loader.problem(data["tokens"], "tokens must be a list of spaCy token patterns")
         return None
@@ -312,7 +237,7 @@ def _pattern(
 
 
 def _patterns(
-    loader: _Loader, node: Any, prefix: str, classes: dict[str, tuple[str, ...]]
+    loader: NodeLoader, node: Any, prefix: str, classes: dict[str, tuple[str, ...]]
 ) -> tuple[Pattern, ...]:
     items = loader.sequence(node, f"{prefix} patterns") or []
     out = []
@@ -331,7 +256,7 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
     """
     import yaml
 
-    loader = _Loader(source, text)
+    loader = NodeLoader(source, text)
     # libyaml's composer is ~10x faster and keeps node positions; pure Python otherwise
     fast_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
@@ -373,7 +298,7 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
                 loader.problem(node, f"unknown threshold {key!r}",
                                f"thresholds: {', '.join(sorted(defaults))}")
                 continue
-            value = _to_python(node)
+            value = to_python(node)
             expected = type(defaults[key])
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
@@ -396,12 +321,12 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
             if "patterns" not in entry:
                 loader.problem(node, f"lexicon category {category_name} has no patterns")
                 continue
-            first_person = _to_python(entry["first_person_required"]) if \
+            first_person = to_python(entry["first_person_required"]) if \
                 "first_person_required" in entry else False
             categories.append(Category(
                 name=category_name,
-                section=str(_to_python(entry.get("section")) if "section" in entry else ""),
-                label=str(_to_python(entry["label"])) if "label" in entry else category_name,
+                section=str(to_python(entry.get("section")) if "section" in entry else ""),
+                label=str(to_python(entry["label"])) if "label" in entry else category_name,
                 first_person_required=bool(first_person),
                 patterns=_patterns(loader, entry["patterns"], f"lex.{category_name}", classes),
             ))
@@ -446,7 +371,7 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
                 if speaker not in SPEAKERS:
                     loader.problem(cue.get("speaker"),
                                    f"speaker must be one of {', '.join(SPEAKERS)}")
-                weight = _to_python(cue["weight"]) if "weight" in cue else 1.0
+                weight = to_python(cue["weight"]) if "weight" in cue else 1.0
                 if not isinstance(weight, (int, float)) or isinstance(weight, bool):
                     loader.problem(cue.get("weight"), "weight must be a number")
                     weight = 1.0
@@ -457,7 +382,7 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
                     if "patterns" in cue else ()
                 if not patterns and not lexicon:
                     loader.problem(cue_node, "a phase cue needs patterns or a lexicon category")
-                anchor = bool(_to_python(cue["anchor"])) if "anchor" in cue else False
+                anchor = bool(to_python(cue["anchor"])) if "anchor" in cue else False
                 form = loader.scalar(cue["form"], "form") if "form" in cue else "any"
                 if form not in ("any", "question", "statement"):
                     loader.problem(cue["form"], "form must be any, question or statement")
@@ -505,3 +430,10 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     except (OSError, UnicodeDecodeError) as exc:
         raise CodebookError(f"cannot read codebook {file_path}: {exc}", ()) from None
     return parse_codebook(text, str(file_path))
+
+
+@lru_cache(maxsize=1)
+def builtin_catalogue() -> CodeCatalogue:
+    """The catalogue of the codebook shipped with cakit (used where no codebook is given:
+    the store's label checks, exports of stored codes, coders' effective outcomes)."""
+    return load_codebook(PACKAGED_CODEBOOK).catalogue

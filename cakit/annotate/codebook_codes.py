@@ -6,8 +6,9 @@ YAML line through the loader, never raised one at a time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
+from cakit.annotate.yaml_nodes import NodeLoader, to_python
 from cakit.codes import (
     OUTCOME_WHENS,
     TIE_NEEDS,
@@ -20,9 +21,6 @@ from cakit.codes import (
     TieNeed,
 )
 
-if TYPE_CHECKING:
-    from cakit.annotate.codebook import _Loader
-
 _TOP_FAMILIES = ("attempt", "turn", "response", "modifier", "carer")
 _CODE_KEYS = {"family", "label", "abbreviation", "colour", "definition", "confidence",
               "engaging", "decisive", "asking", "continuing", "rule", "subtypes"}
@@ -31,44 +29,40 @@ _RULE_KEYS = {"frames", "tie", "before", "question"}
 _OUTCOME_KEYS = {"label", "abbreviation", "colour", "definition", "when", "codes", "engaged"}
 
 
-def _text(loader: _Loader, entry: dict[str, Any], key: str, default: str = "") -> str:
+def _text(loader: NodeLoader, entry: dict[str, Any], key: str, default: str = "") -> str:
     if key not in entry:
         return default
     return " ".join((loader.scalar(entry[key], key) or "").split())
 
 
-def _flag(loader: _Loader, entry: dict[str, Any], key: str, default: bool) -> bool:
-    from cakit.annotate.codebook import _to_python
-
+def _flag(loader: NodeLoader, entry: dict[str, Any], key: str, default: bool) -> bool:
     if key not in entry:
         return default
-    value = _to_python(entry[key])
+    value = to_python(entry[key])
     if not isinstance(value, bool):
         loader.problem(entry[key], f"{key} must be true or false")
         return default
     return value
 
 
-def _confidence(loader: _Loader, entry: dict[str, Any], default: float) -> float:
-    from cakit.annotate.codebook import _to_python
-
+def _confidence(loader: NodeLoader, entry: dict[str, Any], default: float) -> float:
     if "confidence" not in entry:
         return default
-    value = _to_python(entry["confidence"])
+    value = to_python(entry["confidence"])
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         loader.problem(entry["confidence"], "confidence must be a number from 0 to 1")
         return default
     return float(value)
 
 
-def _unknown_keys(loader: _Loader, entry: dict[str, Any], known: set[str], where: str) -> None:
+def _unknown_keys(loader: NodeLoader, entry: dict[str, Any], known: set[str], where: str) -> None:
     for key, node in entry.items():
         if key not in known:
             loader.problem(node, f"unknown key {key!r} in {where}",
                            f"keys: {', '.join(sorted(known))}")
 
 
-def _rule(loader: _Loader, node: Any, code: str, frames: set[str]) -> FrameRule | None:
+def _rule(loader: NodeLoader, node: Any, code: str, frames: set[str]) -> FrameRule | None:
     entry = loader.mapping(node, f"the rule of {code}") or {}
     _unknown_keys(loader, entry, _RULE_KEYS, f"the rule of {code}")
     frame = _text(loader, entry, "frames")
@@ -88,7 +82,7 @@ def _rule(loader: _Loader, node: Any, code: str, frames: set[str]) -> FrameRule 
                      question=_flag(loader, entry, "question", False))
 
 
-def parse_catalogue(loader: _Loader, top: dict[str, Any], frames: set[str]) -> CodeCatalogue:
+def parse_catalogue(loader: NodeLoader, top: dict[str, Any], frames: set[str]) -> CodeCatalogue:
     """The `codes:` and `outcomes:` sections of a codebook, checked and frozen."""
     codes: list[CodeInfo] = []
     for name, node in (loader.mapping(top.get("codes"), "codes") or {}).items():
@@ -123,7 +117,7 @@ def parse_catalogue(loader: _Loader, top: dict[str, Any], frames: set[str]) -> C
     return CodeCatalogue(codes=tuple(codes), outcomes=tuple(outcomes))
 
 
-def _subtypes(loader: _Loader, node: Any, parent: CodeInfo) -> list[CodeInfo]:
+def _subtypes(loader: NodeLoader, node: Any, parent: CodeInfo) -> list[CodeInfo]:
     import yaml
 
     if node is None:
@@ -149,7 +143,7 @@ def _subtypes(loader: _Loader, node: Any, parent: CodeInfo) -> list[CodeInfo]:
     return out
 
 
-def _outcomes(loader: _Loader, node: Any, codes: set[str]) -> list[OutcomeInfo]:
+def _outcomes(loader: NodeLoader, node: Any, codes: set[str]) -> list[OutcomeInfo]:
     if node is None:  # reported as a missing section
         return []
     out: list[OutcomeInfo] = []

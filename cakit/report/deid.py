@@ -234,7 +234,8 @@ def load_key(path: Path | None = None, environ: Mapping[str, str] | None = None)
 
 def header_terms(transcripts: Iterable[Transcript]) -> list[Term]:
     """Name tokens declared in the transcripts' participant headers."""
-    from cakit.report.inputs import name_tokens, participant_names
+    from cakit.profile import participant_names
+    from cakit.report.inputs import name_tokens
 
     terms: dict[str, Term] = {}
     for transcript in transcripts:

@@ -27,7 +27,6 @@ MEDIA_COVERAGE = 0.9
 
 _TITLES = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx",
                      "prof", "prof.", "professor", "nurse", "sister", "doctor", "sir", "dame"})
-_PARENTHESIS = re.compile(r"\s*\(.*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,46 +81,6 @@ class ConsultationInput:
 def normal_phase(phase: str | None) -> str:
     """A phase name from the fixed list, or UNKNOWN (reports never drop a row)."""
     return phase if phase in PHASES else "UNKNOWN"
-
-
-def participant_names(transcript: Transcript) -> dict[str, str]:
-    """Speaker code → declared name ("Dr Okafor", "Kevin Brennan", "Yusuf").
-
-    Jefferson header blocks declare `Participants: Dr = Dr Okafor (psychiatrist), P = …`;
-    CHAT declares names in `@Participants`. Parenthesised descriptions are dropped.
-    """
-    names: dict[str, str] = {}
-    for participant in transcript.participants:
-        name = _PARENTHESIS.sub("", participant.name or "").strip()
-        if name:
-            names[participant.code] = name
-    if transcript.format == "jefferson":
-        declared = transcript.meta("Participants")
-        for part in _split_declaration(declared):
-            label, _, name = part.partition("=")
-            name = _PARENTHESIS.sub("", name).strip()
-            if label.strip() and name:
-                names[label.strip()] = name
-    return names
-
-
-def _split_declaration(value: str) -> list[str]:
-    """Split `A = x (y, z), B = w` on the commas outside parentheses."""
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in value:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        if char in ",;" and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [part for part in (p.strip() for p in parts) if part]
 
 
 def name_tokens(name: str) -> list[str]:
@@ -285,6 +244,5 @@ __all__ = [
     "consultation_input",
     "name_tokens",
     "normal_phase",
-    "participant_names",
     "slim",
 ]

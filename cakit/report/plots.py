@@ -16,8 +16,9 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
+from cakit.annotate.codebook import builtin_catalogue
 from cakit.annotations import PHASES_WITH_UNKNOWN
-from cakit.codes import CodeCatalogue, builtin_catalogue
+from cakit.codes import CodeCatalogue
 from cakit.report.inputs import ConsultationInput
 
 if TYPE_CHECKING:

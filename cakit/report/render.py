@@ -20,7 +20,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from cakit.codes import CodeCatalogue, builtin_catalogue
+from cakit.annotate.codebook import builtin_catalogue
+from cakit.codes import CodeCatalogue
 from cakit.report.tables import ALL, Report
 
 DASH = "–"

@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cakit.annotate.codebook import builtin_catalogue
 from cakit.annotations import LATE_PHASES, PHASES_WITH_UNKNOWN, Response
-from cakit.codes import CodeCatalogue, builtin_catalogue
+from cakit.codes import CodeCatalogue
 from cakit.report.inputs import ConsultationInput, Pair, as_inputs, normal_phase
 
 Inputs = Sequence[ConsultationInput | Pair]

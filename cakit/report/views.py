@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cakit.codes import CodeCatalogue, builtin_catalogue
+from cakit.annotate.codebook import builtin_catalogue
+from cakit.codes import CodeCatalogue
 from cakit.registry import Registry
 from cakit.report.inputs import ConsultationInput, as_inputs
 from cakit.report.tables import (

@@ -79,8 +79,8 @@ class Vocabulary:
     @classmethod
     def of(cls, catalogue: CodeCatalogue | None = None) -> Vocabulary:
         """The names of a codebook's catalogue (the packaged codebook's when None)."""
+        from cakit.annotate.codebook import builtin_catalogue
         from cakit.annotations import CATEGORIES, PHASES_WITH_UNKNOWN
-        from cakit.codes import builtin_catalogue
 
         catalogue = catalogue or builtin_catalogue()
         return cls(codes=tuple(code.name for code in catalogue.codes),

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cakit.annotate.codebook import PACKAGED_CODEBOOK, Thresholds, parse_codebook
+from cakit.annotate.codebook import PACKAGED_CODEBOOK, Thresholds, builtin_catalogue, parse_codebook
 from cakit.cli import cli
-from cakit.codes import builtin_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "corpora" / "demo" / "01-brennan-jefferson.txt"
