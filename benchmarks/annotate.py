@@ -5,25 +5,28 @@ Run by hand:  python benchmarks/annotate.py [--utterances 100000] [--repeat 3]
 The demo corpus is replicated (copies with distinct names in a temp dir) until it holds at
 least --utterances utterances; each configuration runs `cakit annotate DIR --format jsonl
 --no-store -o FILE --jobs N` as a subprocess (start-up and reading included) and the
-median wall time is reported, with the peak resident memory of the process tree (parent
-and workers, from getrusage). Memory should not grow with corpus size: results are
-streamed to the output file one transcript at a time, so the script also runs a corpus of
-a quarter the size and prints both peaks.
+median wall time is reported, with the peak resident memory of that run's process tree
+(the `cakit` process and its workers), measured for each run alone by
+`_timing.run_child`: the sampled sum over the tree and the exact largest process. (The
+earlier version read getrusage(RUSAGE_CHILDREN) in this process, which keeps the largest
+peak of every earlier run, so it could never show memory falling.) Memory should not grow
+with corpus size: results are streamed to the output file one transcript at a time, so the
+script also runs a corpus of a quarter the size, --repeat times, and prints both peaks.
+There are no peer ratios: neither pylangacq nor rustling annotates.
 Targets (issue 4): ≥ 20k utterances/s on 2 cores; memory that does not grow with size.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import ChildRun, machine, run_child
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "corpora" / "demo"
@@ -49,16 +52,18 @@ def replicate(target: int, folder: Path) -> int:
     return per_copy * copies
 
 
-def run(folder: Path, jobs: int, output: Path) -> tuple[float, float]:
+def run(folder: Path, jobs: int, output: Path) -> ChildRun:
     command = shutil.which("cakit") or sys.exit("the cakit console script is not installed")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run([command, "annotate", str(folder), "--format", "jsonl", "--no-store",
-                    "--force", "-o", str(output), "--jobs", str(jobs)], check=True,
-                   cwd=REPO, stdout=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024.0
+    return run_child([command, "annotate", str(folder), "--format", "jsonl", "--no-store",
+                      "--force", "-o", str(output), "--jobs", str(jobs)], cwd=REPO)
+
+
+def summary(runs: list[ChildRun]) -> str:
+    cpu = statistics.median(r.cpu_s for r in runs)
+    trees = [r.peak_mb for r in runs]
+    largest = max(r.largest_process_mb for r in runs)
+    return (f"cpu {cpu:6.2f} s  peak RSS tree median {statistics.median(trees):5.0f} MiB "
+            f"(runs {min(trees):.0f}–{max(trees):.0f}; largest process {largest:.0f})")
 
 
 def main() -> None:
@@ -66,27 +71,28 @@ def main() -> None:
     parser.add_argument("--utterances", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as big_dir, tempfile.TemporaryDirectory() as small_dir:
-        big, small = Path(big_dir), Path(small_dir)
+    print(machine())
+    with tempfile.TemporaryDirectory(prefix="cakit-bench-") as temporary:
+        big, small = Path(temporary) / "big", Path(temporary) / "small"
+        big.mkdir()
+        small.mkdir()
         total = replicate(args.utterances, big)
         small_total = replicate(args.utterances // 4, small)
         files = len([p for p in big.rglob("*.*") if p.suffix in (".txt", ".cha", ".docx")])
         print(f"corpus: {files} files, {total:,} utterances (demo replicated); "
               f"small: {small_total:,} utterances")
-        output = Path(tempfile.mkdtemp()) / "out.jsonl"
+        output = Path(temporary) / "out.jsonl"
         for jobs in (1, 2):
-            times, peaks = [], []
-            for _ in range(args.repeat):
-                elapsed, peak = run(big, jobs, output)
-                times.append(elapsed)
-                peaks.append(peak)
-            median = statistics.median(times)
+            runs = [run(big, jobs, output) for _ in range(args.repeat)]
+            median = statistics.median(r.wall_s for r in runs)
             print(f"--jobs {jobs}: median {median:6.2f} s  {total / median:9,.0f} utterances/s  "
-                  f"peak RSS (largest process) {max(peaks):6.0f} MB")
-        _, small_peak = run(small, 2, output)
-        print(f"peak RSS on a corpus 1/4 the size (--jobs 2): {small_peak:.0f} MB "
-              "(compare: memory should not grow with corpus size)")
-        print(f"cpu count: {os.cpu_count()}")
+                  f"{summary(runs)}")
+        small_runs = [run(small, 2, output) for _ in range(args.repeat)]
+        median = statistics.median(r.wall_s for r in small_runs)
+        print(f"1/4 corpus, --jobs 2: median {median:6.2f} s  "
+              f"{small_total / median:9,.0f} utterances/s  {summary(small_runs)}")
+        print("(memory should not grow with corpus size: compare the two --jobs 2 peaks)")
+        print(machine())
 
 
 if __name__ == "__main__":

@@ -9,26 +9,29 @@ Every file is then read with `cakit.formats.read` — bytes in, decoding, layout
 tokenizing, overlap pairing, turns — and the median of --repeat runs is printed, for full
 tokenization and for speakers and turns only (`tokenize=False`). The Word demo file is
 replicated to a tenth of the size and timed the same way.
+
+Each configuration runs in its own fresh process (`_timing.run_child`) and its row shows
+the peak resident memory of that process (the whole process tree: sampled sum, and the
+exact largest process), measured for that row alone. There are no peer ratios: neither
+pylangacq nor rustling reads Jefferson transcripts (`benchmarks/parse_chat.py` compares
+them with cakit on CHAT).
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import json
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import median_time
-
-from cakit.formats import read
+from _timing import child_result, machine, run_child, timed_calls
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "corpora" / "demo"
-
-
 
 def replicate(suffix: str, megabytes: float, folder: Path) -> list[Path]:
     """Copies of the demo files with `suffix` until they hold `megabytes` MB."""
@@ -50,6 +53,8 @@ def replicate(suffix: str, megabytes: float, folder: Path) -> list[Path]:
 
 def read_all(files: list[Path], tokenize: bool) -> tuple[int, int, int]:
     """(lines, utterances, errors) over all files."""
+    from cakit.formats import read
+
     lines = utterances = errors = 0
     for path in files:
         result = read(path, tokenize=tokenize)
@@ -59,11 +64,28 @@ def read_all(files: list[Path], tokenize: bool) -> tuple[int, int, int]:
     return lines, utterances, errors
 
 
+def child(folder: Path, suffix: str, tokenize: bool, repeat: int) -> None:
+    """In the child process: time `repeat` reads of the copies, print one JSON line."""
+    import cakit.formats  # noqa: F401  (imports are not timed)
+
+    files = sorted(folder.glob(f"*/*{suffix}"))
+    timed = timed_calls(functools.partial(read_all, files, tokenize), repeat)
+    lines, utterances, errors = timed.result
+    print(json.dumps({"median_s": timed.wall_s, "cpu_s": timed.cpu_s, "lines": lines,
+                      "utterances": utterances, "errors": errors}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10.0, help="corpus size in MB")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # FOLDER:SUFFIX:TOKENIZE
     args = parser.parse_args()
+    if args.child:
+        folder, suffix, tokenize = args.child.rsplit(":", 2)
+        child(Path(folder), suffix, tokenize == "1", args.repeat)
+        return
+    print(machine())
     with tempfile.TemporaryDirectory(prefix="cakit-bench-") as temporary:
         folder = Path(temporary)
         for suffix, megabytes in ((".txt", args.mb), (".docx", args.mb / 10)):
@@ -73,14 +95,21 @@ def main() -> None:
                 continue
             size = sum(path.stat().st_size for path in files) / 1e6
             print(f"{suffix}: {len(files)} files, {size:.2f} MB on disk "
-                  f"(median of {args.repeat} runs)")
+                  f"(median of {args.repeat} runs, each configuration in a fresh process)")
             for tokenize in (True, False):
-                seconds, (lines, utterances, errors) = median_time(
-                    functools.partial(read_all, files, tokenize), args.repeat)
+                run = run_child([sys.executable, __file__, "--repeat", str(args.repeat),
+                                 "--child", f"{folder}:{suffix}:{int(tokenize)}"])
+                result = child_result(run)
+                seconds = float(result["median_s"])
+                lines, utterances = int(result["lines"]), int(result["utterances"])
                 name = "full tokenization" if tokenize else "speakers + turns only"
-                print(f"  {name:<24} {seconds:7.2f} s  {size / seconds:6.2f} MB/s  "
+                print(f"  {name:<24} {seconds:7.2f} s (cpu {float(result['cpu_s']):5.2f} s)  "
+                      f"{size / seconds:6.2f} MB/s  "
                       f"{lines / seconds:9.0f} lines/s  {utterances / seconds:9.0f} utt/s"
-                      f"  ({errors} errors)")
+                      f"  ({result['errors']} errors)  peak RSS tree {run.peak_mb:5.0f} MiB"
+                      f" (largest process {run.largest_process_mb:.0f})")
+    print("no peer ratios: pylangacq and rustling do not read Jefferson transcripts")
+    print(machine())
 
 
 if __name__ == "__main__":
