@@ -244,3 +244,19 @@ def test_a_report_view_registered_before_first_use_joins_the_built_in_ones() -> 
     finally:
         REPORT_VIEWS.unregister("turns")
     assert "turns" not in REPORT_VIEWS
+
+
+def test_slim_inputs_give_the_same_tables_in_every_view() -> None:
+    """What a report keeps per consultation (`slim`: only the turns codes point to, no
+    evidence) gives exactly the tables the full inputs give, in every view and format."""
+    from cakit.report.inputs import as_inputs, slim
+    from cakit.report.serialize import to_csv, to_json, to_markdown
+
+    full = as_inputs(gold_pairs())
+    lean = [slim(item) for item in full]
+    assert sum(len(i.annotations.turns) for i in lean) < sum(len(i.annotations.turns)
+                                                              for i in full)
+    for view in REPORT_VIEWS.names():
+        wide, narrow = build_report(full, view), build_report(lean, view)
+        for write in (to_csv, to_json, to_markdown):
+            assert write(narrow) == write(wide), (view, write.__name__)
