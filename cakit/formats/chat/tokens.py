@@ -898,7 +898,7 @@ def _next_is_bracket(matches: list[re.Match[str]], number: int) -> bool:
 
 
 def _laugh(state: _State, word: str, following: str) -> bool:
-    """A laugh particle: heh, hah, haha …; a two-letter "ha", "he", "hi", "ho" only next to
+    """A laugh particle: heh, hah, haha …; a two-letter "ha", "ho", "hu" only next to
     another particle ("ha ha"), since alone they are words (the Jefferson reader agrees)."""
     if LAUGH_PARTICLE.match(word):
         return True
@@ -912,7 +912,9 @@ def _laugh(state: _State, word: str, following: str) -> bool:
     return after_laugh or next_laughs
 
 
-_SHORT_PARTICLES = frozenset({"ha", "he", "hi", "ho", "hu"})
+#: Two-letter laugh particles; not "he" (a repeated pronoun, "he he does what?") nor "hi"
+#: (a repeated greeting).
+_SHORT_PARTICLES = frozenset({"ha", "ho", "hu"})
 
 
 def _emit_word(state: _State, body: str, line: int, col: int, following: str = "") -> None:

@@ -83,7 +83,9 @@ JEFFERSON_FILLERS = FILLERS - {"mm", "hmm"}
 #: Laugh particles. "huh", "ha", "he" count only next to another
 #: particle: a lone "huh?" is a repair initiator, a lone "he" a pronoun.
 STRICT_PARTICLE = re.compile(r"^(?:h+[aeio]+h+|h+u+h{2,}|(?:h+[aeiou]+){2,}h*)$")
-WEAK_PARTICLES = frozenset({"ha", "he", "huh", "hah", "heh"})
+#: Particles that are laughter only next to another particle ("ha ha", "huh heh"). Never
+#: "he": a repeated pronoun ("he he does what?") is not a laugh.
+WEAK_PARTICLES = frozenset({"ha", "huh", "hah", "heh"})
 OUTBREATH = re.compile(r"^h{2,}$")
 INBREATH = re.compile(r"[.·•∙](?:hh*ih|shih|h+)(?::*)(?![A-Za-z])", re.I)
 LIPSMACK = re.compile(r"\.(pt|tch|tsk)(?![A-Za-z])", re.I)

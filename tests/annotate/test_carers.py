@@ -1,0 +1,38 @@
+"""Carers in an attempt's window, on invented consultations: support that corroborates
+or tells how it is for the patient, dismissal, answering for the patient; and a repeated
+pronoun ("he he does what?") is never laughter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.annotate._helpers import annotate_text
+
+TALK = """\
+D:    so how have you been?
+P:    the neighbours are watching me through the wall. I can hear them talking about me.
+Mum:  {carer}
+D:    okay. (1.0) and how's your sleep?
+P:    not good.
+"""
+
+
+@pytest.mark.parametrize(("carer", "code"), [
+    ("she does. she sits up all night with the radio on.", "CARER_SUPPORT"),
+    ("she's not been out of the flat for two weeks.", "CARER_SUPPORT"),
+    ("I've noticed it too, she's frightened of the wall.", "CARER_SUPPORT"),
+    ("oh take no notice of her, doctor, it's all nonsense.", "CARER_DISMISS"),
+    ("heh heh.", "CARER_LAUGH"),
+])
+def test_carer_codes_follow_the_definitions(tmp_path: Path, carer: str, code: str) -> None:
+    coded = annotate_text(tmp_path, TALK.format(carer=carer))
+    assert [c.code for c in coded.carer_responses] == [code], carer
+
+
+def test_a_repeated_pronoun_is_not_laughter(tmp_path: Path) -> None:
+    coded = annotate_text(tmp_path, TALK.format(carer="he he does what? he watches?"))
+    assert [c.code for c in coded.carer_responses] != ["CARER_LAUGH"]
+    assert not any(e.rule.startswith("smile_laugh") for c in coded.carer_responses
+                   for e in c.evidence)
