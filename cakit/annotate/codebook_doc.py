@@ -68,7 +68,10 @@ def codebook_markdown(codebook: Codebook) -> str:
         "thresholds, word classes, the lexicon of possibly psychotic content, the stop-list, "
         "the frames the response rules look for, the phase cues and the decisions where cakit "
         "settles what its coding scheme leaves open. `cakit codebook check` validates a copy; "
-        "docs/extending.md shows how to add a code.",
+        "docs/extending.md shows how to add a code. `cakit codebook suggest PATHS --coder "
+        "NAME` proposes phrases from the attempts a coder added where the machine saw none, "
+        "each with the attempts it would recover and how many other, uncoded patient turns "
+        "it would newly match; nothing is adopted until you edit the codebook.",
         "",
         "## Codes",
         "",

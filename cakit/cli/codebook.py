@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from cakit.cli._common import DataError, consoles
+from cakit.cli._common import (
+    DataError,
+    codebook_option,
+    consoles,
+    corpus,
+    drain,
+    handle_errors,
+    jobs_option,
+    paths_argument,
+    roles_option,
+    run_options,
+    store_option,
+)
+
+if TYPE_CHECKING:
+    from cakit.annotate.suggest import CodedFile
+    from cakit.run import Coded
 
 
 @click.group()
 def codebook() -> None:
-    """Check or show the codebook (default: the codebook cakit ships)."""
+    """Check, show, document the codebook, or suggest phrases from coders' codes."""
 
 
 @codebook.command("check")
@@ -98,3 +116,70 @@ def doc(file: str | None) -> None:
     except CodebookError as exc:
         raise DataError(str(exc)) from None
     click.echo(codebook_markdown(loaded), nl=False)
+
+
+def _coded_file(coded: Coded) -> CodedFile:
+    from cakit.annotate.suggest import CodedFile
+
+    return CodedFile(coded.file.identity, coded.transcript, coded.machine, coded.annotations)
+
+
+@codebook.command("suggest")
+@paths_argument
+@click.option("--coder", help="Learn from this coder's codes in the store.")
+@click.option("--consensus", is_flag=True, help="Learn from the coders' majority.")
+@click.option("--top", type=click.IntRange(1, 500), default=20, show_default=True,
+              help="How many candidates to show.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]),
+              default="table", show_default=True)
+@codebook_option
+@store_option("The annotation store holding the coders' layers.")
+@roles_option
+@jobs_option
+@handle_errors
+def suggest(paths: tuple[str, ...], coder: str | None, consensus: bool, top: int,
+            output_format: str, codebook: str | None, store_root: str | None,
+            roles_file: str | None, jobs: int) -> None:
+    """Candidate lexicon phrases from attempts a coder added that the machine missed.
+
+    Each candidate shows the missed attempts it would recover and how many other patient
+    turns, coded by nobody, it would newly match. Nothing is changed: add what you adopt
+    to a copy of the codebook, then run `cakit codebook check` and `cakit evaluate`.
+    """
+    import json
+
+    from cakit.annotate.suggest import suggest as candidates
+    from cakit.errors import UsageError
+    from cakit.run import run_corpus
+
+    if not coder and not consensus:
+        raise UsageError("say whose codes to learn from: --coder NAME or --consensus")
+    files = corpus(paths)
+    options, _ = run_options(files, codebook=codebook, roles_file=roles_file,
+                             store_root=store_root, no_store=False, coder=coder,
+                             consensus=consensus)
+    out, err = consoles()
+    loaded, problems = drain(run_corpus(files, options, _coded_file, jobs=jobs), len(files),
+                             "reading", err)
+    found = candidates((r.value for r in loaded if r.value is not None), top=top)
+    if output_format == "json":
+        click.echo(json.dumps([{"phrase": s.phrase, "recovers": list(s.support),
+                                "collateral": s.collateral,
+                                "collateral_examples": list(s.collateral_examples)}
+                               for s in found], indent=2, ensure_ascii=False))
+    elif not found:
+        out.print("no attempt was added by the coder where the machine had none",
+                  markup=False)
+    else:
+        from rich.table import Table
+
+        table = Table(title="candidate phrases (nothing is adopted until you edit the "
+                      "codebook)", title_justify="left")
+        for heading in ("phrase", "recovers", "new matches elsewhere", "e.g."):
+            table.add_column(heading, overflow="fold")
+        for s in found:
+            table.add_row(s.phrase, ", ".join(s.support), str(s.collateral),
+                          ", ".join(s.collateral_examples))
+        out.print(table)
+    if problems:
+        raise SystemExit(1)
