@@ -13,10 +13,11 @@ few) media times has `duration_s=None` in every phase — never a made-up zero.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, TypeVar
 
 from cakit.annotations import PHASES, PHASES_WITH_UNKNOWN, ConsultationAnnotations, TurnRecord
 from cakit.model import Transcript
@@ -199,25 +200,45 @@ def _phase_runs(turns: Sequence[TurnRecord]) -> tuple[tuple[str, int], ...]:
 
 def slim(item: ConsultationInput) -> ConsultationInput:
     """The same input keeping only what report tables and plots read: turn records that a
-    code points to, and no evidence. A report holds one input per consultation until its
-    tables are built, so this is what keeps a large study's report in memory (the HTML
-    report, which shows every transcript with its evidence, keeps the full input)."""
+    code points to, no evidence, and one shared copy of each repeated string (a code, a
+    role, a phase, read from a layer's JSON as a new string every time). A report holds
+    one input per consultation until its tables are built, so this is what keeps a large
+    study's report in memory (the HTML report, which shows every transcript with its
+    evidence, keeps the full input)."""
     ann = item.annotations
     used = {attempt.turn_id for attempt in ann.attempts}
     used |= {code.turn_id for code in (*ann.elicited, *ann.repairs, *ann.medchecks)}
     used |= {carer.turn_id for carer in ann.carer_responses}
     used |= {response.turn_id for response in ann.responses if response.turn_id}
     lean = replace(
-        ann, turns=tuple(record for record in ann.turns if record.id in used),
+        ann, turns=tuple(_lean(record) for record in ann.turns if record.id in used),
         phases=(),
-        attempts=tuple(replace(a, evidence=()) for a in ann.attempts),
-        elicited=tuple(replace(c, evidence=()) for c in ann.elicited),
-        repairs=tuple(replace(c, evidence=()) for c in ann.repairs),
-        medchecks=tuple(replace(c, evidence=()) for c in ann.medchecks),
-        responses=tuple(replace(r, evidence=()) for r in ann.responses),
-        carer_responses=tuple(replace(c, evidence=()) for c in ann.carer_responses),
+        attempts=tuple(_lean(a) for a in ann.attempts),
+        elicited=tuple(_lean(c) for c in ann.elicited),
+        repairs=tuple(_lean(c) for c in ann.repairs),
+        medchecks=tuple(_lean(c) for c in ann.medchecks),
+        responses=tuple(_lean(r) for r in ann.responses),
+        carer_responses=tuple(_lean(c) for c in ann.carer_responses),
+        sequences=tuple(_lean(s) for s in ann.sequences),
     )
     return replace(item, annotations=lean)
+
+
+R = TypeVar("R")
+
+
+def _lean(record: R) -> R:
+    """A code record without its evidence, its strings shared (`sys.intern`)."""
+    changes: dict[str, Any] = {}
+    for name in (f.name for f in fields(record)):  # type: ignore[arg-type]
+        value = getattr(record, name)
+        if name == "evidence":
+            changes[name] = ()
+        elif isinstance(value, str):
+            changes[name] = sys.intern(value)
+        elif isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+            changes[name] = tuple(sys.intern(v) for v in value)
+    return replace(record, **changes)  # type: ignore[type-var]
 
 
 Pair = tuple[Transcript | None, ConsultationAnnotations]
