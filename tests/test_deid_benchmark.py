@@ -27,6 +27,20 @@ dates/wards said in words:
 - false replacements: planted set 2/320 = 0.6% (`Rose` as a verb, `Paddy's day`); demo
   corpus 0/113 = 0.0% (target <= 1%).
 
+Then, on 2026-12-06, after the team's list of given names common in the UK's communities
+(`cakit/data/names/given_names_uk.txt`, 2,255 names, 1,730 of them not in Faker) joined
+the gazetteer (deid.py f28a1fc74e30, unchanged):
+
+- recall 361/363 = 99.4% (360 removed, 1 flagged: `aga`, also an English word), 1 LEAKED
+  (the place `pudsey`; target 0 leaked: NOT met); strict 3/363 printed anywhere;
+- by place: turn 229/230 (99.6%), the others 100%; by kind: first name 72/72, place 33/34,
+  the others 100%;
+- false replacements: planted set 2/329 = 0.6% (`Rose`, `Paddy's day`, as before); demo
+  corpus 0/113 = 0.0%.
+
+The six first names that leaked before were named above before the list was written, so
+this set cannot show how well the list does on names it was not told about.
+
 The floors below are these values minus a small margin: raise them as de-identification
 improves (the targets are in `TARGET_*`, not asserted yet).
 """
@@ -50,15 +64,15 @@ from tests.deid_measure import (
 TARGET_RECALL = 0.99
 TARGET_FALSE_RATE = 0.01
 
-RECALL_FLOOR = 0.96  # measured 0.978
-MAX_LEAKS = 10  # measured 7
-MAX_PRINTED_ANYWHERE = 14  # measured 10
-PLACE_FLOORS = {"filename": 0.96, "header": 0.97, "label": 0.95, "turn": 0.95}
+RECALL_FLOOR = 0.99  # measured 0.994
+MAX_LEAKS = 2  # measured 1
+MAX_PRINTED_ANYWHERE = 5  # measured 3
+PLACE_FLOORS = {"filename": 0.96, "header": 0.97, "label": 0.95, "turn": 0.99}  # turn 0.996
 KIND_FLOORS = {  # measured: 100% unless noted
     "address": 0.93, "date_of_birth": 0.91, "email": 0.91, "hospital": 0.94,
     "nhs_number": 0.83, "phone": 0.92, "postcode": 0.93, "titled_name": 0.95,
     "full_name": 0.92, "place": 0.90, "school_workplace": 0.92, "date": 0.93,
-    "ward": 0.90, "surname": 0.95, "first_name": 0.88,
+    "ward": 0.90, "surname": 0.95, "first_name": 0.98,
 }
 PLANTED_FALSE_RATE_CEILING = 0.015  # measured 0.006
 DEMO_FALSE_RATE_CEILING = 0.01  # measured 0.000 (target <= 1%)

@@ -5,8 +5,10 @@ relied on to find names ("priya said", "gareth's mum"). The gazetteer holds firs
 and surnames from the person-name data that the Faker package ships (MIT licence) for the
 locales that cover the UK's population: British, Irish (English and Irish spellings),
 Indian and Pakistani, Nigerian (English, Yoruba, Igbo, Hausa), Ghanaian, Kenyan, South
-African, Polish, American and New Zealand names — about 12,000 names. It is read from the
-installed package, never fetched.
+African, Polish, American and New Zealand names — about 12,000 names. To these the team's
+own list of given names common in the UK's communities is added (`TEAM_GIVEN_NAMES`:
+Scottish and Welsh to Somali, Punjabi, Polish, Cantonese and Roma, about 2,250 names,
+1,700 of them not in Faker). Both are read from the installed package, never fetched.
 
 A gazetteer word that is also an English dictionary word (GCIDE, from the english-words
 package, MIT) is never replaced on its own: a first name that is a rarer word ("john",
@@ -19,12 +21,16 @@ from __future__ import annotations
 
 import importlib
 from functools import lru_cache
+from pathlib import Path
 
 #: Faker person-name locales whose names are read (see the module docstring).
 LOCALES = ("en_GB", "en_IE", "ga_IE", "en_IN", "en_PK", "en_NG", "yo_NG", "ig_NG", "ha_NG",
            "tw_GH", "en_KE", "zu_ZA", "pl_PL", "en_US", "en_NZ")
 _NAME_LISTS = ("first_names", "first_names_male", "first_names_female", "last_names",
                "last_names_male", "last_names_female", "male_last_names", "unisex_last_names")
+#: The team's list of given names common in the UK (see the file's header): one lower-case
+#: name a line under `# community` lines; names that are English words are left out of it.
+TEAM_GIVEN_NAMES = Path(__file__).resolve().parent.parent / "data" / "names" / "given_names_uk.txt"
 
 #: Everyday words that are also names, written by the team: a name-like word alone in
 #: lower case is never enough to replace it.
@@ -44,7 +50,8 @@ constance prudence christian earl duke prince princess queen rex sonny buddy chi
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[frozenset[str], frozenset[str]]:
-    """(first names, surnames), lower case, letters only, 3+ letters."""
+    """(first names, surnames), lower case, letters only, 3+ letters: Faker's names of
+    `LOCALES` and the team's given names."""
     found: dict[bool, set[str]] = {True: set(), False: set()}
     for locale in LOCALES:
         try:
@@ -59,7 +66,21 @@ def _gazetteer() -> tuple[frozenset[str], frozenset[str]]:
                     word = part.strip(".'’").casefold()
                     if len(word) >= 3 and word.isalpha():
                         found[attribute.startswith("first")].add(word)
+    found[True].update(team_given_names())
     return frozenset(found[True]), frozenset(found[False])
+
+
+@lru_cache(maxsize=1)
+def team_given_names() -> frozenset[str]:
+    """The team's given names (`TEAM_GIVEN_NAMES`), lower case, letters only, 3+ letters;
+    empty when the file is missing."""
+    try:
+        text = TEAM_GIVEN_NAMES.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return frozenset()
+    names = (line.strip().casefold() for line in text.splitlines())
+    return frozenset(name for name in names
+                     if name and not name.startswith("#") and len(name) >= 3 and name.isalpha())
 
 
 @lru_cache(maxsize=1)

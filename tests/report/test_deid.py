@@ -192,6 +192,40 @@ def test_deid_heuristic_flags_when_not_confident() -> None:
     assert [e.action for e in deid.audit] == ["flagged"]
 
 
+def test_team_given_names_list_is_clean() -> None:
+    """The team's list: lower case, letters only, 3+ letters, no English word, grouped."""
+    from cakit.report.names import TEAM_GIVEN_NAMES, _gazetteer, english_words, team_given_names
+
+    lines = TEAM_GIVEN_NAMES.read_text(encoding="utf-8").splitlines()
+    groups: dict[str, list[str]] = {}
+    group = ""
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        if line.startswith("#") or not line.strip():
+            if line.startswith("# ") and following and not following.startswith("#"):
+                group = line[2:]  # a community: the comment line just above its names
+                assert group not in groups, group
+                groups[group] = []
+            continue
+        assert line == line.strip().casefold() and line.isalpha() and len(line) >= 3, line
+        assert group, f"{line!r} before any group"
+        assert line not in groups[group], (group, line)
+        groups[group].append(line)
+    names = team_given_names()
+    assert len(groups) >= 25 and all(len(found) >= 40 for found in groups.values()), {
+        g: len(found) for g, found in groups.items()}
+    assert names == {name for found in groups.values() for name in found}
+    assert not names & english_words()
+    assert names <= _gazetteer()[0]
+
+
+def test_deid_team_names_in_lower_case() -> None:
+    deid = Deidentifier(key=TEST_KEY)
+    out = deid.text("gosia and mhairi came with chinonso, crying, from wales (.) i'll will it")
+    for name in ("gosia", "mhairi", "chinonso"):
+        assert name not in out
+    assert "crying, from wales (.) i'll will it" in out
+
+
 def test_deid_roster_csv_and_plain(tmp_path: Path) -> None:
     csv_file = tmp_path / "roster.csv"
     csv_file.write_text("text,kind\nHarlow,name\nElmhurst Ward,place\n", encoding="utf-8")
