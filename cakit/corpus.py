@@ -60,32 +60,6 @@ _TURN_CODES = (("elicited", "PSY_ELICITED"), ("repairs", "REPAIR_OI"),
                ("medchecks", "MEDCHECK_SYMPTOM"))
 
 
-class SearchUnavailableError(CakitError):
-    """`Corpus.search` was called in a cakit whose search engine is not installed."""
-
-
-def _search_engine() -> Any:
-    """The `cakit.search` package, if it offers what `Corpus.search` uses.
-
-    Raises:
-        SearchUnavailableError: it does not.
-    """
-    import importlib
-
-    try:
-        engine = importlib.import_module("cakit.search")
-    except ModuleNotFoundError as exc:
-        if exc.name != "cakit.search":
-            raise
-        engine = None
-    if not (callable(getattr(engine, "CorpusIndex", None))
-            and callable(getattr(engine, "index_file", None))):
-        raise SearchUnavailableError(
-            "search is unavailable: this cakit has no search engine (cakit.search); "
-            "filter `corpus.to_dataframe('turn')` with pandas instead")
-    return engine
-
-
 # -- reading ---------------------------------------------------------------------------
 
 _READER: dict[str, Any] = {}
@@ -410,11 +384,10 @@ class Corpus:
 
         Raises:
             QueryError: the query does not parse (the message points at the column).
-            SearchUnavailableError: this cakit has no search engine (`cakit.search`).
         """
         import pandas as pd
 
-        engine = _search_engine()
+        from cakit import search as engine
         annotations = self._current_annotations()  # sets self._latest
         if self._index is None or self._index[0] != self._latest:
             files = [engine.index_file(transcript, codes, path=file.identity)
@@ -589,4 +562,4 @@ def _code_rows(transcript: Transcript, file: str, codes: ConsultationAnnotations
 
 
 __all__ = ["CODE_COLUMNS", "HIT_COLUMNS", "TOKEN_COLUMNS", "TURN_COLUMNS", "Corpus", "Level",
-           "SearchUnavailableError", "read_corpus"]
+           "read_corpus"]

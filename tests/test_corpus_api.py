@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -22,9 +21,8 @@ from cakit.corpus import (
     TOKEN_COLUMNS,
     TURN_COLUMNS,
     Corpus,
-    SearchUnavailableError,
 )
-from cakit.errors import CakitError, UnknownComponentError, UsageError
+from cakit.errors import UnknownComponentError, UsageError
 
 try:  # tests/ may or may not be a package; it is the same conftest either way
     from tests.conftest import DEMO
@@ -236,18 +234,8 @@ def test_report(demo: Corpus) -> None:
         cakit.read_corpus(DEMO_FILE).report("nonsense")  # fails before annotating
 
 
-def test_search_without_engine_says_so(demo: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "cakit.search", types.ModuleType("cakit.search"))
-    with pytest.raises(SearchUnavailableError, match="search is unavailable") as caught:
-        demo.search("voices")
-    assert isinstance(caught.value, CakitError)
-
-
 def test_search_runs_the_engine(demo: Corpus) -> None:
-    try:
-        hits = demo.search("role=patient & voices")
-    except SearchUnavailableError:
-        pytest.skip("this cakit has no search engine yet")
+    hits = demo.search("role=patient & voices")
     assert tuple(hits.columns) == HIT_COLUMNS
     assert len(hits) >= 1 and set(hits.role) == {"patient"}
     assert hits.text.str.contains("voices").all()
