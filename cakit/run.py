@@ -195,25 +195,33 @@ class ProfileFinish(Generic[T]):
         return self.full(coded)
 
 
+def read_file(file: CorpusFile, roles: Mapping[str, Role], convention: Convention = "jefferson"
+              ) -> tuple[Transcript, FileOutcome[Any]]:
+    """Read one transcript as every corpus command does (without the %mor/%gra checks only
+    `validate` makes): the transcript, and its outcome so far (reading diagnostics, an
+    unmapped CHAT speaker as an error, who speaks in which role)."""
+    from cakit.formats import read
+    from cakit.speakers import speaker_roles, unmapped_speakers
+
+    result = read(file.path, roles=roles, convention=convention, check_tiers=False)
+    transcript = result.transcript
+    diagnostics = (*result.diagnostics, *unmapped_speakers(transcript))
+    return transcript, FileOutcome(file, diagnostics, len(transcript.utterances),
+                                   speakers=speaker_roles(transcript))
+
+
 def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Annotator],
               finish: Callable[[Coded], T]) -> FileOutcome[T]:
     """Read, code and finish one transcript (see the module docstring). A problem of this
     file alone (reading errors, a store error, a bug met while coding it) comes back in
     the outcome; only a problem of the whole run (an invalid codebook) is raised."""
-    from cakit.formats import read
-    from cakit.speakers import speaker_roles, unmapped_speakers
-
     if isinstance(finish, ProfileFinish) and options.store is not None and not (
             options.coder or options.consensus):
         warm = _from_stored_profile(file, options, finish)
         if warm is not None:
             return warm
-    result = read(file.path, roles=options.roles, convention=options.convention,
-                  check_tiers=False)
-    transcript = result.transcript
-    diagnostics = (*result.diagnostics, *unmapped_speakers(transcript))
-    base: FileOutcome[T] = FileOutcome(file, diagnostics, len(transcript.utterances),
-                                       speakers=speaker_roles(transcript))
+    transcript, base = read_file(file, options.roles, options.convention)
+    diagnostics = base.diagnostics
     if not transcript.utterances:
         return base
     try:

@@ -122,15 +122,9 @@ def _start(roles: dict[str, Role], by: GroupBy, keep_case: bool, fillers: bool) 
 def read_tally(file: CorpusFile) -> FileOutcome[Tallies]:
     """Read one transcript and count it (in a worker); reading problems come back in the
     outcome, as the corpus run reports them."""
-    from cakit.formats import read
-    from cakit.run import FileOutcome
-    from cakit.speakers import speaker_roles, unmapped_speakers
+    from cakit.run import read_file
 
-    result = read(file.path, roles=_WORKER["roles"])
-    transcript = result.transcript
-    diagnostics = (*result.diagnostics, *unmapped_speakers(transcript))
-    base: FileOutcome[Tallies] = FileOutcome(file, diagnostics, len(transcript.utterances),
-                                             speakers=speaker_roles(transcript))
+    transcript, base = read_file(file, _WORKER["roles"])
     if not transcript.utterances:
         return base
     try:
