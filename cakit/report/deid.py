@@ -134,6 +134,12 @@ _UPPER_WORD = re.compile(r"(?<![\w'’@-])[A-Z]{3,}(?![\w])")
 _LOWER_WORD = re.compile(r"(?<![\w'’@-])[a-zà-ÿ][a-zà-ÿ'’]{2,}(?![\w])")
 #: Laughter and breath particles (CA): heh, hah, HhHah, hhh — never names.
 _LAUGHTER = re.compile(r"(?i)^(?:h+[aeiou]*)+h*$")
+#: A word with CA marks inside it: laughter or breath "cr(h)ying", stretching "ja::mes",
+#: pitch "re↑ally", quiet or stressed stretches "so°rry°" — one word, never its pieces.
+_IN_WORD_MARK = r"(?:\([^()\s]{1,3}\)|[:↑↓°_]+)"
+_GLUED = re.compile(rf"(?<![\w'’@-])[A-Za-zÀ-ÿ'’]+(?:{_IN_WORD_MARK}[A-Za-zÀ-ÿ'’]*)*"
+                    rf"{_IN_WORD_MARK}[A-Za-zÀ-ÿ'’]+(?![\w])")
+_MARK_CHARS = re.compile(_IN_WORD_MARK)
 _TITLE_NAME = re.compile(rf"\b{_TITLE}\.?\s+({_CAP})(?:\s+({_CAP}))?")
 #: The same, said loudly: "DR ROBERTS".
 _TITLE_NAME_UPPER = re.compile(
@@ -349,7 +355,10 @@ def _stop_word(word: str) -> bool:
 
 
 def _normal(text: str) -> str:
-    return " ".join(text.casefold().replace("’", "'").split()).strip(".,;:")
+    """The form a pseudonym is keyed on: case, spacing and in-word CA marks ignored, so
+    "Kasia", "KASIA" and "ka::sia" are one person."""
+    plain = _MARK_CHARS.sub("", text) if _GLUED.search(text) else text
+    return " ".join(plain.casefold().replace("’", "'").split()).strip(".,;:")
 
 
 def _case_like(original: str, pseudonym: str) -> str:
@@ -483,13 +492,35 @@ class Deidentifier:
             if verdict is not None:
                 add(match.start(), match.start() + len(word), "name", "gazetteer",
                     confident=verdict == "name")
+        glued = self._glued_words(text, skip)
+        for start, end, verdict in glued:
+            if verdict is not None:
+                hits.append((start, -(end - start), -1,
+                             Hit(start, end, "name", "gazetteer", verdict == "name")))
         chosen: list[Hit] = []
         end = -1
         for _, _, _, hit in sorted(hits, key=lambda item: item[:3]):
+            if any(start <= hit.start and hit.end <= stop and (hit.start, hit.end) != (start, stop)
+                   for start, stop, _ in glued):
+                continue  # a piece of a word cut by a CA mark ("ying" of "cr(h)ying")
             if hit.start >= end:
                 chosen.append(hit)
                 end = hit.end
         return chosen
+
+    def _glued_words(self, text: str, skip: int) -> list[tuple[int, int, str | None]]:
+        """Words with CA marks inside them, as spans, each with whether the word the marks
+        cut is a name ("name", "maybe" or None): "ja(h)mes" is James, "cr(h)ying" is not."""
+        found = []
+        for match in _GLUED.finditer(text, skip):
+            word = _MARK_CHARS.sub("", match.group(0))
+            if _LAUGHTER.match(word):
+                found.append((match.start(), match.end(), None))
+                continue
+            key = word.casefold().removesuffix("'s")
+            verdict = "name" if key in self._spoken or key in self._names else name_word(word)
+            found.append((match.start(), match.end(), verdict))
+        return found
 
     @staticmethod
     def _mid_sentence(text: str, match: re.Match[str], skip: int) -> bool:

@@ -286,3 +286,16 @@ def test_deid_nothing_identifying_in_the_audit_free_html_when_opted_out() -> Non
     page = html_page(None)
     assert "NOT DE-IDENTIFIED" in page
     assert "Kevin" in page
+
+
+def test_deid_words_cut_by_ca_marks_are_read_whole() -> None:
+    """A CA mark inside a word ("cr(h)ying", "ka::sia") leaves pieces; the lookup reads
+    the word the marks cut, never a piece, and the same person keeps one pseudonym."""
+    deid = Deidentifier(key=TEST_KEY)
+    out = deid.text("she was cr(h)ying, lau(h)ghing (h)ah, and ka::sia came with pri(h)ya")
+    assert out.startswith("she was cr(h)ying, lau(h)ghing (h)ah, and ")
+    assert "ka::sia" not in out and "pri(h)ya" not in out
+    assert deid.text("kasia") in out and deid.text("priya") in out
+    # a piece that is a name on its own ("ali" of "ali(h)son") is not replaced alone
+    alison = deid.text("we(h)ll ali(h)son")
+    assert alison.startswith("we(h)ll [") and "son" not in alison
