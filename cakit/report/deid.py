@@ -511,7 +511,7 @@ class Deidentifier:
     def _glued_words(self, text: str, skip: int) -> list[tuple[int, int, str | None]]:
         """Words with CA marks inside them, as spans, each with whether the word the marks
         cut is a name ("name", "maybe" or None): "ja(h)mes" is James, "cr(h)ying" is not."""
-        found = []
+        found: list[tuple[int, int, str | None]] = []
         for match in _GLUED.finditer(text, skip):
             word = _MARK_CHARS.sub("", match.group(0))
             if _LAUGHTER.match(word):
