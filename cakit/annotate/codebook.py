@@ -36,7 +36,10 @@ REQUIRED_CATEGORIES = (
     "voices", "visions", "other_senses", "persecution", "thought_interference", "control",
     "reference", "grandiose", "somatic", "religious", "epistemic", "emotional", "medication",
 )
-_PATTERN_KEYS = {"phrase", "near", "tokens", "gap", "weak", "exact", "at_start", "id"}
+_PATTERN_KEYS = {"phrase", "near", "tokens", "gap", "weak", "exact", "at_start", "id", "domain"}
+#: Lexicon categories of psychotic content (sections A–J): each names the symptom domains of
+#: the rating scales its patterns belong to, with the items they come from.
+PSYCHOTIC_CATEGORIES = REQUIRED_CATEGORIES[:10]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,8 @@ class Pattern:
     at_start: bool = False
     line: int = 0
     col: int = 0
+    #: the symptom domain a lexicon pattern belongs to (one of its category's domains)
+    domain: str = ""
 
     @property
     def text(self) -> str:
@@ -88,12 +93,30 @@ class Pattern:
 
 
 @dataclass(frozen=True, slots=True)
+class Domain:
+    """A symptom domain of the positive-symptom rating scales ("tactile hallucinations"),
+    with the instrument items it comes from (`source`, e.g. "SAPS 9; PANSS P3; CAPE 32")."""
+
+    id: str
+    label: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Category:
     name: str
     section: str
     label: str
     first_person_required: bool
     patterns: tuple[Pattern, ...]
+    domains: tuple[Domain, ...] = ()
+
+    def domain_of(self, pattern: Pattern) -> Domain | None:
+        """The pattern's domain: its own, else the category's first."""
+        for domain in self.domains:
+            if domain.id == (pattern.domain or domain.id):
+                return domain
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +191,8 @@ def _pattern(
     for key, value in data.items():
         if key not in _PATTERN_KEYS:
             loader.problem(value, f"unknown pattern key {key!r}",
-                           "pattern keys: phrase, near, gap, tokens, weak, exact, at_start, id")
+                           "pattern keys: phrase, near, gap, tokens, weak, exact, at_start, id, "
+                           "domain")
     flags: dict[str, Any] = {}
     for flag in ("weak", "exact", "at_start"):
         if flag in data:
@@ -177,6 +201,8 @@ def _pattern(
                 loader.problem(data[flag], f"{flag} must be true or false")
             flags[flag] = bool(value)
     pattern_id = loader.scalar(data["id"], "id") if "id" in data else f"{prefix}.{index}"
+    if "domain" in data:
+        flags["domain"] = loader.scalar(data["domain"], "domain") or ""
     kinds = [k for k in ("phrase", "near", "tokens") if k in data]
     if len(kinds) != 1:
         loader.problem(node, "a pattern needs exactly one of phrase, near, tokens")
@@ -246,6 +272,36 @@ def _patterns(
         if pattern is not None:
             out.append(pattern)
     return tuple(out)
+
+
+def _domains(loader: NodeLoader, entry: dict[str, Any], category: str,
+             patterns: tuple[Pattern, ...]) -> tuple[Domain, ...]:
+    """A category's `domains:` (id → label and source); every pattern's `domain:` must be
+    one of them, and a category of psychotic content must declare at least one."""
+    domains: list[Domain] = []
+    node = entry.get("domains")
+    for domain_id, domain_node in ((loader.mapping(node, "domains") or {}).items()
+                                   if node is not None else ()):
+        fields = loader.mapping(domain_node, f"domain {domain_id}") or {}
+        label = loader.scalar(fields["label"], "label") if "label" in fields else None
+        source = loader.scalar(fields["source"], "source") if "source" in fields else None
+        if not label or not source:
+            loader.problem(domain_node, f"domain {domain_id!r} needs a label and a source",
+                           "source: the rating-scale items, e.g. \"SAPS 9; PANSS P3; CAPE 32\"")
+            continue
+        domains.append(Domain(domain_id, label, source))
+    if node is None and category in PSYCHOTIC_CATEGORIES:
+        loader.problem(entry.get("label") or entry["patterns"],
+                       f"lexicon category {category} declares no symptom domains",
+                       "add domains: {id: {label: ..., source: ...}}")
+    known = {d.id for d in domains}
+    for pattern in patterns:
+        if pattern.domain and pattern.domain not in known:
+            loader.problem_at(pattern.line, pattern.col,
+                              f"pattern {pattern.id} has domain {pattern.domain!r}, which "
+                              f"lexicon category {category} does not declare",
+                              f"declared: {', '.join(sorted(known)) or 'none'}")
+    return tuple(domains)
 
 
 def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
@@ -323,12 +379,14 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
                 continue
             first_person = to_python(entry["first_person_required"]) if \
                 "first_person_required" in entry else False
+            patterns = _patterns(loader, entry["patterns"], f"lex.{category_name}", classes)
+            domains = _domains(loader, entry, category_name, patterns)
             categories.append(Category(
                 name=category_name,
                 section=str(to_python(entry.get("section")) if "section" in entry else ""),
                 label=str(to_python(entry["label"])) if "label" in entry else category_name,
                 first_person_required=bool(first_person),
-                patterns=_patterns(loader, entry["patterns"], f"lex.{category_name}", classes),
+                patterns=patterns, domains=domains,
             ))
         names = {c.name for c in categories}
         for required in REQUIRED_CATEGORIES:

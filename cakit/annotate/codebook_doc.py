@@ -123,6 +123,21 @@ def codebook_markdown(codebook: Codebook) -> str:
         f"The stop-list has {len(codebook.stoplist)} entries: a lexicon match wholly inside "
         "one of them is dropped.",
         "",
+        "### Symptom domains",
+        "",
+        "The categories of psychotic content are organised by the symptom domains of the "
+        "positive-symptom rating scales (SAPS: Scale for the Assessment of Positive Symptoms; "
+        "PANSS: Positive and Negative Syndrome Scale; CAPE: Community Assessment of Psychic "
+        "Experiences). Every pattern belongs to one domain (its `domain:`, else its category's "
+        "first); the source names the items the domain comes from. The patterns were written "
+        "from the items' definitions and the team's own invented probes.",
+        "",
+        "| category | domain | label | source | patterns |",
+        "|---|---|---|---|---:|",
+        *(f"| `{c.name}` | `{d.id}` | {_cell(d.label)} | {_cell(d.source)} | "
+          f"{sum(1 for p in c.patterns if c.domain_of(p) == d)} |"
+          for c in codebook.lexicon for d in c.domains),
+        "",
         "## Frames",
         "",
         "| frame | words | patterns |",

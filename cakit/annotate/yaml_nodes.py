@@ -19,6 +19,10 @@ class NodeLoader:
     def problem(self, node: Any, message: str, hint: str = "") -> None:
         line = node.start_mark.line + 1 if node is not None else 1
         col = node.start_mark.column + 1 if node is not None else 1
+        self.problem_at(line, col, message, hint)
+
+    def problem_at(self, line: int, col: int, message: str, hint: str = "") -> None:
+        """A problem at a 1-based line and column (of a node read earlier)."""
         source_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         self.problems.append(
             Diagnostic("CK402", "error", message, SourceSpan(self.source, line, col), hint,
