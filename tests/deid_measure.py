@@ -34,14 +34,15 @@ import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PLANTED_DIR = REPO / "tests" / "data" / "deid"
-PLANTED_CSV = PLANTED_DIR / "planted.csv"
-CONTROLS_CSV = PLANTED_DIR / "controls.csv"
-ROLES = PLANTED_DIR / "roles.yaml"
+#: The second planted set, written blind: by someone who had not seen cakit's name lists or
+#: detector (`benchmarks/make_deid_blind.py`).
+BLIND_DIR = REPO / "tests" / "data" / "deid_blind"
 DEMO = REPO / "corpora" / "demo"
 
 #: The demo corpus's real identifiers (README "planted de-identification items" column plus
@@ -122,23 +123,23 @@ class DemoResult:
 
 # -- the planted key ---------------------------------------------------------------------------
 
-def load_planted() -> list[Planted]:
-    with PLANTED_CSV.open(encoding="utf-8", newline="") as stream:
+def load_planted(folder: Path = PLANTED_DIR) -> list[Planted]:
+    with (folder / "planted.csv").open(encoding="utf-8", newline="") as stream:
         return [Planted(row["file"], int(row["line"]), row["text"], row["kind"], row["case"],
                         row["place"]) for row in csv.DictReader(stream)]
 
 
-def load_controls() -> list[tuple[str, int, str]]:
-    with CONTROLS_CSV.open(encoding="utf-8", newline="") as stream:
+def load_controls(folder: Path = PLANTED_DIR) -> list[tuple[str, int, str]]:
+    with (folder / "controls.csv").open(encoding="utf-8", newline="") as stream:
         return [(row["file"], int(row["line"]), row["text"]) for row in csv.DictReader(stream)]
 
 
-def check_planted(items: list[Planted]) -> list[str]:
+def check_planted(items: list[Planted], folder: Path = PLANTED_DIR) -> list[str]:
     """Problems with the key: a row whose text is not on its line (or in the file name)."""
     problems = []
     lines: dict[str, list[str]] = {}
     for item in items:
-        path = PLANTED_DIR / item.file
+        path = folder / item.file
         if not path.exists():
             problems.append(f"{item.file}: no such file")
             continue
@@ -259,13 +260,13 @@ def _overlap(a: str, b: str) -> bool:
 
 # -- the measurements ---------------------------------------------------------------------------
 
-def measure_planted(workdir: Path) -> PlantedResult:
-    """Run excerpts, the HTML report and the two CSV reports on the planted set; judge."""
+def measure_planted(workdir: Path, folder: Path = PLANTED_DIR) -> PlantedResult:
+    """Run excerpts, the HTML report and the two CSV reports on a planted set; judge."""
     key = workdir / "key" / "deid.key"
-    out = workdir / "planted"
+    out = workdir / folder.name
     out.mkdir(parents=True, exist_ok=True)
-    rel = PLANTED_DIR.relative_to(REPO)
-    common = ["--no-store", "--force", "--roles", str(ROLES.relative_to(REPO))]
+    rel = folder.relative_to(REPO)
+    common = ["--no-store", "--force", "--roles", str((folder / "roles.yaml").relative_to(REPO))]
     outputs = {
         "excerpts": out / "excerpts.txt", "html": out / "report.html",
         "consultation": out / "by-consultation.csv", "clinician": out / "by-clinician.csv",
@@ -292,7 +293,7 @@ def measure_planted(workdir: Path) -> PlantedResult:
         where = (Path(row["file"]).name, int(row["line"] or 0))
         (flagged if row["action"] == "flagged" else replaced)[where].append(row["original"])
 
-    items = load_planted()
+    items = load_planted(folder)
     status: dict[Planted, str] = {}
     channels: dict[Planted, list[str]] = {}
     for item in items:
@@ -330,7 +331,7 @@ def measure_planted(workdir: Path) -> PlantedResult:
     printed += "\n" + html_rest + "\n".join(t for ts in html_lines.values() for _, t in ts)
     anywhere = [item for item in items if contains(printed, item.text)]
 
-    controls = load_controls()
+    controls = load_controls(folder)
     controls_replaced = [
         (file, line, text) for file, line, text in controls
         if any(original.casefold() == text.casefold()
@@ -370,13 +371,13 @@ def deid_source_digest() -> str:
     return hashlib.sha256((REPO / "cakit" / "report" / "deid.py").read_bytes()).hexdigest()[:12]
 
 
-def report_text(planted: PlantedResult, demo: DemoResult) -> str:
-    """The figures and lists, as printed by benchmarks/deid.py."""
-    lines = [f"cakit/report/deid.py sha256 {deid_source_digest()}"]
+def planted_text(planted: PlantedResult, title: str) -> list[str]:
+    """The figures and lists of one planted set."""
+    lines = []
     total = len(planted.items)
     caught = sum(s != "LEAKED" for s in planted.status.values())
     counts = Counter(planted.status.values())
-    lines.append(f"planted set: {total} identifiers of {len({i.kind for i in planted.items})} "
+    lines.append(f"{title}: {total} identifiers of {len({i.kind for i in planted.items})} "
                  f"kinds in {len({i.file for i in planted.items})} files")
     lines.append(f"  recall {caught}/{total} = {planted.recall:.1%}  (removed "
                  f"{counts['removed']}, flagged {counts['flagged']}, LEAKED {counts['LEAKED']})"
@@ -405,7 +406,15 @@ def report_text(planted: PlantedResult, demo: DemoResult) -> str:
                  f"words replaced (originals overlapping no planted identifier on their line)")
     lines.append("    " + ", ".join(f"{Path(r['file']).name}:{r['line']} {r['original']!r}"
                                     for r in planted.false_words))
-    lines.append("")
+    return lines
+
+
+def report_text(planted: Sequence[tuple[str, PlantedResult]], demo: DemoResult) -> str:
+    """The figures and lists, as printed by benchmarks/deid.py."""
+    lines = [f"cakit/report/deid.py sha256 {deid_source_digest()}"]
+    for title, result in planted:
+        lines.extend(planted_text(result, title))
+        lines.append("")
     lines.append(f"demo corpus: {len(demo.word_replacements)} word replacements (plus "
                  f"{demo.policy_replacements} consultation ids / clinician labels by policy), "
                  f"{len(demo.flagged)} flagged")

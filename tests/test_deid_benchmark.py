@@ -41,6 +41,28 @@ the gazetteer (deid.py f28a1fc74e30, unchanged):
 The six first names that leaked before were named above before the list was written, so
 this set cannot show how well the list does on names it was not told about.
 
+Then, on 2026-12-06, a second planted set (`tests/data/deid_blind/`, 531 identifiers of 15
+kinds in 10 Jefferson and 4 CHAT files, 87 controls) written blind by a helper who had not
+seen cakit's name lists or detector. **First measurement, before any change for it**
+(deid.py 3a0819519c71): recall 435/531 = 81.9% with 96 leaks, false replacements 14/392 =
+3.6%. The leaks were: names used as speaker labels (`Ruairí:`, `ELENI:`, `hodan:`, `dr
+kerr:`), names declared in lower case (`shahana rahman`), places in lower case or capitals
+(`sparkbrook`, `LURGAN`), numbers read out (`oh seven seven double oh …`), titles in lower
+case (`mr kandiah`), addresses with number words (`forty-two ealing road`), letters beyond
+Latin-1 (`Ionuț`), `Hoa` read as laughter; false: drug brand names, nationalities.
+
+After fixing those kinds of miss (not the items: `HAGUE` and other single items stay
+leaks), the team's lists of UK places (5,658) and surnames (5,874 across 48 communities),
+both written by helpers who had not seen either planted set, and a header block that names
+an `Interpreter:` under its `Title:` (deid.py, this commit):
+
+- first set: recall 362/363 = 99.7%, 0 leaked (3 flagged: `Rose`, `aga`, `Intake High
+  School`), false replacements 1/324 = 0.3%;
+- blind set (no longer blind: its misses informed the fixes): recall 521/531 = 98.1%, 10
+  leaked (hospitals named in ordinary lower-case words: `the royal london`, `the mile end
+  unit`, `cedar house`; `small heath`; `DHL`, `ASDA`; `PROSPECT PARK`; `HAGUE`), false
+  replacements 1/459 = 0.2%; demo 0/112.
+
 The floors below are these values minus a small margin: raise them as de-identification
 improves (the targets are in `TARGET_*`, not asserted yet).
 """
@@ -52,6 +74,7 @@ from pathlib import Path
 import pytest
 
 from tests.deid_measure import (
+    BLIND_DIR,
     DemoResult,
     PlantedResult,
     check_planted,
@@ -64,8 +87,8 @@ from tests.deid_measure import (
 TARGET_RECALL = 0.99
 TARGET_FALSE_RATE = 0.01
 
-RECALL_FLOOR = 0.99  # measured 0.994
-MAX_LEAKS = 2  # measured 1
+RECALL_FLOOR = 0.99  # measured 0.997
+MAX_LEAKS = 1  # measured 0
 MAX_PRINTED_ANYWHERE = 5  # measured 3
 PLACE_FLOORS = {"filename": 0.96, "header": 0.97, "label": 0.95, "turn": 0.99}  # turn 0.996
 KIND_FLOORS = {  # measured: 100% unless noted
@@ -74,7 +97,10 @@ KIND_FLOORS = {  # measured: 100% unless noted
     "full_name": 0.92, "place": 0.90, "school_workplace": 0.92, "date": 0.93,
     "ward": 0.90, "surname": 0.95, "first_name": 0.98,
 }
-PLANTED_FALSE_RATE_CEILING = 0.015  # measured 0.006
+PLANTED_FALSE_RATE_CEILING = 0.015  # measured 0.003
+BLIND_RECALL_FLOOR = 0.97  # measured 0.981 (target 0.99: NOT met on the blind set)
+BLIND_MAX_LEAKS = 14  # measured 10
+BLIND_FALSE_RATE_CEILING = 0.01  # measured 0.002
 DEMO_FALSE_RATE_CEILING = 0.01  # measured 0.000 (target <= 1%)
 
 
@@ -84,17 +110,34 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> tuple[PlantedResult, D
     return measure_planted(workdir), measure_demo(workdir)
 
 
-def test_planted_set_is_big_and_varied() -> None:
-    items = load_planted()
+@pytest.fixture(scope="module")
+def blind(tmp_path_factory: pytest.TempPathFactory) -> PlantedResult:
+    return measure_planted(tmp_path_factory.mktemp("deid-blind"), BLIND_DIR)
+
+
+@pytest.mark.parametrize("folder", [None, BLIND_DIR], ids=["planted", "blind"])
+def test_planted_set_is_big_and_varied(folder: Path | None) -> None:
+    items = load_planted(folder) if folder else load_planted()
     assert len(items) >= 300
     assert len({item.kind for item in items}) >= 12
     assert {item.place for item in items} == {"turn", "header", "filename", "label"}
     assert {"upper", "title", "lower"} <= {item.case for item in items}
-    assert len(load_controls()) >= 40
+    assert len(load_controls(folder) if folder else load_controls()) >= 40
 
 
-def test_every_planted_row_is_where_the_key_says() -> None:
-    assert check_planted(load_planted()) == []
+@pytest.mark.parametrize("folder", [None, BLIND_DIR], ids=["planted", "blind"])
+def test_every_planted_row_is_where_the_key_says(folder: Path | None) -> None:
+    assert (check_planted(load_planted(folder), folder) if folder
+            else check_planted(load_planted())) == []
+
+
+def test_blind_set_recall_and_false_replacements(blind: PlantedResult) -> None:
+    leaks = [f"{i.file}:{i.line} {i.text!r}" for i in blind.leaks()]
+    assert blind.recall >= BLIND_RECALL_FLOOR, leaks
+    assert len(leaks) <= BLIND_MAX_LEAKS, leaks
+    rate = len(blind.false_words) / blind.word_replacements
+    assert rate <= BLIND_FALSE_RATE_CEILING, [r["original"] for r in blind.false_words]
+    assert not blind.controls_replaced, blind.controls_replaced
 
 
 def test_recall_floor(measured: tuple[PlantedResult, DemoResult]) -> None:

@@ -51,7 +51,9 @@ from cakit.report.names import (
     drug_word,
     english_words,
     everyday_words,
+    is_word,
     name_word,
+    place_gazetteer,
 )
 
 KEY_ENV = "CAKIT_DEID_KEY_FILE"
@@ -65,7 +67,11 @@ AUDIT_COLUMNS = ("file", "consultation", "line", "col", "kind", "detector", "act
                  "original", "pseudonym")
 
 _TITLE = r"(?:Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Nurse|Sister|Father|Rev)"
-_CAP = r"(?:[A-Z]['’])?[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:-[A-Z][a-zà-ÿ]+)?"
+_TITLE_WORDS = frozenset(_TITLE[3:-1].casefold().split("|"))
+#: Letters of names as written in the UK's communities (Ionuț, Łukasz, Seán).
+_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_LOW = "a-zß-öø-ÿā-žș-ț"
+_CAP = rf"(?:[A-Z]['’])?[{_UP}][{_LOW}]+(?:[{_UP}][{_LOW}]+)?(?:-[{_UP}][{_LOW}]+)?"
 _STREET = (r"(?:Road|Rd|Street|Lane|Grove|Avenue|Ave|Close|Drive|Crescent|Gardens|Terrace|"
            r"Court|Mews|Row|Walk|Square|Rise|Parade|Place|Way|Hill|Park|View)")
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
@@ -82,6 +88,15 @@ _SPOKEN_YEAR = ("(?:(?:nineteen|twenty)[- ](?:twenty|thirty|forty|fifty|sixty|se
                 "ninety|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
                 "nineteen|oh[- ][a-z]+)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
                 "|two thousand(?: and)? [a-z]+)")
+
+_DIGIT_WORD = (r"(?:oh|zero|nought|one|two|three|four|five|six|seven|eight|nine|double|triple|"
+               r"hundred)")
+#: A phone or NHS number read out: "oh seven seven double oh, nine double oh, three five two".
+_SPOKEN_DIGITS = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,-]+{_DIGIT_WORD}){{6,}}\b", re.IGNORECASE)
+_HOUSE_NUMBER = (r"(?:\d{1,4}[a-z]?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+                 r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|"
+                 r"five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 r"sixteen|seventeen|eighteen|nineteen)")
 
 #: (kind, detector, compiled pattern, group holding the span or 0), in priority order.
 PATTERNS: tuple[tuple[str, str, re.Pattern[str], int], ...] = (
@@ -108,10 +123,11 @@ PATTERNS: tuple[tuple[str, str, re.Pattern[str], int], ...] = (
     # the same, as CA transcripts write them: lower case, postcodes without the space,
     # flats before house numbers, e-mail addresses read out
     ("email", "spoken", re.compile(
-        r"\b[a-z][\w.]*(?:\s+dot\s+[a-z]\w*)*\s+at\s+[a-z][\w-]*"
-        r"(?:\s+dot\s+[a-z]{2,6}){1,3}\b", re.IGNORECASE), 0),
+        r"\b[a-z][\w.]*(?:\s+dot\s+[a-z]\w*)*\s+at\s+[a-z][\w-]*(?:\s+dot\s+[a-z][\w-]*)*"
+        r"\s+dot\s+(?:com|org|net|co|uk|ac|nhs|gov|edu|info|io|ie|me|biz)"
+        r"(?:\s+dot\s+(?:uk|com|org|net))?\b", re.IGNORECASE), 0),
     ("address", "lower case", re.compile(
-        rf"\b(?:flat\s+\d+[a-z]?,?\s+)?\d{{1,4}}[a-z]?,?\s+(?:[a-z]+\s+){{1,3}}"
+        rf"\b(?:flat\s+\d+[a-z]?,?\s+)?{_HOUSE_NUMBER},?\s+(?:[a-z]+,?\s+){{1,3}}"
         rf"{_STREET.lower()}\b", re.IGNORECASE), 0),
     ("postcode", "lower case", re.compile(
         r"\b[a-pr-uwyz][a-hk-y]?\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2}\b", re.IGNORECASE), 0),
@@ -130,17 +146,23 @@ _INSTITUTION_WORDS = frozenset(
     "psychiatric mental health children's women's st saint high primary secondary grammar "
     "junior infant infants sixth form comprehensive".split())
 _WORD_BEFORE = re.compile(r"([A-Za-zÀ-ÿ'’]+)\s+$")
-_UPPER_WORD = re.compile(r"(?<![\w'’@-])[A-Z]{3,}(?![\w])")
-_LOWER_WORD = re.compile(r"(?<![\w'’@-])[a-zà-ÿ][a-zà-ÿ'’]{2,}(?![\w])")
+_UPPER_WORD = re.compile(rf"(?<![\w'’@-])[{_UP}]{{3,}}(?![\w])")
+_LOWER_WORD = re.compile(rf"(?<![\w'’@-])[{_LOW}][{_LOW}'’]{{2,}}(?![\w])")
 #: Laughter and breath particles (CA): heh, hah, HhHah, hhh — never names.
-_LAUGHTER = re.compile(r"(?i)^(?:h+[aeiou]*)+h*$")
+_LAUGHTER = re.compile(r"(?i)^(?:h+(?:a+|e+|i+|o+|u+)?)+h*$")
 #: A word with CA marks inside it: laughter or breath "cr(h)ying", stretching "ja::mes",
 #: pitch "re↑ally", quiet or stressed stretches "so°rry°" — one word, never its pieces.
 _IN_WORD_MARK = r"(?:\([^()\s]{1,3}\)|[:↑↓°_]+)"
 _GLUED = re.compile(rf"(?<![\w'’@-])[A-Za-zÀ-ÿ'’]+(?:{_IN_WORD_MARK}[A-Za-zÀ-ÿ'’]*)*"
                     rf"{_IN_WORD_MARK}[A-Za-zÀ-ÿ'’]+(?![\w])")
 _MARK_CHARS = re.compile(_IN_WORD_MARK)
+#: Pauses and silences at the end of a text ("… night. (.) "), which do not end a sentence.
+_TRAILING_PAUSES = re.compile(r"(?:\s*\((?:\.|\d*\.?\d+)\))+\s*$")
 _TITLE_NAME = re.compile(rf"\b{_TITLE}\.?\s+({_CAP})(?:\s+({_CAP}))?")
+#: A title and a name as CA transcripts write them: "mr kandiah", "dr kerr".
+_TITLE_NAME_LOWER = re.compile(
+    rf"\b(?:dr|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse)\.?\s+([{_LOW}][{_LOW}'’-]+)"
+    rf"(?:\s+([{_LOW}][{_LOW}'’-]+))?", re.IGNORECASE)
 #: The same, said loudly: "DR ROBERTS".
 _TITLE_NAME_UPPER = re.compile(
     r"\b(?:DR|DOCTOR|MR|MRS|MS|MISS|MX|PROF|PROFESSOR|NURSE)\.?\s+([A-Z]{2,}(?:-[A-Z]{2,})?)"
@@ -161,6 +183,11 @@ Christmas Easter Diwali Eid Ramadan Hanukkah Halloween
 English British Irish Scottish Welsh Polish Catholic Christian Muslim Jewish Hindu Sikh
 NHS GP TV DVD CPN Dr Mr Mrs Ms Miss Mx Doctor Sir Madam Nurse Sister Doc
 Facebook Instagram WhatsApp YouTube Google Internet Xbox PlayStation Netflix
+England Scotland Wales Ireland Britain UK Europe Africa Asia America Australia Canada India
+Pakistan Bangladesh Nigeria Ghana Somalia Kenya Uganda Eritrea Ethiopia Sudan Zimbabwe
+Jamaica Trinidad Barbados Poland Romania Lithuania Latvia Bulgaria Portugal Spain France
+Italy Germany Greece Cyprus Turkey Kurdistan Iran Iraq Syria Afghanistan Nepal China
+Vietnam Philippines Malaysia
 """.split())
 #: Capitalised words that may be a month or a name: flagged, never replaced.
 AMBIGUOUS = frozenset({"May", "June", "April", "August", "Will", "Bill", "Mark"})
@@ -251,6 +278,28 @@ def header_terms(transcripts: Iterable[Transcript]) -> list[Term]:
     return list(terms.values())
 
 
+def label_terms(transcripts: Iterable[Transcript]) -> list[Term]:
+    """Names used as speaker labels ("Ruairí:", "ELENI:", "hodan:", "dr kerr:"): the words
+    of a Jefferson label that are neither a title, a role word cakit knows ("P", "Dr",
+    "Mum", "Int") nor an everyday word. CHAT speaker codes (PAT, MOT) are codes; CHAT
+    names come from the @Participants header."""
+    from cakit.formats.jefferson.roles import resolve_role
+
+    ordinary = everyday_words()
+    terms: dict[str, Term] = {}
+    for transcript in transcripts:
+        if transcript.format == "chat":
+            continue
+        for participant in transcript.participants:
+            for word in re.findall(rf"[{_UP}{_LOW}][{_UP}{_LOW}'’-]+", participant.code):
+                key = word.casefold()
+                if (resolve_role(word).how != "unknown" or _stop_word(word.capitalize())
+                        or key in ordinary or key in _TITLE_WORDS):
+                    continue
+                terms.setdefault(key, Term(word, "name", "speaker label"))
+    return list(terms.values())
+
+
 def read_roster(path: Path) -> list[Term]:
     """A roster file: CSV with a `text` column (and optional `kind`), or one name per line.
 
@@ -289,19 +338,33 @@ def lowercase_convention(transcript: Transcript) -> bool:
     return starts == 0 or lower >= 0.6 * starts
 
 
-def capitalised_words(transcripts: Iterable[Transcript]) -> frozenset[str]:
-    """Capitalised words (not on the stop-list) spoken anywhere in the corpus, normalised.
+def capitalised_words(transcripts: Iterable[Transcript], *, mid_sentence: bool = False
+                      ) -> frozenset[str]:
+    """Capitalised words (not on the stop-list) spoken anywhere in the corpus, normalised;
+    with `mid_sentence`, only those written with a capital inside a sentence somewhere
+    ("nice to meet you Joseph"), where the capital marks a name.
 
     Used to de-identify consultation ids, which are often file names holding a surname
-    ("01-brennan-…") that the talk mentions as "Mrs Brennan".
+    ("01-brennan-…") that the talk mentions as "Mrs Brennan"; and to replace a name that
+    is also a word where it opens a sentence ("Joseph." after "that's me").
     """
     words: set[str] = set()
     for transcript in transcripts:
         for utterance in transcript.utterances:
-            for match in _CAPITALISED.finditer(utterance.content):
-                if not _stop_word(match.group(0)) and match.group(0) not in AMBIGUOUS:
-                    words.add(_normal(match.group(0)))
+            text = utterance.content
+            for match in _CAPITALISED.finditer(text):
+                if _stop_word(match.group(0)) or match.group(0) in AMBIGUOUS:
+                    continue
+                if mid_sentence and not _inside_sentence(text[:match.start()]):
+                    continue
+                words.add(_normal(match.group(0)))
     return frozenset(words)
+
+
+def _inside_sentence(before: str) -> bool:
+    """Whether a word after `before` is inside a sentence (not after . ? ! : or a quote)."""
+    before = _TRAILING_PAUSES.sub("", before).rstrip()
+    return bool(before) and before[-1] not in ".?!:;\"“" and any(c.isalpha() for c in before)
 
 
 def place_words(transcripts: Iterable[Transcript]) -> frozenset[str]:
@@ -322,30 +385,99 @@ def place_words(transcripts: Iterable[Transcript]) -> frozenset[str]:
 
 # -- the de-identifier ----------------------------------------------------------------------------
 
-def _institutions(text: str) -> list[tuple[int, int]]:
+def _institutions(text: str) -> list[tuple[int, int, bool]]:
     """Spans naming a hospital, clinic or ward ("leeds general infirmary", "Elmhurst
     ward"): the keyword with the words before it that name it (not an ordinary English
-    word, or one of the usual parts of such names); nothing when no such word precedes."""
+    word, or one of the usual parts of such names); nothing when no such word precedes.
+    Ordinary words in lower case name one only after "the", "on" or "at" ("the oleander
+    unit", "on globe ward"), and are then flagged, not replaced ("I stopped college")."""
     english = english_words()
     spans = []
     for match in _INSTITUTION.finditer(text):
         start = match.start()
-        named = False
+        named = worded = False
         while True:
             before = _WORD_BEFORE.search(text, 0, start)
             if before is None:
                 break
-            word = before.group(1).casefold()
+            written = before.group(1)
+            word = written.casefold()
             if word in _INSTITUTION_WORDS:
                 start = before.start(1)
-            elif word not in english:
+            elif word in english or (written.islower() and ("'" in word or "’" in word)):
+                break  # an English word, or a contraction ("how's college")
+            elif written.islower() and is_word(word):
+                if worded:
+                    start = before.start(1)
+                    continue
+                after_article = _WORD_BEFORE.search(text, 0, before.start(1))
+                if after_article is None or after_article.group(1).casefold() not in (
+                        "the", "on", "at"):
+                    break
+                start = before.start(1)
+                worded = True
+            else:
                 start = before.start(1)
                 named = True
-            else:
-                break
-        if named:
-            spans.append((start, match.end()))
+        if named or worded:
+            spans.append((start, match.end(), named))
     return spans
+
+
+_DIGIT_VALUES = {"double": 0, "triple": 0, "hundred": 2}
+
+
+def spoken_digit_count(text: str) -> int:
+    """How many digits a number read out holds ("double oh" is two, "nine hundred" three)."""
+    count = 0
+    for word in re.findall(r"[a-z]+", text.casefold()):
+        extra = _DIGIT_VALUES.get(word)
+        if extra is None:
+            count += 1
+        elif word in ("double", "triple"):
+            count += 1 if word == "double" else 2  # the next digit counts once more
+        else:
+            count += extra
+    return count
+
+
+_TOKEN = re.compile(rf"[{_UP}{_LOW}]+(?:['’.][{_UP}{_LOW}]+)*|-")
+#: Words before a place said in lower case ("from reading", "down in bath").
+_AT_PLACE = frozenset({"in", "from", "near", "to", "at", "round", "around", "outside",
+                       "towards", "via", "into"})
+
+
+def _gazetteer_places(text: str, skip: int) -> list[tuple[int, int, bool]]:
+    """Places of the team's gazetteer in `text[skip:]`, in any case: (start, end, confident).
+    A place made only of English words ("reading", "mile end") is confident when written
+    with capitals mid-sentence, flagged after a place preposition or in capitals, and left
+    alone otherwise ("I was reading")."""
+    gazetteer = place_gazetteer()
+    tokens = list(_TOKEN.finditer(text, skip))
+    words = [t.group(0).casefold().replace("’", "'") for t in tokens]
+    found: list[tuple[int, int, bool]] = []
+    index = 0
+    while index < len(tokens):
+        match = gazetteer.match(words[index:])
+        if match is None or words[index] == "-":
+            index += 1
+            continue
+        size, named = match
+        start, end = tokens[index].start(), tokens[index + size - 1].end()
+        written = text[start:end]
+        if _stop_word(written.capitalize()) or written.capitalize() in AMBIGUOUS:
+            pass  # a month or a day ("see you in March"), never the town
+        elif named:
+            found.append((start, end, True))
+        elif written[:1].isupper():
+            if written.isupper() or not _inside_sentence(text[skip:start]):
+                found.append((start, end, False))
+            else:
+                found.append((start, end, True))
+        elif index > 0 and words[index - 1] in _AT_PLACE:
+            found.append((start, end, False))
+        index += size
+    return found
 
 
 def _stop_word(word: str) -> bool:
@@ -383,6 +515,8 @@ class Deidentifier:
     lowercase: Mapping[str, bool] = field(default_factory=dict)
     places: frozenset[str] = frozenset()
     spoken_names: frozenset[str] = frozenset()
+    #: capitalised words written inside a sentence somewhere in the corpus (names)
+    named_mid_sentence: frozenset[str] = frozenset()
     audit: list[AuditEntry] = field(default_factory=list)
     _seen: set[tuple[object, ...]] = field(default_factory=set, repr=False)
 
@@ -395,7 +529,8 @@ class Deidentifier:
         # lower-case forms (quoted evidence, CA talk) are the same name
         words = dictionary() | english_words()
         self._spoken = frozenset(w for w in self.spoken_names
-                                 if w.isalpha() and len(w) > 2 and w not in words)
+                                 if w.isalpha() and len(w) > 2 and w not in words
+                                 and not drug_word(w))
         self._terms_re = re.compile(
             r"(?<![\w])(?:" + "|".join(re.escape(t.text) for t in ordered) + r")(?![\w])",
             re.IGNORECASE) if ordered else None
@@ -405,12 +540,13 @@ class Deidentifier:
                         key: bytes | None = None,
                         environ: Mapping[str, str] | None = None) -> Deidentifier:
         """A de-identifier for a corpus: declared names of all transcripts plus a roster."""
-        terms = header_terms(transcripts)
+        terms = header_terms(transcripts) + label_terms(transcripts)
         if roster is not None:
             terms.extend(read_roster(roster))
         return cls(key=key if key is not None else load_key(environ=environ), terms=terms,
                    lowercase={t.id: lowercase_convention(t) for t in transcripts},
-                   places=place_words(transcripts), spoken_names=capitalised_words(transcripts))
+                   places=place_words(transcripts), spoken_names=capitalised_words(transcripts),
+                   named_mid_sentence=capitalised_words(transcripts, mid_sentence=True))
 
     # -- pseudonyms --------------------------------------------------------------------------
     def pseudonym(self, original: str, kind: str) -> str:
@@ -442,11 +578,23 @@ class Deidentifier:
             for match in pattern.finditer(text):
                 add(match.start(group), match.end(group), kind, detector)
         priority += 1
+        for match in _SPOKEN_DIGITS.finditer(text):
+            digits = spoken_digit_count(match.group(0))
+            if digits >= 10:
+                first = match.group(0).split()[0].casefold()
+                add(match.start(), match.end(),
+                    "phone" if first in ("oh", "zero", "nought") or digits != 10 else "nhs",
+                    "spoken")
+        priority += 1
+        ordinary = dictionary() | english_words()
         if self._terms_re is not None:
             for match in self._terms_re.finditer(text):
                 term = self._kinds.get(_normal(match.group(0)))
+                # a declared name that is also a word, written as a word ("before dawn")
+                word = match.group(0)
+                as_word = word.islower() and _normal(word) in ordinary
                 add(match.start(), match.end(), term.kind if term else "name",
-                    term.source if term else "roster", in_label=True)
+                    term.source if term else "roster", confident=not as_word, in_label=True)
         priority += 1
         for pattern in (_TITLE_NAME, _TITLE_NAME_UPPER):
             for match in pattern.finditer(text):
@@ -454,9 +602,25 @@ class Deidentifier:
                     if match.group(group) and match.group(group) not in STOP_WORDS:
                         add(match.start(group), match.end(group), "name", "title",
                             in_label=True)
+        for match in _TITLE_NAME_LOWER.finditer(text):
+            for group in (1, 2):
+                word = match.group(group)
+                if not word or _stop_word(word.capitalize()):
+                    break
+                verdict = name_word(word)
+                if verdict == "name" or (group == 1 and not is_word(word)):
+                    add(match.start(group), match.end(group), "name", "title", in_label=True)
+                elif verdict is not None:
+                    add(match.start(group), match.end(group), "name", "title",
+                        confident=False, in_label=True)
+                else:
+                    break  # "mr happy", "nurse said": a word, and the name ends there
         priority += 1
-        for start, end in _institutions(text):
-            add(start, end, "place", "institution")
+        for start, end, confident in _gazetteer_places(text, skip):
+            add(start, end, "place", "place gazetteer", confident)
+        priority += 1
+        for start, end, confident in _institutions(text):
+            add(start, end, "place", "institution", confident)
         priority += 1
         everyday = everyday_words()
         for match in _CAPITALISED.finditer(text):
@@ -472,13 +636,17 @@ class Deidentifier:
                                   and key not in self._names and key not in self.places):
                 continue  # "It", "Well", "Yes" written in capitals for loudness
             kind = "place" if key in self.places else "name"
+            mid_sentence = self._mid_sentence(text, match, skip)
             confident = word not in AMBIGUOUS and (
-                lowercase or name_word(key) == "name" or self._mid_sentence(text, match, skip))
+                lowercase or name_word(key) == "name" or mid_sentence) and (
+                mid_sentence or key not in ordinary or key in self._names
+                or key in self.named_mid_sentence)
             add(match.start(), match.end(), kind, "heuristic", confident)
         priority += 1
         for match in _UPPER_WORD.finditer(text):  # a name said loudly: ROBERTS, KASIA
-            if match.start() >= skip and name_word(match.group(0)) == "name":
-                add(match.start(), match.end(), "name", "gazetteer")
+            verdict = name_word(match.group(0)) if match.start() >= skip else None
+            if verdict is not None:
+                add(match.start(), match.end(), "name", "gazetteer", confident=verdict == "name")
         for match in _LOWER_WORD.finditer(text):
             word = match.group(0).rstrip("'’")
             if _LAUGHTER.match(word):
@@ -524,8 +692,7 @@ class Deidentifier:
 
     @staticmethod
     def _mid_sentence(text: str, match: re.Match[str], skip: int) -> bool:
-        before = text[skip:match.start()].rstrip()
-        return bool(before) and before[-1] not in ".?!:;\"“" and any(c.isalpha() for c in before)
+        return _inside_sentence(text[skip:match.start()])
 
     # -- replacing ------------------------------------------------------------------------------
     def _apply(self, text: str, hits: Sequence[Hit], *, file: str, consultation: str,

@@ -85,9 +85,14 @@ def normal_phase(phase: str | None) -> str:
 
 
 def name_tokens(name: str) -> list[str]:
-    """The identifying words of a declared name (titles and lower-case words dropped)."""
-    tokens = re.findall(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’-]+", name)
-    return [t for t in tokens if t.lower() not in _TITLES and len(t) > 1 and t[0].isupper()]
+    """The identifying words of a declared name: titles dropped, and lower-case words that
+    are English words ("the", "van", "dawn"); "shahana rahman" declares two names."""
+    from cakit.report.names import dictionary, english_words
+
+    tokens = re.findall(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*", name)
+    ordinary = dictionary() | english_words()
+    return [t for t in tokens if t.lower() not in _TITLES and len(t) > 1
+            and (t[0].isupper() or t.casefold() not in ordinary)]
 
 
 class PhaseLookup:

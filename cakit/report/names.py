@@ -20,6 +20,8 @@ name-like words of everyday talk below).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +33,7 @@ _NAME_LISTS = ("first_names", "first_names_male", "first_names_female", "last_na
 #: The team's list of given names common in the UK (see the file's header): one lower-case
 #: name a line under `# community` lines; names that are English words are left out of it.
 TEAM_GIVEN_NAMES = Path(__file__).resolve().parent.parent / "data" / "names" / "given_names_uk.txt"
+TEAM_SURNAMES = Path(__file__).resolve().parent.parent / "data" / "names" / "surnames_uk.txt"
 
 #: Everyday words that are also names, written by the team: a name-like word alone in
 #: lower case is never enough to replace it.
@@ -67,20 +70,103 @@ def _gazetteer() -> tuple[frozenset[str], frozenset[str]]:
                     if len(word) >= 3 and word.isalpha():
                         found[attribute.startswith("first")].add(word)
     found[True].update(team_given_names())
+    found[False].update(team_surnames())
     return frozenset(found[True]), frozenset(found[False])
 
 
-@lru_cache(maxsize=1)
-def team_given_names() -> frozenset[str]:
-    """The team's given names (`TEAM_GIVEN_NAMES`), lower case, letters only, 3+ letters;
-    empty when the file is missing."""
+def _team_list(path: Path) -> frozenset[str]:
+    """One of the team's name lists: lower case, letters only, 3+ letters; `#` lines are
+    comments; empty when the file is missing."""
     try:
-        text = TEAM_GIVEN_NAMES.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return frozenset()
     names = (line.strip().casefold() for line in text.splitlines())
     return frozenset(name for name in names
                      if name and not name.startswith("#") and len(name) >= 3 and name.isalpha())
+
+
+@lru_cache(maxsize=1)
+def team_given_names() -> frozenset[str]:
+    """The team's given names common in the UK's communities (`TEAM_GIVEN_NAMES`)."""
+    return _team_list(TEAM_GIVEN_NAMES)
+
+
+@lru_cache(maxsize=1)
+def team_surnames() -> frozenset[str]:
+    """The team's surnames common in the UK's communities (`TEAM_SURNAMES`)."""
+    return _team_list(TEAM_SURNAMES)
+
+
+def is_word(word: str) -> bool:
+    """An English word, also inflected ("looked", "borders", "crying"): the dictionary
+    lists only base forms."""
+    key = word.casefold().strip(".'’!")
+    ordinary = dictionary() | english_words()
+    if key in ordinary:
+        return True
+    for ending, replacement in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                                ("ing", "e"), ("ies", "y"), ("ied", "y")):
+        if key.endswith(ending) and len(key) > len(ending) + 2:
+            stem = key[: -len(ending)] + replacement
+            if ending == "es" and not stem.endswith(("s", "x", "z", "ch", "sh", "o")):
+                continue  # "leeds" is not "lee" + es
+            if ending == "s" and len(stem) < 5:
+                continue  # nor "leed" + s: short stems are too often rare dictionary words
+            if stem in ordinary or (len(stem) > 3 and stem[-1] == stem[-2]
+                                    and stem[:-1] in ordinary):
+                return True
+    return False
+
+
+TEAM_PLACES = Path(__file__).resolve().parent.parent / "data" / "names" / "places_uk.txt"
+#: Nations and states: too large to identify anyone ("she's gone back to Wales").
+_NATIONS = frozenset({"england", "scotland", "wales", "northern ireland", "ireland", "britain",
+                      "great britain", "united kingdom", "uk", "europe"})
+
+
+@dataclass(frozen=True)
+class PlaceGazetteer:
+    """The team's UK place names (`TEAM_PLACES`), lower case, as word tuples: `named` are
+    places in any case ("pudsey", "bethnal green"); `worded` are made only of English words
+    ("reading", "small heath", "mile end"), trusted only when written with capitals."""
+
+    named: frozenset[tuple[str, ...]]
+    worded: frozenset[tuple[str, ...]]
+    longest: int
+
+    def match(self, words: Sequence[str]) -> tuple[int, bool] | None:
+        """The longest place at the start of `words` (lower case): (length, named)."""
+        for size in range(min(self.longest, len(words)), 0, -1):
+            key = tuple(words[:size])
+            if key in self.named:
+                return size, True
+            if key in self.worded:
+                return size, False
+        return None
+
+
+@lru_cache(maxsize=1)
+def place_gazetteer() -> PlaceGazetteer:
+    """The place gazetteer; empty when the file is missing."""
+    try:
+        text = TEAM_PLACES.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return PlaceGazetteer(frozenset(), frozenset(), 0)
+    named: set[tuple[str, ...]] = set()
+    worded: set[tuple[str, ...]] = set()
+    for line in text.splitlines():
+        place = line.strip().casefold().replace("’", "'").rstrip("!")
+        if not place or place.startswith("#") or place in _NATIONS:
+            continue
+        words = tuple(place.replace("-", " - ").split())
+        content = [w for w in words if w not in ("-", "on", "upon", "the", "in", "le", "by")]
+        if all(is_word(w) for w in content):
+            worded.add(words)
+        else:
+            named.add(words)
+    longest = max((len(w) for w in named | worded), default=0)
+    return PlaceGazetteer(frozenset(named), frozenset(worded), longest)
 
 
 @lru_cache(maxsize=1)
@@ -136,7 +222,25 @@ def everyday_words() -> frozenset[str]:
         "thanks cheers mum dad nan gran god doctor nurse said made mad got went told asked "
         "came gone done hiya hiyah aye ta inshallah mashallah alhamdulillah honestly anyway "
         "lovely typical chinese indian pakistani bangladeshi nigerian ghanaian jamaican "
-        "african caribbean asian arabic urdu punjabi bengali somali polish".split())
+        "african caribbean asian arabic urdu punjabi bengali somali polish".split()) | _PEOPLES
+
+
+#: Nationalities, peoples and languages: adjectives of everyday talk, never a person.
+_PEOPLES = frozenset("""
+vietnamese tamil kurdish turkish greek cypriot romanian lithuanian latvian estonian
+portuguese italian spanish french german dutch belgian swiss austrian filipino filipina
+sinhalese sinhala lankan eritrean ethiopian sudanese afghan iranian persian farsi pashto
+dari hindi gujarati marathi telugu malayalam kannada sindhi pashtun kashmiri yoruba igbo
+hausa twi akan swahili amharic tigrinya cantonese mandarin hakka korean japanese thai
+malay malaysian indonesian nepali nepalese russian ukrainian belarusian bulgarian
+hungarian czech slovak slovakian slovenian croatian serbian bosnian albanian kosovan
+macedonian syrian iraqi egyptian moroccan algerian tunisian libyan yemeni saudi emirati
+lebanese palestinian jordanian israeli kenyan ugandan tanzanian zimbabwean zambian
+malawian congolese cameroonian sierra leonean gambian senegalese jamaican barbadian
+bajan trinidadian guyanese grenadian vincentian antiguan dominican cuban brazilian
+colombian mexican american canadian australian scots geordie scouse brummie cockney
+roma romani gypsy traveller travellers gaelic cornish manx
+""".split())
 
 
 #: Endings of drug names (olanzapine, risperidone, aripiprazole, sertraline, diazepam …).

@@ -163,6 +163,21 @@ def test_deid_ca_marks_around_names_survive(excerpt_text: tuple[str, Deidentifie
     ("the postcode's ls62ab", "postcode", "ls62ab"),
     ("email gareth.t at example dot org", "email", "gareth.t at example dot org"),
     ("priya came round", "name", "priya"),
+    # found by the blind planted set (kinds of miss, not its items)
+    ("ring oh seven seven double oh, nine double oh, three five two", "phone",
+     "oh seven seven double oh, nine double oh, three five two"),
+    ("it's NINE NINE NINE SIX TWO EIGHT ONE NINE FOUR NINE", "nhs",
+     "NINE NINE NINE SIX TWO EIGHT ONE NINE FOUR NINE"),
+    ("I saw mr pemberton-okoye today", "name", "pemberton-okoye"),
+    ("we're at forty-two station road now", "address", "forty-two station road"),
+    ("SIX MARLOWE CRESCENT, that's us", "address", "SIX MARLOWE CRESCENT"),
+    ("my cousin Ionuț came", "name", "Ionuț"),
+    ("my sister drives me from pudsey", "place", "pudsey"),
+    ("we moved to Reading last year", "place", "Reading"),
+    ("ALL THE WAY FROM TODMORDEN", "place", "TODMORDEN"),
+    ("her friend Hoa comes", "name", "Hoa"),
+    ("email jo dot bloggs at example dot co dot uk", "email",
+     "jo dot bloggs at example dot co dot uk"),
 ])
 def test_deid_pattern_detectors(text: str, kind: str, original: str) -> None:
     deid = Deidentifier(key=TEST_KEY)
@@ -299,3 +314,77 @@ def test_deid_words_cut_by_ca_marks_are_read_whole() -> None:
     # a piece that is a name on its own ("ali" of "ali(h)son") is not replaced alone
     alison = deid.text("we(h)ll ali(h)son")
     assert alison.startswith("we(h)ll [") and "son" not in alison
+
+
+@pytest.mark.parametrize("text", [
+    "I read all night. (.) Reading helps a bit.",  # a word opening a sentence: flagged only
+    "see you in March then, (.) or in May",  # months, not the town of March
+    "she's Vietnamese, (.) her mum speaks Tamil and Kurdish",
+    "and the Clozaril, (.) and the Abilify, how's that going?",
+    "hah hah HhHah hee hee (h)",
+    "I stopped college, (.) how's college",
+    "she's gone back to Wales",
+    "I dug all the borders out",
+])
+def test_deid_ordinary_words_found_by_the_blind_set_stay(text: str) -> None:
+    deid = Deidentifier(key=TEST_KEY, spoken_names=frozenset({"clozaril", "abilify"}))
+    assert deid.text(text) == text
+    assert all(entry.action == "flagged" for entry in deid.audit)
+
+
+def test_deid_names_as_speaker_labels_and_in_lower_case_declarations(tmp_path: Path) -> None:
+    """A label that is a name (`Ruairí:`, `ELENI:`, `hodan:`) and a name declared in lower
+    case (`P = shahana rahman`) are replaced wherever they appear; role labels stay."""
+    from cakit.formats import read
+
+    path = tmp_path / "visit.txt"
+    path.write_text(
+        "Title: home visit (invented)\nDate: 11 feb 2025\n"
+        "Interpreter: Tran Minh Duc (Vietnamese)\n"
+        "Participants: Dr = dr osei (psychiatrist), P = shahana rahman (patient)\n\n"
+        "Dr:     hello shahana. (.) and hello Ruairí.\n"
+        "Ruairí: hiya.\nELENI: she's asleep.\nhodan: mm.\nP:      hello doctor.\n",
+        encoding="utf-8")
+    transcript = read(path, roles={"Ruairí": "carer", "ELENI": "carer", "hodan": "other"}
+                      ).transcript
+    assert [h.name for h in transcript.headers[:3]] == ["Title", "Date", "Interpreter"]
+    deid = Deidentifier.for_transcripts([transcript], key=TEST_KEY)
+    lines = [(u.line, f"{u.speaker}: {u.content}", len(u.speaker) + 2)
+             for u in transcript.utterances]
+    shown = "\n".join(deid.lines(lines, file="visit.txt", consultation="visit"))
+    for name in ("shahana", "Ruairí", "ELENI", "hodan", "rahman"):
+        assert name.casefold() not in shown.casefold(), (name, shown)
+    assert "\nP: hello doctor." in shown and shown.startswith("Dr: hello")
+
+
+def test_team_surnames_and_places_lists_are_clean() -> None:
+    """The team's surnames (grouped by community, lower case, letters only) and UK places
+    (one per line, no repeats) load into the gazetteers."""
+    from cakit.report.names import (
+        TEAM_PLACES,
+        TEAM_SURNAMES,
+        _gazetteer,
+        place_gazetteer,
+        team_surnames,
+    )
+
+    groups = 0
+    for line in TEAM_SURNAMES.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ") or not line.strip():
+            continue
+        if line.startswith("#"):
+            continue
+        assert line == line.strip().casefold() and line.isalpha() and len(line) >= 3, line
+    text = TEAM_SURNAMES.read_text(encoding="utf-8")
+    groups = sum(1 for line in text.splitlines() if line.startswith("# ") and line[2:3].isupper()
+                 and "," not in line and len(line) < 60)
+    assert groups >= 30 and len(team_surnames()) >= 4000
+    assert team_surnames() <= _gazetteer()[1]
+    places = [line for line in TEAM_PLACES.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+    assert len(places) >= 5000 and len({p.casefold() for p in places}) == len(places)
+    gazetteer = place_gazetteer()
+    assert gazetteer.match(["pudsey"]) == (1, True)
+    assert gazetteer.match(["bethnal", "green"]) == (2, True)
+    assert gazetteer.match(["reading"]) == (1, False)  # an English word: capitals decide
+    assert gazetteer.match(["wales"]) is None  # a nation identifies nobody

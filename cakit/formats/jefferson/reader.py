@@ -258,6 +258,12 @@ class _Reader:
         count = sum(1 for line in non_blank if _NUMBER.match(line))
         return count >= 0.5 * len(non_blank) and (count >= 2 or count == len(non_blank) > 0)
 
+    def _speaks_below(self, key: str, after: int) -> bool:
+        """Whether `key` labels talk after the header block ("Interpreter: Tran Minh Duc"
+        under Title and Date is a header unless an `Interpreter:` speaks below)."""
+        label = re.compile(rf"^\s*(?:\d+\s+)?{re.escape(key)}(?::|\t|  )")
+        return any(label.match(line) for line in self.lines[after:])
+
     def _header_block(self, stripped: list[_Line]) -> int:
         """Read a leading `Key: value` block ended by a blank line; returns the body start."""
         first = next((k for k, entry in enumerate(stripped) if entry.rest.strip()), None)
@@ -291,8 +297,9 @@ class _Reader:
             normal = key.lower().replace(" ", "_")
             if normal in HEADER_KEYS:
                 known = True
-            elif resolve_role(key, self.overrides).how != "unknown":
-                return 0
+            elif resolve_role(key, self.overrides).how != "unknown" and (
+                    not known or self._speaks_below(key, end)):
+                return 0  # talk: a role's label, or a label that speaks below
             entries.append((key, match.group("value").strip(), entry.number, False))
         if not known:
             return 0

@@ -112,6 +112,20 @@ def test_jefferson_reader_first_paragraph_of_talk_is_not_a_header_block() -> Non
     assert len(transcript.utterances) == 3
 
 
+def test_a_role_word_under_a_known_header_is_a_header_unless_it_speaks_below() -> None:
+    """`Interpreter: Tran Minh Duc` under `Title:` names the interpreter (a header); the same
+    key used as a speaker label in the talk below makes the paragraph talk, nothing lost."""
+    header = parse("Title: visit\nInterpreter: Tran Minh Duc (Vietnamese)\n\nDr: hello\nInt: hi")
+    assert [h.name for h in header.headers] == ["Title", "Interpreter"]
+    assert [u.speaker for u in header.utterances] == ["Dr", "Int"]
+    result = parse_jefferson(["Title: visit", "Interpreter: she says hello", "", "Dr: hello",
+                              "Interpreter: yes"], source="t.txt")
+    assert not result.transcript.headers
+    assert [u.speaker for u in result.transcript.utterances] == [
+        "Title", "Interpreter", "Dr", "Interpreter"]
+    assert [d.code for d in result.errors] == ["CK301"]  # 'Title' is not a role: said so
+
+
 def test_jefferson_reader_phase_marks() -> None:
     transcript = parse("Dr: hello\nP: hi\n((phase: pre-closing))\nDr: see you\n"
                        "  ((Phase:closing))\nP: bye")
