@@ -43,20 +43,15 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "tests" / "data" / "deid_blind"
 
-KINDS = {
-    "fn": "first_name", "sn": "surname", "full": "full_name", "tn": "titled_name",
-    "hosp": "hospital", "ward": "ward", "addr": "address", "pc": "postcode",
-    "tel": "phone", "nhs": "nhs_number", "mail": "email", "dob": "date_of_birth",
-    "date": "date", "town": "place", "work": "school_workplace",
-}
-_ITEM = re.compile(r"⟦(\w+):([^⟧]+)⟧")
-_CONTROL = re.compile(r"«([^»]+)»")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _planted_writer import KINDS, Key, case_of, write
 
 # Why each control must survive (looked up lower-cased; an all-capitals control not listed
 # here is a shouted word). A control missing from this table is an error.
@@ -746,73 +741,6 @@ ROLES = {
 
 # -- writing --------------------------------------------------------------------------------
 
-def case_of(text: str) -> str:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return "digits"
-    if all(c.isupper() for c in letters) and len(letters) > 1:
-        return "upper"
-    if all(c.islower() for c in letters):
-        return "lower"
-    words = [w for w in re.split(r"[\s,.\-@]+", text) if any(c.isalpha() for c in w)]
-    if all(w[0].isupper() or not w[0].isalpha() for w in words):
-        return "title"
-    return "mixed"
-
-
-def strip(text: str, file: str, line: int, place: str, planted: list, controls: list,
-          residue: list | None = None) -> str:
-    for match in _ITEM.finditer(text):
-        kind, item = match.group(1), match.group(2)
-        planted.append((file, line, item, KINDS[kind], case_of(item), place))
-    for match in _CONTROL.finditer(text):
-        controls.append((file, line, match.group(1), why_of(match.group(1))))
-    if residue is not None:  # the text with every marked span blanked (for the unmarked check)
-        residue.append((file, line, _CONTROL.sub(" ", _ITEM.sub(" ", text))))
-    return _CONTROL.sub(r"\1", _ITEM.sub(r"\2", text))
-
-
-def jefferson(spec: dict, planted: list, controls: list, residue: list) -> str:
-    file = spec["name"]
-    out: list[str] = []
-    for raw in spec["header"]:
-        out.append(strip(raw, file, len(out) + 1, "header", planted, controls, residue))
-    if out:
-        out.append("")
-    labels = [strip(item[0], "", 0, "", [], []) for item in spec["body"]
-              if isinstance(item, tuple)]
-    width = max(len(label) for label in labels) + 2
-    for number, item in enumerate(spec["body"], start=1):
-        line = len(out) + 1
-        if isinstance(item, tuple):
-            label = strip(item[0], file, line, "label", planted, controls, residue)
-            talk = strip(item[1], file, line, "turn", planted, controls, residue)
-            body = f"{label + ':':<{width}}{talk}"
-        else:
-            body = strip(item, file, line, "turn", planted, controls, residue).strip()
-            body = " " * width + body
-        if spec["numbered"] == "right":
-            body = f"{number:>3}  {body}"
-        elif spec["numbered"] == "left":
-            body = f"{number:<4} {body}"
-        out.append(body.rstrip())
-    return "\n".join(out) + "\n"
-
-
-def chat(spec: dict, planted: list, controls: list, residue: list) -> str:
-    file = spec["name"]
-    out: list[str] = []
-    for raw in spec["header"]:
-        out.append(strip(raw, file, len(out) + 1, "header", planted, controls, residue))
-    for code, talk in spec["body"]:
-        text = strip(talk, file, len(out) + 1, "turn", planted, controls, residue)
-        if re.search(r"\d", re.sub(r"\(\d+(\.\d+)?\)", "", text)):
-            raise ValueError(f"{file}: digits in a CHAT utterance: {text!r}")
-        out.append(f"*{code}:\t" + text)
-    out.append("@End")
-    return "\n".join(out) + "\n"
-
-
 def nhs_valid(digits: str) -> bool:
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     digit = 11 - total % 11
@@ -889,14 +817,11 @@ def main() -> None:
     for old in OUT.iterdir():
         if old.suffix in (".txt", ".cha", ".csv", ".yaml"):
             old.unlink()
-    planted: list = []
-    controls: list = []
-    residue: list = []
+    key = Key(why=why_of, words_only_chat=True)
+    planted, controls, residue = key.planted, key.controls, key.residue
     texts: dict[str, str] = {}
     for spec in FILES + CHAT:
-        writer = chat if spec["name"].endswith(".cha") else jefferson
-        text = writer(spec, planted, controls, residue)
-        texts[spec["name"]] = text
+        texts[spec["name"]] = write(spec, key)
         for kind, item in spec["filename_items"]:
             planted.append((spec["name"], 0, item, KINDS[kind], case_of(item), "filename"))
     check(planted, controls, residue, texts)

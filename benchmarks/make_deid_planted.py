@@ -19,20 +19,14 @@ label have place ``label``; in a header block (Jefferson header, CHAT ``@`` line
 from __future__ import annotations
 
 import csv
-import re
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "tests" / "data" / "deid"
 
-KINDS = {
-    "fn": "first_name", "sn": "surname", "full": "full_name", "tn": "titled_name",
-    "hosp": "hospital", "ward": "ward", "addr": "address", "pc": "postcode",
-    "tel": "phone", "nhs": "nhs_number", "mail": "email", "dob": "date_of_birth",
-    "date": "date", "town": "place", "work": "school_workplace",
-}
-_ITEM = re.compile(r"⟦(\w+):([^⟧]+)⟧")
-_CONTROL = re.compile(r"«([^»]+)»")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _planted_writer import KINDS, Key, case_of, write
 
 # -- the transcripts ------------------------------------------------------------------------
 # Jefferson bodies: (label, talk) tuples, or a str for a continuation / silence line.
@@ -526,78 +520,15 @@ CHAT.append(dict(
 
 # -- writing --------------------------------------------------------------------------------
 
-def case_of(text: str) -> str:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return "digits"
-    if all(c.isupper() for c in letters) and len(letters) > 1:
-        return "upper"
-    if all(c.islower() for c in letters):
-        return "lower"
-    words = [w for w in re.split(r"[\s,.\-@]+", text) if any(c.isalpha() for c in w)]
-    if all(w[0].isupper() or not w[0].isalpha() for w in words):
-        return "title"
-    return "mixed"
-
-
-def strip(text: str, file: str, line: int, place: str, planted: list, controls: list) -> str:
-    for match in _ITEM.finditer(text):
-        kind, item = match.group(1), match.group(2)
-        planted.append((file, line, item, KINDS[kind], case_of(item), place))
-    for match in _CONTROL.finditer(text):
-        controls.append((file, line, match.group(1)))
-    return _CONTROL.sub(r"\1", _ITEM.sub(r"\2", text))
-
-
-def jefferson(spec: dict, planted: list, controls: list) -> str:
-    file = spec["name"]
-    out: list[str] = []
-    for raw in spec["header"]:
-        out.append(strip(raw, file, len(out) + 1, "header", planted, controls))
-    if out:
-        out.append("")
-    labels = [strip(item[0], "", 0, "", [], []) for item in spec["body"]
-              if isinstance(item, tuple)]
-    width = max(len(label) for label in labels) + 2
-    for number, item in enumerate(spec["body"], start=1):
-        line = len(out) + 1
-        if isinstance(item, tuple):
-            label = strip(item[0], file, line, "label", planted, controls)
-            talk = strip(item[1], file, line, "turn", planted, controls)
-            body = f"{label + ':':<{width}}{talk}"
-        else:
-            body = strip(item, file, line, "turn", planted, controls).strip()
-            body = " " * width + body
-        if spec["numbered"] == "right":
-            body = f"{number:>3}  {body}"
-        elif spec["numbered"] == "left":
-            body = f"{number:<4} {body}"
-        out.append(body.rstrip())
-    return "\n".join(out) + "\n"
-
-
-def chat(spec: dict, planted: list, controls: list) -> str:
-    file = spec["name"]
-    out: list[str] = []
-    for raw in spec["header"]:
-        out.append(strip(raw, file, len(out) + 1, "header", planted, controls))
-    for code, talk in spec["body"]:
-        out.append(f"*{code}:\t" + strip(talk, file, len(out) + 1, "turn", planted, controls))
-    out.append("@End")
-    return "\n".join(out) + "\n"
-
-
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.iterdir():
         if old.suffix in (".txt", ".cha", ".csv"):
             old.unlink()
-    planted: list = []
-    controls: list = []
+    key = Key()
+    planted, controls = key.planted, key.controls
     for spec in FILES + CHAT:
-        writer = chat if spec["name"].endswith(".cha") else jefferson
-        text = writer(spec, planted, controls)
-        (OUT / spec["name"]).write_text(text, encoding="utf-8")
+        (OUT / spec["name"]).write_text(write(spec, key), encoding="utf-8")
         for kind, item in spec["filename_items"]:
             assert item in spec["name"], (item, spec["name"])
             planted.append((spec["name"], 0, item, KINDS[kind], case_of(item), "filename"))
