@@ -6,9 +6,10 @@ Needs ../shared/data/chat (the CABNC conversations: ordinary British talk, no ps
 Every speaker of every CABNC CHAT file is mapped to `patient`, so every turn can be coded
 as an attempt, and the corpus run codes them with the store off. It prints the attempts
 per 1,000 patient turns, the count by the first rule of each attempt's evidence, and
-with --list each attempt with its file, line, rule and words. The goal (issue 14) is at
-most 2 attempts per 1,000 turns; the gold consultations (demo, dev, blind, blind2) hold
-84–140 attempts per 1,000 patient turns.
+with --list each attempt with its file, line, rule and words; then the rate with each
+signal of the codebook's `classifier:` (rules alone, the attempt classifier alone, both).
+The goal (issue 14) is at most 2 attempts per 1,000 turns; the gold consultations (demo,
+dev, blind, blind2) hold 84–140 attempts per 1,000 patient turns.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from cakit.annotate.classifier import SIGNALS
 from cakit.annotations import ConsultationAnnotations
 from cakit.formats import read
 from cakit.project import corpus_file
@@ -29,8 +31,8 @@ def everyone_a_patient(path: Path) -> dict[str, str]:
     return {p.code: "patient" for p in read(path, tokenize=False).transcript.participants}
 
 
-def coded(path: Path) -> Coded | None:
-    options = RunOptions(roles=everyone_a_patient(path))  # type: ignore[arg-type]
+def coded(path: Path, signal: str | None = None) -> Coded | None:
+    options = RunOptions(roles=everyone_a_patient(path), signal=signal)  # type: ignore[arg-type]
     outcome = code_one(corpus_file(path), options) if _has_talk(path) else None
     return outcome.value if outcome is not None else None
 
@@ -43,18 +45,14 @@ def patient_turns(annotations: ConsultationAnnotations) -> int:
     return sum(1 for turn in annotations.turns if turn.role == "patient")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--list", action="store_true", help="list every attempt")
-    args = parser.parse_args()
-    if not DATA.is_dir():
-        raise SystemExit(f"needs the shared CABNC data at {DATA}")
+def measure(signal: str | None) -> tuple[int, int, Counter[str], list[str]]:
+    """(files, patient turns, attempts by first rule, listed attempts) with one signal."""
     turns = 0
     rules: Counter[str] = Counter()
     found: list[str] = []
     files = 0
     for path in sorted(DATA.glob("*.cha")):
-        result = coded(path)
+        result = coded(path, signal)
         if result is None:
             continue
         files += 1
@@ -65,14 +63,31 @@ def main() -> None:
             rules[rule] += 1
             words = attempt.evidence[0].text if attempt.evidence else ""
             found.append(f"{path.name}:{attempt.line}: {rule} {words!r}")
+    return files, turns, rules, found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--list", action="store_true", help="list every attempt")
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        raise SystemExit(f"needs the shared CABNC data at {DATA}")
+    files, turns, rules, found = measure(None)
     attempts = sum(rules.values())
     rate = 1000 * attempts / turns if turns else 0.0
     print(f"{files} CABNC conversations, {turns:,} turns, every speaker a patient")
-    print(f"attempts: {attempts} = {rate:.1f} per 1,000 turns (goal: at most 2)")
+    print(f"attempts: {attempts} = {rate:.1f} per 1,000 turns (goal: at most 2; the "
+          f"codebook's signal)")
     for rule, count in rules.most_common():
         print(f"  {count:>3}  {rule}")
     if args.list:
         print("\n".join(found))
+    for signal in SIGNALS:
+        _, turns, rules, found = measure(signal)
+        attempts = sum(rules.values())
+        print(f"with signal {signal}: {attempts} = {1000 * attempts / turns:.1f} per 1,000 turns")
+        if args.list and signal != "rules":
+            print("\n".join(f"  {line}" for line in found if "classifier.attempt" in line))
 
 
 if __name__ == "__main__":

@@ -65,12 +65,22 @@ class Evaluation:
     agreements: tuple[Agreement, ...]
     consultations: int
     unmatched_gold: tuple[str, ...] = field(default=())
+    #: PSY_ATTEMPT scored with each signal (rules alone, classifier alone, both), when the
+    #: evaluation compared them
+    signals: tuple[tuple[str, Score], ...] = field(default=())
 
     def score(self, name: str) -> Score:
         for score in self.scores:
             if score.name == name:
                 return score
         raise KeyError(name)
+
+    def attempts(self) -> Score:
+        """The PSY_ATTEMPT score (all zero when nothing was matched to score)."""
+        try:
+            return self.score("PSY_ATTEMPT")
+        except KeyError:
+            return Score("PSY_ATTEMPT", 0, 0, 0)
 
     def agreement(self, name: str) -> Agreement:
         for agreement in self.agreements:
@@ -92,6 +102,12 @@ class Evaluation:
                 for a in self.agreements
             ],
             "unmatched_gold": list(self.unmatched_gold),
+            "attempts_by_signal": [
+                {"signal": signal, "gold": s.gold, "predicted": s.predicted,
+                 "tp": s.true_positive, "precision": s.precision, "recall": s.recall,
+                 "f1": s.f1}
+                for signal, s in self.signals
+            ],
         }
 
 

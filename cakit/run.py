@@ -68,6 +68,9 @@ class RunOptions:
     coder: str | None = None
     #: apply the majority of the coders' decisions
     consensus: bool = False
+    #: code attempts with this signal instead of the codebook's ("rules", "classifier",
+    #: "both"; `cakit evaluate` compares them)
+    signal: str | None = None
 
     @property
     def coder_root(self) -> Path | None:
@@ -158,7 +161,8 @@ def run_key(transcript: Transcript, options: RunOptions) -> RunKey:
     from cakit import __version__
     from cakit.annotate import codebook_key
 
-    return RunKey(sha256=transcript.sha256, codebook=codebook_key(options.codebook),
+    return RunKey(sha256=transcript.sha256,
+                  codebook=codebook_key(options.codebook, options.signal),
                   inputs=inputs_key(transcript, options.convention), cakit_version=__version__)
 
 
@@ -168,15 +172,16 @@ class _Annotators:
     """The compiled annotator of this process, made when first needed (a run that only
     reuses stored layers never imports spaCy)."""
 
-    def __init__(self, codebook: str | None) -> None:
+    def __init__(self, codebook: str | None, signal: str | None = None) -> None:
         self.codebook = codebook
+        self.signal = signal
         self._annotator: Annotator | None = None
 
     def __call__(self) -> Annotator:
         if self._annotator is None:
             from cakit.annotate import annotator_for
 
-            self._annotator = annotator_for(self.codebook)
+            self._annotator = annotator_for(self.codebook, self.signal)
             settle_long_lived_objects()
         return self._annotator
 
@@ -275,7 +280,8 @@ def _from_stored_profile(file: CorpusFile, options: RunOptions, finish: ProfileF
     except OSError:
         return None  # the usual path reports it
     stored = read_auto_layer(options.store, file.identity)
-    key = RunKey(sha256=sha256, codebook=codebook_key(options.codebook), inputs="",
+    key = RunKey(sha256=sha256, codebook=codebook_key(options.codebook, options.signal),
+                 inputs="",
                  cakit_version=__version__)
     if not is_current_unread(stored, key, _options_key(file, options)):
         return None
@@ -349,7 +355,8 @@ _WORKER: dict[str, Any] = {}
 
 def _start(options: RunOptions, finish: Callable[[Coded], Any]) -> None:
     _WORKER.clear()
-    _WORKER.update(options=options, finish=finish, annotator=_Annotators(options.codebook))
+    _WORKER.update(options=options, finish=finish,
+                   annotator=_Annotators(options.codebook, options.signal))
 
 
 def _run_one(file: CorpusFile) -> FileOutcome[Any]:
@@ -420,7 +427,7 @@ def code_one(file: CorpusFile, options: RunOptions) -> FileOutcome[Coded]:
         CodebookError: the codebook is invalid.
     """
     check_codebook(options.codebook)
-    outcome = code_file(file, options, _Annotators(options.codebook), keep)
+    outcome = code_file(file, options, _Annotators(options.codebook, options.signal), keep)
     role_errors = [d for d in outcome.errors if d.code in ROLE_ERRORS]
     if role_errors:
         raise StoreError("\n".join(str(d) for d in role_errors)

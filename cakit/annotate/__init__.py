@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from cakit.annotate.classifier import model_digest
 from cakit.annotate.codebook import Codebook, load_codebook, parse_codebook
 from cakit.annotate.pipeline import Annotator
 from cakit.annotations import ConsultationAnnotations, outcome
@@ -24,8 +26,11 @@ def _codebook(path: str, mtime: float) -> Codebook:
 
 
 @lru_cache(maxsize=8)
-def _cached(path: str, mtime: float) -> Annotator:
-    return Annotator(_codebook(path, mtime))
+def _cached(path: str, mtime: float, signal: str | None = None) -> Annotator:
+    codebook = _codebook(path, mtime)
+    if signal is not None and signal != codebook.classifier.signal:
+        codebook = replace(codebook, classifier=replace(codebook.classifier, signal=signal))
+    return Annotator(codebook)
 
 
 def _key(codebook_path: str | Path | None) -> tuple[str, float]:
@@ -44,25 +49,30 @@ def codebook_for(codebook_path: str | Path | None = None) -> Codebook:
     return _codebook(*_key(codebook_path))
 
 
-def annotator_for(codebook_path: str | Path | None = None) -> Annotator:
-    """A compiled annotator for a codebook file (cached per file and modification time)."""
-    return _cached(*_key(codebook_path))
+def annotator_for(codebook_path: str | Path | None = None, signal: str | None = None
+                  ) -> Annotator:
+    """A compiled annotator for a codebook file (cached per file and modification time),
+    coding attempts with `signal` ("rules", "classifier", "both") instead of the codebook's
+    `classifier.signal` when one is given."""
+    return _cached(*_key(codebook_path), signal)
 
 
 _VERSION_LINE = re.compile(r"""^version:[ \t]*(?:"([^"]*)"|'([^']*)'|([^\s#]+))""",
                            re.MULTILINE)
 
 
-def codebook_key(codebook_path: str | Path | None = None) -> str:
+def codebook_key(codebook_path: str | Path | None = None, signal: str | None = None) -> str:
     """What the machine codes depend on in a codebook: its declared version plus a hash of
-    its bytes (`1.2+3fa2b1c09d4e`), so an edited codebook whose version was not bumped
-    still re-annotates. Cheap: no spaCy, and the YAML is parsed only when the file has no
-    top-level `version:` line.
+    its bytes and of the attempt classifier's model (`1.2+3fa2b1c09d4e+0ab0c6df`), so an
+    edited codebook whose version was not bumped, or a retrained model, still
+    re-annotates; and the signal when a run overrides the codebook's (`…+both`). Cheap:
+    no spaCy, and the YAML is parsed only when the file has no top-level `version:` line.
 
     Raises:
         CodebookError: the codebook has no version line and is invalid.
     """
-    return _codebook_key(*_key(codebook_path))
+    key = f"{_codebook_key(*_key(codebook_path))}+{model_digest()}"
+    return f"{key}+{signal}" if signal else key
 
 
 @lru_cache(maxsize=8)

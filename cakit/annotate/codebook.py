@@ -138,6 +138,17 @@ class PhaseCue:
 
 
 @dataclass(frozen=True, slots=True)
+class ClassifierSettings:
+    """The learned second signal (`cakit.annotate.classifier`): which signals code a
+    patient turn as an attempt, and the score the classifier needs."""
+
+    #: "rules" (the lexicon, frames and threads alone), "classifier" (its score alone) or
+    #: "both" (either)
+    signal: str = "rules"
+    min_score: float = 0.98
+
+
+@dataclass(frozen=True, slots=True)
 class Codebook:
     version: str
     name: str
@@ -151,6 +162,7 @@ class Codebook:
     phases: tuple[PhaseCue, ...]
     description: str = ""
     deviations: tuple[tuple[str, str, str], ...] = ()  # (section, decision, why)
+    classifier: ClassifierSettings = ClassifierSettings()
     _frame_index: dict[str, Frame] = field(default_factory=dict, compare=False, repr=False)
 
     def frame(self, name: str) -> Frame:
@@ -331,7 +343,7 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
     top = loader.mapping(root, "the codebook") or {}
     known_top = {"version", "name", "description", "thresholds", "codes", "outcomes",
                  "word_classes",
-                 "lexicon", "stoplist", "frames", "phases", "deviations"}
+                 "lexicon", "stoplist", "frames", "phases", "deviations", "classifier"}
     for key, value in top.items():
         if key not in known_top:
             loader.problem(value, f"unknown section {key!r}",
@@ -460,6 +472,7 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
                 " ".join(str(loader.scalar(entry[k], k) or "").split())
                 for k in ("section", "decision", "why")
             ))
+    classifier = _classifier(loader, top.get("classifier"))
     if loader.problems:
         raise CodebookError(f"{source}: invalid codebook ({len(loader.problems)} problems)",
                             loader.problems)
@@ -467,8 +480,32 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
         version=version or "0", name=name or "", source=source, thresholds=thresholds,
         catalogue=catalogue, word_classes=tuple(classes.items()), lexicon=tuple(categories),
         stoplist=stoplist, frames=tuple(frames), phases=tuple(cues), description=description or "",
-        deviations=tuple(deviations),
+        deviations=tuple(deviations), classifier=classifier,
     )
+
+
+def _classifier(loader: NodeLoader, node: Any) -> ClassifierSettings:
+    """The `classifier:` section (optional): `signal` and `min_score`."""
+    from cakit.annotate.classifier import SIGNALS
+
+    if node is None:
+        return ClassifierSettings()
+    data = loader.mapping(node, "classifier") or {}
+    settings = ClassifierSettings()
+    for key, value in data.items():
+        if key not in ("signal", "min_score"):
+            loader.problem(value, f"unknown classifier key {key!r}", "keys: signal, min_score")
+    signal = loader.scalar(data["signal"], "signal") if "signal" in data else settings.signal
+    if signal not in SIGNALS:
+        loader.problem(data.get("signal", node), f"classifier signal must be one of "
+                       f"{', '.join(SIGNALS)}, not {signal!r}")
+        signal = settings.signal
+    score = to_python(data["min_score"]) if "min_score" in data else settings.min_score
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 < score <= 1:
+        loader.problem(data.get("min_score", node), "min_score must be a number above 0 and "
+                       "at most 1")
+        score = settings.min_score
+    return ClassifierSettings(signal=signal or "rules", min_score=float(score))
 
 
 def default_codebook_path() -> Path:

@@ -112,6 +112,21 @@ def codebook_markdown(codebook: Codebook) -> str:
         *(f"| `{name}` | {getattr(codebook.thresholds, name)} |"
           for name in codebook.thresholds.__dataclass_fields__),
         "",
+        "## Classifier",
+        "",
+        "A second, learned signal for attempts: a bag-of-words text classifier (spaCy "
+        "`textcat`, trained from scratch with a fixed seed on invented patient turns across "
+        "the symptom domains below and on everyday and clinical talk; never on a gold set). "
+        "It reads a patient turn's content words and gives P(attempt), which is written in the "
+        "evidence of every attempt (`classifier.attempt`).",
+        "",
+        f"- signal: `{codebook.classifier.signal}` (rules: the rules alone code attempts; "
+        "classifier: its score alone; both: either)",
+        f"- min_score: {codebook.classifier.min_score} (the score a turn needs when the "
+        "classifier codes)",
+        "",
+        "`cakit evaluate` reports attempts coded by each signal.",
+        "",
         "## Lexicon",
         "",
         "| category | label | patterns | first person required | examples |",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from cakit.annotate.classifier import scores as classifier_scores
+from cakit.annotate.classifier import view_text
 from cakit.annotate.codebook import Codebook
 from cakit.annotate.inflect import stem
 from cakit.annotate.patient import PatientCode, classify_patient, is_symptom_question
@@ -118,6 +120,10 @@ class Annotator:
                 windows.append(current)
             current = None
 
+        signal = codebook.classifier
+        talk = [view for view in views if view.role == "patient" and view.words]
+        score_of = dict(zip((view.index for view in talk),
+                            classifier_scores([view_text(view) for view in talk]), strict=True))
         research_turns = {t for t, view in enumerate(views)
                           if any(h.group == "frame" and h.name == "research" for h in view.hits)}
         for t, view in enumerate(views):
@@ -138,10 +144,12 @@ class Annotator:
                     view, previous, phase, rules, asked=asked, research_context=research,
                     chain_context=bool(windows) or current is not None or symptom_talk,
                 )
-                if code is None and not (previous is not None and previous.role == "clinician"
-                                         and previous.has_weak_question()):
+                if code is None and signal.signal != "classifier" and not (
+                        previous is not None and previous.role == "clinician"
+                        and previous.has_weak_question()):
                     code = self._persistence(view, windows, current) or \
                         self._refers_back(view, windows, current, t)
+                code = self._second_signal(code, view, score_of.get(view.index, 0.0), asked)
                 if code is not None and code.kind == "attempt":
                     if current is not None and self._expansion(current, view, code, phase):
                         self._expand(current, view, code, t, phase)
@@ -212,6 +220,27 @@ class Annotator:
         close()
         return self._assemble(transcript, views, phases, windows, elicited, repairs, medchecks,
                               timing)
+
+    def _second_signal(self, code: PatientCode | None, view: TurnView, score: float,
+                       asked: bool) -> PatientCode | None:
+        """The classifier's word on a patient turn (`codebook.classifier`): its score joins
+        the evidence of every attempt; with signal "classifier" it alone decides whether a
+        turn is an attempt, with "both" it adds the turns it is sure of that the rules
+        left. An answer to a symptom question stays elicited either way."""
+        settings = self.codebook.classifier
+        sure = score >= settings.min_score
+        evidence = Evidence(rule="classifier.attempt", text=f"P(attempt) = {score:.2f}",
+                            line=view.line, col=0)
+        if code is not None and code.kind == "attempt":
+            if settings.signal == "classifier" and not sure:
+                return None
+            code.evidence.append(evidence)
+            return code
+        if code is None and sure and not asked and settings.signal != "rules":
+            question = view.has_weak_question()
+            return PatientCode(kind="attempt", subtypes=["PSY_Q" if question else "PSY_ASSERT"],
+                               confidence=0.5, question=question, evidence=[evidence])
+        return code
 
     def _answer(self, view: TurnView) -> TurnCode:
         """PSY_ELICITED: the patient's answer to a clinician's question about experiences."""

@@ -53,28 +53,39 @@ def evaluate(
     roles_file: str | None, no_color: bool,
 ) -> None:
     """Precision, recall and F1 per code and subtype; accuracy and Cohen's κ for R1 uptake,
-    outcomes and phases. Items are matched by line number. The machine codes are made
-    afresh (the store is neither read nor written)."""
+    outcomes and phases; and attempts as coded by each signal (the rules alone, the attempt
+    classifier alone, both; the tables above use the codebook's `classifier.signal`). Items
+    are matched by line number. The machine codes are made afresh (the store is neither
+    read nor written)."""
+    from dataclasses import replace
+
+    from cakit.annotate import codebook_for
+    from cakit.annotate.classifier import SIGNALS
     from cakit.config import load_roles_file
     from cakit.evaluate import evaluate as run
     from cakit.run import ROLE_ERRORS, RunOptions, machine_codes, run_corpus
 
     gold = load_gold(Path(gold_dir))
     files = corpus(paths)
-    options = RunOptions(codebook=codebook,
-                         roles=load_roles_file(Path(roles_file)) if roles_file else {})
-    predicted = []
-    failures = []
-    for annotated in run_corpus(files, options, machine_codes, jobs=jobs):
-        for problem in (*(str(d) for d in annotated.errors if d.code in ROLE_ERRORS),
-                        annotated.failure):
-            if problem:
-                failures.append(problem)
-        if annotated.value is not None:
-            predicted.append(annotated.value)
+    roles = load_roles_file(Path(roles_file)) if roles_file else {}
+    chosen = codebook_for(codebook).classifier.signal
+    results: dict[str, Evaluation] = {}
+    failures: list[str] = []
+    for signal in (chosen, *(s for s in SIGNALS if s != chosen)):
+        options = RunOptions(codebook=codebook, roles=roles, signal=signal)
+        predicted = []
+        for annotated in run_corpus(files, options, machine_codes, jobs=jobs):
+            for problem in (*(str(d) for d in annotated.errors if d.code in ROLE_ERRORS),
+                            annotated.failure):
+                if problem and signal == chosen:
+                    failures.append(problem)
+            if annotated.value is not None:
+                predicted.append(annotated.value)
+        results[signal] = run(gold, predicted)
     for failure in failures:  # scored as if nothing were predicted there: say so
         click.echo(failure, err=True)
-    result = run(gold, predicted)
+    result = replace(results[chosen], signals=tuple(
+        (signal, results[signal].attempts()) for signal in SIGNALS))
     _show(result, output_format, no_color)
     if failures:
         raise SystemExit(1)
@@ -98,6 +109,12 @@ def _show(result: Evaluation, output_format: str, no_color: bool) -> None:
         lines += ["", "| label | items | accuracy | kappa |", "|---|---:|---:|---:|"]
         for a in result.agreements:
             lines.append(f"| {a.name} | {a.items} | {fmt(a.accuracy)} | {fmt(a.kappa)} |")
+        if result.signals:
+            lines += ["", "| attempts coded by | gold | predicted | TP | precision | recall | F1 |",
+                      "|---|---:|---:|---:|---:|---:|---:|"]
+            for signal, s in result.signals:
+                lines.append(f"| {signal} | {s.gold} | {s.predicted} | {s.true_positive} | "
+                             f"{fmt(s.precision)} | {fmt(s.recall)} | {fmt(s.f1)} |")
         click.echo("\n".join(lines))
         return
     from rich.table import Table
@@ -117,6 +134,15 @@ def _show(result: Evaluation, output_format: str, no_color: bool) -> None:
     for a in result.agreements:
         labels.add_row(a.name, str(a.items), fmt(a.accuracy), fmt(a.kappa))
     out.print(labels)
+    if result.signals:
+        signals = Table(title="PSY_ATTEMPT by signal (codebook: classifier.signal)",
+                        title_justify="left")
+        for heading in ("signal", "gold", "pred", "TP", "P", "R", "F1"):
+            signals.add_column(heading, justify="left" if heading == "signal" else "right")
+        for signal, s in result.signals:
+            signals.add_row(signal, str(s.gold), str(s.predicted), str(s.true_positive),
+                            fmt(s.precision), fmt(s.recall), fmt(s.f1))
+        out.print(signals)
     if result.unmatched_gold:
         out.print(f"gold consultations not annotated: {', '.join(result.unmatched_gold)}",
                   markup=False)

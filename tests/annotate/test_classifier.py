@@ -1,0 +1,152 @@
+"""The attempt classifier: a learned second signal beside the rules, transparent and
+reproducible, trained on invented talk only."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from cakit.annotate import Annotator, codebook_key, load_codebook, parse_codebook
+from cakit.annotate.classifier import MODEL_DIR, SIGNALS, model_digest, scores
+from cakit.annotate.classifier_text import texts_of_lines
+from cakit.annotate.codebook import PACKAGED_CODEBOOK
+from cakit.errors import CodebookError
+from cakit.formats import read
+
+REPO = Path(__file__).resolve().parents[2]
+TRAINING = REPO / "training" / "attempts"
+GOLD_FOLDERS = [REPO / "corpora" / "demo", *(REPO / "tests" / "data" / name for name in
+                                            ("dev", "blind", "blind2", "blind3"))]
+
+CONSULTATION = """\
+Dr: hello, how have things been?
+P:  not bad. (.) sleeping better.
+Dr: good. and the tablets?
+P:  fine.
+Dr: okay.
+P:  the lights in the flat flicker to show me what to do.
+Dr: right. (.) and your appetite?
+P:  okay I suppose.
+"""
+
+
+def _training_lines() -> list[str]:
+    lines = []
+    for path in sorted(TRAINING.glob("*/*.tsv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            lines.extend(row["text"] for row in csv.DictReader(handle, delimiter="\t",
+                                                             quoting=csv.QUOTE_NONE))
+    return lines
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"[a-z']+", text.casefold()))
+
+
+def test_training_data_is_invented_and_apart_from_every_gold_set() -> None:
+    lines = _training_lines()
+    positives = list(TRAINING.glob("positives/*.tsv"))
+    negatives = list(TRAINING.glob("negatives/*.tsv"))
+    assert len(lines) >= 5000 and len(positives) >= 20 and len(negatives) >= 8
+    training = {_normal(line) for line in lines if len(line.split()) >= 5}
+    for folder in GOLD_FOLDERS:
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in (".txt", ".cha", ".docx"):
+                continue
+            for utterance in read(path).transcript.utterances:
+                assert _normal(utterance.content) not in training, (path, utterance.line)
+
+
+def test_model_is_the_training_scripts_output(tmp_path: Path) -> None:
+    """Same data and seed, same model: the shipped model can be rebuilt bit for bit."""
+    out = tmp_path / "model"
+    done = subprocess.run([sys.executable, str(REPO / "training" / "train_attempt_classifier.py"),
+                           "--out", str(out)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "held-out accuracy" in done.stdout
+    assert model_digest(out) == model_digest(MODEL_DIR)
+
+
+def test_classifier_reads_content_not_style() -> None:
+    psychotic, everyday, styled = scores(texts_of_lines([
+        "they put a chip in my head and now they can hear my thoughts",
+        "I went to the shops for some milk and bread",
+        "erm (.) I mean (.) why do they (.) you know (.) go to the shops?",
+    ]))
+    assert psychotic > 0.9 > everyday
+    # questions, pronouns and hesitation alone never reach the score that codes a turn
+    assert styled < load_codebook(PACKAGED_CODEBOOK).classifier.min_score
+
+
+def _annotate(signal: str, tmp_path: Path) -> list[tuple[int, list[str]]]:
+    path = tmp_path / "c.txt"
+    path.write_text(CONSULTATION, encoding="utf-8")
+    codebook = load_codebook(PACKAGED_CODEBOOK)
+    codebook = replace(codebook, classifier=replace(codebook.classifier, signal=signal,
+                                                    min_score=0.7))
+    annotations = Annotator(codebook).annotate(read(path).transcript)
+    return [(a.line, [e.rule for e in a.evidence]) for a in annotations.attempts]
+
+
+def test_signals_rules_classifier_both(tmp_path: Path) -> None:
+    """Lights that flicker to show what to do are in no pattern: the rules leave the turn,
+    the classifier scores it above the 0.7 this test sets; with "both" or "classifier" it is
+    an attempt whose evidence is the score."""
+    assert _annotate("rules", tmp_path) == []
+    for signal in ("classifier", "both"):
+        assert _annotate(signal, tmp_path) == [(6, ["classifier.attempt"])], signal
+
+
+def test_every_attempt_carries_the_classifier_score(tmp_path: Path) -> None:
+    path = tmp_path / "c.txt"
+    path.write_text(CONSULTATION.replace("the lights in the flat flicker to show me what to do",
+                                         "I keep hearing voices telling me to hurt myself"),
+                    encoding="utf-8")
+    annotations = Annotator(load_codebook(PACKAGED_CODEBOOK)).annotate(read(path).transcript)
+    (attempt,) = annotations.attempts
+    rules = [e.rule for e in attempt.evidence]
+    assert rules[-1] == "classifier.attempt" and len(rules) > 1
+    assert re.fullmatch(r"P\(attempt\) = 0\.\d\d|P\(attempt\) = 1\.00", attempt.evidence[-1].text)
+
+
+def test_the_signal_is_part_of_what_a_stored_layer_was_made_from() -> None:
+    keys = {codebook_key(None, signal) for signal in SIGNALS} | {codebook_key(None)}
+    assert len(keys) == 4
+    assert codebook_key(None).endswith(model_digest())
+
+
+@pytest.mark.parametrize(("section", "message"), [
+    ("classifier:\n  signal: vibes\n", "classifier signal must be one of"),
+    ("classifier:\n  min_score: 1.5\n", "min_score must be a number"),
+    ("classifier:\n  threshold: 0.5\n", "unknown classifier key"),
+])
+def test_classifier_settings_are_checked(section: str, message: str) -> None:
+    text = PACKAGED_CODEBOOK.read_text(encoding="utf-8")
+    start = text.index("classifier:\n")
+    end = text.index("\ncodes:", start)
+    with pytest.raises(CodebookError) as caught:
+        parse_codebook(text[:start] + section + text[end:], "bad.yaml")
+    assert any(message in d.message for d in caught.value.diagnostics)
+
+
+def test_evaluate_reports_every_signal(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from cakit.cli import cli
+
+    result = runner.invoke(cli, ["evaluate", "--gold", str(REPO / "tests" / "data" / "dev" /
+                                                         "gold"),
+                                 str(REPO / "tests" / "data" / "dev"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["attempts_by_signal"]
+    assert [row["signal"] for row in rows] == list(SIGNALS)
+    rules = next(row for row in rows if row["signal"] == "rules")
+    main = next(s for s in json.loads(result.output)["scores"] if s["code"] == "PSY_ATTEMPT")
+    assert (rules["tp"], rules["predicted"]) == (main["tp"], main["predicted"])
+    both = next(row for row in rows if row["signal"] == "both")
+    assert both["tp"] >= rules["tp"]  # "both" codes every turn the rules code, and more
