@@ -18,7 +18,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from cakit.annotate.classifier import SIGNALS
+from cakit.annotate.codebook import SIGNALS
 from cakit.annotations import ConsultationAnnotations
 from cakit.formats import read
 from cakit.project import corpus_file

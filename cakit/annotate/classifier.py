@@ -28,8 +28,6 @@ from cakit.annotate.views import TurnView
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models" / "attempt_classifier"
 LABEL = "ATTEMPT"
 OTHER = "OTHER"
-#: Which signals code an attempt: the rules alone, the classifier alone, or either.
-SIGNALS = ("rules", "classifier", "both")
 
 
 def classifier_text(words: Sequence[str], kinds: Sequence[str]) -> str:

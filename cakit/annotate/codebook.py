@@ -137,6 +137,10 @@ class PhaseCue:
     form: str = "any"  # any | question | statement: which clinician turns the cue counts in
 
 
+#: Which signals code an attempt: the rules alone, the attempt classifier alone, or either.
+SIGNALS = ("rules", "classifier", "both")
+
+
 @dataclass(frozen=True, slots=True)
 class ClassifierSettings:
     """The learned second signal (`cakit.annotate.classifier`): which signals code a
@@ -486,8 +490,6 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
 
 def _classifier(loader: NodeLoader, node: Any) -> ClassifierSettings:
     """The `classifier:` section (optional): `signal` and `min_score`."""
-    from cakit.annotate.classifier import SIGNALS
-
     if node is None:
         return ClassifierSettings()
     data = loader.mapping(node, "classifier") or {}

@@ -60,7 +60,7 @@ def evaluate(
     from dataclasses import replace
 
     from cakit.annotate import codebook_for
-    from cakit.annotate.classifier import SIGNALS
+    from cakit.annotate.codebook import SIGNALS
     from cakit.config import load_roles_file
     from cakit.evaluate import evaluate as run
     from cakit.run import ROLE_ERRORS, RunOptions, machine_codes, run_corpus

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from cakit.annotate import Annotator, codebook_key, load_codebook, parse_codebook
-from cakit.annotate.classifier import MODEL_DIR, SIGNALS, model_digest, scores
+from cakit.annotate.classifier import MODEL_DIR, model_digest, scores
 from cakit.annotate.classifier_text import texts_of_lines
-from cakit.annotate.codebook import PACKAGED_CODEBOOK
+from cakit.annotate.codebook import PACKAGED_CODEBOOK, SIGNALS
 from cakit.errors import CodebookError
 from cakit.formats import read
 
