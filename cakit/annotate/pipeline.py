@@ -142,7 +142,8 @@ class Annotator:
                 research = any(u in research_turns for u in range(t - 2, t + 1))
                 code = classify_patient(
                     view, previous, phase, rules, asked=asked, research_context=research,
-                    chain_context=bool(windows) or current is not None or symptom_talk,
+                    chain_context=symptom_talk or any(
+                        _ruled(w.code) for w in (*windows, *([current] if current else []))),
                 )
                 if code is None and signal.signal != "classifier" and not (
                         previous is not None and previous.role == "clinician"
@@ -258,7 +259,9 @@ class Annotator:
         window = _Window(attempt_view=view, code=code, phase=phase, context=context, last_turn=t)
         window.phases_seen.add(phase)
         window.on_topic.append(view)
-        window.topic_stems = {s for s in context.stems if len(s) >= 4} - _EVERYDAY_STEMS
+        # a turn only the classifier coded names no topic a later turn could share
+        window.topic_stems = ({s for s in context.stems if len(s) >= 4} - _EVERYDAY_STEMS
+                              if _ruled(code) else set())
         return window
 
     def _persistence(
@@ -317,6 +320,8 @@ class Annotator:
         for window in recent[:1]:
             if window is current and window.last_uptake in (None, *self.rules.continuing):
                 return None  # still an expansion of the open sequence
+            if not _ruled(window.code):
+                return None  # a follow-up refers back to what the rules saw, not a score
             if t - window.last_turn > thresholds.follow_up_turns:
                 return None
             return PatientCode(
@@ -497,6 +502,11 @@ def _sequence(attempt_id: str, window: _Window, responses: list[Response], rules
         joint_laughter=joint,
         patient_laughed_first=attempt_laughed and bool(clinician_laugh_turns),
     )
+
+
+def _ruled(code: PatientCode) -> bool:
+    """Whether the rules coded this attempt (not the classifier alone)."""
+    return any(e.rule != "classifier.attempt" for e in code.evidence)
 
 
 def _chains(
