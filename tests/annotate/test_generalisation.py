@@ -64,9 +64,11 @@ def test_blind_set_floor(blind: Evaluation) -> None:
     Later the same day, after three more rounds of invented probes (structural patterns:
     others' acts timed to the patient's, unnamed "they", shielding, things that speak) and
     the turn split at own-line silences: attempt unchanged, phase 0.87 -> 0.86.
+    Codebook 1.9 (rules and the attempt classifier): attempt P 0.71 R 0.45 F1 0.56.
     """
     assert blind.consultations == 8
-    assert (blind.score("PSY_ATTEMPT").f1 or 0) >= 0.45
+    assert (blind.score("PSY_ATTEMPT").f1 or 0) >= 0.50
+    assert (blind.score("PSY_ATTEMPT").recall or 0) >= 0.43
     assert (blind.score("PSY_ATTEMPT").precision or 0) >= 0.62
     assert (blind.agreement("R1 uptake").accuracy or 0) >= 0.75
     assert (blind.agreement("phase per turn").accuracy or 0) >= 0.80
@@ -81,9 +83,11 @@ def test_second_blind_set_floor(blind2: Evaluation) -> None:
     """The second blind set, written 2026-12-06 before any rule change it could inform
     (see its README); a regression guard below what was measured then: attempt P 0.60
     R 0.27 F1 0.375 (6 of 22), R1 uptake 0.50 over 6 matched, phase per turn 0.69. One
-    attempt moves F1 by about 0.04, so the floors leave that room. Never tune on it."""
+    attempt moves F1 by about 0.04, so the floors leave that room. Never tune on it.
+    Codebook 1.9 (rules and the attempt classifier): attempt P 0.76 R 0.59 F1 0.67."""
     assert blind2.consultations == 8
-    assert (blind2.score("PSY_ATTEMPT").f1 or 0) >= 0.30
+    assert (blind2.score("PSY_ATTEMPT").f1 or 0) >= 0.62
+    assert (blind2.score("PSY_ATTEMPT").recall or 0) >= 0.54
     assert (blind2.agreement("phase per turn").accuracy or 0) >= 0.62
 
 
@@ -95,9 +99,11 @@ def blind3() -> Evaluation:
 def test_third_blind_set_floor(blind3: Evaluation) -> None:
     """Written 2026-12-06 blind to the rules (codebook 1.5 then): attempt P 0.75 R 0.32
     F1 0.44 (6 of 19), R1 uptake 0.83 over 6 matched, phase per turn 0.80. A regression
-    guard one attempt below; never tune on it."""
+    guard one attempt below; never tune on it. Codebook 1.9 (rules and the attempt
+    classifier): attempt P 0.80 R 0.42 F1 0.55."""
     assert blind3.consultations == 8
-    assert (blind3.score("PSY_ATTEMPT").f1 or 0) >= 0.38
+    assert (blind3.score("PSY_ATTEMPT").f1 or 0) >= 0.50
+    assert (blind3.score("PSY_ATTEMPT").recall or 0) >= 0.37
     assert (blind3.score("PSY_ATTEMPT").precision or 0) >= 0.60
     assert (blind3.agreement("phase per turn").accuracy or 0) >= 0.74
 
