@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 from cakit.errors import UsageError
 from cakit.store.atomic import (
@@ -50,6 +50,18 @@ def output_stream(path: str | None, *, force: bool = False) -> Iterator[TextIO]:
     check_writable(path, force)
     with _refuse_existing(path), atomic_text(path, replace=force) as stream:
         yield stream
+
+
+def print_table(table: Any, output: str | None, out: Any, *, force: bool = False) -> None:
+    """A rich table on the terminal (`out`), or as plain text in `output`, written
+    atomically and 200 columns wide so that no column is cut."""
+    if not output:
+        out.print(table)
+        return
+    from rich.console import Console
+
+    with output_stream(output, force=force) as handle:
+        Console(file=handle, width=200, no_color=True).print(table)
 
 
 def write_bytes(path: str, data: bytes, *, force: bool = False) -> None:

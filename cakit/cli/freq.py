@@ -49,7 +49,7 @@ def freq(
     layer) to know the phases. docs/counts.md has the definitions and where they
     differ from CLAN's.
     """
-    from cakit.cli._output import check_writable, output_stream
+    from cakit.cli._output import check_writable, output_stream, print_table
     from cakit.counts import frequency_rows, total_row
 
     check_writable(output, force)
@@ -62,13 +62,7 @@ def freq(
     total = total_row(tallies)
     if output_format == "table":
         table = _table(rows, total, by, TABLE_TOP if top is None else top, summary)
-        if output:
-            from rich.console import Console
-
-            with output_stream(output, force=force) as handle:
-                Console(file=handle, width=200, no_color=True).print(table)
-        else:
-            out.print(table)
+        print_table(table, output, out, force=force)
     else:
         text = (_json(rows, total, by, top, summary) if output_format == "json"
                 else _csv(rows, total, top, summary))

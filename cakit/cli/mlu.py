@@ -36,7 +36,7 @@ def mlu(
     reuses the stored layer). docs/counts.md has the definitions and where they differ
     from CLAN's.
     """
-    from cakit.cli._output import check_writable, output_stream
+    from cakit.cli._output import check_writable, output_stream, print_table
     from cakit.counts import MLU_COLUMNS, mlu_rows
 
     check_writable(output, force)
@@ -48,13 +48,7 @@ def mlu(
     rows = mlu_rows(tallies, grouping, total=by != "speaker")
     if output_format == "table":
         table = _table(rows, by)
-        if output:
-            from rich.console import Console
-
-            with output_stream(output, force=force) as handle:
-                Console(file=handle, width=200, no_color=True).print(table)
-        else:
-            out.print(table)
+        print_table(table, output, out, force=force)
     else:
         if output_format == "json":
             text = json.dumps({"by": by, "groups": [row.as_dict() for row in rows]},

@@ -53,7 +53,7 @@ def summary(
     """
     from pathlib import Path
 
-    from cakit.cli._output import check_writable, output_stream
+    from cakit.cli._output import check_writable, output_stream, print_table
     from cakit.config import load_roles_file
     from cakit.summary import COLUMNS, total
     from cakit.workers import ordered_map
@@ -87,13 +87,7 @@ def summary(
             ]
             table.add_row(*cells, end_section=index == len(records) - 2)
         out, _ = consoles(no_color)
-        if output:
-            from rich.console import Console
-
-            with output_stream(output, force=force) as handle:
-                Console(file=handle, width=200, no_color=True).print(table)
-        else:
-            out.print(table)
+        print_table(table, output, out, force=force)
         return
     if output_format == "json":
         text = json.dumps(records, indent=2, ensure_ascii=False)
