@@ -16,10 +16,16 @@ import re
 import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from cakit.annotations import PHASES, PHASES_WITH_UNKNOWN, ConsultationAnnotations, TurnRecord
+from cakit.annotations import (
+    PHASES,
+    PHASES_WITH_UNKNOWN,
+    ConsultationAnnotations,
+    TurnRecord,
+    field_names,
+)
 from cakit.model import Transcript
 from cakit.profile import TranscriptProfile, profile_of
 
@@ -235,7 +241,7 @@ R = TypeVar("R")
 def _lean(record: R) -> R:
     """A code record without its evidence, its strings shared (`sys.intern`)."""
     changes: dict[str, Any] = {}
-    for name in (f.name for f in fields(record)):  # type: ignore[arg-type]
+    for name in field_names(type(record)):
         value = getattr(record, name)
         if name == "evidence":
             changes[name] = ()

@@ -48,11 +48,13 @@ def relabel_frame(frame: pd.DataFrame, labels: Mapping[str, str],
 
 
 def relabel_note(note: str, labels: Mapping[str, str]) -> str:
-    """A note with every consultation key it names replaced by its label."""
-    for key in sorted(labels, key=len, reverse=True):
-        if key != labels[key]:
-            note = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", labels[key], note)
-    return note
+    """A note with every consultation key it names replaced by its label (one pass: the
+    longest key that stands alone as a word wins, and a label is never relabelled)."""
+    changed = sorted((key for key in labels if key != labels[key]), key=len, reverse=True)
+    if not changed:
+        return note
+    keys = "|".join(map(re.escape, changed))
+    return re.sub(rf"(?<![\w-])(?:{keys})(?![\w-])", lambda m: labels[m.group(0)], note)
 
 
 def pseudonymised(report: Report, deid: Deidentifier,

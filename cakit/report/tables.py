@@ -26,6 +26,7 @@ annotations) pairs (see `cakit.report.inputs`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,13 +37,11 @@ import pandas as pd
 from cakit.annotate.codebook import builtin_catalogue
 from cakit.annotations import LATE_PHASES, PHASES_WITH_UNKNOWN, Response
 from cakit.codes import CodeCatalogue
+from cakit.report.cube import ALL, PHASE_COLUMNS, CountCube, count_cube, pooled_frame
 from cakit.report.inputs import ConsultationInput, Pair, as_inputs, normal_phase
 
 Inputs = Sequence[ConsultationInput | Pair]
 
-ALL = "ALL"
-#: Phase columns in report order; ALL is the whole consultation.
-PHASE_COLUMNS: tuple[str, ...] = (*PHASES_WITH_UNKNOWN, ALL)
 NO_CLINICIAN = "(no clinician turn)"
 ENGAGED_INDICATOR = "engaged sequences / sequences"
 
@@ -179,19 +178,41 @@ def _consultation_events(item: ConsultationInput, key: str) -> list[tuple[Any, .
 def row_index(frame: pd.DataFrame | None = None, catalogue: CodeCatalogue | None = None
               ) -> list[tuple[str, str]]:
     """(family, code) rows in display order, plus any unknown codes seen in `frame`."""
-    rows = [(family, code) for family, codes in family_codes(catalogue).items() for code in codes]
+    seen: set[tuple[str, str]] = set()
     if frame is not None and not frame.empty:
-        known = set(rows)
         seen = set(zip(frame["family"], frame["code"], strict=True))
-        extra = sorted(seen - known)
-        for family, code in extra:
-            position = max(i for i, (f, _) in enumerate(rows) if f == family) + 1 \
-                if any(f == family for f, _ in rows) else len(rows)
-            rows.insert(position, (family, code))
+    return _row_order(seen, catalogue)
+
+
+def _row_order(seen: Iterable[tuple[str, str]], catalogue: CodeCatalogue | None
+               ) -> list[tuple[str, str]]:
+    """The catalogue's rows in display order; a code seen in the data but not in the
+    catalogue goes at the end of its family (or of the table), never dropped."""
+    rows = [(family, code) for family, codes in family_codes(catalogue).items() for code in codes]
+    for family, code in sorted(set(seen) - set(rows)):
+        position = max(i for i, (f, _) in enumerate(rows) if f == family) + 1 \
+            if any(f == family for f, _ in rows) else len(rows)
+        rows.insert(position, (family, code))
     return rows
 
 
 # -- consultation × phase ---------------------------------------------------------------
+
+def counts_cube(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> CountCube:
+    """Every counted row of every consultation × phase as one integer array, with the
+    phase denominators (`cakit.report.cube`): what the pooled and per-consultation
+    tables are computed from."""
+    prepared = as_inputs(inputs)
+    tallies = [Counter((phase, family, code) for _, phase, family, code, *_ in
+                       _consultation_events(item, key))
+               for item, key in zip(prepared, consultation_keys(prepared), strict=True)]
+    seen = {(family, code) for tally in tallies for _, family, code in tally}
+    denominators = [[(s.turns, s.words, s.duration_s) for s in map(item.stats,
+                                                                     PHASES_WITH_UNKNOWN)]
+                    for item in prepared]
+    return count_cube(tallies, denominators, [item.media_timed for item in prepared],
+                      _row_order(seen, catalogue))
+
 
 def phase_stats(inputs: Inputs) -> pd.DataFrame:
     """Denominators per consultation × phase: turns, words, seconds (None if untimed)."""
@@ -210,26 +231,32 @@ def phase_stats(inputs: Inputs) -> pd.DataFrame:
 def phase_counts(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """Counts and rates per consultation × phase × code (the long, recomputable table).
 
-    Columns: consultation, phase, family, code, count, phase_present, phase_turns,
-    phase_words, phase_duration_s (NaN without media timing), timed, per_1000_words,
+    Columns: consultation, phase, family, code, count, phase_turns, phase_words,
+    phase_duration_s (NaN without media timing), timed, phase_present, per_1000_words,
     per_10_min. One row for every consultation, every phase (UNKNOWN included) and
-    every code of `FAMILIES`, zero counts included.
+    every code of `FAMILIES`, zero counts included. It has consultations × phases × codes
+    rows: the reports themselves are computed from `counts_cube`.
     """
     prepared = as_inputs(inputs)
-    event_frame = events(prepared)
-    stats = phase_stats(prepared)
-    rows = row_index(event_frame, catalogue)
-    keys = consultation_keys(prepared)
-    index = pd.MultiIndex.from_tuples(
-        [(k, p, f, c) for k in keys for p in PHASES_WITH_UNKNOWN for f, c in rows],
-        names=["consultation", "phase", "family", "code"],
-    )
-    if event_frame.empty:
-        counts = pd.Series(0, index=index, name="count", dtype="int64")
-    else:
-        counts = (event_frame.groupby(["consultation", "phase", "family", "code"]).size()
-                  .reindex(index, fill_value=0).rename("count").astype("int64"))
-    long = counts.reset_index().merge(stats, on=["consultation", "phase"], how="left")
+    cube = counts_cube(prepared, catalogue)
+    consultations, phases, rows = cube.counts.shape
+    cells, tiles = phases * rows, consultations * phases
+
+    def per_phase(values: np.ndarray) -> np.ndarray:
+        return np.repeat(values.reshape(-1), rows)
+
+    long = pd.DataFrame({
+        "consultation": np.repeat(np.array(consultation_keys(prepared), dtype=object), cells),
+        "phase": np.tile(np.repeat(np.array(PHASES_WITH_UNKNOWN, dtype=object), rows),
+                         consultations),
+        "family": np.tile(np.array([f for f, _ in cube.rows], dtype=object), tiles),
+        "code": np.tile(np.array([c for _, c in cube.rows], dtype=object), tiles),
+        "count": cube.counts.reshape(-1).astype("int64"),
+        "phase_turns": per_phase(cube.turns),
+        "phase_words": per_phase(cube.words),
+        "phase_duration_s": per_phase(cube.seconds),
+        "timed": np.repeat(cube.timed, cells),
+    })
     long["phase_present"] = (long["phase_turns"] > 0) | (long["phase_words"] > 0) | (
         long["count"] > 0)
     return _with_rates(long, "count", "phase_words", "phase_duration_s")
@@ -245,23 +272,6 @@ def _with_rates(frame: pd.DataFrame, count: str, words: str, seconds: str) -> pd
     return frame
 
 
-def consultation_totals(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
-    """The same as `phase_counts` with phase = ALL (whole consultations)."""
-    long = phase_counts(inputs, catalogue)
-    return _totals(long)
-
-
-def _totals(long: pd.DataFrame) -> pd.DataFrame:
-    grouped = long.groupby(["consultation", "family", "code"], sort=False)
-    totals = grouped[["count", "phase_turns", "phase_words"]].sum()
-    totals["phase_duration_s"] = grouped["phase_duration_s"].sum(min_count=1)  # NaN if untimed
-    totals["timed"] = grouped["timed"].first()
-    totals = totals.reset_index()
-    totals.insert(1, "phase", ALL)
-    totals["phase_present"] = True
-    return _with_rates(totals, "count", "phase_words", "phase_duration_s")
-
-
 def pooled_by_phase(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """Pooled counts and rates per code × phase (ALL included), with spread and base.
 
@@ -271,48 +281,7 @@ def pooled_by_phase(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> p
     count_timed, phase_duration_s, per_10_min (pooled over timed consultations),
     mean_per_10_min, median_per_10_min.
     """
-    long = phase_counts(inputs, catalogue)
-    both = pd.concat([long, _totals(long)], ignore_index=True)
-    return _pool(both, catalogue)
-
-
-def _pool(both: pd.DataFrame, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
-    present = both[both["phase_present"]].copy()
-    present["timed_present"] = present["timed"] & present["phase_duration_s"].gt(0)
-    present["count_timed"] = np.where(present["timed_present"], present["count"], 0)
-    present["seconds_timed"] = np.where(present["timed_present"],
-                                        present["phase_duration_s"], 0.0)
-    present["rate_w"] = np.where(present["phase_words"] > 0, present["per_1000_words"], np.nan)
-    present["rate_t"] = np.where(present["timed_present"], present["per_10_min"], np.nan)
-    grouped = present.groupby(["family", "code", "phase"], sort=False)
-    pooled = grouped.agg(
-        count=("count", "sum"), n_consultations=("consultation", "nunique"),
-        phase_turns=("phase_turns", "sum"), phase_words=("phase_words", "sum"),
-        mean_per_1000_words=("rate_w", "mean"), median_per_1000_words=("rate_w", "median"),
-        n_timed=("timed_present", "sum"), count_timed=("count_timed", "sum"),
-        phase_duration_s=("seconds_timed", "sum"),
-        mean_per_10_min=("rate_t", "mean"), median_per_10_min=("rate_t", "median"),
-    ).reset_index()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pooled["per_1000_words"] = np.where(
-            pooled["phase_words"] > 0, pooled["count"] / pooled["phase_words"] * 1000.0, np.nan)
-        pooled["per_10_min"] = np.where(
-            pooled["phase_duration_s"] > 0,
-            pooled["count_timed"] / pooled["phase_duration_s"] * 600.0, np.nan)
-    pooled.loc[pooled["n_timed"] == 0, "phase_duration_s"] = np.nan
-    # every row × phase, so absent phases show as zero counts over zero consultations
-    rows = row_index(both, catalogue)
-    full = pd.MultiIndex.from_tuples([(f, c, p) for f, c in rows for p in PHASE_COLUMNS],
-                                     names=["family", "code", "phase"])
-    pooled = pooled.set_index(["family", "code", "phase"]).reindex(full).reset_index()
-    for name in ("count", "n_consultations", "phase_turns", "phase_words", "n_timed",
-                 "count_timed"):
-        pooled[name] = pooled[name].fillna(0).astype("int64")
-    columns = ["family", "code", "phase", "count", "n_consultations", "phase_turns",
-               "phase_words", "per_1000_words", "mean_per_1000_words",
-               "median_per_1000_words", "n_timed", "count_timed", "phase_duration_s",
-               "per_10_min", "mean_per_10_min", "median_per_10_min"]
-    return pooled[columns]
+    return pooled_frame(counts_cube(inputs, catalogue))
 
 
 def counts_by_phase(inputs: Inputs, families: Sequence[str] | None = None,
@@ -459,18 +428,24 @@ def chains(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFra
     phases_spanned, final_late, final_outcome, engaged (the chain reached ENGAGED_*).
     """
     table = _sequence_table(as_inputs(inputs), catalogue)
+    members: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
+    for position, (consultation, chain_id, index, line) in enumerate(zip(
+            table["consultation"], table["chain_id"], table["attempt_index"], table["line"],
+            strict=True)):
+        members.setdefault((consultation, chain_id), []).append((index, line, position))
+    attempt_ids, phases = list(table["attempt_id"]), list(table["phase"])
+    late, outcomes, engaged = list(table["late"]), list(table["outcome"]), list(table["engaged"])
     rows = []
-    for (consultation, chain_id), part in table.groupby(["consultation", "chain_id"],
-                                                        sort=False):
-        part = part.sort_values(["attempt_index", "line"])
+    for (consultation, chain_id), chain in members.items():
+        order = [position for *_, position in sorted(chain)]  # by attempt index, then line
+        first, last = order[0], order[-1]
         rows.append({
-            "consultation": consultation, "chain_id": chain_id, "length": len(part),
-            "attempts": ",".join(part["attempt_id"]),
-            "first_phase": part["phase"].iloc[0], "last_phase": part["phase"].iloc[-1],
-            "phases_spanned": int(part["phase"].nunique()),
-            "final_late": bool(part["late"].iloc[-1]),
-            "final_outcome": part["outcome"].iloc[-1],
-            "engaged": bool(part["engaged"].any()),
+            "consultation": consultation, "chain_id": chain_id, "length": len(order),
+            "attempts": ",".join(attempt_ids[p] for p in order),
+            "first_phase": phases[first], "last_phase": phases[last],
+            "phases_spanned": len({phases[p] for p in order}),
+            "final_late": bool(late[last]), "final_outcome": outcomes[last],
+            "engaged": any(engaged[p] for p in order),
         })
     columns = ["consultation", "chain_id", "length", "attempts", "first_phase", "last_phase",
                "phases_spanned", "final_late", "final_outcome", "engaged"]
@@ -505,14 +480,10 @@ def _chain_summary(frame: pd.DataFrame) -> pd.DataFrame:
 def by_consultation(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
     """One row per consultation: denominators, flags, every count, rates and shares."""
     prepared = as_inputs(inputs)
-    long = phase_counts(prepared, catalogue)
-    totals = _totals(long)
-    wide = totals.pivot_table(index="consultation", columns=["family", "code"],
-                              values="count", aggfunc="sum", fill_value=0, sort=False)
-    order = [fc for fc in row_index(totals, catalogue) if fc in wide.columns]
-    wide = wide.reindex(columns=pd.MultiIndex.from_tuples(order))
-    wide.columns = [column_name(f, c) for f, c in wide.columns]
+    cube = counts_cube(prepared, catalogue)
     keys = consultation_keys(prepared)
+    wide = pd.DataFrame(cube.totals(), columns=[column_name(f, c) for f, c in cube.rows])
+    wide.insert(0, "consultation", keys)
     base = pd.DataFrame({
         "consultation": keys,
         "format": [item.annotations.format for item in prepared],
@@ -525,7 +496,7 @@ def by_consultation(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> p
         "nonverbal_available": [item.nonverbal_available for item in prepared],
         "carer_present": [item.carer_present for item in prepared],
     })
-    frame = base.merge(wide.reset_index(), on="consultation", how="left")
+    frame = base.merge(wide, on="consultation", how="left")
     attempts = frame["PSY_ATTEMPT"]
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["attempts_per_1000_words"] = np.where(frame["words"] > 0,
@@ -694,8 +665,8 @@ __all__ = [
     "chain_summary",
     "chains",
     "column_name",
-    "consultation_totals",
     "counts_by_phase",
+    "counts_cube",
     "denominators_by_phase",
     "events",
     "family_codes",
