@@ -23,7 +23,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -39,6 +39,7 @@ from cakit.workers import ordered_map, settle_long_lived_objects
 if TYPE_CHECKING:
     from cakit.annotate.pipeline import Annotator
     from cakit.profile import TranscriptProfile
+    from cakit.store.rekey import StoreListing
     from cakit.store.sync import SyncReport
 
 T = TypeVar("T")
@@ -216,10 +217,13 @@ def read_file(file: CorpusFile, roles: Mapping[str, Role], convention: Conventio
 
 
 def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Annotator],
-              finish: Callable[[Coded], T]) -> FileOutcome[T]:
+              finish: Callable[[Coded], T],
+              listing: Callable[[Path], StoreListing] | None = None) -> FileOutcome[T]:
     """Read, code and finish one transcript (see the module docstring). A problem of this
     file alone (reading errors, a store error, a bug met while coding it) comes back in
-    the outcome; only a problem of the whole run (an invalid codebook) is raised."""
+    the outcome; only a problem of the whole run (an invalid codebook) is raised.
+    `listing` gives the run's listing of a store (made once per run and process), else
+    the store is listed for this file."""
     if isinstance(finish, ProfileFinish) and options.store is not None and not (
             options.coder or options.consensus):
         warm = _from_stored_profile(file, options, finish)
@@ -230,7 +234,8 @@ def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Ann
     if not transcript.utterances:
         return base
     try:
-        coded, reports, notes = _code(file, transcript, options, annotator, diagnostics)
+        coded, reports, notes = _code(file, transcript, options, annotator, diagnostics,
+                                      listing)
         value = finish(coded)
     except StoreError as exc:
         return _with(base, store_error=str(exc))
@@ -299,7 +304,8 @@ def _from_stored_profile(file: CorpusFile, options: RunOptions, finish: ProfileF
 
 
 def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
-          annotator: Callable[[], Annotator], diagnostics: tuple[Diagnostic, ...] = ()
+          annotator: Callable[[], Annotator], diagnostics: tuple[Diagnostic, ...] = (),
+          listing: Callable[[Path], StoreListing] | None = None,
           ) -> tuple[Coded, tuple[SyncReport, ...], tuple[str, ...]]:
     from cakit.profile import profile_of
     from cakit.store.effective import effective
@@ -335,7 +341,8 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
     if coder_root is not None and (writes or deciding):
         if stored is None:  # first run under this identity: an older one may hold layers
             moved = rekey_layers(coder_root, file.identity, file.path, coded.machine,
-                                 coded.text, coded.items)
+                                 coded.text, coded.items,
+                                 listing=listing(coder_root) if listing else None)
             notes = tuple(entry.message(file.identity) for entry in moved
                           if entry.outcome != "removed")
         if writes and not coded.reused:
@@ -354,13 +361,17 @@ _WORKER: dict[str, Any] = {}
 
 
 def _start(options: RunOptions, finish: Callable[[Coded], Any]) -> None:
+    from cakit.store.rekey import StoreListing
+
     _WORKER.clear()
     _WORKER.update(options=options, finish=finish,
-                   annotator=_Annotators(options.codebook, options.signal))
+                   annotator=_Annotators(options.codebook, options.signal),
+                   listing=cache(StoreListing))  # each store listed once per run
 
 
 def _run_one(file: CorpusFile) -> FileOutcome[Any]:
-    return code_file(file, _WORKER["options"], _WORKER["annotator"], _WORKER["finish"])
+    return code_file(file, _WORKER["options"], _WORKER["annotator"], _WORKER["finish"],
+                     _WORKER["listing"])
 
 
 def check_codebook(codebook: str | None) -> str:

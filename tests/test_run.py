@@ -269,6 +269,41 @@ def test_run_rekey_keeps_both_layers_when_the_coder_has_one_under_each_key(
                         state.items) == ()
 
 
+def test_run_lists_the_store_once_not_once_per_new_transcript(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run looks for older layers of every transcript; listing the whole store for
+    each made it quadratic in the corpus (at 14,000 files it ran for hours). One listing
+    per run and process, and an old layer is still found and moved."""
+    from cakit.run import run_corpus
+    from cakit.store.rekey import StoreListing
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for index in range(4):
+        shutil.copyfile(DEMO / "01-brennan-jefferson.txt", corpus / f"0{index}.txt")
+    store = tmp_path / "store"
+    old = corpus_file(corpus / "00.txt", corpus)
+    old = old.__class__(path=old.path, root=tmp_path, identity="corpus/00.txt",
+                        declared=False)
+    state = code_one(old, RunOptions(store=store)).value.state()  # type: ignore[union-attr]
+    decide(store, state, state.items[0], coder="AB", decision="accept")
+    _as_written_by_an_older_cakit(layer_path(store, "AB", "corpus/00.txt"))
+    listings: list[Path] = []
+    real = StoreListing._list
+
+    def counted(self: StoreListing) -> dict[str, list[tuple[str, Path]]]:
+        listings.append(self.root)
+        return real(self)
+
+    monkeypatch.setattr(StoreListing, "_list", counted)
+    files = [corpus_file(path, corpus) for path in sorted(corpus.glob("*.txt"))]
+    outcomes = list(run_corpus(files, RunOptions(store=store), lambda coded: None))
+    assert len(outcomes) == 4 and listings == [store]
+    assert any("re-keyed" in note for outcome in outcomes for note in outcome.notes)
+    assert layer_path(store, "AB", "00.txt").is_file()
+
+
 def test_run_no_patient_and_clinician_warns_with_the_labels(runner: Any, tmp_path: Path) -> None:
     path = tmp_path / "chat.txt"
     path.write_text("Mum:  are you hungry?\nDad:  not really.\nMum:  okay.\n", encoding="utf-8")

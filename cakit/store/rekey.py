@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -72,25 +71,48 @@ def same_transcript(old_identity: str, old_sha256: str, identity: str, path: Pat
     return longer[len(longer) - len(shorter):] == shorter
 
 
-def _candidates(root: Path, identity: str) -> Iterator[tuple[str, Path]]:
-    """(layer name, file) for files of the same stem under another key, in every layer."""
-    stem = PurePosixPath(identity).stem
-    current = f"{transcript_key(identity)}.jsonl"
-    base = Path(root)
-    if not base.is_dir():
-        return
-    for folder in sorted(base.iterdir()):
-        if not folder.is_dir():
-            continue
-        for entry in sorted(folder.iterdir()):
-            name = entry.name
-            if (name != current and name.startswith(f"{stem}-")
-                    and _KEY_SUFFIX.fullmatch(name[len(stem):]) and entry.is_file()):
-                yield folder.name, entry
+class StoreListing:
+    """A store's layer files by transcript stem, listed once, when first asked.
+
+    For every transcript that has no layer yet, `rekey_layers` looks for files of the same
+    stem under another key. Listing every layer folder for each of them made a first run
+    quadratic in the corpus: at 14,000 transcripts, 14,000 listings of 14,000 files. A run
+    lists the store once instead. What it misses is harmless: a file written later in the
+    run is keyed by project identity (never a candidate), and a file gone since is skipped
+    when it cannot be read.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._by_stem: dict[str, list[tuple[str, Path]]] | None = None
+
+    def candidates(self, identity: str) -> list[tuple[str, Path]]:
+        """(layer name, file) for files of the same stem under another key, in every
+        layer, in folder and file name order."""
+        if self._by_stem is None:
+            self._by_stem = self._list()
+        current = f"{transcript_key(identity)}.jsonl"
+        return [(layer, entry) for layer, entry in
+                self._by_stem.get(PurePosixPath(identity).stem, ()) if entry.name != current]
+
+    def _list(self) -> dict[str, list[tuple[str, Path]]]:
+        by_stem: dict[str, list[tuple[str, Path]]] = {}
+        if not self.root.is_dir():
+            return by_stem
+        for folder in sorted(self.root.iterdir()):
+            if not folder.is_dir():
+                continue
+            for entry in sorted(folder.iterdir()):
+                suffix = _KEY_SUFFIX.search(entry.name)
+                if suffix is not None and suffix.start() > 0 and entry.is_file():
+                    by_stem.setdefault(entry.name[:suffix.start()], []).append(
+                        (folder.name, entry))
+        return by_stem
 
 
 def rekey_layers(root: Path, identity: str, path: Path, consultation: ConsultationAnnotations,
-                 text: TranscriptText, items: tuple[MachineItem, ...]) -> tuple[Rekeyed, ...]:
+                 text: TranscriptText, items: tuple[MachineItem, ...], *,
+                 listing: StoreListing | None = None) -> tuple[Rekeyed, ...]:
     """Move every layer of this transcript stored under an older identity (see the module).
 
     Args:
@@ -99,12 +121,13 @@ def rekey_layers(root: Path, identity: str, path: Path, consultation: Consultati
         path: the transcript file.
         consultation: its current machine codes; `items` are their items under `identity`.
         text: the transcript, indexed.
+        listing: the store's files as a run listed them once (None: list them now).
 
     Raises:
         StoreError: a layer cannot be written (the old file is then left in place).
     """
     done: list[Rekeyed] = []
-    for layer_name, old_path in _candidates(root, identity):
+    for layer_name, old_path in (listing or StoreListing(root)).candidates(identity):
         try:
             old = read_layer(old_path)
         except StoreError:
