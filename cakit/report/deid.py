@@ -526,8 +526,9 @@ class Deidentifier:
         self._kinds = {_normal(t.text): t for t in ordered}
         self._names = {_normal(t.text) for t in ordered if t.kind == "name"}
         # capitalised words of the corpus that are no English word ("Headingley"): their
-        # lower-case forms (quoted evidence, CA talk) are the same name
-        words = dictionary() | english_words()
+        # lower-case forms (quoted evidence, CA talk) are the same name; the word lists
+        # load only when there are such words (a table report pseudonymises ids only)
+        words = dictionary() | english_words() if self.spoken_names else frozenset()
         self._spoken = frozenset(w for w in self.spoken_names
                                  if w.isalpha() and len(w) > 2 and w not in words
                                  and not drug_word(w))

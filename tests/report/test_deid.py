@@ -388,3 +388,19 @@ def test_team_surnames_and_places_lists_are_clean() -> None:
     assert gazetteer.match(["bethnal", "green"]) == (2, True)
     assert gazetteer.match(["reading"]) == (1, False)  # an English word: capitals decide
     assert gazetteer.match(["wales"]) is None  # a nation identifies nobody
+
+
+def test_pseudonymising_ids_alone_loads_no_word_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table report only pseudonymises consultation ids and clinicians: the English word
+    lists (a fifth of a second to load) are read only when transcript words need them."""
+    import cakit.report.deid as deid_module
+
+    def refuse() -> frozenset[str]:
+        raise AssertionError("word lists loaded")
+
+    monkeypatch.setattr(deid_module, "dictionary", refuse)
+    monkeypatch.setattr(deid_module, "english_words", refuse)
+    deid = deid_module.Deidentifier(key=bytes(range(32)))
+    assert deid.identifier("01-sarah-jones").startswith("[ID-")
+    with pytest.raises(AssertionError, match="word lists loaded"):
+        deid_module.Deidentifier(key=bytes(range(32)), spoken_names=frozenset({"headingley"}))
