@@ -32,6 +32,7 @@ from cakit.model import Transcript
 from cakit.report.deid import Deidentifier
 from cakit.report.inputs import normal_phase
 from cakit.report.lines import SourceView, numbered, source_view
+from cakit.report.page import CAVEAT, DEIDENTIFIED, NOT_DEIDENTIFIED, page
 
 FLAGS = ("LATE", "CARER_FIRST", "JOINT_LAUGHTER", "CROSSES_PHASE", "CARER_INVOLVED")
 
@@ -42,15 +43,10 @@ def known_codes(catalogue: CodeCatalogue) -> tuple[str, ...]:
     codes = [code.name for code in catalogue.codes
              if code.family not in ("turn", "carer") and code.name != "CARER_RESPONSE"]
     return (*codes, *FLAGS)
+
+
 PHASE_ALIASES = {"OPEN": "OPENING", "HISTORY": "PROBLEM_HISTORY", "EXAM": "EXAMINATION",
                  "TREAT": "TREATMENT", "PRECLOSING": "PRE_CLOSING", "CLOSE": "CLOSING"}
-NOT_DEIDENTIFIED = ("WARNING: NOT DE-IDENTIFIED (--no-deidentify). This output contains names, "
-                    "places, dates and other identifying details from the transcripts. Do not "
-                    "share it.")
-DEIDENTIFIED = ("De-identified: names, places, dates, phone and record numbers are replaced by "
-                "keyed pseudonyms such as [Name-Kavemoti]. The audit log is kept separately.")
-CAVEAT = ("cakit tags talk about possibly psychotic content, not diagnoses; codes are "
-          "automatic first-pass codes unless stated otherwise.")
 EVIDENCE_PER_CODE = 2
 
 
@@ -405,8 +401,6 @@ def to_html(excerpts: Sequence[Excerpt], *, deidentified: bool = True,
 
     An excerpt that carries a recording gets a player for its segment, linked relative to
     `media_base` (default: the working folder); the recording is never embedded."""
-    from cakit.report.html import page
-
     parts = []
     if not excerpts:
         parts.append("<p>No sequence matches the selection.</p>")

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from cakit.report.excerpts import CAVEAT, DEIDENTIFIED, NOT_DEIDENTIFIED
+from cakit.report.page import CAVEAT, DEIDENTIFIED, NOT_DEIDENTIFIED
 from cakit.search.kwic import KwicHit, Line, Source
 
 if TYPE_CHECKING:
@@ -115,8 +115,8 @@ def to_markdown(hits: Sequence[KwicHit], query: Query, *, deidentified: bool) ->
 
 
 def to_html(hits: Sequence[KwicHit], query: Query, *, deidentified: bool) -> str:
-    """One self-contained HTML page (`cakit.report.html.page`); matches in `<mark>`."""
-    from cakit.report.html import page
+    """One self-contained HTML page (`cakit.report.page.page`); matches in `<mark>`."""
+    from cakit.report.page import page
 
     if not hits:
         body = "<p>No turn matches the query.</p>"
