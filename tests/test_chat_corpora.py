@@ -38,6 +38,11 @@ def _params(files: list[Path]) -> list[object]:
     return [pytest.param(path, id=f"{path.parent.name}/{path.name}") for path in files]
 
 
+def _validated(path: Path) -> ParseResult:
+    """The file as `cakit validate` reads it: %mor/%gra structure checked too."""
+    return cakit.read(path, check_tiers=True)
+
+
 def _errors(result: ParseResult) -> list[Diagnostic]:
     return [d for d in result.diagnostics if d.severity == "error"]
 
@@ -48,7 +53,7 @@ def _errors(result: ParseResult) -> list[Diagnostic]:
 @needs_shared
 @pytest.mark.parametrize("path", _params(GOOD))
 def test_chat_corpora_good_file_has_no_errors(path: Path) -> None:
-    result = cakit.read(path)
+    result = _validated(path)
     errors = _errors(result)
     assert not errors, "\n".join(str(d) for d in errors[:5])
     assert len(result.transcript.utterances) == _main_lines(path)
@@ -65,7 +70,7 @@ def _main_lines(path: Path) -> int:
 @needs_shared
 @pytest.mark.parametrize("path", _params(CABNC))
 def test_chat_corpora_cabnc_reads_every_main_line(path: Path) -> None:
-    result = cakit.read(path)
+    result = _validated(path)
     transcript = result.transcript
     assert len(transcript.utterances) == _main_lines(path)
     for utterance in transcript.utterances:
@@ -122,7 +127,7 @@ def test_chat_corpora_cabnc_diagnostic_codes() -> None:
     assert CABNC, f"no CABNC files under {CHAT_DATA}"
     by_severity: dict[str, Counter[str]] = {"error": Counter(), "warning": Counter()}
     for path in CABNC:
-        for diagnostic in cakit.read(path).diagnostics:
+        for diagnostic in _validated(path).diagnostics:
             by_severity.setdefault(diagnostic.severity, Counter())[diagnostic.code] += 1
     assert set(by_severity["error"]) == set(CABNC_ERROR_CODES)
     assert set(by_severity["warning"]) <= set(CA_LITE_HABIT_CODES) | {"W210", "E370"}
@@ -172,7 +177,7 @@ ACCEPTED_BAD = {
 
 
 def _share_flagged(files: list[Path]) -> tuple[float, list[str]]:
-    missed = [path.name for path in files if not _errors(cakit.read(path))]
+    missed = [path.name for path in files if not _errors(_validated(path))]
     return 1 - len(missed) / len(files), missed
 
 
@@ -204,7 +209,7 @@ def _expected_code(path: Path) -> str:
 def test_chat_corpora_chatter_error_corpus_code(path: Path) -> None:
     """Where the file name's code is one cakit uses for that rule, cakit reports it."""
     expected = _expected_code(path)
-    codes = {d.code for d in _errors(cakit.read(path))}
+    codes = {d.code for d in _errors(_validated(path))}
     assert codes, "an error file must produce an error"
     # Where cakit files the same fault under a more specific code than the corpus name:
     # E302 '*ch:' is an invalid (lower-case) speaker, E307; E601 '%mor: |||' is an item
@@ -219,7 +224,7 @@ def test_chat_corpora_chatter_warning_files_warn() -> None:
     warning_files = [p for p in CHATTER_ERRORS if p.name.startswith("warnings__")]
     assert warning_files, f"no chatter warning files under {CHAT_DATA}"
     for path in warning_files:
-        result = cakit.read(path)
+        result = _validated(path)
         assert result.diagnostics, path.name
 
 
@@ -255,7 +260,7 @@ def test_chat_corpora_java_log_lines() -> None:
             continue
         shift = 1 if path.read_bytes().startswith(b"@UTF8") else 0
         wanted = {line + shift for line in logged}
-        found = sorted({d.span.line for d in _errors(cakit.read(path))})
+        found = sorted({d.span.line for d in _errors(_validated(path))})
         if wanted & set(found):
             hits.append(name)
         else:

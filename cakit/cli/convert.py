@@ -117,7 +117,8 @@ def convert(
                       style="bold red", markup=False, soft_wrap=True)
             failed += 1
             continue
-        result = read(path, roles=roles, convention=convention)  # type: ignore[arg-type]
+        result = read(path, roles=roles, convention=convention,  # type: ignore[arg-type]
+                      check_tiers=True)
         if lenient:
             result = relax(result)
         if result.errors:
@@ -132,7 +133,8 @@ def convert(
         _print_losses(err, path, result, target, lenient)
         if target == "chat":
             text = to_chat(result.transcript)
-            check = parse_chat(text, source=str(destination), stem=destination.stem)
+            check = parse_chat(text, source=str(destination), stem=destination.stem,
+                               check_tiers=True)
             if lenient:
                 check = relax(check)
             if check.errors:

@@ -103,7 +103,7 @@ def _diagnostics(task: tuple[Path, dict[str, Role] | None, bool]) -> tuple[Diagn
     from cakit.formats.lenient import relax
 
     path, roles, lenient = task
-    result = read(path, roles=roles)
+    result = read(path, roles=roles, check_tiers=True)
     return (relax(result) if lenient else result).diagnostics
 
 

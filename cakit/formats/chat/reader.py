@@ -66,7 +66,7 @@ def parse_chat(
     sha256: str = "",
     roles: Mapping[str, Role] | None = None,
     stem: str = "",
-    check_tiers: bool = True,
+    check_tiers: bool = False,
 ) -> ParseResult:
     """Read CHAT text.
 
@@ -80,9 +80,9 @@ def parse_chat(
         stem: file name without suffix, for the `@Media` name check (default: from
             `source`).
         check_tiers: check the structure of %mor and %gra tiers against the main tier
-            (about a fifth of reading time on morphologically tagged corpora; the
-            annotator and reports never use those tiers, so the corpus run skips it and
-            `cakit validate` does it).
+            (about a fifth of reading time on morphologically tagged corpora; nothing that
+            analyses talk uses those tiers, so only `cakit validate` and `cakit convert`
+            ask for it).
 
     Raises:
         ParseError: in "raise" mode, on the first error.
@@ -107,7 +107,7 @@ def parse_chat(
 
 class _Reader:
     def __init__(self, lines: list[str], diag: Collector, *, tokenize: bool, stem: str,
-                 check_tiers: bool = True) -> None:
+                 check_tiers: bool = False) -> None:
         self.lines = lines
         self.diag = diag
         self.tokenize = tokenize

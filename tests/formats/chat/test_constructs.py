@@ -22,6 +22,11 @@ def _read(body: str, **kwargs: str) -> ParseResult:
     return parse_chat(_chat(body, **kwargs), source="t.cha")
 
 
+def _validated(body: str) -> ParseResult:
+    """Read with the %mor/%gra structure checks that `cakit validate` asks for."""
+    return parse_chat(_chat(body), source="t.cha", check_tiers=True)
+
+
 def _one(content: str, **kwargs: str) -> Utterance:
     result = _read(f"*CHI:\t{content}\n", **kwargs)
     assert not result.errors, [str(d) for d in result.errors]
@@ -175,12 +180,12 @@ def test_constructs_groups() -> None:
 
 
 def test_constructs_retrace_excluded_from_mor() -> None:
-    ok = _read("*CHI:\t<the big> [/] the big dog .\n%mor:\tdet|the adj|big n|dog .\n")
+    ok = _validated("*CHI:\t<the big> [/] the big dog .\n%mor:\tdet|the adj|big n|dog .\n")
     assert not ok.errors
-    long = _read("*CHI:\t<the big> [/] the big dog .\n"
-                 "%mor:\tdet|the adj|big det|the adj|big n|dog .\n")
+    long = _validated("*CHI:\t<the big> [/] the big dog .\n"
+                      "%mor:\tdet|the adj|big det|the adj|big n|dog .\n")
     assert _codes(long) == ["E706"]
-    short = _read("*CHI:\tthe big dog .\n%mor:\tdet|the n|dog .\n")
+    short = _validated("*CHI:\tthe big dog .\n%mor:\tdet|the n|dog .\n")
     assert _codes(short) == ["E705"]
 
 
@@ -350,7 +355,7 @@ def test_constructs_mor_and_gra_items() -> None:
     ],
 )
 def test_constructs_dependent_tier_errors(tiers: str, code: str) -> None:
-    result = _read(f"*CHI:\tdog cat .\n{tiers}")
+    result = _validated(f"*CHI:\tdog cat .\n{tiers}")
     assert code in _codes(result), [str(d) for d in result.diagnostics]
 
 
@@ -361,7 +366,7 @@ def test_constructs_user_tier_and_orphan_tier() -> None:
 
 
 def test_constructs_mor_error_points_at_the_item() -> None:
-    result = _read("*CHI:\tdog cat bird .\n%mor:\tn|dog n|cat\n\tv|ve=see&PRET .\n")
+    result = _validated("*CHI:\tdog cat bird .\n%mor:\tn|dog n|cat\n\tv|ve=see&PRET .\n")
     (error,) = result.errors
     assert (error.code, error.span.line, error.span.col) == ("E382", 9, 2)
 
