@@ -30,6 +30,8 @@ _PHASE_INDEX = {phase: index for index, phase in enumerate(PHASES_WITH_UNKNOWN)}
 
 #: A consultation's counts: (phase, family, code) → how many.
 Tally = Mapping[tuple[str, str, str], int]
+#: A consultation's turns, words and seconds (None: no media timing) in one phase.
+Denominators = tuple[int, int, float | None]
 
 POOLED_COLUMNS = ["family", "code", "phase", "count", "n_consultations", "phase_turns",
                   "phase_words", "per_1000_words", "mean_per_1000_words",
@@ -62,9 +64,8 @@ class CountCube:
         return totals
 
 
-def count_cube(tallies: Sequence[Tally], denominators: Sequence[Sequence[tuple[int, int,
-               float | None]]], timed: Sequence[bool], rows: Sequence[tuple[str, str]]
-               ) -> CountCube:
+def count_cube(tallies: Sequence[Tally], denominators: Sequence[Sequence[Denominators]],
+               timed: Sequence[bool], rows: Sequence[tuple[str, str]]) -> CountCube:
     """The cube of `tallies` (one per consultation) over `rows`, with each consultation's
     (turns, words, seconds or None) per phase of `PHASES_WITH_UNKNOWN`.
 
@@ -187,5 +188,5 @@ def _median(values: np.ndarray) -> float:
     return float(np.median(kept)) if len(kept) else math.nan
 
 
-__all__ = ["ALL", "PHASE_COLUMNS", "POOLED_COLUMNS", "CountCube", "Tally", "count_cube",
-           "pooled_frame"]
+__all__ = ["ALL", "PHASE_COLUMNS", "POOLED_COLUMNS", "CountCube", "Denominators", "Tally",
+           "count_cube", "pooled_frame"]
