@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import ChildRun, machine, run_child
+from _timing import ChildRun, machine, memory_summary, run_child
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "corpora" / "demo"
@@ -58,14 +58,6 @@ def run(folder: Path, jobs: int, output: Path) -> ChildRun:
                       "--force", "-o", str(output), "--jobs", str(jobs)], cwd=REPO)
 
 
-def summary(runs: list[ChildRun]) -> str:
-    cpu = statistics.median(r.cpu_s for r in runs)
-    trees = [r.peak_mb for r in runs]
-    largest = max(r.largest_process_mb for r in runs)
-    return (f"cpu {cpu:6.2f} s  peak RSS tree median {statistics.median(trees):5.0f} MiB "
-            f"(runs {min(trees):.0f}–{max(trees):.0f}; largest process {largest:.0f})")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--utterances", type=int, default=100_000)
@@ -86,11 +78,11 @@ def main() -> None:
             runs = [run(big, jobs, output) for _ in range(args.repeat)]
             median = statistics.median(r.wall_s for r in runs)
             print(f"--jobs {jobs}: median {median:6.2f} s  {total / median:9,.0f} utterances/s  "
-                  f"{summary(runs)}")
+                  f"{memory_summary(runs)}")
         small_runs = [run(small, 2, output) for _ in range(args.repeat)]
         median = statistics.median(r.wall_s for r in small_runs)
         print(f"1/4 corpus, --jobs 2: median {median:6.2f} s  "
-              f"{small_total / median:9,.0f} utterances/s  {summary(small_runs)}")
+              f"{small_total / median:9,.0f} utterances/s  {memory_summary(small_runs)}")
         print("(memory should not grow with corpus size: compare the two --jobs 2 peaks)")
         print(machine())
 

@@ -35,7 +35,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import ChildRun, machine, run_child
+from _timing import ChildRun, machine, memory_summary, run_child
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "corpora" / "demo"
@@ -58,11 +58,7 @@ class Figures:
 
     def __init__(self, runs: list[ChildRun]) -> None:
         self.seconds = statistics.median(r.wall_s for r in runs)
-        cpu = statistics.median(r.cpu_s for r in runs)
-        peaks = [r.peak_mb for r in runs]
-        self.memory = (f"cpu {cpu:5.2f} s  peak RSS tree {statistics.median(peaks):.0f} MiB "
-                       f"({min(peaks):.0f}–{max(peaks):.0f}; largest process "
-                       f"{max(r.largest_process_mb for r in runs):.0f})")
+        self.memory = memory_summary(runs)
 
 
 def cold_and_warm(args: list[str], repeat: int, scratch: Path) -> tuple[Figures, Figures]:
