@@ -149,7 +149,10 @@ def child_check(paths: list[str]) -> None:
     """In the child: which files each reader reads without an exception (a Rust panic too)."""
     warnings.simplefilter("ignore")
     readers: dict[str, Callable[[Texts], int]] = {"cakit": lambda t: cakit_read(t, True)}
-    versions = {}
+    from cakit.formats import compiled
+
+    # the optional mypyc build (setup.py) or the Python source
+    versions = {"cakit": "compiled (the mypyc build)" if compiled("chat") else "Python source"}
     try:
         import pylangacq
 
@@ -280,6 +283,7 @@ def main() -> None:
                 paths = every if kind == "cakit-full-all" else common
                 rows[kind].add(*measure(kind.replace("-all", ""), paths, args.repeat, scratch))
 
+    print(f"cakit's CHAT reader runs as: {versions['cakit']}")
     print(f"\n{args.rounds} rounds; in each, every row is a fresh process that times "
           f"{args.repeat} reads. Printed: the median over rounds of each process's median;"
           " cpu = CPU seconds of all its threads and workers; peak RSS of the process tree"

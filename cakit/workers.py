@@ -133,7 +133,7 @@ def _dask_map(function: Callable[[T], R], work: list[T],
     except ImportError:
         raise UsageError("--dask needs the dask extra: pip install 'cakit[dask]'") from None
     try:
-        client = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
+        client = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call, unused-ignore]
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     token = uuid.uuid4().hex

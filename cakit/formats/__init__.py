@@ -103,6 +103,28 @@ WRITE_TARGETS: Mapping[str, str] = MappingProxyType(
 )
 
 
+#: The reader modules an optional build compiles with mypyc, by format (`CAKIT_COMPILE=1
+#: pip install --no-build-isolation .`; setup.py compiles this list, a test checks they
+#: agree). Compiled or not, they read alike: the compiled build runs the same source.
+COMPILABLE: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "chat": ("cakit.formats.chat.headers", "cakit.formats.chat.reader",
+             "cakit.formats.chat.tiers", "cakit.formats.chat.tokens"),
+})
+
+
+def compiled(name: str) -> bool:
+    """Whether the reader of format `name` runs compiled: every module `COMPILABLE` lists
+    for it was loaded from an extension module, not from its Python source."""
+    import importlib
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    modules = COMPILABLE.get(name, ())
+    return bool(modules) and all(
+        str(getattr(importlib.import_module(module), "__file__", "")).endswith(
+            tuple(EXTENSION_SUFFIXES))
+        for module in modules)
+
+
 def write_target(name: str) -> str | None:
     """The `cakit convert --to` target that writes the format `name`, if cakit can write it.
 
@@ -233,6 +255,6 @@ def read(
 
 
 __all__ = [
-    "FORMATS", "WRITE_TARGETS", "Format", "ReadOptions", "empty_result", "format_for", "read",
-    "supported_suffixes", "write_target",
+    "COMPILABLE", "FORMATS", "WRITE_TARGETS", "Format", "ReadOptions", "compiled",
+    "empty_result", "format_for", "read", "supported_suffixes", "write_target",
 ]
