@@ -8,20 +8,23 @@ or writes CSV, JSON, Markdown, Excel or a self-contained HTML page, and optional
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from cakit.cli._common import (
+    Tally,
     codebook_option,
     coder_options,
     consoles,
     corpus,
     dask_option,
-    drain,
     handle_errors,
     jobs_option,
+    outcomes,
     paths_argument,
     roles_option,
     run_options,
@@ -30,9 +33,11 @@ from cakit.cli._common import (
     warn_uncoded,
 )
 from cakit.errors import UsageError
-from cakit.run import ProfileFinish
+from cakit.run import FileOutcome, ProfileFinish
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cakit.annotations import ConsultationAnnotations
     from cakit.model import Transcript
     from cakit.profile import TranscriptProfile
@@ -43,22 +48,23 @@ if TYPE_CHECKING:
 Item = tuple["ConsultationInput", "Transcript | None"]
 
 
-def _counts(coded: Coded) -> Item:
-    from cakit.report.inputs import consultation_input, slim
+def _counts(coded: Coded) -> bytes:
+    from cakit.report.inputs import consultation_input, pack, slim
 
-    return slim(consultation_input(coded.transcript, coded.annotations)), None
+    return pack(slim(consultation_input(coded.transcript, coded.annotations)))
 
 
 def _counts_from_profile(profile: TranscriptProfile, annotations: ConsultationAnnotations
-                         ) -> Item:
-    from cakit.report.inputs import consultation_input, slim
+                         ) -> bytes:
+    from cakit.report.inputs import consultation_input, pack, slim
 
-    return slim(consultation_input(profile, annotations)), None
+    return pack(slim(consultation_input(profile, annotations)))
 
 
 #: What the report needs of one file (made in the worker): its per-phase counts, from the
-#: transcript or, when the stored layer is current, from its stored profile.
-report_input: ProfileFinish[Item] = ProfileFinish(_counts, _counts_from_profile)
+#: transcript or, when the stored layer is current, from its stored profile; packed so
+#: that the reporting process shares one copy of each id, code and role (`pack`).
+report_input: ProfileFinish[bytes] = ProfileFinish(_counts, _counts_from_profile)
 
 
 def report_input_and_transcript(coded: Coded) -> Item:
@@ -67,6 +73,32 @@ def report_input_and_transcript(coded: Coded) -> Item:
     from cakit.report.inputs import consultation_input
 
     return consultation_input(coded.transcript, coded.annotations), coded.transcript
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What the report keeps of one coded file until its tables are built: not the run's
+    whole outcome (its reading diagnostics, its project paths)."""
+
+    consultation: ConsultationInput
+    #: only for the HTML report, which shows every transcript
+    transcript: Transcript | None
+    path: str
+    reused: bool
+    coded: bool
+    speakers: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, result: FileOutcome[bytes | Item]) -> Loaded:
+        from cakit.report.inputs import unpack
+
+        value = result.value
+        assert value is not None  # `outcomes` yields only files with a value
+        consultation, transcript = (unpack(value), None) if isinstance(value, bytes) else value
+        speakers = tuple((sys.intern(label), sys.intern(role))
+                         for label, role in result.speakers)
+        return cls(consultation, transcript, str(result.file.path), result.reused,
+                   result.coded, speakers)
 
 
 FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
@@ -146,26 +178,28 @@ def report(
 
         check_writable(str(audit_path(output)), force)
     out, err = consoles(no_color)
-    finish = report_input_and_transcript if output_format == "html" else report_input
+    finish: Callable[[Coded], bytes | Item] = (
+        report_input_and_transcript if output_format == "html" else report_input)
     results = run_corpus(files, options, finish, jobs=jobs, scheduler=scheduler)
-    loaded, problems = drain(results, len(files), "reading and annotating", err)
-    reused = sum(result.reused for result in loaded)
+    tally = Tally()
+    loaded = [Loaded.of(result) for result in
+              outcomes(results, len(files), "reading and annotating", err, tally)]
+    reused = sum(item.reused for item in loaded)
     if not loaded:
         raise UsageError("nothing to report: no transcript with talk was read")
-    warn_uncoded(err, coder, consensus, sum(result.coded for result in loaded), len(loaded),
+    warn_uncoded(err, coder, consensus, sum(item.coded for item in loaded), len(loaded),
                  store)
-    warn_missing_parties(err, (result.speakers for result in loaded))
+    warn_missing_parties(err, (item.speakers for item in loaded))
     from cakit.report.views import build_report
 
-    items = [result.value for result in loaded if result.value is not None]
-    inputs = [consultation for consultation, _ in items]
+    inputs = [item.consultation for item in loaded]
     from cakit.annotate import codebook_for
 
     built = build_report(inputs, view, codebook_for(codebook).catalogue)
     labels: dict[str, str] | None = None
     if output_format == "html":
         media_base = (Path(output).parent if output else Path(".")) if link_media else None
-        labels = _write_html(built, items, output, force, deidentify, roster, err, media_base)
+        labels = _write_html(built, loaded, output, force, deidentify, roster, err, media_base)
     else:
         if link_media:
             err.print("--media links recordings in HTML only", style="yellow", markup=False,
@@ -183,11 +217,11 @@ def report(
     if reused and output_format == "table" and not output:
         err.print(f"reused {reused} stored annotation layer(s) from {store}",
                   style="dim", highlight=False)
-    if problems:
+    if tally.problems:
         raise SystemExit(1)
 
 
-def _pseudonymised(built: Report, loaded: list[Any], deidentify: bool
+def _pseudonymised(built: Report, loaded: list[Loaded], deidentify: bool
                    ) -> tuple[Report, dict[str, str] | None, Any]:
     """The report as shown (consultations and clinicians pseudonymised unless told not
     to), the consultation labels by consultation id (for a plot), and the de-identifier
@@ -198,11 +232,11 @@ def _pseudonymised(built: Report, loaded: list[Any], deidentify: bool
     from cakit.report.pseudonymise import pseudonymised
     from cakit.report.tables import consultation_keys
 
-    inputs = [result.value[0] for result in loaded]
+    inputs = [item.consultation for item in loaded]
     keys = consultation_keys(inputs)
     deid = Deidentifier(key=load_key())
     shown, by_key = pseudonymised(built, deid, {
-        key: str(result.file.path) for key, result in zip(keys, loaded, strict=True)})
+        key: item.path for key, item in zip(keys, loaded, strict=True)})
     labels = {item.id: by_key.get(key, item.id) for item, key in zip(inputs, keys, strict=True)}
     return shown, labels, deid
 
@@ -248,15 +282,15 @@ def _print_table(built: Report, output: str | None, force: bool, out: Any) -> No
     _write_text(buffer.getvalue(), output, force)
 
 
-def _write_html(built: Report, loaded: list[Item], output: str | None, force: bool,
+def _write_html(built: Report, loaded: list[Loaded], output: str | None, force: bool,
                 deidentify: bool, roster: str | None, err: Any,
                 media_base: Path | None = None) -> dict[str, str] | None:
     """Write the HTML page (and its audit log); return the consultation labels used, so a
     plot written in the same run shows the same de-identified ids."""
     from cakit.report.html import report_html
 
-    items = [(consultation, transcript) for consultation, transcript in loaded
-             if transcript is not None]
+    items = [(item.consultation, item.transcript) for item in loaded
+             if item.transcript is not None]
     deid = None
     if deidentify:
         from cakit.report.deid import Deidentifier
