@@ -48,23 +48,21 @@ if TYPE_CHECKING:
 Item = tuple["ConsultationInput", "Transcript | None"]
 
 
+def _packed(source: Transcript | TranscriptProfile, annotations: ConsultationAnnotations
+            ) -> bytes:
+    from cakit.report.inputs import consultation_input, pack, slim
+
+    return pack(slim(consultation_input(source, annotations)))
+
+
 def _counts(coded: Coded) -> bytes:
-    from cakit.report.inputs import consultation_input, pack, slim
-
-    return pack(slim(consultation_input(coded.transcript, coded.annotations)))
-
-
-def _counts_from_profile(profile: TranscriptProfile, annotations: ConsultationAnnotations
-                         ) -> bytes:
-    from cakit.report.inputs import consultation_input, pack, slim
-
-    return pack(slim(consultation_input(profile, annotations)))
+    return _packed(coded.transcript, coded.annotations)
 
 
 #: What the report needs of one file (made in the worker): its per-phase counts, from the
 #: transcript or, when the stored layer is current, from its stored profile; packed so
 #: that the reporting process shares one copy of each id, code and role (`pack`).
-report_input: ProfileFinish[bytes] = ProfileFinish(_counts, _counts_from_profile)
+report_input: ProfileFinish[bytes] = ProfileFinish(_counts, _packed)
 
 
 def report_input_and_transcript(coded: Coded) -> Item:
@@ -230,14 +228,13 @@ def _pseudonymised(built: Report, loaded: list[Loaded], deidentify: bool
         return built, None, None
     from cakit.report.deid import Deidentifier, load_key
     from cakit.report.pseudonymise import pseudonymised
-    from cakit.report.tables import consultation_keys
 
-    inputs = [item.consultation for item in loaded]
-    keys = consultation_keys(inputs)
+    keys = built.consultations  # the report's consultation keys, in input order
     deid = Deidentifier(key=load_key())
     shown, by_key = pseudonymised(built, deid, {
         key: item.path for key, item in zip(keys, loaded, strict=True)})
-    labels = {item.id: by_key.get(key, item.id) for item, key in zip(inputs, keys, strict=True)}
+    labels = {item.consultation.id: by_key.get(key, item.consultation.id)
+              for item, key in zip(loaded, keys, strict=True)}
     return shown, labels, deid
 
 
