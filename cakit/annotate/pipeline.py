@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from cakit.annotate.classifier import scores as classifier_scores
 from cakit.annotate.classifier import view_text
 from cakit.annotate.codebook import Codebook
-from cakit.annotate.inflect import stem
 from cakit.annotate.patient import PatientCode, classify_patient, is_symptom_question
 from cakit.annotate.phases import segment
 from cakit.annotate.responses import (
@@ -27,7 +26,8 @@ from cakit.annotate.responses import (
     rule_order,
 )
 from cakit.annotate.rules import ANAPHORS, PSYCHOTIC, Rules
-from cakit.annotate.spacy_bridge import COMMON_WORDS, CompiledCodebook
+from cakit.annotate.spacy_bridge import CompiledCodebook
+from cakit.annotate.threads import BACK_REFERENCE, Thread, Threads, topic_stems
 from cakit.annotate.views import TurnView, build_views
 from cakit.annotations import (
     LATE_PHASES,
@@ -41,24 +41,6 @@ from cakit.annotations import (
     TurnRecord,
 )
 from cakit.model import Transcript
-
-#: Pronouns that, opening a patient's turn, carry the topic on ("they …", "it …").
-_BACK_REFERENCE = frozenset({"they", "them", "it", "he", "she", "they're", "it's", "he's",
-                             "she's", "theyre", "its"})
-#: Words with which patients keep a topic going ("it's STILL the songs THOUGH").
-_PERSISTING = frozenset({"still", "again", "though", "always", "keeps", "keep", "every", "but",
-                         "anyway", "more", "same"})
-#: Time words shared by any two turns; they do not tie a repeat to an earlier attempt.
-#: Words of nearly any conversation, as stems: sharing one ("have", "only", "take") never
-#: ties a later turn to an attempt's topic. Measured on everyday talk with
-#: benchmarks/negatives.py. The matcher's common words, plus more of the commonest.
-_EVERYDAY_STEMS = frozenset(stem(word) for word in COMMON_WORDS | frozenset(
-    """have has had having do does did done doing only also even ever just quite very
-    enough lot lots bit little big first last next same sort kind bloody sure maybe
-    person someone place home house work call called put give gave find found keep kept
-    let try tried use used need needs ask asked talk talking""".split()))
-_TIME_WORDS = frozenset({"night", "nigh", "morning", "mornings", "week", "weeks", "today",
-                         "time", "times", "year", "month", "evening", "lately", "tonight"})
 
 
 @dataclass(slots=True)
@@ -77,10 +59,28 @@ class _Window:
     emo_from_expansion: bool = False
     on_topic: list[TurnView] = field(default_factory=list)  # attempt, then patient talk on it
     topic_stems: set[str] = field(default_factory=set)  # distinctive words of the attempt
+    thread: Thread | None = None  # the topic thread it belongs to (cakit.annotate.threads)
 
     @property
     def last_uptake(self) -> str | None:
         return self.responses[-1][2].code if self.responses else None
+
+    # what a topic thread reads of its windows (cakit.annotate.threads.TopicWindow)
+    @property
+    def categories(self) -> set[str]:
+        return self.context.categories
+
+    @property
+    def uptakes(self) -> list[str]:
+        return [response[2].code for response in self.responses]
+
+    @property
+    def ruled(self) -> bool:
+        return _ruled(self.code)
+
+    @property
+    def line(self) -> int:
+        return self.attempt_view.line
 
 
 class Annotator:
@@ -113,6 +113,7 @@ class Annotator:
         asking_turns: set[int] = set()  # clinician turns that ask about the experience
         symptom_talk = False  # a clinician has asked about psychotic experience
         current: _Window | None = None
+        threads = Threads(rules)
 
         def close() -> None:
             nonlocal current
@@ -145,11 +146,15 @@ class Annotator:
                     chain_context=symptom_talk or any(
                         _ruled(w.code) for w in (*windows, *([current] if current else []))),
                 )
-                if code is None and signal.signal != "classifier" and not (
-                        previous is not None and previous.role == "clinician"
-                        and previous.has_weak_question()):
-                    code = self._persistence(view, windows, current) or \
-                        self._refers_back(view, windows, current, t)
+                referred: Thread | None = None
+                if code is None and signal.signal != "classifier":
+                    expanding = current if current is not None and current.last_uptake in (
+                        None, *rules.continuing) else None
+                    followed = threads.follow_up(
+                        view, t, expanding, after_question=previous is not None
+                        and previous.role == "clinician" and previous.has_weak_question())
+                    if followed is not None:
+                        code, referred = followed
                 code = self._second_signal(code, view, score_of.get(view.index, 0.0), asked)
                 if code is not None and code.kind == "attempt":
                     if current is not None and self._expansion(current, view, code, phase):
@@ -159,6 +164,7 @@ class Annotator:
                         continue
                     close()
                     current = self._open(view, code, phase, t)
+                    current.thread = threads.join(current, referred)
                     continue
                 if code is not None and code.kind == "repair":
                     repairs.append(TurnCode(turn_id=view.turn.id, line=view.line,
@@ -260,85 +266,15 @@ class Annotator:
         window.phases_seen.add(phase)
         window.on_topic.append(view)
         # a turn only the classifier coded names no topic a later turn could share
-        window.topic_stems = ({s for s in context.stems if len(s) >= 4} - _EVERYDAY_STEMS
-                              if _ruled(code) else set())
+        window.topic_stems = topic_stems(self.rules, view) if _ruled(code) else set()
         return window
-
-    def _persistence(
-        self, view: TurnView, windows: list[_Window], current: _Window | None
-    ) -> PatientCode | None:
-        """A patient coming back to a topic the clinician did not take up ("it's still the
-        songs though") makes a new attempt even without a lexicon hit (a shared content word
-        ties a repeat)."""
-        words = set(view.words)
-        if len(view.words) < 4 or not (words & _PERSISTING or view.has_weak_question()):
-            return None
-        stems = {s for s in self.rules.stems(view) if len(s) >= 4} - _TIME_WORDS
-        if not stems:
-            return None
-        candidates = ([current] if current is not None else []) + list(reversed(windows))
-        for window in candidates:
-            if window is current and window.last_uptake in (None, *self.rules.continuing):
-                continue  # still an expansion of an open sequence
-            if any(r[2].code == "ENGAGE" for r in window.responses):
-                continue  # engaged topics close their chain
-            shared = stems & window.topic_stems
-            if not shared:
-                continue
-            word = sorted(shared)[0]
-            question = view.has_weak_question()
-            return PatientCode(
-                kind="attempt",
-                subtypes=["PSY_Q" if question else "PSY_ASSERT"],
-                categories=sorted(window.context.categories) or ["epistemic"],
-                confidence=0.5, question=question,
-                evidence=[Evidence(rule="repeat.topic_word", text=word, line=view.line, col=0)],
-            )
-        return None
-
-    def _refers_back(self, view: TurnView, windows: list[_Window], current: _Window | None,
-                     t: int) -> PatientCode | None:
-        """A short question that only means something because a psychotic topic is still
-        live ("will it stop then?", "so you believe me?", "will she come back tonight?"):
-        it refers back (it/they/she … near its start, or asks what the clinician thinks or
-        believes) and comes within a few turns of an attempt."""
-        words = view.words
-        thresholds = self.rules.thresholds
-        if not 2 <= len(words) <= thresholds.follow_up_max_words:
-            return None
-        asked = [words[tcu.start:tcu.end] for tcu in view.tcus if tcu.question]
-        if not asked:
-            return None
-        # the question itself refers back, or asks what the clinician thinks of it
-        refers = any(set(question[:5]) & _BACK_REFERENCE for question in asked)
-        asks_view = any({"think", "believe", "reckon"} & set(question)
-                        and {"you", "d'you", "do'you", "ya"} & set(question)
-                        for question in asked)
-        if not (refers or asks_view):
-            return None
-        recent = ([current] if current is not None else []) + list(reversed(windows))
-        for window in recent[:1]:
-            if window is current and window.last_uptake in (None, *self.rules.continuing):
-                return None  # still an expansion of the open sequence
-            if not _ruled(window.code):
-                return None  # a follow-up refers back to what the rules saw, not a score
-            if t - window.last_turn > thresholds.follow_up_turns:
-                return None
-            return PatientCode(
-                kind="attempt", subtypes=["PSY_Q"],
-                categories=sorted(window.context.categories) or ["epistemic"],
-                confidence=0.4, question=True,
-                evidence=[Evidence(rule="repeat.refers_back", text=" ".join(words[:8]),
-                                   line=view.line, col=0)],
-            )
-        return None
 
     def _expansion(self, window: _Window, view: TurnView, code: PatientCode, phase: str) -> bool:
         """Does this patient turn continue the open sequence rather than start a new one?"""
         last = window.last_uptake
         tied = bool(set(code.categories) & window.context.categories) or bool(
             self.rules.stems(view) & window.context.stems
-        ) or any(w in _BACK_REFERENCE for w in view.words[:3])
+        ) or any(w in BACK_REFERENCE for w in view.words[:3])
         if last is None:
             return tied
         if last in self.rules.continuing:

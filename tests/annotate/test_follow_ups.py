@@ -1,6 +1,6 @@
-"""Follow-ups that refer back: a short question that only means something because a
-psychotic topic is still live is an attempt (repeat.refers_back); a question that does
-not refer back, or comes long after, is not."""
+"""Topic threads (cakit.annotate.threads): a short question or claim that only means
+something because a psychotic topic is still live is an attempt on that topic's thread; a
+turn that does not refer back, or comes long after, is not."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _rules(annotations):  # type: ignore[no-untyped-def]
 
 def test_a_question_that_refers_back_is_an_attempt(tmp_path: Path) -> None:
     coded = annotate_text(tmp_path, TALK.format(follow_up="and will she come back tonight?"))
-    follow = [a for a in coded.attempts if any(e.rule == "repeat.refers_back"
+    follow = [a for a in coded.attempts if any(e.rule == "thread.refers_back"
                                                for e in a.evidence)]
     assert len(follow) == 1 and "PSY_Q" in follow[0].subtypes
     assert follow[0].line == 9
@@ -36,17 +36,56 @@ def test_a_question_that_refers_back_is_an_attempt(tmp_path: Path) -> None:
 
 def test_asking_what_the_clinician_believes_is_an_attempt(tmp_path: Path) -> None:
     coded = annotate_text(tmp_path, TALK.format(follow_up="d'you reckon so?"))
-    assert "repeat.refers_back" in _rules(coded)
+    assert "thread.asks_view" in _rules(coded)
+
+
+def test_a_claim_that_the_experience_persists_is_an_attempt(tmp_path: Path) -> None:
+    for line in ("but they're still there though.", "°it keeps on.° (.) every night."):
+        coded = annotate_text(tmp_path, TALK.format(follow_up=line))
+        persists = [a for a in coded.attempts if a.line == 9]
+        assert persists and persists[0].evidence[0].rule == "thread.persists", line
+        assert "PSY_ASSERT" in persists[0].subtypes
+        # the thread's first attempt was not engaged with: this one repeats it
+        assert "PSY_REPEAT" in persists[0].subtypes, line
+
+
+def test_the_evidence_names_the_thread_it_refers_back_to(tmp_path: Path) -> None:
+    coded = annotate_text(tmp_path, TALK.format(follow_up="and will she come back tonight?"))
+    follow = next(a for a in coded.attempts if a.line == 9)
+    assert "thread 1 (line 2: voices" in follow.evidence[0].text
+    assert follow.chain_id == coded.attempts[0].chain_id
+
+
+def test_a_claim_without_a_pronoun_pointing_back_is_not(tmp_path: Path) -> None:
+    for line in ("still a bit tired though.", "the bus was late again.",
+                 "they're fine, the kids."):
+        coded = annotate_text(tmp_path, TALK.format(follow_up=line))
+        assert [a.line for a in coded.attempts] == [2], line
+
+
+def test_an_answer_to_a_question_is_not_a_claim_unless_it_resists(tmp_path: Path) -> None:
+    asked = TALK.replace("D:  okay.\nP:  {follow_up}", "D:  and are you eating alright?\n"
+                         "P:  {follow_up}")
+    coded = annotate_text(tmp_path, asked.format(follow_up="it's still the same, yeah."))
+    assert [a.line for a in coded.attempts] == [2]
+    coded = annotate_text(tmp_path, asked.format(follow_up="but they're still there though."))
+    assert [a.line for a in coded.attempts] == [2, 9]
 
 
 def test_a_question_that_does_not_refer_back_is_not(tmp_path: Path) -> None:
     for line in ("did I? (.) see. it's been building.", "can I have a sick note?"):
         coded = annotate_text(tmp_path, TALK.format(follow_up=line))
-        assert "repeat.refers_back" not in _rules(coded), line
+        assert "thread.refers_back" not in _rules(coded), line
 
 
 def test_a_follow_up_long_after_the_topic_is_not(tmp_path: Path) -> None:
     later = TALK.replace("D:  okay.\nP:  {follow_up}", "D:  anything else?\nP:  no.\nD:  okay.\n"
                          "P:  right.\nD:  so.\nP:  mm.\nD:  yes.\nP:  {follow_up}")
     coded = annotate_text(tmp_path, later.format(follow_up="and will she come back tonight?"))
-    assert "repeat.refers_back" not in _rules(coded)
+    assert "thread.refers_back" not in _rules(coded)
+
+
+def test_without_an_open_thread_nothing_refers_back(tmp_path: Path) -> None:
+    quiet = TALK.replace("the voices have been at me again. every night.", "not bad, ta.")
+    for line in ("but they're still there though.", "and will she come back tonight?"):
+        assert annotate_text(tmp_path, quiet.format(follow_up=line)).attempts == (), line

@@ -1,5 +1,6 @@
-"""Repeats tied by a shared content word (CODEBOOK §6.4 step 6): the word must belong to
-the attempt's topic, never be one of the commonest words of any conversation."""
+"""Repeats tied by a shared content word (CODEBOOK §6.4 step 6; cakit.annotate.threads):
+the word must be one of the thread's referents, never one of the commonest words of any
+conversation."""
 
 from __future__ import annotations
 
@@ -27,3 +28,15 @@ def test_repeat_everyday_shared_word_is_not_a_repeat(tmp_path: Path) -> None:
 
 def test_repeat_topic_word_still_ties_a_repeat(tmp_path: Path) -> None:
     assert _attempt_lines(tmp_path, "but the flat still feels wrong to me though") == [2, 4]
+    coded = annotate_text(tmp_path, ATTEMPT.format(
+        later="but the flat still feels wrong to me though"))
+    assert coded.attempts[1].evidence[0].rule == "thread.names_referent"
+    assert coded.attempts[1].evidence[0].text.startswith("flat → thread 1 (line 2:")
+    assert "PSY_REPEAT" in coded.attempts[1].subtypes
+
+
+def test_a_referent_does_not_reopen_an_engaged_topic(tmp_path: Path) -> None:
+    engaged = ATTEMPT.replace("okay. let's go through your tablets now.",
+                              "that sounds frightening. what do you think they want?")
+    coded = annotate_text(tmp_path, engaged.format(later="yeah. anyway. the flat's fine now."))
+    assert [a.line for a in coded.attempts] == [2]
