@@ -31,8 +31,9 @@ def everyone_a_patient(path: Path) -> dict[str, str]:
     return {p.code: "patient" for p in read(path, tokenize=False).transcript.participants}
 
 
-def coded(path: Path, signal: str | None = None) -> Coded | None:
-    options = RunOptions(roles=everyone_a_patient(path), signal=signal)  # type: ignore[arg-type]
+def coded(path: Path, signal: str | None = None, codebook: str | None = None) -> Coded | None:
+    options = RunOptions(roles=everyone_a_patient(path), signal=signal,  # type: ignore[arg-type]
+                         codebook=codebook)
     outcome = code_one(corpus_file(path), options) if _has_talk(path) else None
     return outcome.value if outcome is not None else None
 
@@ -45,14 +46,15 @@ def patient_turns(annotations: ConsultationAnnotations) -> int:
     return sum(1 for turn in annotations.turns if turn.role == "patient")
 
 
-def measure(signal: str | None) -> tuple[int, int, Counter[str], list[str]]:
+def measure(signal: str | None, codebook: str | None = None
+            ) -> tuple[int, int, Counter[str], list[str]]:
     """(files, patient turns, attempts by first rule, listed attempts) with one signal."""
     turns = 0
     rules: Counter[str] = Counter()
     found: list[str] = []
     files = 0
     for path in sorted(DATA.glob("*.cha")):
-        result = coded(path, signal)
+        result = coded(path, signal, codebook)
         if result is None:
             continue
         files += 1
@@ -69,10 +71,12 @@ def measure(signal: str | None) -> tuple[int, int, Counter[str], list[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--list", action="store_true", help="list every attempt")
+    parser.add_argument("--codebook", metavar="FILE",
+                        help="a codebook YAML (default: the codebook cakit ships)")
     args = parser.parse_args()
     if not DATA.is_dir():
         raise SystemExit(f"needs the shared CABNC data at {DATA}")
-    files, turns, rules, found = measure(None)
+    files, turns, rules, found = measure(None, args.codebook)
     attempts = sum(rules.values())
     rate = 1000 * attempts / turns if turns else 0.0
     print(f"{files} CABNC conversations, {turns:,} turns, every speaker a patient")
@@ -83,7 +87,7 @@ def main() -> None:
     if args.list:
         print("\n".join(found))
     for signal in SIGNALS:
-        _, turns, rules, found = measure(signal)
+        _, turns, rules, found = measure(signal, args.codebook)
         attempts = sum(rules.values())
         print(f"with signal {signal}: {attempts} = {1000 * attempts / turns:.1f} per 1,000 turns")
         if args.list and signal != "rules":

@@ -23,7 +23,7 @@ from cakit.formats import read
 REPO = Path(__file__).resolve().parents[2]
 TRAINING = REPO / "training" / "attempts"
 GOLD_FOLDERS = [REPO / "corpora" / "demo", *(REPO / "tests" / "data" / name for name in
-                                            ("dev", "blind", "blind2", "blind3"))]
+                                            ("dev", "dev2", "blind", "blind2", "blind3", "blind4"))]
 
 CONSULTATION = """\
 Dr: hello, how have things been?

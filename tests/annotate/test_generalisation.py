@@ -8,6 +8,9 @@
   so that the figure after them is still honest. Reported separately, never tuned on.
 * `tests/data/blind3/` is a third, written later the same day by someone who had not seen
   the rules (its README), with two consultations that hold no psychotic content at all.
+* `tests/data/dev2/` and `tests/data/blind4/` were written together (same brief, two
+  authors who had not seen the rules) before the topic-thread model and the retrained
+  classifier of codebook 1.10: dev2 for error analysis, blind4 never looked into.
 """
 
 from __future__ import annotations
@@ -64,7 +67,8 @@ def test_blind_set_floor(blind: Evaluation) -> None:
     Later the same day, after three more rounds of invented probes (structural patterns:
     others' acts timed to the patient's, unnamed "they", shielding, things that speak) and
     the turn split at own-line silences: attempt unchanged, phase 0.87 -> 0.86.
-    Codebook 1.9 (rules and the attempt classifier): attempt P 0.71 R 0.45 F1 0.56.
+    Codebook 1.9 (rules and the attempt classifier): attempt P 0.71 R 0.45 F1 0.56;
+    unchanged with codebook 1.10.
     """
     assert blind.consultations == 8
     assert (blind.score("PSY_ATTEMPT").f1 or 0) >= 0.50
@@ -84,9 +88,10 @@ def test_second_blind_set_floor(blind2: Evaluation) -> None:
     (see its README); a regression guard below what was measured then: attempt P 0.60
     R 0.27 F1 0.375 (6 of 22), R1 uptake 0.50 over 6 matched, phase per turn 0.69. One
     attempt moves F1 by about 0.04, so the floors leave that room. Never tune on it.
-    Codebook 1.9 (rules and the attempt classifier): attempt P 0.76 R 0.59 F1 0.67."""
+    Codebook 1.9 (rules and the attempt classifier): attempt P 0.76 R 0.59 F1 0.67;
+    codebook 1.10: P 0.78 R 0.64 F1 0.70."""
     assert blind2.consultations == 8
-    assert (blind2.score("PSY_ATTEMPT").f1 or 0) >= 0.62
+    assert (blind2.score("PSY_ATTEMPT").f1 or 0) >= 0.65
     assert (blind2.score("PSY_ATTEMPT").recall or 0) >= 0.54
     assert (blind2.agreement("phase per turn").accuracy or 0) >= 0.62
 
@@ -100,12 +105,45 @@ def test_third_blind_set_floor(blind3: Evaluation) -> None:
     """Written 2026-12-06 blind to the rules (codebook 1.5 then): attempt P 0.75 R 0.32
     F1 0.44 (6 of 19), R1 uptake 0.83 over 6 matched, phase per turn 0.80. A regression
     guard one attempt below; never tune on it. Codebook 1.9 (rules and the attempt
-    classifier): attempt P 0.80 R 0.42 F1 0.55."""
+    classifier): attempt P 0.80 R 0.42 F1 0.55; unchanged with codebook 1.10."""
     assert blind3.consultations == 8
     assert (blind3.score("PSY_ATTEMPT").f1 or 0) >= 0.50
     assert (blind3.score("PSY_ATTEMPT").recall or 0) >= 0.37
     assert (blind3.score("PSY_ATTEMPT").precision or 0) >= 0.60
     assert (blind3.agreement("phase per turn").accuracy or 0) >= 0.74
+
+
+@pytest.fixture(scope="module")
+def dev2() -> Evaluation:
+    return _evaluation(DATA / "dev2")
+
+
+def test_second_dev_set_floor(dev2: Evaluation) -> None:
+    """Written 2026-12-06 blind to the rules, then used for error analysis. First measured
+    with the classifier of codebook 1.9 (and the thread model, which changed no other
+    set): attempt P 0.69 R 0.35 F1 0.47 (11 of 31), R1 uptake 0.55, phase 0.76. Codebook 1.10 (threads; classifier retrained with more data and first-person
+    words; min_score 0.99, chosen on demo, dev, dev2 and everyday talk): P 0.76 R 0.42
+    F1 0.54. A regression guard one attempt below."""
+    assert dev2.consultations == 8
+    assert (dev2.score("PSY_ATTEMPT").f1 or 0) >= 0.50
+    assert (dev2.score("PSY_ATTEMPT").recall or 0) >= 0.38
+    assert (dev2.agreement("phase per turn").accuracy or 0) >= 0.72
+
+
+@pytest.fixture(scope="module")
+def blind4() -> Evaluation:
+    return _evaluation(DATA / "blind4")
+
+
+def test_fourth_blind_set_floor(blind4: Evaluation) -> None:
+    """Written 2026-12-06 blind to the rules, with dev2 and before the changes of codebook
+    1.10; first measured with 1.10 (never looked into): attempt P 0.55 R 0.34 F1 0.42
+    (12 of 35), R1 uptake 0.75, phase per turn 0.81. A regression guard one attempt
+    below; never tune on it."""
+    assert blind4.consultations == 8
+    assert (blind4.score("PSY_ATTEMPT").f1 or 0) >= 0.38
+    assert (blind4.score("PSY_ATTEMPT").recall or 0) >= 0.31
+    assert (blind4.agreement("phase per turn").accuracy or 0) >= 0.76
 
 
 @needs_shared
