@@ -52,9 +52,9 @@ BACK_REFERENCE = frozenset({"they", "them", "it", "he", "she", "they're", "it's"
 PERSISTING = frozenset({"still", "again", "though", "always", "keeps", "keep", "kept", "every",
                         "but", "anyway", "more", "same", "anymore"})
 #: The persisting words a short claim needs to say an experience goes on ("they're still
-#: there"); "but", "more" and "same" open or fill too much ordinary talk on their own.
-_STILL_GOING = frozenset({"still", "again", "though", "always", "keeps", "keep", "kept",
-                          "anymore"})
+#: there"); "but", "more" and "same" open or fill too much ordinary talk on their own, and
+#: so does "always" (a child's "he always open it", CHILDES).
+_STILL_GOING = frozenset({"still", "again", "though", "keeps", "keep", "kept", "anymore"})
 #: Words that open a turn without saying anything of it ("but they …", "so it …").
 _OPENERS = frozenset({"and", "but", "so", "well", "oh", "yeah", "yes", "no", "mm", "erm", "er",
                       "um", "like", "i", "mean", "see", "you", "know", "cos", "because"})

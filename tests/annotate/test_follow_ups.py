@@ -89,3 +89,10 @@ def test_without_an_open_thread_nothing_refers_back(tmp_path: Path) -> None:
     quiet = TALK.replace("the voices have been at me again. every night.", "not bad, ta.")
     for line in ("but they're still there though.", "and will she come back tonight?"):
         assert annotate_text(tmp_path, quiet.format(follow_up=line)).attempts == (), line
+
+
+def test_a_word_of_habit_is_not_persistence(tmp_path: Path) -> None:
+    # "always" and "every" say how often, not that the experience goes on
+    for line in ("he always open it and open it.", "she does every Tuesday."):
+        coded = annotate_text(tmp_path, TALK.format(follow_up=line))
+        assert [a.line for a in coded.attempts] == [2], line
