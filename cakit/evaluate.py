@@ -197,9 +197,16 @@ def evaluate(
             if response.line and response.line in p_responses:
                 labels.setdefault("uptake (matched responses)", []).append(
                     (response.uptake, p_responses[response.line].uptake))
-        for turn in g.turns:
-            labels.setdefault("phase per turn", []).append(
-                (turn.phase, p.phase_at_line(turn.line)))
+        turn_phases = [(turn.line, turn.phase, p.phase_at_line(turn.line)) for turn in g.turns]
+        labels.setdefault("phase per turn", []).extend(
+            (gold_phase, predicted_phase) for _, gold_phase, predicted_phase in turn_phases)
+        # each phase's precision and recall over turns ("how many TREATMENT turns were found")
+        for phase in sorted({phase for _, gold_phase, predicted_phase in turn_phases
+                             for phase in (gold_phase, predicted_phase)}):
+            add(f"phase:{phase}",
+                ((cid, line) for line, gold_phase, _ in turn_phases if gold_phase == phase),
+                ((cid, line) for line, _, predicted_phase in turn_phases
+                 if predicted_phase == phase))
     scores = tuple(_score(name, g, p) for name, (g, p) in sets.items())
     agreements = tuple(
         Agreement(name, len(pairs), sum(1 for a, b in pairs if a == b), cohen_kappa(pairs),

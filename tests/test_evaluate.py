@@ -50,6 +50,12 @@ def test_precision_recall_f1_and_label_agreement() -> None:
     phase = result.agreement("phase per turn")
     assert phase.accuracy == pytest.approx(3 / 4)
     assert not math.isnan(phase.kappa or 0.0)
+    # each phase scored over turns: the HISTORY turn was read as OPENING
+    opening, history = result.score("phase:OPENING"), result.score("phase:PROBLEM_HISTORY")
+    assert (opening.gold, opening.predicted, opening.true_positive) == (1, 2, 1)
+    assert opening.precision == pytest.approx(1 / 2) and opening.recall == pytest.approx(1.0)
+    assert (history.gold, history.predicted, history.recall) == (1, 0, 0.0)
+    assert result.score("phase:CLOSING").f1 == pytest.approx(1.0)
 
 
 def test_unmatched_gold_is_listed() -> None:

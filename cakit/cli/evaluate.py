@@ -52,11 +52,11 @@ def evaluate(
     paths: tuple[str, ...], gold_dir: str, codebook: str | None, output_format: str, jobs: int,
     roles_file: str | None, no_color: bool,
 ) -> None:
-    """Precision, recall and F1 per code and subtype; accuracy and Cohen's κ for R1 uptake,
-    outcomes and phases; and attempts as coded by each signal (the rules alone, the attempt
-    classifier alone, both; the tables above use the codebook's `classifier.signal`). Items
-    are matched by line number. The machine codes are made afresh (the store is neither
-    read nor written)."""
+    """Precision, recall and F1 per code and subtype and per phase (over turns, e.g.
+    `phase:TREATMENT`); accuracy and Cohen's κ for R1 uptake, outcomes and phases; and
+    attempts as coded by each signal (the rules alone, the attempt classifier alone, both;
+    the tables above use the codebook's `classifier.signal`). Items are matched by line
+    number. The machine codes are made afresh (the store is neither read nor written)."""
     from dataclasses import replace
 
     from cakit.annotate import codebook_for
