@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from cakit.annotate.codebook import Codebook
 from cakit.annotate.inflect import CLOSED, stem
-from cakit.annotate.spacy_bridge import Hit
+from cakit.annotate.spacy_bridge import COMMON_WORDS, Hit
 from cakit.annotate.views import F_UNCERTAIN, GENERIC, TurnView
 from cakit.annotations import Evidence
 
@@ -31,6 +31,17 @@ _ANAPHOR_VERBS = frozenset(
 )
 #: "do" ties only with the pronoun as its subject: "what is it they do, when they get in?"
 _DOING = frozenset({"do", "does", "did", "doing"})
+
+
+#: Words of nearly any conversation, as stems: sharing one ("have", "only", "take") never
+#: ties a later turn to a thread. Measured on everyday talk with benchmarks/negatives.py.
+#: The matcher's common words, plus more of the commonest.
+EVERYDAY_STEMS = frozenset(stem(word) for word in COMMON_WORDS | frozenset(
+    """have has had having do does did done doing only also even ever just quite very
+    enough lot lots bit little big first last next same sort kind bloody sure maybe
+    person someone place home house work call called put give gave find found keep kept
+    let try tried use used need needs ask asked talk talking since because cos again away
+    round around""".split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +96,18 @@ class Rules:
         self.lead_skip = self.fillers | {"and", "but", "oh", "ah", "right", "okay", "ok", "mm",
                                          "yeah"}
         #: content words of the psychotic-content lexicon (A–J), as stems: a shared word from
-        #: this vocabulary ties two turns on its own; other shared words need company
+        #: this vocabulary ties two turns on its own; other shared words need company. The
+        #: commonest words of any conversation never do, even when a pattern spells one out
+        #: ("since", "next", "going"): otherwise every new pattern could tie ordinary talk.
         vocabulary: set[str] = set()
         for category in codebook.lexicon:
             if category.name not in PSYCHOTIC:
                 continue
             for pattern in category.patterns:
                 for word in (*pattern.words, *(w for slot in pattern.slots for w in slot)):
-                    if word not in CLOSED and len(word) > 2:
+                    if word not in CLOSED and len(word) > 2 and "'" not in word:
                         vocabulary.add(stem(word))
-        self.topic_vocabulary = frozenset(vocabulary)
+        self.topic_vocabulary = frozenset(vocabulary - EVERYDAY_STEMS)
 
     # -- positions ---------------------------------------------------------------------
     def lead(self, view: TurnView) -> int:
@@ -211,10 +224,10 @@ class Rules:
         """Talk about someone else's experience ("my cousin hears voices"), not tied to self."""
         words = view.words
         # a hit that names the other person is about them as its object ("not my real
-        # mum"), not a report of their experience
-        anchors = [a for a in anchors if not any(
-            _bare(word) in self.other_person for word in words[a.hit.start:a.hit.end])]
-        if not anchors:
+        # mum", "my nan's been swapped for a copy"), not a report of their experience,
+        # and so is the rest of the turn
+        if not anchors or any(_bare(word) in self.other_person
+                              for a in anchors for word in words[a.hit.start:a.hit.end]):
             return False
         first = min(a.hit.start for a in anchors)
         others = [k for k in range(first) if _bare(words[k]) in self.other_person and words[k]

@@ -38,10 +38,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from cakit.annotate.inflect import stem
 from cakit.annotate.patient import PatientCode
-from cakit.annotate.rules import Rules
-from cakit.annotate.spacy_bridge import COMMON_WORDS
+from cakit.annotate.rules import EVERYDAY_STEMS, Rules
 from cakit.annotate.views import TurnView
 from cakit.annotations import Evidence
 
@@ -61,14 +59,6 @@ _OPENERS = frozenset({"and", "but", "so", "well", "oh", "yeah", "yes", "no", "mm
 #: Asking the clinician's view of the experience ("so you think it's real?").
 _VIEW_VERBS = frozenset({"think", "believe", "reckon"})
 _YOU = frozenset({"you", "d'you", "do'you", "ya", "ye"})
-#: Words of nearly any conversation, as stems: sharing one ("have", "only", "take") never
-#: ties a later turn to a thread. Measured on everyday talk with benchmarks/negatives.py.
-#: The matcher's common words, plus more of the commonest.
-EVERYDAY_STEMS = frozenset(stem(word) for word in COMMON_WORDS | frozenset(
-    """have has had having do does did done doing only also even ever just quite very
-    enough lot lots bit little big first last next same sort kind bloody sure maybe
-    person someone place home house work call called put give gave find found keep kept
-    let try tried use used need needs ask asked talk talking""".split()))
 #: Time words shared by any two turns; they do not tie a turn to a thread.
 _TIME_WORDS = frozenset({"night", "nigh", "morning", "mornings", "week", "weeks", "today",
                          "time", "times", "year", "month", "evening", "lately", "tonight"})

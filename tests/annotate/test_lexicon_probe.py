@@ -152,6 +152,16 @@ PSYCHOTIC_CONTENT = [
     'I cry every night because of what they say about me',
     'they say horrible things, that I should kill myself',
     'I saw an angel in the garden',
+    # round 5 (codebook 1.10): passive thought interference, copies, touch, figures that
+    # vanish, omens, guilt
+    'my thoughts are being recorded by the meter in the hall',
+    "these thoughts aren't my own, they arrive from somewhere else",
+    "my nan's been swapped for an exact copy, she even laughs the same",
+    'somebody strokes my hair when I lie down and the room is empty',
+    "I turn round in the kitchen and there's nobody there",
+    'three cars parked nose to tail, that means stay in today',
+    'the floods in the news, that was a judgement on me',
+    "I caused the fire at the school, me, with my thinking",
 ]
 
 EVERYDAY_TALK = [
@@ -254,6 +264,15 @@ EVERYDAY_TALK = [
     'we want to get rid of the old settee',
     'what he said to me at the bus stop was rude',
     'she said to me you look tired',
+    # near misses of round 5's patterns
+    "we've had the boiler replaced with a new combi",
+    'I swapped the late shift for an early one',
+    "my thoughts are all over the place with the move",
+    "the kids' school sent a message for me about the trip",
+    'it was my fault we were late, I lost the keys',
+    'I turned round and the bus had gone, typical',
+    "I'm trying to get my provisional licence",
+    'the bus from next door goes through the town',
 ]
 
 
