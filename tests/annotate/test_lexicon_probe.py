@@ -162,6 +162,9 @@ PSYCHOTIC_CONTENT = [
     'three cars parked nose to tail, that means stay in today',
     'the floods in the news, that was a judgement on me',
     "I caused the fire at the school, me, with my thinking",
+    'my legs walked me right up to the canal and it was not me doing it',
+    'the trees on the estate are props, I pressed one and it was hollow',
+    "I'm secretly the rightful heir, the palace has known for years",
 ]
 
 EVERYDAY_TALK = [
@@ -273,6 +276,9 @@ EVERYDAY_TALK = [
     'I turned round and the bus had gone, typical',
     "I'm trying to get my provisional licence",
     'the bus from next door goes through the town',
+    'my legs took me ages to get going this morning',
+    'everything tasted like cardboard after the covid',
+    "we painted the houses on the estate for the jubilee",
 ]
 
 
