@@ -30,11 +30,12 @@ SEED = 1202
 EPOCHS = 12
 
 
-def load_examples() -> list[tuple[str, bool, str, str]]:
-    """(text, is_attempt, domain, file) for every line of every TSV file, sorted by file."""
+def load_examples(data: Path = DATA) -> list[tuple[str, bool, str, str]]:
+    """(text, is_attempt, domain, file) for every line of every TSV file under `data`'s
+    positives/ and negatives/, sorted by file."""
     examples = []
     for folder, positive in (("positives", True), ("negatives", False)):
-        for path in sorted((DATA / folder).glob("*.tsv")):
+        for path in sorted((data / folder).glob("*.tsv")):
             with path.open(encoding="utf-8", newline="") as handle:
                 for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
                     text = (row.get("text") or "").strip()

@@ -22,6 +22,7 @@ from cakit.formats import read
 
 REPO = Path(__file__).resolve().parents[2]
 TRAINING = REPO / "training" / "attempts"
+HELDOUT = REPO / "training" / "heldout"
 GOLD_FOLDERS = [REPO / "corpora" / "demo", *(REPO / "tests" / "data" / name for name in
                                             ("dev", "dev2", "blind", "blind2", "blind3", "blind4"))]
 
@@ -37,9 +38,9 @@ P:  okay I suppose.
 """
 
 
-def _training_lines() -> list[str]:
+def _training_lines(folder: Path = TRAINING) -> list[str]:
     lines = []
-    for path in sorted(TRAINING.glob("*/*.tsv")):
+    for path in sorted(folder.glob("*/*.tsv")):
         with path.open(encoding="utf-8", newline="") as handle:
             lines.extend(row["text"] for row in csv.DictReader(handle, delimiter="\t",
                                                              quoting=csv.QUOTE_NONE))
@@ -55,13 +56,48 @@ def test_training_data_is_invented_and_apart_from_every_gold_set() -> None:
     positives = list(TRAINING.glob("positives/*.tsv"))
     negatives = list(TRAINING.glob("negatives/*.tsv"))
     assert len(lines) >= 5000 and len(positives) >= 20 and len(negatives) >= 8
-    training = {_normal(line) for line in lines if len(line.split()) >= 5}
+    training = {_normal(line) for line in lines + _training_lines(HELDOUT)
+                if len(line.split()) >= 5}
     for folder in GOLD_FOLDERS:
         for path in sorted(folder.iterdir()):
             if path.suffix not in (".txt", ".cha", ".docx"):
                 continue
             for utterance in read(path).transcript.utterances:
                 assert _normal(utterance.content) not in training, (path, utterance.line)
+
+
+def test_held_out_turns_are_apart_from_the_training_turns() -> None:
+    """The third author's turns measure the classifier on talk it never saw: none of them
+    is a training turn, and the training script does not read their folder."""
+    held = _training_lines(HELDOUT)
+    assert len(held) >= 2000
+    training = {_normal(line) for line in _training_lines()}
+    assert not [line for line in held if _normal(line) in training]
+    script = (REPO / "training" / "train_attempt_classifier.py").read_text(encoding="utf-8")
+    assert '"heldout"' not in script
+
+
+def test_held_out_floor() -> None:
+    """Measured with `python training/measure_heldout.py` (codebook 1.10): the rules find
+    0.334 of the 1,377 held-out positive turns and code 54 of the 1,300 negatives; rules and
+    classifier together find 0.415 and code 55. Floors a little below."""
+    sys.path.insert(0, str(REPO / "training"))
+    try:
+        from measure_heldout import coded_by_rules
+        from train_attempt_classifier import load_examples
+    finally:
+        sys.path.remove(str(REPO / "training"))
+    examples = load_examples(HELDOUT)
+    lines = [text for text, _, _, _ in examples]
+    rules = coded_by_rules(lines, None)
+    score = scores(texts_of_lines(lines))
+    sure = load_codebook(PACKAGED_CODEBOOK).classifier.min_score
+    both = [r or s >= sure for r, s in zip(rules, score, strict=True)]
+    positive = [e[1] for e in examples]
+    found = sum(b for b, p in zip(both, positive, strict=True) if p) / sum(positive)
+    wrong = sum(b for b, p in zip(both, positive, strict=True) if not p)
+    assert found >= 0.39, found
+    assert wrong <= 65, wrong
 
 
 def test_model_is_the_training_scripts_output(tmp_path: Path) -> None:
