@@ -50,6 +50,20 @@ def test_phase_order_and_anchors(tmp_path: Path) -> None:
     assert seen[0] == 0 and seen[-1] == 5
 
 
+def test_a_medication_review_with_a_drug_name_nobody_listed(tmp_path: Path) -> None:
+    """"Zelvorin" is in no lexicon: the review question itself marks the treatment talk."""
+    review = CONSULTATION.replace(
+        "D:  and you're taking the olanzapine every night?\nP:  yes.\n"
+        "D:  any side effects from the tablets, any stiffness?\nP:  a bit drowsy in the mornings."
+        "\nD:  we could think about reducing the dose a little.\nP:  okay.\n",
+        "D:  now, how are you getting on with the Zelvorin?\nP:  alright.\n"
+        "D:  and are you taking it every day?\nP:  mostly, yeah.\n"
+        "D:  good, good. keep you on that then.\nP:  okay.\n")
+    assert review != CONSULTATION
+    phases = _phases(tmp_path, review)
+    assert [phases[line] for line in (11, 13, 15)] == ["TREATMENT"] * 3
+
+
 def test_late_attempt_does_not_reopen_pre_closing(tmp_path: Path) -> None:
     annotations = annotate_text(tmp_path, CONSULTATION)
     attempt = next(a for a in annotations.attempts if a.line == 18)
