@@ -25,6 +25,13 @@ P:    not good.
     ("I've noticed it too, she's frightened of the wall.", "CARER_SUPPORT"),
     ("oh take no notice of her, doctor, it's all nonsense.", "CARER_DISMISS"),
     ("heh heh.", "CARER_LAUGH"),
+    # normalising or overruling it, and telling the fear (codebook 1.10)
+    ("it's just the stress, doctor. she's run ragged.", "CARER_DISMISS"),
+    ("we've been through this, Jean. twice.", "CARER_DISMISS"),
+    ("the council came out. the engineer found nothing.", "CARER_DISMISS"),
+    ("that's what I keep telling her. there's nobody there.", "CARER_DISMISS"),
+    ("she's terrified by it. she won't go in the back room.", "CARER_SUPPORT"),
+    ("she's been really worked up about it since March.", "CARER_SUPPORT"),
 ])
 def test_carer_codes_follow_the_definitions(tmp_path: Path, carer: str, code: str) -> None:
     coded = annotate_text(tmp_path, TALK.format(carer=carer))
