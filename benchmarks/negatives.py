@@ -1,6 +1,6 @@
 """Negative controls: attempts the annotator finds in everyday talk that has none.
 
-Run by hand (not part of the tests):  python benchmarks/negatives.py [--list]
+Run by hand (not part of the tests):  python benchmarks/negatives.py [--list] [--codebook FILE]
 Needs ../shared/data/chat (the CABNC conversations: ordinary British talk, no psychosis).
 
 Every speaker of every CABNC CHAT file is mapped to `patient`, so every turn can be coded

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -68,10 +69,12 @@ def main() -> int:
     def report(label: str, rows: list[int]) -> None:
         positives = [k for k in rows if examples[k][1]]
         negatives = [k for k in rows if not examples[k][1]]
-        cells = [("rules", lambda k: rules[k]),
-                 (f"classifier ≥ {min_score}", lambda k: score[k] >= min_score),
-                 ("both", lambda k: rules[k] or score[k] >= min_score),
-                 *((f"classifier ≥ {s}", lambda k, s=s: score[k] >= s) for s in SCORES)]
+        cells: list[tuple[str, Callable[[int], bool]]] = [
+            ("rules", lambda k: rules[k]),
+            (f"classifier ≥ {min_score}", lambda k: score[k] >= min_score),
+            ("both", lambda k: rules[k] or score[k] >= min_score),
+            *((f"classifier ≥ {s}", lambda k, s=s: score[k] >= s) for s in SCORES),
+        ]
         parts = []
         for name, coded in cells:
             found = sum(1 for k in positives if coded(k))

@@ -59,7 +59,6 @@ class _Window:
     emo_from_expansion: bool = False
     on_topic: list[TurnView] = field(default_factory=list)  # attempt, then patient talk on it
     topic_stems: set[str] = field(default_factory=set)  # distinctive words of the attempt
-    thread: Thread | None = None  # the topic thread it belongs to (cakit.annotate.threads)
 
     @property
     def last_uptake(self) -> str | None:
@@ -164,7 +163,7 @@ class Annotator:
                         continue
                     close()
                     current = self._open(view, code, phase, t)
-                    current.thread = threads.join(current, referred)
+                    threads.join(current, referred)
                     continue
                 if code is not None and code.kind == "repair":
                     repairs.append(TurnCode(turn_id=view.turn.id, line=view.line,

@@ -81,6 +81,7 @@ class Rules:
         #: experience, and those after which the topic stays open (the codebook's flags)
         self.asking = self.catalogue.where("asking")
         self.continuing = self.catalogue.where("continuing")
+        self.engaging = self.catalogue.where("engaging")
         self.engaged_outcomes = frozenset(self.catalogue.engaged_outcomes)
         frame = codebook.frame
         self.first_person = frame("first_person").words
@@ -224,19 +225,23 @@ class Rules:
         """Talk about someone else's experience ("my cousin hears voices"), not tied to self."""
         words = view.words
         # a hit that names the other person is about them as its object ("not my real
-        # mum", "my nan's been swapped for a copy"), not a report of their experience,
-        # and so is the rest of the turn
-        if not anchors or any(_bare(word) in self.other_person
+        # mum", "my nan's been swapped for a copy", its first pattern), not a report of
+        # their experience, and so is the rest of the turn; a pronoun in a hit ("voices
+        # and he says") names nobody
+        if not anchors or any(self._names_other(word)
                               for a in anchors for word in words[a.hit.start:a.hit.end]):
             return False
         first = min(a.hit.start for a in anchors)
-        others = [k for k in range(first) if _bare(words[k]) in self.other_person and words[k]
-                  not in ("he", "she", "someone")]
+        others = [k for k in range(first) if self._names_other(words[k])]
         if not others:
             return False
         # tied back to self only by a subject or object pronoun ("I", "me"), not by "my",
         # which mostly introduces the other person ("my cousin", "my auntie")
         return not any(word in _SELF for word in words)
+
+    def _names_other(self, word: str) -> bool:
+        """A word naming another person ("cousin", "mum"), not a bare pronoun."""
+        return _bare(word) in self.other_person and word not in ("he", "she", "someone")
 
     def observable(self, view: TurnView, anchors: list[Anchor]) -> bool:
         """First-person involvement, present/recent tense or an experiential verb."""

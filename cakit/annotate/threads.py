@@ -1,7 +1,9 @@
 """Topic threads: each psychotic topic a patient raises, followed through the consultation.
 
-A thread starts at an attempt the rules coded (a lexicon anchor, a frame) — never at a
-turn only the classifier coded, and never at a word two turns happen to share. It keeps
+Every attempt sequence is on a thread. One that later turns can refer back to starts at an
+attempt the rules coded (a lexicon anchor, a frame): never at a turn only the classifier
+coded (it makes a thread of its own, with no referents, that nothing refers back to), and
+never at a word two turns happen to share. A thread keeps
 the attempt sequences (windows) on its topic and, through them, what it is about:
 
 * its **categories** (voices, persecution …);
@@ -16,20 +18,24 @@ refers back to it (`follow_up`), in one of four ways, each with its own evidence
 
 * ``thread.names_referent`` — it names one of the thread's referents and keeps the topic
   going (a persisting word such as "still", "again", "though", or a question): "but the flat
-  still feels wrong to me though". A shared ordinary word never counts.
+  still feels wrong to me though". A shared ordinary word never counts, and a referent
+  does not reopen a topic a clinician engaged with (CODEBOOK 6.4 step 6: the chain
+  closes). Any thread may be named, the most recently active first, within the codebook's
+  `repeat_window_turns` of its last activity (0: no limit).
 * ``thread.refers_back`` — a short question that points back with a pronoun near its start
   ("and will she come back tonight?").
 * ``thread.asks_view`` — a short question asking what the clinician thinks or believes of
   it ("so you think it's real?").
-* ``thread.persists`` — a short claim that opens with a pronoun pointing back and says the
-  experience persists ("but they're still there though", "it keeps on").
+* ``thread.persists`` — a short claim that sets itself against what was said ("but") and
+  points back with "they" or "it" to say the experience goes on ("but they're still there
+  though").
 
-The last three only mean something while the topic is live, so they must come within
-`follow_up_turns` of the thread's last activity; a named referent may come any time (the
-codebook's `repeat_window_turns`, 0 = no limit). None applies to a turn that still
-expands a sequence the clinician is keeping open, and a named referent does not reopen a
-topic the clinician engaged with (CODEBOOK 6.4 step 6: the chain closes). The sequence
-builder then marks the new attempt PSY_REPEAT as for any other attempt on the topic.
+The last three say nothing of their own topic, so they can only mean the topic that is
+live: the most recently active thread, when the rules (not the classifier alone) coded
+its latest attempt and it was active within `follow_up_turns`. A question right after a
+clinician's question answers it and refers back to nothing; neither does a turn that
+still expands a sequence the clinician keeps open. The sequence builder then marks the
+new attempt PSY_REPEAT as for any other attempt on the topic.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from cakit.annotate.inflect import stem
 from cakit.annotate.patient import PatientCode
 from cakit.annotate.rules import EVERYDAY_STEMS, Rules
 from cakit.annotate.views import TurnView
@@ -45,7 +52,10 @@ from cakit.annotations import Evidence
 
 #: Pronouns that, near a patient turn's start, carry the topic on ("they …", "it …").
 BACK_REFERENCE = frozenset({"they", "them", "it", "he", "she", "they're", "it's", "he's",
-                            "she's", "theyre", "its", "him", "her"})
+                            "she's", "theyre", "its"})
+#: The pronouns a persisting claim points back with: an experience, or the unnamed "they"
+#: behind it ("he's still at work" is about a person in the room or the family).
+_IT_OR_THEY = frozenset({"they", "it", "they're", "it's", "theyre", "its"})
 #: Words with which patients keep a topic going ("it's STILL the songs THOUGH").
 PERSISTING = frozenset({"still", "again", "though", "always", "keeps", "keep", "kept", "every",
                         "but", "anyway", "more", "same", "anymore"})
@@ -53,15 +63,15 @@ PERSISTING = frozenset({"still", "again", "though", "always", "keeps", "keep", "
 #: there"); "but", "more" and "same" open or fill too much ordinary talk on their own, and
 #: so does "always" (a child's "he always open it", CHILDES).
 _STILL_GOING = frozenset({"still", "again", "though", "keeps", "keep", "kept", "anymore"})
-#: Words that open a turn without saying anything of it ("but they …", "so it …").
-_OPENERS = frozenset({"and", "but", "so", "well", "oh", "yeah", "yes", "no", "mm", "erm", "er",
-                      "um", "like", "i", "mean", "see", "you", "know", "cos", "because"})
+#: Words between "but" and the pronoun of a persisting claim ("but, erm, they're …").
+_FILLERS = frozenset({"oh", "yeah", "no", "mm", "erm", "er", "um", "well", "like"})
 #: Asking the clinician's view of the experience ("so you think it's real?").
 _VIEW_VERBS = frozenset({"think", "believe", "reckon"})
 _YOU = frozenset({"you", "d'you", "do'you", "ya", "ye"})
-#: Time words shared by any two turns; they do not tie a turn to a thread.
-_TIME_WORDS = frozenset({"night", "nigh", "morning", "mornings", "week", "weeks", "today",
-                         "time", "times", "year", "month", "evening", "lately", "tonight"})
+#: Time words shared by any two turns, as stems; they do not tie a turn to a thread.
+_TIME_STEMS = frozenset(stem(word) for word in (
+    "night", "nights", "morning", "mornings", "week", "weeks", "today", "time", "times",
+    "year", "years", "month", "months", "evening", "evenings", "lately", "tonight"))
 
 
 class TopicWindow(Protocol):
@@ -110,9 +120,9 @@ class Thread:
     def referents(self) -> set[str]:
         return set().union(*(window.topic_stems for window in self.windows))
 
-    @property
-    def engaged(self) -> bool:
-        return any(code == "ENGAGE" for window in self.windows for code in window.uptakes)
+    def engaged(self, engaging: frozenset[str]) -> bool:
+        """Whether a clinician took the topic up with one of the `engaging` uptakes."""
+        return any(code in engaging for window in self.windows for code in window.uptakes)
 
     @property
     def ruled(self) -> bool:
@@ -120,8 +130,9 @@ class Thread:
         return self.windows[-1].ruled
 
     def describe(self) -> str:
-        """How the evidence names the thread: "thread 2 (line 14: voices; songs, radio)"."""
-        about = ", ".join(sorted(self.categories)) or "topic"
+        """How the evidence names the thread: "thread 2 (line 14: voices; radio, song)", its
+        first four referents (stems) in alphabetical order."""
+        about = ", ".join(sorted(self.categories)) or "epistemic"
         named = ", ".join(sorted(self.referents)[:4])
         return f"thread {self.number} (line {self.line}: {about}{'; ' + named if named else ''})"
 
@@ -142,8 +153,9 @@ class Threads:
     def join(self, window: TopicWindow, referred: Thread | None = None) -> Thread:
         """Put a new attempt sequence on its thread: the one its turn referred back to, else
         the latest thread it shares a category or a referent with, else a new thread. A
-        turn only the classifier coded joins a thread it shares a category with but never
-        opens one another turn could refer back to."""
+        turn only the classifier coded has neither, so it makes a thread of its own, which
+        no later turn can refer back to (`follow_up` needs the rules' attempts) or name
+        (it has no referents)."""
         thread = referred or self._matching(window)
         if thread is None:
             thread = Thread(number=len(self.threads) + 1)
@@ -153,53 +165,61 @@ class Threads:
 
     def _matching(self, window: TopicWindow) -> Thread | None:
         for thread in reversed(self.threads):
-            if thread.engaged:
+            if thread.engaged(self.rules.engaging):
                 continue
             if window.categories & thread.categories or window.topic_stems & thread.referents:
                 return thread
         return None
 
-    def follow_up(self, view: TurnView, t: int, expanding: TopicWindow | None,
-                  *, after_question: bool) -> tuple[PatientCode, Thread] | None:
+    def follow_up(self, view: TurnView, t: int, expanding: TopicWindow | None, *,
+                  after_question: bool) -> tuple[PatientCode, Thread] | None:
         """The attempt a patient turn makes by referring back to an open thread, with the
-        thread (the most recently active first), or None. `expanding` is the open window
-        whose sequence the turn still expands (no clinician has answered yet, or one kept
-        the topic open with a continuer); `after_question` says the turn follows a
-        clinician's question, which it would normally answer."""
-        if expanding is not None:
-            return None  # still an expansion of the sequence the clinician keeps open
+        thread, or None. `expanding` is the open window whose sequence the turn still
+        expands (no clinician has answered yet, or one kept the topic open with a
+        continuer): its thread is not referred back to but continued; `after_question` says
+        the turn follows a clinician's question, which it would normally answer."""
+        if not self.threads:
+            return None
         thresholds = self.rules.thresholds
-        for thread in sorted(self.threads, key=lambda thread: -thread.last_turn):
-            live = t - thread.last_turn <= thresholds.follow_up_turns
-            how = None
-            if thread.ruled and live:
-                how = self._refers_back(view, after_question=after_question)
-            if how is None and not thread.engaged and not after_question:
-                how = self._names_referent(view, thread)
-            if how is None:
-                continue
-            rule, text = how
-            question = view.has_weak_question()
-            evidence = Evidence(rule=rule, text=f"{text} → {thread.describe()}",
-                                line=view.line, col=0)
-            code = PatientCode(
-                kind="attempt", subtypes=["PSY_Q" if question else "PSY_ASSERT"],
-                categories=sorted(thread.categories) or ["epistemic"],
-                confidence=0.5 if rule == "thread.names_referent" else 0.4,
-                question=question, evidence=[evidence],
-            )
-            return code, thread
-        return None
+        by_activity = sorted(self.threads, key=lambda thread: -thread.last_turn)
+        live = by_activity[0]
+        found: tuple[str, str, Thread] | None = None
+        if expanding is None and live.ruled and t - live.last_turn <= thresholds.follow_up_turns:
+            how = self._refers_back(view, after_question=after_question)
+            if how is not None:
+                found = (*how, live)
+        if found is None and not after_question:
+            window = thresholds.repeat_window_turns
+            for thread in by_activity:
+                if window and t - thread.last_turn > window:
+                    continue
+                if thread.windows[-1] is expanding or thread.engaged(self.rules.engaging):
+                    continue
+                referent = self._names_referent(view, thread)
+                if referent is not None:
+                    found = ("thread.names_referent", referent, thread)
+                    break
+        if found is None:
+            return None
+        rule, text, thread = found
+        question = view.has_weak_question()
+        evidence = Evidence(rule=rule, text=f"{text} → {thread.describe()}",
+                            line=view.line, col=0)
+        code = PatientCode(
+            kind="attempt", subtypes=["PSY_Q" if question else "PSY_ASSERT"],
+            categories=sorted(thread.categories) or ["epistemic"],
+            confidence=0.5 if rule == "thread.names_referent" else 0.4,
+            question=question, evidence=[evidence],
+        )
+        return code, thread
 
-    def _names_referent(self, view: TurnView, thread: Thread) -> tuple[str, str] | None:
+    def _names_referent(self, view: TurnView, thread: Thread) -> str | None:
+        """The thread's referent the turn names while keeping the topic going, or None."""
         words = set(view.words)
         if len(view.words) < 4 or not (words & PERSISTING or view.has_weak_question()):
             return None
-        stems = topic_stems(self.rules, view) - _TIME_WORDS
-        shared = stems & thread.referents
-        if not shared:
-            return None
-        return "thread.names_referent", sorted(shared)[0]
+        shared = (topic_stems(self.rules, view) - _TIME_STEMS) & thread.referents
+        return sorted(shared)[0] if shared else None
 
     def _refers_back(self, view: TurnView, *, after_question: bool) -> tuple[str, str] | None:
         words = view.words
@@ -213,18 +233,20 @@ class Threads:
             if any(_VIEW_VERBS & set(question) and _YOU & set(question)
                    for question in questions):
                 return "thread.asks_view", text
-        if _persists(words) and (words[0] == "but" or not after_question):
+        if _persists(words):
             return "thread.persists", text
         return None
 
 
 def _persists(words: Sequence[str]) -> bool:
-    """A short claim that points back and says the experience goes on: it opens (after
-    "but", "so", "yeah" …) with a pronoun and holds a word such as "still" or "again"
-    ("but they're still there though", "it keeps on and on")."""
-    start = 0
-    while start < len(words) and words[start] in _OPENERS:
+    """A short claim that sets itself against what was said and says the experience goes
+    on: "but", then (after fillers) "they" or "it", then a word such as "still" or "again"
+    ("but they're still there though", "but erm it keeps on")."""
+    if not words or words[0] != "but":
+        return False
+    start = 1
+    while start < len(words) and words[start] in _FILLERS:
         start += 1
-    if start >= len(words) or words[start] not in BACK_REFERENCE:
+    if start >= len(words) or words[start] not in _IT_OR_THEY:
         return False
     return bool(set(words[start:]) & _STILL_GOING)

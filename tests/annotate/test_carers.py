@@ -28,14 +28,27 @@ P:    not good.
     # normalising or overruling it, and telling the fear (codebook 1.10)
     ("it's just the stress, doctor. she's run ragged.", "CARER_DISMISS"),
     ("we've been through this, Jean. twice.", "CARER_DISMISS"),
-    ("the council came out. the engineer found nothing.", "CARER_DISMISS"),
+    ("the scan was clear, doctor. she's seen it herself.", "CARER_DISMISS"),
     ("that's what I keep telling her. there's nobody there.", "CARER_DISMISS"),
     ("she's terrified by it. she won't go in the back room.", "CARER_SUPPORT"),
-    ("she's been really worked up about it since March.", "CARER_SUPPORT"),
+    ("she's been terrified since March, she won't go out.", "CARER_SUPPORT"),
 ])
 def test_carer_codes_follow_the_definitions(tmp_path: Path, carer: str, code: str) -> None:
     coded = annotate_text(tmp_path, TALK.format(carer=carer))
     assert [c.code for c in coded.carer_responses] == [code], carer
+
+
+@pytest.mark.parametrize(("carer", "not_code"), [
+    # encouraging disclosure and backing the patient up are not dismissal; brushing the
+    # fear off is not support
+    ("keep telling her she should mention it to you.", "CARER_DISMISS"),
+    ("the police came and found nothing, but I've heard the tapping too.", "CARER_DISMISS"),
+    ("she gets so worked up over nothing, doctor.", "CARER_SUPPORT"),
+])
+def test_near_misses_of_dismissal_and_support(tmp_path: Path, carer: str,
+                                              not_code: str) -> None:
+    coded = annotate_text(tmp_path, TALK.format(carer=carer))
+    assert [c.code for c in coded.carer_responses] not in ([], [not_code]), carer
 
 
 def test_a_repeated_pronoun_is_not_laughter(tmp_path: Path) -> None:

@@ -79,8 +79,8 @@ def test_held_out_turns_are_apart_from_the_training_turns() -> None:
 
 def test_held_out_floor() -> None:
     """Measured with `python training/measure_heldout.py` (codebook 1.10): the rules find
-    0.334 of the 1,377 held-out positive turns and code 54 of the 1,300 negatives; rules and
-    classifier together find 0.415 and code 55. Floors a little below."""
+    0.314 of the 1,377 held-out positive turns and code 54 of the 1,300 negatives; rules and
+    classifier together find 0.398 and code 55. Floors a little below."""
     sys.path.insert(0, str(REPO / "training"))
     try:
         from measure_heldout import coded_by_rules
@@ -96,7 +96,7 @@ def test_held_out_floor() -> None:
     positive = [e[1] for e in examples]
     found = sum(b for b, p in zip(both, positive, strict=True) if p) / sum(positive)
     wrong = sum(b for b, p in zip(both, positive, strict=True) if not p)
-    assert found >= 0.39, found
+    assert found >= 0.38, found
     assert wrong <= 65, wrong
 
 
@@ -139,6 +139,23 @@ def test_a_turn_only_the_classifier_coded_opens_no_chain(tmp_path: Path) -> None
     path.write_text(ruled, encoding="utf-8")
     annotations = Annotator(codebook).annotate(read(path).transcript)
     assert [a.line for a in annotations.attempts] == [6, 8]
+
+
+def test_a_follow_up_after_a_classifier_only_turn_refers_to_nothing(tmp_path: Path) -> None:
+    """"And will she come back tonight?" means the live topic: when only the classifier
+    coded that one, the question is not pinned on an older topic the rules saw."""
+    path = tmp_path / "c.txt"
+    path.write_text(
+        "Dr: hello, how have things been?\nP:  I keep hearing voices at night.\n"
+        "Dr: right. and the tablets?\nP:  fine.\nDr: okay.\n"
+        "P:  the lights in the flat flicker to show me what to do.\n"
+        "Dr: okay, let's talk about your sleep now.\nP:  and will she come back tonight?\n",
+        encoding="utf-8")
+    codebook = load_codebook(PACKAGED_CODEBOOK)
+    codebook = replace(codebook, classifier=replace(codebook.classifier, signal="both",
+                                                    min_score=0.7))
+    annotations = Annotator(codebook).annotate(read(path).transcript)
+    assert [a.line for a in annotations.attempts] == [2, 6]
 
 
 def _annotate(signal: str, tmp_path: Path) -> list[tuple[int, list[str]]]:

@@ -152,19 +152,6 @@ PSYCHOTIC_CONTENT = [
     'I cry every night because of what they say about me',
     'they say horrible things, that I should kill myself',
     'I saw an angel in the garden',
-    # round 5 (codebook 1.10): passive thought interference, copies, touch, figures that
-    # vanish, omens, guilt
-    'my thoughts are being recorded by the meter in the hall',
-    "these thoughts aren't my own, they arrive from somewhere else",
-    "my nan's been swapped for an exact copy, she even laughs the same",
-    'somebody strokes my hair when I lie down and the room is empty',
-    "I turn round in the kitchen and there's nobody there",
-    'three cars parked nose to tail, that means stay in today',
-    'the floods in the news, that was a judgement on me',
-    "I caused the fire at the school, me, with my thinking",
-    'my legs walked me right up to the canal and it was not me doing it',
-    'the trees on the estate are props, I pressed one and it was hollow',
-    "I'm secretly the rightful heir, the palace has known for years",
 ]
 
 EVERYDAY_TALK = [
@@ -267,7 +254,7 @@ EVERYDAY_TALK = [
     'we want to get rid of the old settee',
     'what he said to me at the bus stop was rude',
     'she said to me you look tired',
-    # near misses of round 5's patterns
+    # everyday sentences near psychotic patterns: a replaced boiler, a late bus, a wall
     "we've had the boiler replaced with a new combi",
     'I swapped the late shift for an early one',
     "my thoughts are all over the place with the move",

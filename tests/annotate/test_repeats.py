@@ -36,7 +36,23 @@ def test_repeat_topic_word_still_ties_a_repeat(tmp_path: Path) -> None:
 
 
 def test_a_referent_does_not_reopen_an_engaged_topic(tmp_path: Path) -> None:
-    engaged = ATTEMPT.replace("okay. let's go through your tablets now.",
-                              "that sounds frightening. what do you think they want?")
-    coded = annotate_text(tmp_path, engaged.format(later="yeah. anyway. the flat's fine now."))
+    later = "the flat still feels wrong to me though"
+    engaged = ATTEMPT.replace(
+        "Dr:   okay. let's go through your tablets now.\n",
+        "Dr:   that sounds frightening, living with that.\nP:    it is.\n"
+        "Dr:   okay. let's go through your tablets now.\n")
+    assert engaged != ATTEMPT
+    coded = annotate_text(tmp_path, engaged.format(later=later))
+    assert coded.responses[0].uptake == "ENGAGE"
     assert [a.line for a in coded.attempts] == [2]
+    # the same turn after a shift alone is a repeat
+    assert _attempt_lines(tmp_path, later) == [2, 4]
+
+
+def test_a_referent_names_an_older_topic_while_another_is_expanded(tmp_path: Path) -> None:
+    talk = ATTEMPT.format(later="I hear voices at night, a man and a woman.") + (
+        "P:    but the flat still feels wrong to me though.\n")
+    coded = annotate_text(tmp_path, talk)
+    assert [a.line for a in coded.attempts] == [2, 4, 6]
+    assert coded.attempts[2].evidence[0].rule == "thread.names_referent"
+    assert "thread 1 (line 2" in coded.attempts[2].evidence[0].text
