@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.annotate._helpers import annotate_text
 
 TALK = """\
@@ -56,15 +58,6 @@ def test_the_evidence_names_the_thread_it_refers_back_to(tmp_path: Path) -> None
     assert follow.chain_id == coded.attempts[0].chain_id
 
 
-def test_a_claim_that_does_not_set_itself_against_the_talk_is_not(tmp_path: Path) -> None:
-    # no "but", no "they"/"it" pointing back, or no word saying it goes on
-    for line in ("still a bit tired though.", "the bus was late again.",
-                 "they're fine, the kids.", "you know it's still a bit sore.",
-                 "but he's still at work, my son.", "but it was lovely, the wedding."):
-        coded = annotate_text(tmp_path, TALK.format(follow_up=line))
-        assert [a.line for a in coded.attempts] == [2], line
-
-
 def test_an_answer_to_a_question_is_not_a_claim_unless_it_resists(tmp_path: Path) -> None:
     asked = TALK.replace("D:  okay.\nP:  {follow_up}", "D:  and are you eating alright?\n"
                          "P:  {follow_up}")
@@ -74,10 +67,18 @@ def test_an_answer_to_a_question_is_not_a_claim_unless_it_resists(tmp_path: Path
     assert [a.line for a in coded.attempts] == [2, 9]
 
 
-def test_a_question_that_does_not_refer_back_is_not(tmp_path: Path) -> None:
-    for line in ("did I? (.) see. it's been building.", "can I have a sick note?"):
-        coded = annotate_text(tmp_path, TALK.format(follow_up=line))
-        assert [a.line for a in coded.attempts] == [2], line
+@pytest.mark.parametrize("line", [
+    # questions that do not point back
+    "did I? (.) see. it's been building.", "can I have a sick note?",
+    # claims without "but", without "they"/"it" pointing back, or without a word saying
+    # the experience goes on
+    "still a bit tired though.", "the bus was late again.", "they're fine, the kids.",
+    "you know it's still a bit sore.", "but he's still at work, my son.",
+    "but it was lovely, the wedding.",
+])
+def test_a_turn_that_does_not_refer_back_is_not_an_attempt(tmp_path: Path, line: str) -> None:
+    coded = annotate_text(tmp_path, TALK.format(follow_up=line))
+    assert [a.line for a in coded.attempts] == [2]
 
 
 def test_a_follow_up_long_after_the_topic_is_not(tmp_path: Path) -> None:
