@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,6 +41,25 @@ def coded_by_rules(lines: list[str], codebook: str | None) -> list[bool]:
                                           errors="collect", options=options).transcript
         coded.append(bool(annotator.annotate(transcript).attempts))
     return coded
+
+
+def coded_by_both(lines: list[str], codebook: str | None) -> list[bool]:
+    """Whether the rules or the classifier (at the codebook's `min_score`) code each line."""
+    from cakit.annotate import codebook_for
+    from cakit.annotate.classifier import scores
+    from cakit.annotate.classifier_text import texts_of_lines
+
+    sure = codebook_for(codebook).classifier.min_score
+    return [rule or score >= sure for rule, score in
+            zip(coded_by_rules(lines, codebook), scores(texts_of_lines(lines)), strict=True)]
+
+
+def tally(positive: Sequence[bool], coded: Sequence[bool]) -> tuple[float | None, int]:
+    """(the share of positive turns coded, or None without any; negative turns coded)."""
+    found = sum(1 for p, c in zip(positive, coded, strict=True) if p and c)
+    wrong = sum(1 for p, c in zip(positive, coded, strict=True) if c and not p)
+    total = sum(positive)
+    return (found / total if total else None), wrong
 
 
 def main() -> int:
@@ -67,23 +86,19 @@ def main() -> int:
     min_score = codebook_for(args.codebook).classifier.min_score
 
     def report(label: str, rows: list[int]) -> None:
-        positives = [k for k in rows if examples[k][1]]
-        negatives = [k for k in rows if not examples[k][1]]
+        positive = [examples[k][1] for k in rows]
         cells: list[tuple[str, Callable[[int], bool]]] = [
             ("rules", lambda k: rules[k]),
             (f"classifier ≥ {min_score}", lambda k: score[k] >= min_score),
             ("both", lambda k: rules[k] or score[k] >= min_score),
             *((f"classifier ≥ {s}", lambda k, s=s: score[k] >= s) for s in SCORES),
         ]
-        parts = []
+        negatives = len(positive) - sum(positive)
+        print(f"{label} ({sum(positive)} positive, {negatives} negative turns)")
         for name, coded in cells:
-            found = sum(1 for k in positives if coded(k))
-            wrong = sum(1 for k in negatives if coded(k))
-            recall = f"{found / len(positives):.3f}" if positives else "-"
-            parts.append(f"{name}: {recall} of positives, {wrong} of {len(negatives)} negatives")
-        print(f"{label} ({len(positives)} positive, {len(negatives)} negative turns)")
-        for part in parts:
-            print(f"  {part}")
+            recall, wrong = tally(positive, [coded(k) for k in rows])
+            shown = "-" if recall is None else f"{recall:.3f}"
+            print(f"  {name}: {shown} of positives, {wrong} of {negatives} negatives")
 
     report("held-out turns", list(range(len(examples))))
     if args.domains:
