@@ -34,6 +34,8 @@ OTHER = "OTHER"
 #: experience the patient's own ("that was FOR ME"; CODEBOOK 6.2's observable cues).
 #: Measured on the demo, dev and second dev gold sets and on everyday conversation (CABNC):
 #: keeping them found more attempts at every score and fewer everyday turns at 0.95.
+#: They are part of the trained model's input, so they are fixed here rather than read
+#: from the codebook's `first_person` frame, which a user may edit without retraining.
 SELF_WORDS = frozenset({"i", "me", "my", "myself", "mine"})
 
 

@@ -1,10 +1,12 @@
-"""One consultation through the annotator: views → phases → a forward pass → chains.
+"""One consultation through the annotator: views → phases → a forward pass on topic threads.
 
 The forward pass follows the talk as it unfolds (docs/codebook.md): a patient attempt opens
 a response window; clinician turns in it are R1–R3; carer turns get carer codes; patient
 turns that go on with the same topic after a continuer or an engaging response are
 expansions, while a patient who comes back to the topic after being shifted, closed down
-or medicalised makes a new attempt (which the chain step may mark PSY_REPEAT).
+or medicalised makes a new attempt. Every attempt sequence joins a topic thread
+(`cakit.annotate.threads`), which is its repeat chain: a second attempt on a thread is
+PSY_REPEAT.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from cakit.annotate.responses import (
     laughter,
     rule_order,
 )
-from cakit.annotate.rules import ANAPHORS, PSYCHOTIC, Rules
+from cakit.annotate.rules import ANAPHORS, EVERYDAY_STEMS, PSYCHOTIC, Rules
 from cakit.annotate.spacy_bridge import CompiledCodebook
-from cakit.annotate.threads import BACK_REFERENCE, Thread, Threads, topic_stems
+from cakit.annotate.threads import BACK_REFERENCE, Placement, Thread, Threads, topic_stems
 from cakit.annotate.views import TurnView, build_views
 from cakit.annotations import (
     LATE_PHASES,
@@ -59,6 +61,8 @@ class _Window:
     emo_from_expansion: bool = False
     on_topic: list[TurnView] = field(default_factory=list)  # attempt, then patient talk on it
     topic_stems: set[str] = field(default_factory=set)  # distinctive words of the attempt
+    stems: set[str] = field(default_factory=set)  # its content words, as a thread ties them
+    placement: Placement | None = None  # its topic thread, set when the window opens
 
     @property
     def last_uptake(self) -> str | None:
@@ -80,6 +84,10 @@ class _Window:
     @property
     def line(self) -> int:
         return self.attempt_view.line
+
+    @property
+    def anaphoric(self) -> bool:
+        return any(word in ANAPHORS for word in self.attempt_view.words)
 
 
 class Annotator:
@@ -163,7 +171,7 @@ class Annotator:
                         continue
                     close()
                     current = self._open(view, code, phase, t)
-                    threads.join(current, referred)
+                    current.placement = threads.join(current, referred)
                     continue
                 if code is not None and code.kind == "repair":
                     repairs.append(TurnCode(turn_id=view.turn.id, line=view.line,
@@ -266,6 +274,7 @@ class Annotator:
         window.on_topic.append(view)
         # a turn only the classifier coded names no topic a later turn could share
         window.topic_stems = topic_stems(self.rules, view) if _ruled(code) else set()
+        window.stems = self.rules.stems(view) - EVERYDAY_STEMS
         return window
 
     def _expansion(self, window: _Window, view: TurnView, code: PatientCode, phase: str) -> bool:
@@ -378,8 +387,7 @@ class Annotator:
                     code=carer_code, evidence=tuple(evidence), producer=producer,
                 ))
             sequences.append(_sequence(attempt_id, window, ranked, self.rules, labels))
-        attempts, sequences = _chains(attempts, sequences, windows, self.rules,
-                                      self.codebook.thresholds.repeat_window_turns)
+        attempts = _on_threads(attempts, windows)
         turns = tuple(
             TurnRecord(id=v.turn.id, speaker=v.speaker, role=v.role, line=v.turn.line,
                        end_line=v.turn.end_line, phase=labels[k] if k < len(labels) else "UNKNOWN")
@@ -444,47 +452,18 @@ def _ruled(code: PatientCode) -> bool:
     return any(e.rule != "classifier.attempt" for e in code.evidence)
 
 
-def _chains(
-    attempts: list[Attempt], sequences: list[SequenceRecord], windows: list[_Window],
-    rules: Rules, repeat_window: int,
-) -> tuple[list[Attempt], list[SequenceRecord]]:
-    """Repeat chains (docs/codebook.md): same topic, earlier attempt not engaged → PSY_REPEAT."""
-    chains: list[dict[str, object]] = []
+def _on_threads(attempts: list[Attempt], windows: list[_Window]) -> list[Attempt]:
+    """Each attempt with its repeat chain, which is its topic thread (docs/codebook.md 6.4
+    step 6): the chain id names the thread, a second attempt on it is PSY_REPEAT, and the
+    first attempt of a thread that re-raises an engaged topic is marked re_raised."""
     out: list[Attempt] = []
-    for attempt, sequence, window in zip(attempts, sequences, windows, strict=True):
-        categories = set(window.context.categories)
-        stems = set(rules.stems(window.attempt_view))
-        anaphoric = any(w in ANAPHORS for w in window.attempt_view.words)
-        chosen: dict[str, object] | None = None
-        for chain in reversed(chains):
-            last_turn = int(chain["last_turn"])  # type: ignore[call-overload]
-            if repeat_window and window.attempt_view.index - last_turn > repeat_window:
-                continue
-            chain_categories: set[str] = chain["categories"]  # type: ignore[assignment]
-            chain_stems: set[str] = chain["stems"]  # type: ignore[assignment]
-            if categories & chain_categories or stems & chain_stems or (
-                anaphoric and not categories
-            ):
-                chosen = chain
-                break
-        engaged_before = chosen is not None and chosen["outcome"] in rules.engaged_outcomes
-        if chosen is None or engaged_before:
-            chain_id = f"c{len(chains) + 1}"
-            chosen = {"id": chain_id, "count": 0, "categories": set(), "stems": set(),
-                      "outcome": "", "last_turn": 0}
-            chains.append(chosen)
-            re_raised = engaged_before
-        else:
-            re_raised = False
-        chosen["count"] = int(chosen["count"]) + 1  # type: ignore[call-overload]
-        index = int(chosen["count"])  # type: ignore[call-overload]
-        chosen["categories"].update(categories)  # type: ignore[attr-defined]
-        chosen["stems"].update(stems)  # type: ignore[attr-defined]
-        chosen["outcome"] = sequence.outcome
-        chosen["last_turn"] = window.attempt_view.index
-        subtypes = list(attempt.subtypes)
-        if index > 1 and "PSY_REPEAT" not in subtypes:
-            subtypes.append("PSY_REPEAT")
-        out.append(replace(attempt, chain_id=str(chosen["id"]), attempt_index=index,
-                           subtypes=tuple(subtypes), re_raised=re_raised))
-    return out, sequences
+    for attempt, window in zip(attempts, windows, strict=True):
+        placement = window.placement
+        assert placement is not None, "every window joins a thread when it opens"
+        subtypes = attempt.subtypes
+        if placement.index > 1 and "PSY_REPEAT" not in subtypes:
+            subtypes = (*subtypes, "PSY_REPEAT")
+        out.append(replace(attempt, chain_id=f"c{placement.thread}",
+                           attempt_index=placement.index, subtypes=subtypes,
+                           re_raised=placement.re_raised))
+    return out

@@ -41,7 +41,7 @@ EVERYDAY_STEMS = frozenset(stem(word) for word in COMMON_WORDS | frozenset(
     enough lot lots bit little big first last next same sort kind bloody sure maybe
     person someone place home house work call called put give gave find found keep kept
     let try tried use used need needs ask asked talk talking since because cos again away
-    round around""".split()))
+    round around man men woman women people guy bloke lady""".split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,9 @@ class Anchor:
 
 
 _MEDICATION = frozenset({"medication", "side_effects"})
-_SELF = frozenset({"i", "me", "myself", "i'm", "i've", "i'd", "i'll", "mine", "im", "ive"})
+#: First-person words that do not tie a report back to the speaker: "my" mostly introduces
+#: the other person ("my cousin"), and "id" is as often the word "id" as "I'd".
+_NOT_SELF_TIES = frozenset({"my", "id"})
 
 
 def _bare(word: str) -> str:
@@ -85,6 +87,9 @@ class Rules:
         self.engaged_outcomes = frozenset(self.catalogue.engaged_outcomes)
         frame = codebook.frame
         self.first_person = frame("first_person").words
+        #: the speaker as subject or object ("I", "me", "I've"): the codebook's first-person
+        #: words without those that do not tie a report back to the speaker
+        self.self_reference = self.first_person - _NOT_SELF_TIES
         self.negation = frame("negation").words
         self.experiential = frame("experiential_verbs").words
         self.present = frame("present_markers").words
@@ -237,7 +242,7 @@ class Rules:
             return False
         # tied back to self only by a subject or object pronoun ("I", "me"), not by "my",
         # which mostly introduces the other person ("my cousin", "my auntie")
-        return not any(word in _SELF for word in words)
+        return not any(word in self.self_reference for word in words)
 
     def _names_other(self, word: str) -> bool:
         """A word naming another person ("cousin", "mum"), not a bare pronoun."""

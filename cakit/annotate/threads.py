@@ -84,6 +84,13 @@ class TopicWindow(Protocol):
     def topic_stems(self) -> set[str]: ...
 
     @property
+    def stems(self) -> set[str]:
+        """The attempt's content stems, leaving out the commonest words of any conversation:
+        what ties two attempts to one topic (`topic_stems` are the longer ones a later
+        turn the lexicon does not see must name)."""
+        ...
+
+    @property
     def categories(self) -> set[str]: ...
 
     @property
@@ -95,13 +102,31 @@ class TopicWindow(Protocol):
     @property
     def line(self) -> int: ...
 
+    @property
+    def anaphoric(self) -> bool:
+        """Whether its attempt points back with a pronoun ("is it real?", "they're back")."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where one attempt sequence sits: its thread (which is its repeat chain), its place on
+    it (1 for the attempt that opened the thread, 2 and on for PSY_REPEAT), and whether it
+    opened the thread by raising again a topic a clinician had engaged with."""
+
+    thread: int
+    index: int
+    re_raised: bool
+
 
 @dataclass(slots=True)
 class Thread:
-    """One psychotic topic and the attempt sequences on it, in order."""
+    """One psychotic topic and the attempt sequences on it, in order. A thread a clinician
+    engaged with is closed: raising its topic again opens a new thread that `reopens` it."""
 
     number: int
     windows: list[TopicWindow] = field(default_factory=list)
+    reopens: int = 0
 
     @property
     def line(self) -> int:
@@ -120,6 +145,10 @@ class Thread:
     def referents(self) -> set[str]:
         return set().union(*(window.topic_stems for window in self.windows))
 
+    @property
+    def stems(self) -> set[str]:
+        return set().union(*(window.stems for window in self.windows))
+
     def engaged(self, engaging: frozenset[str]) -> bool:
         """Whether a clinician took the topic up with one of the `engaging` uptakes."""
         return any(code in engaging for window in self.windows for code in window.uptakes)
@@ -131,10 +160,12 @@ class Thread:
 
     def describe(self) -> str:
         """How the evidence names the thread: "thread 2 (line 14: voices; radio, song)", its
-        first four referents (stems) in alphabetical order."""
+        first four referents (stems) in alphabetical order, and the thread it re-raises."""
         about = ", ".join(sorted(self.categories)) or "epistemic"
         named = ", ".join(sorted(self.referents)[:4])
-        return f"thread {self.number} (line {self.line}: {about}{'; ' + named if named else ''})"
+        again = f"; re-raises thread {self.reopens}" if self.reopens else ""
+        return (f"thread {self.number} (line {self.line}: {about}"
+                f"{'; ' + named if named else ''}{again})")
 
 
 def topic_stems(rules: Rules, view: TurnView) -> set[str]:
@@ -150,24 +181,37 @@ class Threads:
         self.rules = rules
         self.threads: list[Thread] = []
 
-    def join(self, window: TopicWindow, referred: Thread | None = None) -> Thread:
-        """Put a new attempt sequence on its thread: the one its turn referred back to, else
-        the latest thread it shares a category or a referent with, else a new thread. A
-        turn only the classifier coded has neither, so it makes a thread of its own, which
-        no later turn can refer back to (`follow_up` needs the rules' attempts) or name
-        (it has no referents)."""
-        thread = referred or self._matching(window)
-        if thread is None:
-            thread = Thread(number=len(self.threads) + 1)
-            self.threads.append(thread)
-        thread.windows.append(window)
-        return thread
+    def join(self, window: TopicWindow, referred: Thread | None = None) -> Placement:
+        """Put a new attempt sequence on its thread and say where it sits. The thread is the
+        one its turn referred back to, else the most recently active one on its topic
+        (`_matching`), within `repeat_window_turns`; else a new thread. A
+        thread a clinician engaged with takes no more attempts: one on its topic opens a
+        new thread, re-raising it (CODEBOOK 6.4 step 6, the chain closes). A turn only the
+        classifier coded has no categories or referents: unless it points back with a
+        pronoun it makes a thread of its own, which no later turn can refer back to
+        (`follow_up` needs the rules' attempts) or name."""
+        target = referred or self._matching(window)
+        engaged = target is not None and target.engaged(self.rules.engaging)
+        if target is None or engaged:
+            target = Thread(number=len(self.threads) + 1,
+                            reopens=target.number if target is not None else 0)
+            self.threads.append(target)
+        target.windows.append(window)
+        return Placement(thread=target.number, index=len(target.windows),
+                         re_raised=engaged)
 
     def _matching(self, window: TopicWindow) -> Thread | None:
-        for thread in reversed(self.threads):
-            if thread.engaged(self.rules.engaging):
+        """The most recently active thread on the window's topic, within the repeat window:
+        one it shares a category or a content word with (never one of the commonest, nor a
+        word of time such as "night"), or, for an attempt with no category of its own that
+        points back with a pronoun ("is it real, doctor?"), the live one."""
+        limit = self.rules.thresholds.repeat_window_turns
+        pointing = window.anaphoric and not window.categories
+        for thread in sorted(self.threads, key=lambda thread: -thread.last_turn):
+            if limit and window.last_turn - thread.last_turn > limit:
                 continue
-            if window.categories & thread.categories or window.topic_stems & thread.referents:
+            if pointing or window.categories & thread.categories \
+                    or (window.stems & thread.stems) - _TIME_STEMS:
                 return thread
         return None
 
@@ -203,7 +247,9 @@ class Threads:
             return None
         rule, text, thread = found
         question = view.has_weak_question()
-        evidence = Evidence(rule=rule, text=f"{text} → {thread.describe()}",
+        # an engaged thread is closed: the attempt will open a new thread re-raising it
+        pointer = "re-raises " if thread.engaged(self.rules.engaging) else ""
+        evidence = Evidence(rule=rule, text=f"{text} → {pointer}{thread.describe()}",
                             line=view.line, col=0)
         code = PatientCode(
             kind="attempt", subtypes=["PSY_Q" if question else "PSY_ASSERT"],
