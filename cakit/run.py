@@ -159,12 +159,12 @@ def inputs_key(transcript: Transcript, convention: str) -> str:
 
 def run_key(transcript: Transcript, options: RunOptions) -> RunKey:
     """Everything the machine codes of `transcript` depend on in this run."""
-    from cakit import __version__
     from cakit.annotate import codebook_key
+    from cakit.build import build_id
 
     return RunKey(sha256=transcript.sha256,
                   codebook=codebook_key(options.codebook, options.signal),
-                  inputs=inputs_key(transcript, options.convention), cakit_version=__version__)
+                  inputs=inputs_key(transcript, options.convention), cakit_version=build_id())
 
 
 # -- one file --------------------------------------------------------------------------
@@ -274,8 +274,8 @@ def _from_stored_profile(file: CorpusFile, options: RunOptions, finish: ProfileF
     """The outcome from the stored layer and profile when they were made from these bytes
     with this configuration (`is_current_unread`): the transcript is hashed, not read.
     None sends the file down the usual path (read, code or reuse, finish)."""
-    from cakit import __version__
     from cakit.annotate import codebook_key
+    from cakit.build import build_id
     from cakit.profile import profile_from_dict
     from cakit.store.layers import consultation_of, read_auto_layer
 
@@ -286,8 +286,7 @@ def _from_stored_profile(file: CorpusFile, options: RunOptions, finish: ProfileF
         return None  # the usual path reports it
     stored = read_auto_layer(options.store, file.identity)
     key = RunKey(sha256=sha256, codebook=codebook_key(options.codebook, options.signal),
-                 inputs="",
-                 cakit_version=__version__)
+                 inputs="", cakit_version=build_id())
     if not is_current_unread(stored, key, _options_key(file, options)):
         return None
     assert stored is not None

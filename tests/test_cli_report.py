@@ -289,3 +289,44 @@ def test_cli_report_pseudonymises_consultations_and_clinicians_by_default(
     assert "NOT de-identified" in named.output  # type: ignore[attr-defined]
     original = "sarah-jones-dob-03-05-1987" if view == "consultation" else "Dr Jones"
     assert original in _shown(plain, output_format)
+
+
+def test_cli_report_reannotates_when_cakit_itself_changed(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # same transcript, codebook and roles; other annotator code (an edited checkout, a
+    # retrained classifier): the stored layer must not be reused
+    import cakit.build
+
+    files = [DEMO_FILES[0]]
+    _coded(files, env)
+    assert all(r.reused for r in _coded(files, env))
+    monkeypatch.setattr(cakit.build, "build_id", lambda: "0.1.0+000000000000")
+    again = _coded(files, env)
+    assert not any(r.reused for r in again)
+    assert all(r.reused for r in _coded(files, env))
+
+
+def test_build_id_changes_with_the_package_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cakit.build
+
+    package = tmp_path / "cakit"
+    (package / "annotate").mkdir(parents=True)
+    (package / "cli").mkdir()
+    (package / "annotate" / "rules.py").write_text("A = 1\n", encoding="utf-8")
+    (package / "cli" / "main.py").write_text("HELP = 'x'\n", encoding="utf-8")
+    monkeypatch.setattr(cakit.build, "PACKAGE", package)
+
+    def fresh() -> str:
+        cakit.build.build_id.cache_clear()
+        return cakit.build.build_id()
+
+    first = fresh()
+    assert first.startswith(cakit.__version__ + "+")
+    (package / "cli" / "main.py").write_text("HELP = 'y'\n", encoding="utf-8")
+    assert fresh() == first  # the command line makes no codes
+    (package / "annotate" / "rules.py").write_text("A = 2\n", encoding="utf-8")
+    assert fresh() != first
+    cakit.build.build_id.cache_clear()

@@ -26,7 +26,8 @@ class RunKey:
     codebook: str
     #: a hash of the resolved speaker roles and the reader options
     inputs: str
-    #: the cakit version that annotated
+    #: the cakit build that annotated: its version plus a hash of its code and data
+    #: (`0.1.0+4cf7682a2c3d`, `cakit.build.build_id`), so other code never reuses a layer
     cakit_version: str
 
 
