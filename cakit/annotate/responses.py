@@ -75,10 +75,14 @@ def _declarative_content(view: TurnView, rules: Rules) -> int:
 
 
 def _medication_framed(view: TurnView, med: Sequence[Hit]) -> bool:
-    """Medication is the frame: a medication word in a question, or in the opening TCU."""
+    """Medication is the frame: a medication word in a question, or in the opening TCU (the
+    first with a word that is not a filler: "u:m. (.) I think the best thing is to stay on
+    the olanzapine" opens with the medication)."""
     if not med or not view.tcus:
         return False
-    first = view.tcus[0]
+    first = next((tcu for tcu in view.tcus
+                  if any(kind != "filler" for kind in view.kinds[tcu.start:tcu.end])),
+                 view.tcus[0])
     for hit in med:
         start = hit.start
         for tcu in view.tcus:

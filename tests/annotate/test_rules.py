@@ -75,6 +75,35 @@ def test_question_back_only_for_questions(tmp_path: Path) -> None:
     assert told[0] != "QUESTION_BACK"
 
 
+@pytest.mark.parametrize(("attempt", "response", "expected"), [
+    # a wh- question that hands the patient's own question back (codebook 1.11)
+    ("who keeps putting thoughts in my head?", "D:  hm. who do you think is doing it?",
+     ("QUESTION_BACK", None)),
+    ("why do the voices only come at night?", "D:  why do you think they come then?",
+     ("QUESTION_BACK", None)),
+    # reattributing the experience to the illness, normalising it, disputing it
+    ("the neighbours are spying on me again.", "D:  Dave, that's the anxiety talking.",
+     ("CHALLENGE", None)),
+    ("the bus drivers are watching me, they flash their lights at me.",
+     "D:  people flash their lights all the time.", ("CHALLENGE", None)),
+    ("my wife's been swapped for someone else.", "D:  well, she looks like Mary to me.",
+     ("CHALLENGE", None)),
+    ("the floods are my fault, I caused them.", "D:  you're not responsible for the weather.",
+     ("CHALLENGE", None)),
+    ("the number seven follows me everywhere, it's meant for me.",
+     "D:  that sounds like a coincidence.", ("CHALLENGE", None)),
+    # the opening unit after a filler-only one still frames the turn as medication
+    ("the neighbours are spying on me again.",
+     "D:  u:m. (.) I think we'll keep the risperidone where it is.", ("MEDICATION_FRAME", None)),
+    # a physical check-up is another domain
+    ("the neighbours are spying on me again.", "D:  okay. we'll do some bloods today.",
+     ("TOPIC_SHIFT", None)),
+])
+def test_uptake_cues_of_codebook_1_11(tmp_path: Path, attempt: str, response: str,
+                                      expected: tuple[str, str | None]) -> None:
+    assert _uptake(tmp_path, attempt, response) == expected
+
+
 def test_answer_to_a_question_engages(tmp_path: Path) -> None:
     uptake = _uptake(
         tmp_path, "why do the voices only come at night?",
