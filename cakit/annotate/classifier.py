@@ -11,7 +11,7 @@ The model is trained by `training/train_attempt_classifier.py` (fixed seed) on i
 patient turns only — across the positive-symptom domains of the standard rating scales and
 everyday and clinical negatives — never on a gold or blind set, and shipped in
 `cakit/data/models/attempt_classifier`. Turns reach it as the annotator sees them: the
-content words of the turn (CA marks, fillers and closed-class words removed, lower case).
+words of the turn (CA marks and fillers removed, lower case).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cakit.annotate.inflect import CLOSED
 from cakit.annotate.views import TurnView
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models" / "attempt_classifier"
@@ -30,23 +29,16 @@ LABEL = "ATTEMPT"
 OTHER = "OTHER"
 
 
-#: The closed-class words the classifier keeps: first-person involvement is what makes an
-#: experience the patient's own ("that was FOR ME"; CODEBOOK 6.2's observable cues).
-#: Measured on the demo, dev and second dev gold sets and on everyday conversation (CABNC):
-#: keeping them found more attempts at every score and fewer everyday turns at 0.95.
-#: They are part of the trained model's input, so they are fixed here rather than read
-#: from the codebook's `first_person` frame, which a user may edit without retraining.
-SELF_WORDS = frozenset({"i", "me", "my", "myself", "mine"})
-
-
 def classifier_text(words: Sequence[str], kinds: Sequence[str]) -> str:
-    """The text the classifier reads for a turn: its content words and first-person words,
-    without fillers and other closed-class words ("they", "why", "the", "erm"), which say
-    how people talk rather than what about, and which everyday talk shares with psychotic
-    talk (measured: a classifier reading every word coded far more everyday turns as
-    attempts)."""
+    """The text the classifier reads for a turn: its words without fillers ("erm", "mm").
+
+    Closed-class words stay: "they", "me", "why" are how a patient points at an agent,
+    at themself, at a question. Until codebook 1.11 the classifier read content words and
+    first-person words only; a classifier reading every word scores more everyday turns
+    high at the same threshold, but with its threshold set for the same rate on everyday
+    conversation (CABNC) it found more of the held-out attempts (0.149 -> 0.214 alone)."""
     return " ".join(word for word, kind in zip(words, kinds, strict=True)
-                    if kind != "filler" and (word not in CLOSED or word in SELF_WORDS)) or "_"
+                    if kind != "filler") or "_"
 
 
 def view_text(view: TurnView) -> str:

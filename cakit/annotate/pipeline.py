@@ -243,7 +243,7 @@ class Annotator:
         left. An answer to a symptom question stays elicited either way."""
         settings = self.codebook.classifier
         sure = score >= settings.min_score
-        evidence = Evidence(rule="classifier.attempt", text=f"P(attempt) = {score:.2f}",
+        evidence = Evidence(rule="classifier.attempt", text=f"P(attempt) = {score:.3f}",
                             line=view.line, col=0)
         if code is not None and code.kind == "attempt":
             if settings.signal == "classifier" and not sure:

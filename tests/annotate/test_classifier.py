@@ -26,13 +26,15 @@ HELDOUT = REPO / "training" / "heldout"
 GOLD_FOLDERS = [REPO / "corpora" / "demo", *(REPO / "tests" / "data" / name for name in
                                             ("dev", "dev2", "blind", "blind2", "blind3", "blind4"))]
 
+#: a turn no rule codes and the classifier is sure of (tests set min_score 0.7)
+UNRULED = "the birds on the fence line up to spell out messages for me"
 CONSULTATION = """\
 Dr: hello, how have things been?
 P:  not bad. (.) sleeping better.
 Dr: good. and the tablets?
 P:  fine.
 Dr: okay.
-P:  the lights in the flat flicker to show me what to do.
+P:  the birds on the fence line up to spell out messages for me.
 Dr: right. (.) and your appetite?
 P:  okay I suppose.
 """
@@ -78,9 +80,10 @@ def test_held_out_turns_are_apart_from_the_training_turns() -> None:
 
 
 def test_held_out_floor() -> None:
-    """Measured with `python training/measure_heldout.py` (codebook 1.10): the rules find
-    0.314 of the 1,377 held-out positive turns and code 54 of the 1,300 negatives; rules and
-    classifier together find 0.398 and code 55. Floors a little below."""
+    """Measured with `python training/measure_heldout.py`: the rules find 0.314 of the
+    1,377 held-out positive turns and code 54 of the 1,300 negatives; rules and classifier
+    together find 0.398 and code 55 with codebook 1.10, 0.434 and 56 with codebook 1.11
+    (the classifier reads every word but fillers). Floors a little below."""
     sys.path.insert(0, str(REPO / "training"))
     try:
         from measure_heldout import coded_by_both, tally
@@ -91,7 +94,7 @@ def test_held_out_floor() -> None:
     found, wrong = tally([e[1] for e in examples],
                          coded_by_both([text for text, _, _, _ in examples], None))
     assert found is not None
-    assert found >= 0.38, found
+    assert found >= 0.42, found
     assert wrong <= 65, wrong
 
 
@@ -130,7 +133,7 @@ def test_a_turn_only_the_classifier_coded_opens_no_chain(tmp_path: Path) -> None
     annotations = Annotator(codebook).annotate(read(path).transcript)
     assert [a.line for a in annotations.attempts] == [6]
     ruled = path.read_text(encoding="utf-8").replace(
-        "the lights in the flat flicker to show me what to do", "I keep hearing voices at night")
+        UNRULED, "I keep hearing voices at night")
     path.write_text(ruled, encoding="utf-8")
     annotations = Annotator(codebook).annotate(read(path).transcript)
     assert [a.line for a in annotations.attempts] == [6, 8]
@@ -143,7 +146,7 @@ def test_a_follow_up_after_a_classifier_only_turn_refers_to_nothing(tmp_path: Pa
     path.write_text(
         "Dr: hello, how have things been?\nP:  I keep hearing voices at night.\n"
         "Dr: right. and the tablets?\nP:  fine.\nDr: okay.\n"
-        "P:  the lights in the flat flicker to show me what to do.\n"
+        "P:  the birds on the fence line up to spell out messages for me.\n"
         "Dr: okay, let's talk about your sleep now.\nP:  and will she come back tonight?\n",
         encoding="utf-8")
     codebook = load_codebook(PACKAGED_CODEBOOK)
@@ -164,7 +167,7 @@ def _annotate(signal: str, tmp_path: Path) -> list[tuple[int, list[str]]]:
 
 
 def test_signals_rules_classifier_both(tmp_path: Path) -> None:
-    """Lights that flicker to show what to do are in no pattern: the rules leave the turn,
+    """Birds that line up to spell out messages are in no pattern: the rules leave the turn,
     the classifier scores it above the 0.7 this test sets; with "both" or "classifier" it is
     an attempt whose evidence is the score."""
     assert _annotate("rules", tmp_path) == []
@@ -174,14 +177,14 @@ def test_signals_rules_classifier_both(tmp_path: Path) -> None:
 
 def test_every_attempt_carries_the_classifier_score(tmp_path: Path) -> None:
     path = tmp_path / "c.txt"
-    path.write_text(CONSULTATION.replace("the lights in the flat flicker to show me what to do",
-                                         "I keep hearing voices telling me to hurt myself"),
-                    encoding="utf-8")
+    path.write_text(
+        CONSULTATION.replace(UNRULED, "I keep hearing voices telling me to hurt myself"),
+        encoding="utf-8")
     annotations = Annotator(load_codebook(PACKAGED_CODEBOOK)).annotate(read(path).transcript)
     (attempt,) = annotations.attempts
     rules = [e.rule for e in attempt.evidence]
     assert rules[-1] == "classifier.attempt" and len(rules) > 1
-    assert re.fullmatch(r"P\(attempt\) = 0\.\d\d|P\(attempt\) = 1\.00", attempt.evidence[-1].text)
+    assert re.fullmatch(r"P\(attempt\) = (0\.\d\d\d|1\.000)", attempt.evidence[-1].text)
 
 
 def test_the_signal_is_part_of_what_a_stored_layer_was_made_from() -> None:
