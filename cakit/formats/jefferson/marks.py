@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from cakit._quick_init import quick_init
@@ -122,6 +123,7 @@ PLAIN_TURN = re.compile(
 LETTERS = re.compile(r"[^\W\d_]+")
 
 
+@lru_cache(maxsize=1024)  # a transcript writes a handful of pauses over and over
 def pause_reading(text: str) -> tuple[float, str] | None:
     """Seconds and label of a Jefferson or GAT 2 pause written as `text`, else None."""
     if text in BARE_PAUSES or (len(text) > 3 and set(text) == {"."}):

@@ -116,6 +116,7 @@ class _Line:
     text: str  # the whole physical line
     start: int  # 0-based index where the content starts
     rest: str  # text[start:], kept: every step of the layout pass reads it
+    lead: int  # blanks at the start of `rest` (its length when the line is blank)
 
     @property
     def col(self) -> int:
@@ -190,7 +191,6 @@ class _Reader:
         self.participants: dict[str, Participant] = {}  # normalised label → participant
         self.body_start = 0
         self.lookups: dict[str, RoleLookup] = {}
-        self.label_matches: dict[int, re.Match[str] | None] = {}  # by line, from _label_column
 
     # -- layout ----------------------------------------------------------------------------
     def run(self) -> None:
@@ -204,23 +204,23 @@ class _Reader:
         while end < len(lines) and lines[end].strip():
             end += 1
         head = lines[: end + 1]
-        plain = [_strip(index, text, _PLAIN_PREFIX) for index, text in enumerate(head)]
-        self.body_start = self._header_block(plain)
-        if not self.body_start and self._numbered(lines):
-            numbered_head = [_strip(index, text, _NUMBERED_PREFIX)
-                             for index, text in enumerate(head)]
-            self.body_start = self._header_block(numbered_head)
-        prefix = _NUMBERED_PREFIX if self._numbered(lines[self.body_start :]) else _PLAIN_PREFIX
-        stripped = [_strip(index, text, prefix) for index, text in enumerate(lines)]
-        body = stripped[self.body_start :]
-        base_col = self._label_column(body)
+        self.body_start = self._header_block(head, _PLAIN_PREFIX)
+        numbered_file = not self.body_start and self._numbered(lines)
+        if numbered_file:
+            self.body_start = self._header_block(head, _NUMBERED_PREFIX)
+        # the body's numbering decides the prefix (counted above when it is the whole file)
+        numbered = self._numbered(lines[self.body_start :]) if self.body_start else numbered_file
+        prefix = _NUMBERED_PREFIX if numbered else _PLAIN_PREFIX
+        body = _body_lines(lines, self.body_start, prefix)
+        matches = [_LABEL.match(entry.rest, entry.lead) for entry in body]
+        base_col = self._label_column(body, matches)
         current: _Turn | None = None
         pending_pauses: list[_Line] = []
-        for entry in body:
+        for entry, match in zip(body, matches, strict=True):
             rest = entry.rest
-            if not rest.strip():
-                continue
-            special = _SPECIAL_HEADER.match(rest)
+            # the first character rules out most lines before their patterns are tried
+            opener = rest[entry.lead]
+            special = _SPECIAL_HEADER.match(rest) if opener == "(" else None
             if special:
                 self._flush_pauses(pending_pauses, current, continuing=False)
                 name = special.group("name")
@@ -229,10 +229,10 @@ class _Reader:
                                            line=entry.number, position=len(self.turns)))
                 current = None
                 continue
-            if _GAP.match(rest):
+            if opener in "(.…" and _GAP.match(rest):
                 pending_pauses.append(entry)
                 continue
-            label = self._label(entry, base_col)
+            label = self._label(entry, match, base_col)
             if label is not None:
                 self._flush_pauses(pending_pauses, current, continuing=False)
                 name, label_start, content_start = label
@@ -247,8 +247,7 @@ class _Reader:
                                            position=len(self.turns)))
                 continue
             self._flush_pauses(pending_pauses, current, continuing=True)
-            first = len(rest) - len(rest.lstrip())
-            current.segments.append((entry.number, entry.start + first + 1, rest.strip()))
+            current.segments.append((entry.number, entry.start + entry.lead + 1, rest.strip()))
         self._flush_pauses(pending_pauses, current, continuing=False)
 
     @staticmethod
@@ -264,21 +263,27 @@ class _Reader:
         label = re.compile(rf"^\s*(?:\d+\s+)?{re.escape(key)}(?::|\t|  )")
         return any(label.match(line) for line in self.lines[after:])
 
-    def _header_block(self, stripped: list[_Line]) -> int:
-        """Read a leading `Key: value` block ended by a blank line; returns the body start."""
-        first = next((k for k, entry in enumerate(stripped) if entry.rest.strip()), None)
-        if first is None:
-            return 0
-        end = first
-        while end < len(stripped) and stripped[end].rest.strip():
-            end += 1
-        if end >= len(stripped):
-            return 0
+    def _header_block(self, head: list[str], prefix: re.Pattern[str]) -> int:
+        """Read a leading `Key: value` block ended by a blank line; returns the body start.
+
+        `head` is the first paragraph of the file and the blank line after it, read with
+        `prefix` taken off each line. Lines are read one at a time and the first line of
+        talk ends the search, so a file that opens with talk costs a line or two.
+        """
         entries: list[tuple[str, str, int, bool]] = []  # key, value, line, continuation
         known = False
-        for k in range(first, end):
-            entry = stripped[k]
+        first: int | None = None
+        end: int | None = None
+        for k, text in enumerate(head):
+            entry = _strip(k, text, prefix)
             rest = entry.rest
+            if not rest.strip():
+                if first is None:
+                    continue
+                end = k
+                break
+            if first is None:
+                first = k
             match = _HEADER_LINE.match(rest.strip())
             if entry.text[:1] in " \t" and entries and not match:
                 entries.append(("", rest.strip(), entry.number, True))
@@ -298,9 +303,11 @@ class _Reader:
             if normal in HEADER_KEYS:
                 known = True
             elif resolve_role(key, self.overrides).how != "unknown" and (
-                    not known or self._speaks_below(key, end)):
+                    not known or self._speaks_below(key, _paragraph_end(head, k, prefix))):
                 return 0  # talk: a role's label, or a label that speaks below
             entries.append((key, match.group("value").strip(), entry.number, False))
+        if end is None:  # no blank line ends the paragraph: it is talk, not a header block
+            return 0
         if not known:
             return 0
         headers: list[Header] = []
@@ -345,20 +352,18 @@ class _Reader:
         self.chat_roles[label] = match.group("chat") or ""
         return True
 
-    def _label_column(self, body: list[_Line]) -> int:
-        """The column where speaker labels start (the most common column of known labels)."""
+    def _label_column(self, body: list[_Line], matches: list[re.Match[str] | None]) -> int:
+        """The column where speaker labels start (the most common column of known labels).
+
+        `matches` holds the `_LABEL` match of each body line.
+        """
         columns: Counter[int] = Counter()
         first_cols: list[int] = []
-        for entry in body:
-            rest = entry.rest
-            if not rest.strip():
-                continue
-            lead = len(rest) - len(rest.lstrip())
-            first_cols.append(entry.col + lead)
-            match = _LABEL.match(rest, lead)
-            self.label_matches[entry.number] = match
+        for entry, match in zip(body, matches, strict=True):
+            col = entry.start + entry.lead + 1
+            first_cols.append(col)
             if match and self._lookup(match.group("label")).how != "unknown":
-                columns[entry.col + lead] += 1
+                columns[col] += 1
         if columns:
             return columns.most_common(1)[0][0]
         return min(first_cols) if first_cols else 1
@@ -371,29 +376,26 @@ class _Reader:
             self.lookups[label] = found
         return found
 
-    def _label(self, entry: _Line, base_col: int) -> tuple[str, int, int] | None:
-        """(label, label start, content start) for a labelled line, else None."""
+    def _label(
+        self, entry: _Line, match: re.Match[str] | None, base_col: int
+    ) -> tuple[str, int, int] | None:
+        """(label, label start, content start) for a labelled line, else None.
+
+        `match` is the line's `_LABEL` match.
+        """
         rest = entry.rest
-        lead = len(rest) - len(rest.lstrip())
-        col = entry.col + lead
-        match = self.label_matches[entry.number] if entry.number in self.label_matches \
-            else _LABEL.match(rest, lead)
-        indented = col > base_col + 1
+        lead = entry.lead
+        indented = entry.start + lead > base_col
         if match:
             label = match.group("label").strip()
             how = self._lookup(label).how
             if how != "unknown" or (not indented and _looks_like_label(label, rest, match)):
-                content = match.end()
-                while content < len(rest) and rest[content] in " \t":
-                    content += 1
-                return label, entry.start + lead, entry.start + content
+                return label, entry.start + lead, entry.start + _skip_blanks(rest, match.end())
         if not indented:
             bare = _BARE_LABEL.match(rest, lead)
             if bare and self._lookup(bare.group("label")).how not in ("unknown", "ambiguous"):
-                content = bare.end()
-                while content < len(rest) and rest[content] in " \t":
-                    content += 1
-                return bare.group("label"), entry.start + lead, entry.start + content
+                return (bare.group("label"), entry.start + lead,
+                        entry.start + _skip_blanks(rest, bare.end()))
         return None
 
     def _start_turn(self, entry: _Line, label: str, label_start: int, content: int) -> _Turn:
@@ -434,10 +436,8 @@ class _Reader:
     ) -> None:
         """Pauses on their own line: inside the turn if the turn goes on, else gaps."""
         for entry in pending:
-            rest = entry.rest
-            lead = len(rest) - len(rest.lstrip())
-            col = entry.start + lead + 1
-            text, media = _gap_media(rest.strip())
+            col = entry.start + entry.lead + 1
+            text, media = _gap_media(entry.rest.strip())
             if continuing and current is not None:
                 current.segments.append((entry.number, col, text))
                 continue
@@ -452,7 +452,7 @@ class _Reader:
         self, *, source: str, sha256: str, stem: str, metadata: Sequence[tuple[str, str]]
     ) -> ParseResult:
         diag = self.diag
-        if self.lines and any(line.strip() for line in self.lines) and not self.turns:
+        if not self.turns and any(line.strip() for line in self.lines):
             diag.add("CK310", "error", "no speaker lines found", self.body_start + 1, 1,
                      hint="each turn starts with a speaker label such as 'Dr:' or 'P:'")
         utterances = [self._utterance(index, turn) for index, turn in enumerate(self.turns)]
@@ -508,7 +508,9 @@ class _Reader:
                              tokenized=False)
         result = tokenize_turn(content, diag=self.diag, convention=self.convention,
                                underlined=frozenset(underlined) if underlined else _NONE)
-        events, media = _media_bullet(result.events)
+        # only a `((media …))` comment holds a bullet: without the word, no event is one
+        events, media = _media_bullet(result.events) if "media" in joined \
+            else (result.events, None)
         if not result.tokens and not events:
             self.diag.add("CK308", "warning", f"{turn.label}: turn has no talk", turn.line,
                           turn.col, hint="an empty turn; remove the label or transcribe it")
@@ -553,7 +555,27 @@ def _strip(index: int, text: str, prefix: re.Pattern[str]) -> _Line:
     """The line with its printed number and analyst arrow (if `prefix` takes them) cut off."""
     match = prefix.match(text) or _PLAIN_PREFIX.match(text)
     start = match.end() if match else 0
-    return _Line(index + 1, text, start, text[start:])
+    rest = text[start:]
+    return _Line(index + 1, text, start, rest, len(rest) - len(rest.lstrip()))
+
+
+def _paragraph_end(head: list[str], start: int, prefix: re.Pattern[str]) -> int:
+    """The index of the first blank line at or after `start` (`len(head)` if none)."""
+    for index in range(start, len(head)):
+        if not _strip(index, head[index], prefix).rest.strip():
+            return index
+    return len(head)
+
+
+def _body_lines(lines: list[str], body_start: int, prefix: re.Pattern[str]) -> list[_Line]:
+    """The lines from `body_start` on that hold something besides a line number."""
+    stripped = (_strip(index, lines[index], prefix) for index in range(body_start, len(lines)))
+    return [entry for entry in stripped if entry.lead < len(entry.rest)]
+
+
+def _skip_blanks(text: str, start: int) -> int:
+    """The index of the first character at or after `start` that is no space or TAB."""
+    return len(text) - len(text[start:].lstrip(" \t"))
 
 
 def _looks_like_label(label: str, rest: str, match: re.Match[str]) -> bool:
