@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -307,26 +308,45 @@ def test_cli_report_reannotates_when_cakit_itself_changed(
     assert all(r.reused for r in _coded(files, env))
 
 
-def test_build_id_changes_with_the_package_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def fresh_build_id() -> Iterator[Callable[[], str]]:
+    """`cakit.build.build_id` computed afresh on each call; the cache is cleared after."""
     import cakit.build
-
-    package = tmp_path / "cakit"
-    (package / "annotate").mkdir(parents=True)
-    (package / "cli").mkdir()
-    (package / "annotate" / "rules.py").write_text("A = 1\n", encoding="utf-8")
-    (package / "cli" / "main.py").write_text("HELP = 'x'\n", encoding="utf-8")
-    monkeypatch.setattr(cakit.build, "PACKAGE", package)
 
     def fresh() -> str:
         cakit.build.build_id.cache_clear()
         return cakit.build.build_id()
 
-    first = fresh()
-    assert first.startswith(cakit.__version__ + "+")
-    (package / "cli" / "main.py").write_text("HELP = 'y'\n", encoding="utf-8")
-    assert fresh() == first  # the command line makes no codes
-    (package / "annotate" / "rules.py").write_text("A = 2\n", encoding="utf-8")
-    assert fresh() != first
+    yield fresh
     cakit.build.build_id.cache_clear()
+
+
+def test_build_id_follows_the_code_and_data_that_make_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_build_id: Callable[[], str]
+) -> None:
+    import cakit.build
+
+    package = tmp_path / "cakit"
+    files = {
+        "annotate/rules.py": "A = 1\n", "cli/main.py": "HELP = 'x'\n",
+        "data/codebook.yaml": "version: '1'\n", "annotate/__pycache__/rules.pyc": "x",
+        "annotate/.rules.py.swp": "x",
+    }
+    for name, text in files.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(cakit.build, "PACKAGE", package)
+    first = fresh_build_id()
+    assert first.startswith(cakit.__version__ + "+")
+    # the command line, byte-code and an editor's swap file make no codes
+    for name in ("cli/main.py", "annotate/__pycache__/rules.pyc", "annotate/.rules.py.swp"):
+        (package / name).write_text("changed", encoding="utf-8")
+        assert fresh_build_id() == first, name
+    # the annotator's code and the codebook or model do
+    for name in ("annotate/rules.py", "data/codebook.yaml"):
+        (package / name).write_text("changed", encoding="utf-8")
+        assert fresh_build_id() != first, name
+        first = fresh_build_id()
+    # another spaCy makes other tokens and scores
+    monkeypatch.setattr(cakit.build, "LIBRARIES", ("spacy", "thinc", "no-such-library"))
+    assert fresh_build_id() != first

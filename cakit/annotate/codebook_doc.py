@@ -117,7 +117,8 @@ def codebook_markdown(codebook: Codebook) -> str:
         "A second, learned signal for attempts: a bag-of-words text classifier (spaCy "
         "`textcat`, trained from scratch with a fixed seed on invented patient turns across "
         "the symptom domains below and on everyday and clinical talk; never on a gold set). "
-        "It reads a patient turn's content words and gives P(attempt), which is written in the "
+        "It reads a patient turn's words (without fillers) and gives P(attempt), which is "
+        "written in the "
         "evidence of every attempt (`classifier.attempt`).",
         "",
         f"- signal: `{codebook.classifier.signal}` (rules: the rules alone code attempts; "

@@ -27,9 +27,16 @@ from cakit.annotate.responses import (
     laughter,
     rule_order,
 )
-from cakit.annotate.rules import ANAPHORS, EVERYDAY_STEMS, PSYCHOTIC, Rules
+from cakit.annotate.rules import ANAPHORS, PSYCHOTIC, Rules
 from cakit.annotate.spacy_bridge import CompiledCodebook
-from cakit.annotate.threads import BACK_REFERENCE, Placement, Thread, Threads, topic_stems
+from cakit.annotate.threads import (
+    BACK_REFERENCE,
+    Placement,
+    Thread,
+    Threads,
+    tie_stems,
+    topic_stems,
+)
 from cakit.annotate.views import TurnView, build_views
 from cakit.annotations import (
     LATE_PHASES,
@@ -274,7 +281,7 @@ class Annotator:
         window.on_topic.append(view)
         # a turn only the classifier coded names no topic a later turn could share
         window.topic_stems = topic_stems(self.rules, view) if _ruled(code) else set()
-        window.stems = self.rules.stems(view) - EVERYDAY_STEMS
+        window.stems = tie_stems(self.rules, view)
         return window
 
     def _expansion(self, window: _Window, view: TurnView, code: PatientCode, phase: str) -> bool:

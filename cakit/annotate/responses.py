@@ -74,14 +74,16 @@ def _declarative_content(view: TurnView, rules: Rules) -> int:
                for tcu in view.tcus if not tcu.question)
 
 
-def _medication_framed(view: TurnView, med: Sequence[Hit]) -> bool:
+def _medication_framed(view: TurnView, med: Sequence[Hit], rules: Rules) -> bool:
     """Medication is the frame: a medication word in a question, or in the opening TCU (the
-    first with a word that is not a filler: "u:m. (.) I think the best thing is to stay on
-    the olanzapine" opens with the medication)."""
+    first that is more than fillers and minimal tokens: "u:m. (.) I think the best thing
+    is to stay on the olanzapine" and "okay. we'll keep the risperidone" open with it)."""
     if not med or not view.tcus:
         return False
     first = next((tcu for tcu in view.tcus
-                  if any(kind != "filler" for kind in view.kinds[tcu.start:tcu.end])),
+                  if not all(word in rules.minimal or kind == "filler" for word, kind in zip(
+                      view.words[tcu.start:tcu.end], view.kinds[tcu.start:tcu.end],
+                      strict=True))),
                  view.tcus[0])
     for hit in med:
         start = hit.start
@@ -163,7 +165,7 @@ def _challenge(turn: _Turn) -> Uptake | None:
 
 def _medication(turn: _Turn) -> Uptake | None:
     med = turn.med
-    if med and (turn.tie or turn.rank == 1) and _medication_framed(turn.view, med):
+    if med and (turn.tie or turn.rank == 1) and _medication_framed(turn.view, med, turn.rules):
         evidence = [turn.rules.evidence(turn.view, hit, "medication") for hit in med[:2]]
         return turn.uptake("MEDICATION_FRAME", None, evidence + turn.tie_evidence)
     return None

@@ -41,7 +41,7 @@ EVERYDAY_STEMS = frozenset(stem(word) for word in COMMON_WORDS | frozenset(
     enough lot lots bit little big first last next same sort kind bloody sure maybe
     person someone place home house work call called put give gave find found keep kept
     let try tried use used need needs ask asked talk talking since because cos again away
-    round around man men woman women people guy bloke lady""".split()))
+    round around""".split()))
 
 
 @dataclass(frozen=True, slots=True)

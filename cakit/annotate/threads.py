@@ -68,6 +68,12 @@ _FILLERS = frozenset({"oh", "yeah", "no", "mm", "erm", "er", "um", "well", "like
 #: Asking the clinician's view of the experience ("so you think it's real?").
 _VIEW_VERBS = frozenset({"think", "believe", "reckon"})
 _YOU = frozenset({"you", "d'you", "do'you", "ya", "ye"})
+#: Generic words for people, as stems: two experiences both with "a man" in them are not one
+#: topic. (A clinician's "and how old is the man?" still takes the attempt up: responses
+#: tie by the rules' topic vocabulary, which keeps them.)
+_PERSON_STEMS = frozenset(stem(word) for word in (
+    "man", "men", "woman", "women", "people", "person", "guy", "guys", "bloke", "lady",
+    "ladies"))
 #: Time words shared by any two turns, as stems; they do not tie a turn to a thread.
 _TIME_STEMS = frozenset(stem(word) for word in (
     "night", "nights", "morning", "mornings", "week", "weeks", "today", "time", "times",
@@ -168,10 +174,16 @@ class Thread:
                 f"{'; ' + named if named else ''}{again})")
 
 
+def tie_stems(rules: Rules, view: TurnView) -> set[str]:
+    """The words that tie an attempt to a thread: its content stems, leaving out the
+    commonest words of any conversation and generic words for people."""
+    return rules.stems(view) - EVERYDAY_STEMS - _PERSON_STEMS
+
+
 def topic_stems(rules: Rules, view: TurnView) -> set[str]:
-    """The words of an attempt that can name its topic later: its content stems of four
-    letters or more, leaving out the commonest words of any conversation."""
-    return {s for s in rules.stems(view) if len(s) >= 4} - EVERYDAY_STEMS
+    """The words of an attempt that can name its topic later: its tie stems of four
+    letters or more."""
+    return {s for s in tie_stems(rules, view) if len(s) >= 4}
 
 
 class Threads:
@@ -187,9 +199,9 @@ class Threads:
         (`_matching`), within `repeat_window_turns`; else a new thread. A
         thread a clinician engaged with takes no more attempts: one on its topic opens a
         new thread, re-raising it (CODEBOOK 6.4 step 6, the chain closes). A turn only the
-        classifier coded has no categories or referents: unless it points back with a
-        pronoun it makes a thread of its own, which no later turn can refer back to
-        (`follow_up` needs the rules' attempts) or name."""
+        classifier coded has no categories and no referents: it joins a thread only through
+        a shared content word or a pronoun, and no later turn can refer back to its thread
+        through it (`follow_up` needs the rules' latest attempt) or name it."""
         target = referred or self._matching(window)
         engaged = target is not None and target.engaged(self.rules.engaging)
         if target is None or engaged:
@@ -204,7 +216,8 @@ class Threads:
         """The most recently active thread on the window's topic, within the repeat window:
         one it shares a category or a content word with (never one of the commonest, nor a
         word of time such as "night"), or, for an attempt with no category of its own that
-        points back with a pronoun ("is it real, doctor?"), the live one."""
+        has a pronoun ("is it real, doctor?"), the most recently active one: the same
+        within `repeat_window_turns` as the repeat chains of codebook 1.10 and before."""
         limit = self.rules.thresholds.repeat_window_turns
         pointing = window.anaphoric and not window.categories
         for thread in sorted(self.threads, key=lambda thread: -thread.last_turn):

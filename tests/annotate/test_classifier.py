@@ -108,7 +108,7 @@ def test_model_is_the_training_scripts_output(tmp_path: Path) -> None:
     assert model_digest(out) == model_digest(MODEL_DIR)
 
 
-def test_classifier_reads_content_not_style() -> None:
+def test_classifier_is_not_moved_by_style_alone() -> None:
     psychotic, everyday, styled = scores(texts_of_lines([
         "they put a chip in my head and now they can hear my thoughts",
         "I went to the shops for some milk and bread",

@@ -4,6 +4,7 @@ conversation."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.annotate._helpers import annotate_text
@@ -62,7 +63,9 @@ def test_a_referent_names_an_older_topic_while_another_is_expanded(tmp_path: Pat
 
 def _thread_named(text: str) -> str:
     """The chain id of the thread an evidence text names ("… → thread 2 (line …" → c2)."""
-    return "c" + text.split("thread ")[-1].split(" ")[0]
+    found = re.search(r"→ (?:re-raises )?thread (\d+)", text)
+    assert found is not None, text
+    return f"c{found.group(1)}"
 
 
 def test_the_chain_is_the_thread_the_evidence_names(tmp_path: Path) -> None:

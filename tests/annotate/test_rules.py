@@ -79,13 +79,13 @@ def test_question_back_only_for_questions(tmp_path: Path) -> None:
     # a wh- question that hands the patient's own question back (codebook 1.11)
     ("who keeps putting thoughts in my head?", "D:  hm. who do you think is doing it?",
      ("QUESTION_BACK", None)),
-    ("why do the voices only come at night?", "D:  why do you think they come then?",
+    ("why do the voices only come at night?", "D:  why do you think the voices come then?",
      ("QUESTION_BACK", None)),
     # reattributing the experience to the illness, normalising it, disputing it
     ("the neighbours are spying on me again.", "D:  Dave, that's the anxiety talking.",
      ("CHALLENGE", None)),
     ("the bus drivers are watching me, they flash their lights at me.",
-     "D:  people flash their lights all the time.", ("CHALLENGE", None)),
+     "D:  people flash their lights all the time though.", ("CHALLENGE", None)),
     ("my wife's been swapped for someone else.", "D:  well, she looks like Mary to me.",
      ("CHALLENGE", None)),
     ("the floods are my fault, I caused them.", "D:  you're not responsible for the weather.",
@@ -96,12 +96,38 @@ def test_question_back_only_for_questions(tmp_path: Path) -> None:
     ("the neighbours are spying on me again.",
      "D:  u:m. (.) I think we'll keep the risperidone where it is.", ("MEDICATION_FRAME", None)),
     # a physical check-up is another domain
-    ("the neighbours are spying on me again.", "D:  okay. we'll do some bloods today.",
+    ("the neighbours are spying on me again.", "D:  okay. I'd like to weigh you today.",
      ("TOPIC_SHIFT", None)),
 ])
 def test_uptake_cues_of_codebook_1_11(tmp_path: Path, attempt: str, response: str,
                                       expected: tuple[str, str | None]) -> None:
     assert _uptake(tmp_path, attempt, response) == expected
+
+
+@pytest.mark.parametrize(("attempt", "response", "not_expected"), [
+    # echoes and questions are not challenges, however close their words
+    ("there are too many coincidences, the number plates are all meant for me.",
+     "D:  too many coincidences. tell me more about the number plates.", "CHALLENGE"),
+    ("the number seven follows me everywhere, it's meant for me.",
+     "D:  tell me more, what makes it feel like more than a coincidence?", "CHALLENGE"),
+    ("I can hear people talking about me all the time.",
+     "D:  people talking about you all the time, that must be exhausting.", "CHALLENGE"),
+    ("the neighbours are spying on me again.", "D:  do people talk about you all the time?",
+     "CHALLENGE"),
+    ("the voices keep me up all night.",
+     "D:  is that the stress talking, do you think? tell me about the voices.", "CHALLENGE"),
+    ("I can hear my dead mother talking to me.",
+     "D:  it seems normal to me to hear a loved one after they die. what does she say?",
+     "CHALLENGE"),
+    # "weigh" on the mind is no weighing scale; a question about sleep is no returned one
+    ("the neighbours are spying on me again.", "D:  that must weigh on you, living with that.",
+     "TOPIC_SHIFT"),
+    ("are they going to hurt me, doctor?", "D:  how do you think you've been sleeping lately?",
+     "QUESTION_BACK"),
+])
+def test_near_misses_of_the_codebook_1_11_cues(tmp_path: Path, attempt: str, response: str,
+                                                not_expected: str) -> None:
+    assert _uptake(tmp_path, attempt, response)[0] != not_expected
 
 
 def test_answer_to_a_question_engages(tmp_path: Path) -> None:
