@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import cakit
 from cakit.cli import cli
 from tests.annotate._helpers import OPENING
 from tests.conftest import DEMO, GOLD, REPO
@@ -32,6 +33,11 @@ def test_annotate_json_follows_the_export_schema(runner, tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert set(data) >= {"cakit_version", "codebook_version", "transcripts"}
+    # the build that coded, as the store records it: version + hash of code and data
+    from cakit.build import build_id
+
+    assert data["cakit_version"] == build_id()
+    assert data["cakit_version"].startswith(cakit.__version__ + "+")
     transcript = data["transcripts"][0]
     for key in ("id", "source", "format", "turns", "phases", "attempts", "elicited",
                 "responses", "carer_responses", "sequences"):

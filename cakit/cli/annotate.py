@@ -74,9 +74,9 @@ def annotate(
     or --consensus the export shows the codes as decided (status accepted/edited,
     rejected codes dropped, the coders' own codes added).
     """
-    from cakit import __version__
     from cakit.annotate import codebook_for
     from cakit.annotations import CSV_COLUMNS
+    from cakit.build import build_id
     from cakit.cli._output import check_writable, output_stream
     from cakit.cli.review import echo_sync
     from cakit.run import run_corpus
@@ -94,7 +94,7 @@ def annotate(
         if output_format == "csv":
             stream.write(csv_text((), header=CSV_COLUMNS))
         elif output_format == "json":
-            stream.write(f'{{"cakit_version": {json.dumps(__version__)}, "codebook_version": '
+            stream.write(f'{{"cakit_version": {json.dumps(build_id())}, "codebook_version": '
                          f'{json.dumps(version)},\n "transcripts": [')
         first = True
         # each file's export text is made where it was coded (in the worker with --jobs)

@@ -100,7 +100,7 @@ def export(paths: tuple[str, ...], to: str, output: str, force: bool, codebook: 
     those NAME decided. With --consensus a qdpx also has a user "consensus" coding the
     codes most coders kept, and convokit codes are the consensus.
     """
-    from cakit import __version__
+    from cakit.build import build_id
     from cakit.cli._output import check_writable, write_bytes
     from cakit.exchange import ExportInput
     from cakit.exchange.codes import code_entries
@@ -115,7 +115,7 @@ def export(paths: tuple[str, ...], to: str, output: str, force: bool, codebook: 
         check_writable(output, force)
     version, codes = code_entries(codebook)
     decided_by = f"coder {coder}" if coder else "consensus" if consensus else "machine"
-    data = ExportInput(codebook_version=version, codes=codes, cakit_version=__version__,
+    data = ExportInput(codebook_version=version, codes=codes, cakit_version=build_id(),
                        decided_by=decided_by)
     _, err = consoles()
     problems = 0
@@ -132,7 +132,7 @@ def export(paths: tuple[str, ...], to: str, output: str, force: bool, codebook: 
         warn_uncoded(err, coder, consensus, sum(result.coded for result in done), len(done),
                      store)
         data = ExportInput(codebook_version=version, codes=codes, docs=docs,
-                           cakit_version=__version__, decided_by=decided_by)
+                           cakit_version=build_id(), decided_by=decided_by)
     made = exporter.make(data)
     if exporter.output == "file":
         write_bytes(output, made[""], force=force)
