@@ -2,7 +2,10 @@
 
 Run by hand from the repository root:
 
-    python training/measure_heldout.py [--codebook FILE]
+    python training/measure_heldout.py [--codebook FILE] [--data FOLDER]
+
+`--data training/clinic_negatives` measures the everyday clinic complaints there instead
+(negative turns only: no recall is printed).
 
 The held-out turns were written by a third author after codebook 1.10, in the same
 domains and categories as the training turns, and the classifier is never trained on them
@@ -67,6 +70,9 @@ def main() -> int:
     parser.add_argument("--codebook", metavar="FILE",
                         help="a codebook YAML (default: the codebook cakit ships)")
     parser.add_argument("--domains", action="store_true", help="one line per domain")
+    parser.add_argument("--data", metavar="FOLDER", type=Path, default=HELDOUT,
+                        help="a folder with positives/ and negatives/ TSV files "
+                             "(default: training/heldout)")
     args = parser.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -76,9 +82,9 @@ def main() -> int:
     from cakit.annotate.classifier import scores
     from cakit.annotate.classifier_text import texts_of_lines
 
-    examples = load_examples(HELDOUT)
+    examples = load_examples(args.data)
     if not examples:
-        print(f"no held-out turns under {HELDOUT}", file=sys.stderr)
+        print(f"no turns under {args.data}", file=sys.stderr)
         return 2
     lines = [text for text, _, _, _ in examples]
     rules = coded_by_rules(lines, args.codebook)
@@ -100,7 +106,7 @@ def main() -> int:
             shown = "-" if recall is None else f"{recall:.3f}"
             print(f"  {name}: {shown} of positives, {wrong} of {negatives} negatives")
 
-    report("held-out turns", list(range(len(examples))))
+    report(f"{args.data.name} turns", list(range(len(examples))))
     if args.domains:
         by_domain: dict[str, list[int]] = defaultdict(list)
         for k, (_, _, domain, _) in enumerate(examples):
