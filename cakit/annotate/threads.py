@@ -91,9 +91,10 @@ class TopicWindow(Protocol):
 
     @property
     def stems(self) -> set[str]:
-        """The attempt's content stems, leaving out the commonest words of any conversation:
-        what ties two attempts to one topic (`topic_stems` are the longer ones a later
-        turn the lexicon does not see must name)."""
+        """The attempt's content stems, leaving out the commonest words of any conversation
+        and generic words for people (`tie_stems`): what ties two attempts to one topic
+        (`topic_stems` are the longer ones a later turn the lexicon does not see must
+        name)."""
         ...
 
     @property
@@ -217,7 +218,9 @@ class Threads:
         one it shares a category or a content word with (never one of the commonest, nor a
         word of time such as "night"), or, for an attempt with no category of its own that
         has a pronoun ("is it real, doctor?"), the most recently active one: the same
-        within `repeat_window_turns` as the repeat chains of codebook 1.10 and before."""
+        within `repeat_window_turns` as the repeat chains of codebook 1.10 and before.
+        (Held to `follow_up_turns` and to threads the rules coded, as a review suggested,
+        it lost a true repeat of the demo gold: "are they real?" 56 lines on.)"""
         limit = self.rules.thresholds.repeat_window_turns
         pointing = window.anaphoric and not window.categories
         for thread in sorted(self.threads, key=lambda thread: -thread.last_turn):
