@@ -285,10 +285,12 @@ class Annotator:
         return window
 
     def _expansion(self, window: _Window, view: TurnView, code: PatientCode, phase: str) -> bool:
-        """Does this patient turn continue the open sequence rather than start a new one?"""
+        """Does this patient turn continue the open sequence rather than start a new one?
+        It is tied to it by a category, by a content word as threads tie (`tie_stems`: no
+        everyday or generic person word), or by a pronoun at its start."""
         last = window.last_uptake
         tied = bool(set(code.categories) & window.context.categories) or bool(
-            self.rules.stems(view) & window.context.stems
+            tie_stems(self.rules, view) & window.context.stems
         ) or any(w in BACK_REFERENCE for w in view.words[:3])
         if last is None:
             return tied

@@ -124,3 +124,13 @@ def test_a_question_pointing_back_joins_the_live_chain(tmp_path: Path) -> None:
     assert [(a.line, a.chain_id, a.attempt_index) for a in coded.attempts] == [
         (2, "c1", 1), (4, "c1", 2)]
     assert "PSY_REPEAT" in coded.attempts[1].subtypes
+
+
+def test_an_everyday_word_does_not_fold_an_older_topic_into_the_open_one(tmp_path: Path) -> None:
+    # the last turn names the flat (thread 1) and shares only everyday words with the
+    # voices still open: it re-raises the flat, it does not expand the voices
+    talk = ATTEMPT.format(later="I hear voices at night, a lady singing.") + (
+        "P:    but the flat still feels wrong to me at night though.\n")
+    coded = annotate_text(tmp_path, talk)
+    assert [(a.line, a.chain_id) for a in coded.attempts] == [(2, "c1"), (4, "c2"), (6, "c1")]
+    assert coded.attempts[2].evidence[0].rule == "thread.names_referent"
