@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import types
 from dataclasses import replace
 from pathlib import Path
 
@@ -82,23 +83,30 @@ def test_held_out_turns_are_apart_from_the_training_turns(folder: Path, least: i
     assert f'"{folder.name}"' not in script
 
 
+def _training_scripts() -> tuple[types.ModuleType, types.ModuleType]:
+    """`training/measure_heldout.py` and `training/train_attempt_classifier.py` as modules
+    (the training folder is not a package)."""
+    sys.path.insert(0, str(REPO / "training"))
+    try:
+        import measure_heldout
+        import train_attempt_classifier
+    finally:
+        sys.path.remove(str(REPO / "training"))
+    return measure_heldout, train_attempt_classifier
+
+
 def test_clinic_complaints_ceiling() -> None:
     """Everyday complaints in clinic (training/clinic_negatives, all negative), measured
     with `python training/measure_heldout.py --data training/clinic_negatives` (codebook
     1.11): the rules code 13 of 320, the classifier at its threshold none (27 at 0.9 or
     more). A ceiling a little above, so that a new rule or model that codes more of them
     fails here before it inflates a study's counts."""
-    sys.path.insert(0, str(REPO / "training"))
-    try:
-        from measure_heldout import coded_by_rules
-        from train_attempt_classifier import load_examples
-    finally:
-        sys.path.remove(str(REPO / "training"))
-    lines = [text for text, positive, _, _ in load_examples(CLINIC_NEGATIVES) if not positive]
+    measure, train = _training_scripts()
+    lines = [text for text, positive, _, _ in train.load_examples(CLINIC_NEGATIVES) if not positive]
     assert len(lines) == 320
     sure = load_codebook(PACKAGED_CODEBOOK).classifier.min_score
     assert sum(score >= sure for score in scores(texts_of_lines(lines))) <= 1
-    assert sum(coded_by_rules(lines, None)) <= 15
+    assert sum(measure.coded_by_rules(lines, None)) <= 15
 
 
 def test_held_out_floor() -> None:
@@ -106,15 +114,10 @@ def test_held_out_floor() -> None:
     1,377 held-out positive turns and code 54 of the 1,300 negatives; rules and classifier
     together find 0.398 and code 55 with codebook 1.10, 0.434 and 56 with codebook 1.11
     (the classifier reads every word but fillers). Floors a little below."""
-    sys.path.insert(0, str(REPO / "training"))
-    try:
-        from measure_heldout import coded_by_both, tally
-        from train_attempt_classifier import load_examples
-    finally:
-        sys.path.remove(str(REPO / "training"))
-    examples = load_examples(HELDOUT)
-    found, wrong = tally([e[1] for e in examples],
-                         coded_by_both([text for text, _, _, _ in examples], None))
+    measure, train = _training_scripts()
+    examples = train.load_examples(HELDOUT)
+    found, wrong = measure.tally([e[1] for e in examples],
+                                 measure.coded_by_both([text for text, _, _, _ in examples], None))
     assert found is not None
     assert found >= 0.42, found
     assert wrong <= 65, wrong
