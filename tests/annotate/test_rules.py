@@ -271,6 +271,23 @@ def test_inflected_forms_match(tmp_path: Path, utterance: str) -> None:
     assert [a.line for a in annotations.attempts] == [FIRST], utterance
 
 
+@pytest.mark.parametrize(("utterance", "attempt"), [
+    # persecution.being_done takes only the participles it lists (codebook 1.12)
+    ("I've been watching the snooker a lot with my grandad.", False),
+    ("we've been following the Euros on the radio in the car.", False),
+    ("I've been watched every time I leave the flat.", True),
+    ("my phone's been hacked and they read everything.", True),
+    # the weak entries "a sign" and "signs" match only themselves
+    ("I've been signed off work for another month.", False),
+    ("can you sign my sick note before I go?", False),
+    ("I keep getting signs, they're meant for me.", True),
+])
+def test_listed_forms_only_for_passives_and_signs(tmp_path: Path, utterance: str,
+                                                 attempt: bool) -> None:
+    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
+    assert bool(annotations.attempts) is attempt, utterance
+
+
 def test_emotion_alone_is_not_an_attempt(tmp_path: Path) -> None:
     annotations = annotate_text(
         tmp_path, OPENING + "P:  I've been really scared about my exams.\nD:  mm.\n"
