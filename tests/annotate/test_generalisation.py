@@ -93,9 +93,10 @@ def test_second_blind_set_floor(blind2: Evaluation) -> None:
     codebook 1.10: P 0.78 R 0.64 F1 0.70; codebook 1.11 (the classifier reads every
     word but fillers, min_score 0.995, chosen on demo, dev, dev2, held-out turns and
     everyday talk, never on a blind set): P 0.75 R 0.55 F1 0.63, two attempts fewer
-    found here while blind and blind4 gained."""
+    found here while blind and blind4 gained. Codebook 1.12 (46 idiom patterns written
+    from the development turns of training/dev): P 0.76 R 0.59 F1 0.67."""
     assert blind2.consultations == 8
-    assert (blind2.score("PSY_ATTEMPT").f1 or 0) >= 0.60
+    assert (blind2.score("PSY_ATTEMPT").f1 or 0) >= 0.63
     assert (blind2.score("PSY_ATTEMPT").recall or 0) >= 0.54
     assert (blind2.agreement("phase per turn").accuracy or 0) >= 0.62
 
@@ -128,7 +129,9 @@ def test_second_dev_set_floor(dev2: Evaluation) -> None:
     set): attempt P 0.69 R 0.35 F1 0.47 (11 of 31), R1 uptake 0.55, phase 0.76.
     Codebook 1.10 (threads; classifier retrained with more data and first-person words;
     min_score 0.99, chosen on demo, dev, dev2 and everyday talk): P 0.76 R 0.42 F1 0.54.
-    A regression guard one attempt below."""
+    Codebook 1.12 (idiom patterns; a mind-reading form, "people can tell what I'm
+    thinking", came from this set's misses): P 0.78 R 0.45 F1 0.57. A regression guard
+    one attempt below the 1.10 figure."""
     assert dev2.consultations == 8
     assert (dev2.score("PSY_ATTEMPT").f1 or 0) >= 0.50
     assert (dev2.score("PSY_ATTEMPT").recall or 0) >= 0.38

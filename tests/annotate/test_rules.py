@@ -288,6 +288,48 @@ def test_listed_forms_only_for_passives_and_signs(tmp_path: Path, utterance: str
     assert bool(annotations.attempts) is attempt, utterance
 
 
+@pytest.mark.parametrize("utterance", [
+    "my neighbour says I'm talking to nobody in the garden at night.",
+    "there are words in the hum of the fridge, nasty ones.",
+    "they narrate everything, every single thing I do all day.",
+    "I keep seeing a girl in a red coat at the end of the road.",
+    "the police are in on it as well now.",
+    "my brothers want me dead so they get the house.",
+    "the mic's in the ceiling of my bathroom.",
+    "somebody strokes my hair when I'm lying in bed.",
+    "that's not my husband, it's a copy of him.",
+    "the whole town's staged for me, like props in a play.",
+    "it's like being a puppet, every move.",
+    "my spine feels like it's being unzipped at night.",
+    "strangers can tell what I'm thinking on the bus.",
+    "I've discovered a cure for diabetes and nobody will listen.",
+])
+def test_patients_idiom_of_codebook_1_12(tmp_path: Path, utterance: str) -> None:
+    """One invented turn per family of the idiom patterns codebook 1.12 added; codebook
+    1.11 codes none of them."""
+    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
+    assert [a.line for a in annotations.attempts] == [FIRST], utterance
+
+
+@pytest.mark.parametrize("utterance", [
+    "my little man has been poorly all week.",
+    "the dentist says my teeth need pulling.",
+    "they've got a plan to get me back to work in May.",
+    "my world ended when my husband died.",
+    "I'm going to the theatre with my sister on Friday.",
+    "my hip's been replaced and it's much better.",
+    "I can't smell a thing since I had covid.",
+    "I told him what I thought of his cooking.",
+    "I've got spiders on the ceiling every autumn.",
+    "I put stuff in my tea to sweeten it.",
+    "I've been set a target at work.",
+])
+def test_near_misses_of_the_idiom_patterns(tmp_path: Path, utterance: str) -> None:
+    """Everyday senses of the words the idiom patterns use, which they leave out."""
+    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
+    assert annotations.attempts == (), utterance
+
+
 def test_emotion_alone_is_not_an_attempt(tmp_path: Path) -> None:
     annotations = annotate_text(
         tmp_path, OPENING + "P:  I've been really scared about my exams.\nD:  mm.\n"
