@@ -130,8 +130,8 @@ def test_second_dev_set_floor(dev2: Evaluation) -> None:
     Codebook 1.10 (threads; classifier retrained with more data and first-person words;
     min_score 0.99, chosen on demo, dev, dev2 and everyday talk): P 0.76 R 0.42 F1 0.54.
     Codebook 1.12 (idiom patterns; a mind-reading form, "people can tell what I'm
-    thinking", came from this set's misses): P 0.78 R 0.45 F1 0.57. A regression guard
-    one attempt below the 1.10 figure."""
+    thinking", came from this set's misses; "phone" out of the media words): P 0.82 R 0.45
+    F1 0.58. A regression guard one attempt below the 1.10 figure."""
     assert dev2.consultations == 8
     assert (dev2.score("PSY_ATTEMPT").f1 or 0) >= 0.50
     assert (dev2.score("PSY_ATTEMPT").recall or 0) >= 0.38
@@ -164,7 +164,9 @@ def test_negative_controls_ceiling() -> None:
     codebook 1.3, then 9 (3.8) with "highway code" on the stop-list and a bare "tracked"
     weak, then 7 (2.9) once BNC tags (<pause>, <unclear>, <laugh>) stopped being read as
     words, then 3 (1.3) with "go and hear" and "hurt me back" on the stop-list and "how is
-    she" no longer an epistemic question (codebook 1.5). The goal of issue 14 is 2."""
+    she" no longer an epistemic question (codebook 1.5), then 1 (0.4) once "phone" left the
+    media word class (codebook 1.12). The goal of issue 14 is 2; the ceiling is 1.0, so a
+    change that brings back either phone attempt fails here."""
     annotator = annotator_for(REPO / "cakit" / "data" / "codebook.yaml")
     turns = attempts = 0
     for path in chat_files("cabnc-ca"):
@@ -176,4 +178,4 @@ def test_negative_controls_ceiling() -> None:
         turns += sum(1 for turn in coded.turns if turn.role == "patient")
         attempts += len(coded.attempts)
     assert turns > 2000
-    assert 1000 * attempts / turns <= 2.0, f"{attempts} attempts in {turns} turns"
+    assert 1000 * attempts / turns <= 1.0, f"{attempts} attempts in {turns} turns"

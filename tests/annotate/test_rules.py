@@ -281,9 +281,15 @@ def test_inflected_forms_match(tmp_path: Path, utterance: str) -> None:
     ("I've been signed off work for another month.", False),
     ("can you sign my sick note before I go?", False),
     ("I keep getting signs, they're meant for me.", True),
+    # a phone is not a medium: targeted adverts and ordinary calls are not reference
+    ("my phone's listening to me, I mentioned holidays and now it's all adverts for Spain.",
+     False),
+    ("I went to pick the phone up to ring my mum and then remembered.", False),
+    ("my phone's been tapped, they hear every call.", True),
+    ("the telly is talking about me again.", True),
 ])
-def test_listed_forms_only_for_passives_and_signs(tmp_path: Path, utterance: str,
-                                                 attempt: bool) -> None:
+def test_listed_forms_only_for_passives_signs_and_phones(tmp_path: Path, utterance: str,
+                                                        attempt: bool) -> None:
     annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
     assert bool(annotations.attempts) is attempt, utterance
 
