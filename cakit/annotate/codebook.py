@@ -477,6 +477,9 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
                 for k in ("section", "decision", "why")
             ))
     classifier = _classifier(loader, top.get("classifier"))
+    _check_unique_ids(loader, [*(p for c in categories for p in c.patterns), *stoplist,
+                               *(p for f in frames for p in f.patterns),
+                               *(p for cue in cues for p in cue.patterns)])
     if loader.problems:
         raise CodebookError(f"{source}: invalid codebook ({len(loader.problems)} problems)",
                             loader.problems)
@@ -486,6 +489,18 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
         stoplist=stoplist, frames=tuple(frames), phases=tuple(cues), description=description or "",
         deviations=tuple(deviations), classifier=classifier,
     )
+
+
+def _check_unique_ids(loader: NodeLoader, patterns: list[Pattern]) -> None:
+    """Every pattern id names one pattern: the evidence of a code cites it, and `cakit
+    codebook suggest` and reviewers look a rule up by it."""
+    first: dict[str, Pattern] = {}
+    for pattern in patterns:
+        earlier = first.setdefault(pattern.id, pattern)
+        if earlier is not pattern:
+            loader.problem_at(pattern.line, pattern.col,
+                              f"pattern id {pattern.id!r} is used twice (first at line "
+                              f"{earlier.line})", "give each pattern its own id")
 
 
 def _classifier(loader: NodeLoader, node: Any) -> ClassifierSettings:

@@ -115,7 +115,7 @@ def test_clinic_complaints_ceiling() -> None:
 
 def test_development_set_floor_and_ceiling() -> None:
     """The rules on the development turns (training/dev), measured with `python
-    training/measure_heldout.py --data training/dev`: codebook 1.12 finds 0.347 of the
+    training/measure_heldout.py --data training/dev`: codebook 1.12 finds 0.334 of the
     1,380 positive turns (0.288 before its idiom patterns, which were written from them)
     and codes 35 of the 550 ordinary ones (40 with codebook 1.11; "phone" left the media
     word class). A floor and a ceiling a little outside, so that a lexicon change that
@@ -126,7 +126,7 @@ def test_development_set_floor_and_ceiling() -> None:
     found, wrong = measure.tally([e[1] for e in examples],
                                  measure.coded_by_rules([text for text, _, _, _ in examples], None))
     assert found is not None
-    assert found >= 0.33, found
+    assert found >= 0.32, found
     assert wrong <= 37, wrong
 
 
@@ -134,10 +134,10 @@ def test_held_out_floor() -> None:
     """Measured with `python training/measure_heldout.py`: the rules find 0.314 of the
     1,377 held-out positive turns and code 54 of the 1,300 negatives; rules and classifier
     together find 0.398 and code 55 with codebook 1.10, 0.434 and 56 with codebook 1.11
-    (the classifier reads every word but fillers), 0.447 and 54 with codebook 1.12 (its
-    passives and signs match only their listed forms, and its idiom patterns, written
-    from the development turns, find 0.330 of these alone against 0.311). Floors a little
-    below."""
+    (the classifier reads every word but fillers), 0.442 and 54 with codebook 1.12 (its
+    passives and signs match only their listed forms, and with its idiom patterns,
+    written from the development turns, the rules alone find 0.323 against 0.311).
+    Floors a little below."""
     measure, train = _training_scripts()
     examples = train.load_examples(HELDOUT)
     found, wrong = measure.tally([e[1] for e in examples],

@@ -57,6 +57,21 @@ def test_unknown_word_class_and_pattern_key() -> None:
     assert "colour" in text.split("\n")[line - 1]
 
 
+def test_a_pattern_id_names_one_pattern() -> None:
+    """Evidence cites a rule by its id, so two patterns with one id (even in different
+    sections) are an error at the second, naming the first."""
+    duplicate = "      - {phrase: tailing me, id: voices.hear_someone}\n"
+    text = SOURCE.replace("      - following me\n", "      - following me\n" + duplicate, 1)
+    problems = _problems(text)
+    twice = [(line, m) for line, _, m in problems if "used twice" in m]
+    assert len(twice) == 1, problems
+    line, message = twice[0]
+    assert "'voices.hear_someone'" in message
+    assert "tailing me" in text.split("\n")[line - 1]
+    first = int(message.rsplit("line ", 1)[1].rstrip(")"))
+    assert "id: voices.hear_someone" in text.split("\n")[first - 1]
+
+
 def test_near_slot_words_are_single_words() -> None:
     text = SOURCE.replace("[[$agent], [$persecute], [me, my, us]]",
                           "[[$agent], [$persecute], [me, \"all of us\"]]", 1)

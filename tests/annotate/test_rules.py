@@ -295,10 +295,10 @@ def test_listed_forms_only_for_passives_signs_and_phones(tmp_path: Path, utteran
 
 
 @pytest.mark.parametrize("utterance", [
-    "my neighbour says I'm talking to nobody in the garden at night.",
+    "there's talking in the pipes when I run the bath.",
     "there are words in the hum of the fridge, nasty ones.",
     "they narrate everything, every single thing I do all day.",
-    "I keep seeing a girl in a red coat at the end of the road.",
+    "I smell burning everywhere I go, even at my sister's.",
     "the police are in on it as well now.",
     "my brothers want me dead so they get the house.",
     "the mic's in the ceiling of my bathroom.",
@@ -329,6 +329,32 @@ def test_patients_idiom_of_codebook_1_12(tmp_path: Path, utterance: str) -> None
     "I've got spiders on the ceiling every autumn.",
     "I put stuff in my tea to sweeten it.",
     "I've been set a target at work.",
+    # from a review of the first draft of these patterns, which coded each of them
+    "I'm self-employed now so I answer to nobody, which suits me.",
+    "I get panicky going out when I'm on my own.",
+    "he narrates all the nature programmes, I love his voice.",
+    "I went to reception and there was no one there.",
+    "I work at a nursery, I'm with the little people all day.",
+    "somebody's pulling my leg, surely.",
+    "my hair gets blown everywhere on the seafront.",
+    "my husband can't smell anything since covid.",
+    "my landlord wants me gone by March.",
+    "I'm planning to kill two birds with one stone.",
+    "I got them framed at the shop on the high street.",
+    "it was a blessing in disguise, losing that job.",
+    "they have switched my tablets again.",
+    "I was wearing my face mask on the bus.",
+    "I used to play a flight simulation game.",
+    "I'm all propped up on pillows at night.",
+    "when my husband died I felt like the world stopped.",
+    "I watch a different reality show every night.",
+    "I thought it was a public holiday.",
+    "I was the passenger in my husband's car when we crashed.",
+    "I've got power of attorney for my mum.",
+    "my nephew is the heir to the farm.",
+    "I found a cure for my hiccups, a spoon of sugar.",
+    "my brain gets zapped when I forget my sertraline.",
+    "my daughter calls every night when I'm alone.",
 ])
 def test_near_misses_of_the_idiom_patterns(tmp_path: Path, utterance: str) -> None:
     """Everyday senses of the words the idiom patterns use, which they leave out."""
