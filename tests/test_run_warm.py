@@ -128,3 +128,35 @@ def test_validate_and_summary_give_the_same_output_with_jobs(command: list[str])
     two = runner.invoke(cli, [*command, *files, "-j", "2"])
     assert one.exit_code == two.exit_code and one.stdout == two.stdout
     assert files[0] in one.stdout or Path(files[0]).name in one.stdout
+
+
+@pytest.mark.parametrize("command", [
+    ["excerpts", "--format", "md", "--no-store"],
+    ["export", "--to", "convokit"],
+    ["agree", "--coders", "auto", "XY", "--unit", "attempt", "--include-undecided",
+     "--format", "json"],
+    ["evaluate", "--gold", str(REPO / "annotations" / "demo-gold"), "--format", "json"],
+    ["freq", "--by", "role", "--format", "json"],
+    ["mlu", "--format", "csv"],
+])
+def test_corpus_commands_give_the_same_output_with_jobs(
+        project: Path, tmp_path: Path, command: list[str]) -> None:
+    """One worker pool serves every corpus command (docs/performance.md): `--jobs 2` reads
+    and codes the files in worker processes and gives exactly what one process gives."""
+    outputs = []
+    for jobs in ("1", "2"):
+        store = tmp_path / f"store-{jobs}"
+        out = tmp_path / f"out-{jobs}"
+        args = [*command, str(project / "demo"), "-j", jobs]
+        if command[0] == "export":
+            args += ["-o", str(out), "--store", str(store)]
+        elif command[0] == "agree":
+            args += ["--store", str(store)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        if command[0] == "export":
+            outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+        else:
+            outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert outputs[0]

@@ -16,6 +16,7 @@ from cakit.cli._common import (
     codebook_option,
     consoles,
     handle_errors,
+    jobs_option,
     paths_argument,
     roles_option,
     store_option,
@@ -91,12 +92,13 @@ class _GreedyCoders(click.Command):
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @store_option()
 @codebook_option
+@jobs_option
 @roles_option
 @handle_errors
 def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code: str | None,
           output_format: str, show_disagreements: bool, include_undecided: bool,
           output: str | None, force: bool, store_root: str | None,
-          codebook: str | None, roles_file: str | None) -> None:
+          codebook: str | None, roles_file: str | None, jobs: int = 1) -> None:
     """Agreement between coders: percent agreement, Cohen's kappa, Krippendorff's alpha.
 
     Only what the coders DECIDED counts. A coder's labels are the machine's codes as that
@@ -146,7 +148,7 @@ def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code:
     _, err = consoles()
     tally = Tally()
     parts = []
-    for result in outcomes(run_corpus(files, options, keep), len(files),
+    for result in outcomes(run_corpus(files, options, keep, jobs=jobs), len(files),
                            "reading and annotating", err, tally):
         assert result.value is not None
         consultations, decided = _coder_views(result.value, root, names, unit)

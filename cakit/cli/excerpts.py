@@ -16,6 +16,7 @@ from cakit.cli._common import (
     corpus,
     drain,
     handle_errors,
+    jobs_option,
     paths_argument,
     roles_option,
     run_options,
@@ -94,6 +95,7 @@ def _media_note(err: Any, chosen: Sequence[Excerpt], output_format: str) -> None
                    "its transcript (never embedded). Off by default, as a file name may "
                    "carry a name.")
 @codebook_option
+@jobs_option
 @store_option("Annotation store: a current machine layer there is reused.")
 @click.option("--no-store", is_flag=True, help="Neither read nor write the store.")
 @roles_option
@@ -105,7 +107,7 @@ def excerpts(
     context: int, limit: int | None, output_format: str, output: str | None, force: bool,
     no_deidentify: bool, roster: str | None, link_media: bool, codebook: str | None,
     store_root: str,
-    no_store: bool, roles_file: str | None, coder: str | None, consensus: bool,
+    no_store: bool, roles_file: str | None, coder: str | None, consensus: bool, jobs: int = 1,
 ) -> None:
     """Pull attempt → response sequences as numbered Jefferson extracts for teaching.
 
@@ -152,8 +154,8 @@ def excerpts(
     if output and not no_deidentify:
         check_writable(str(audit_path(output)), force)
     _, err = consoles()
-    loaded, problems = drain(run_corpus(files, options, transcript_and_codes), len(files),
-                             "reading", err)
+    loaded, problems = drain(run_corpus(files, options, transcript_and_codes, jobs=jobs),
+                             len(files), "reading", err)
     pairs = [result.value for result in loaded if result.value is not None]
     warn_uncoded(err, coder, consensus, sum(result.coded for result in loaded), len(loaded),
                  store)

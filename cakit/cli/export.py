@@ -19,6 +19,7 @@ from cakit.cli._common import (
     corpus,
     drain,
     handle_errors,
+    jobs_option,
     roles_option,
     run_options,
     store_option,
@@ -80,13 +81,14 @@ def _check_folder(output: str, names: tuple[str, ...], force: bool) -> None:
               help="The file to write (qdpx, qdc) or the folder (convokit).")
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 @codebook_option
+@jobs_option
 @store_option("Where the machine layers and the coders' layers are.")
 @roles_option
 @coder_options
 @handle_errors
 def export(paths: tuple[str, ...], to: str, output: str, force: bool, codebook: str | None,
            store_root: str | None, roles_file: str | None, coder: str | None,
-           consensus: bool) -> None:
+           consensus: bool, jobs: int = 1) -> None:
     """Export transcripts, the machine's codes and the coders' decisions.
 
     \b
@@ -126,8 +128,8 @@ def export(paths: tuple[str, ...], to: str, output: str, force: bool, codebook: 
         if exporter.output == "folder":
             _check_folder(output, ("utterances.jsonl",), force)
         finish = functools.partial(export_doc, root=options.coder_root, coder=coder)
-        done, problems = drain(run_corpus(files, options, finish), len(files), "exporting",
-                               err)
+        done, problems = drain(run_corpus(files, options, finish, jobs=jobs), len(files),
+                               "exporting", err)
         docs = tuple(result.value for result in done if result.value is not None)
         warn_uncoded(err, coder, consensus, sum(result.coded for result in done), len(done),
                      store)
