@@ -101,25 +101,26 @@ def _training_scripts() -> tuple[types.ModuleType, types.ModuleType]:
 def test_clinic_complaints_ceiling() -> None:
     """Everyday complaints in clinic (training/clinic_negatives, all negative), measured
     with `python training/measure_heldout.py --data training/clinic_negatives` (codebook
-    1.11): the rules code 13 of 320 (11 with codebook 1.12, once "phone" left the media word
-    class), the classifier at its threshold none (27 at 0.9 or more). A ceiling a little
-    above, so that a new rule or model that codes more of them fails here before it
-    inflates a study's counts."""
+    1.11): the rules code 13 of 320 (10 with codebook 1.12, whose phones, messages, panic
+    and ordinary sounds are left out), the classifier at its threshold none (27 at 0.9 or
+    more). A ceiling a little above, so that a new rule or model that codes more of them
+    fails here before it inflates a study's counts."""
     measure, train = _training_scripts()
     lines = [text for text, positive, _, _ in train.load_examples(CLINIC_NEGATIVES) if not positive]
     assert len(lines) == 320
     sure = load_codebook(PACKAGED_CODEBOOK).classifier.min_score
     assert sum(score >= sure for score in scores(texts_of_lines(lines))) <= 1
-    assert sum(measure.coded_by_rules(lines, None)) <= 13
+    assert sum(measure.coded_by_rules(lines, None)) <= 12
 
 
 def test_development_set_floor_and_ceiling() -> None:
     """The rules on the development turns (training/dev), measured with `python
-    training/measure_heldout.py --data training/dev`: codebook 1.12 finds 0.334 of the
+    training/measure_heldout.py --data training/dev`: codebook 1.12 finds 0.331 of the
     1,380 positive turns (0.288 before its idiom patterns, which were written from them)
-    and codes 35 of the 550 ordinary ones (40 with codebook 1.11; "phone" left the media
-    word class). A floor and a ceiling a little outside, so that a lexicon change that
-    loses idiom or codes more ordinary talk shows here."""
+    and codes 29 of the 550 ordinary ones (40 with codebook 1.11; its everyday senses of
+    phones, messages, panic and ordinary sounds are left out). A floor and a ceiling a
+    little outside, so that a lexicon change that loses idiom or codes more ordinary talk
+    shows here."""
     measure, train = _training_scripts()
     examples = train.load_examples(DEV)
     assert len(examples) == 1930
@@ -127,16 +128,16 @@ def test_development_set_floor_and_ceiling() -> None:
                                  measure.coded_by_rules([text for text, _, _, _ in examples], None))
     assert found is not None
     assert found >= 0.32, found
-    assert wrong <= 37, wrong
+    assert wrong <= 31, wrong
 
 
 def test_held_out_floor() -> None:
     """Measured with `python training/measure_heldout.py`: the rules find 0.314 of the
     1,377 held-out positive turns and code 54 of the 1,300 negatives; rules and classifier
     together find 0.398 and code 55 with codebook 1.10, 0.434 and 56 with codebook 1.11
-    (the classifier reads every word but fillers), 0.442 and 54 with codebook 1.12 (its
-    passives and signs match only their listed forms, and with its idiom patterns,
-    written from the development turns, the rules alone find 0.323 against 0.311).
+    (the classifier reads every word but fillers), 0.439 and 49 with codebook 1.12 (its
+    everyday senses left out and its idiom patterns, written from the development turns,
+    added, the rules alone find 0.320 against 0.311).
     Floors a little below."""
     measure, train = _training_scripts()
     examples = train.load_examples(HELDOUT)

@@ -287,9 +287,21 @@ def test_inflected_forms_match(tmp_path: Path, utterance: str) -> None:
     ("I went to pick the phone up to ring my mum and then remembered.", False),
     ("my phone's been tapped, they hear every call.", True),
     ("the telly is talking about me again.", True),
+    # panic, ordinary sounds and ordinary messages are not psychotic content
+    ("my chest goes tight when I'm anxious.", False),
+    ("my heart was going like the clappers after the stairs.", False),
+    ("I can hear him snoring from downstairs.", False),
+    ("I heard it on the radio this morning, the buses are on strike.", False),
+    ("I got a message from the council about my bins.", False),
+    ("he keeps messaging me about the fiver I owe him.", False),
+    ("my brain's gone mushy, like porridge.", True),
+    ("my heart's gone, there's nothing in there.", True),
+    ("the staff send me messages with the colours they wear.", True),
+    ("the way the cups are laid out, it's a message meant for me.", True),
+    ("I can hear them laughing at me through the wall.", True),
 ])
-def test_listed_forms_only_for_passives_signs_and_phones(tmp_path: Path, utterance: str,
-                                                        attempt: bool) -> None:
+def test_everyday_senses_left_out_by_codebook_1_12(tmp_path: Path, utterance: str,
+                                                  attempt: bool) -> None:
     annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
     assert bool(annotations.attempts) is attempt, utterance
 
