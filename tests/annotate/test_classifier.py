@@ -115,10 +115,10 @@ def test_clinic_complaints_ceiling() -> None:
 
 def test_development_set_floor_and_ceiling() -> None:
     """The rules on the development turns (training/dev), measured with `python
-    training/measure_heldout.py --data training/dev`: codebook 1.12 finds 0.331 of the
+    training/measure_heldout.py --data training/dev`: codebook 1.12 finds 0.330 of the
     1,380 positive turns (0.288 before its idiom patterns, which were written from them)
-    and codes 29 of the 550 ordinary ones (40 with codebook 1.11; its everyday senses of
-    phones, messages, panic and ordinary sounds are left out). A floor and a ceiling a
+    and codes 26 of the 550 ordinary ones (40 with codebook 1.11; its everyday senses of
+    phones, messages, panic, ordinary sounds and faith are left out). A floor and a ceiling a
     little outside, so that a lexicon change that loses idiom or codes more ordinary talk
     shows here."""
     measure, train = _training_scripts()
@@ -128,14 +128,14 @@ def test_development_set_floor_and_ceiling() -> None:
                                  measure.coded_by_rules([text for text, _, _, _ in examples], None))
     assert found is not None
     assert found >= 0.32, found
-    assert wrong <= 31, wrong
+    assert wrong <= 28, wrong
 
 
 def test_held_out_floor() -> None:
     """Measured with `python training/measure_heldout.py`: the rules find 0.314 of the
     1,377 held-out positive turns and code 54 of the 1,300 negatives; rules and classifier
     together find 0.398 and code 55 with codebook 1.10, 0.434 and 56 with codebook 1.11
-    (the classifier reads every word but fillers), 0.439 and 49 with codebook 1.12 (its
+    (the classifier reads every word but fillers), 0.439 and 45 with codebook 1.12 (its
     everyday senses left out and its idiom patterns, written from the development turns,
     added, the rules alone find 0.320 against 0.311).
     Floors a little below."""
@@ -145,7 +145,7 @@ def test_held_out_floor() -> None:
                                  measure.coded_by_both([text for text, _, _, _ in examples], None))
     assert found is not None
     assert found >= 0.43, found
-    assert wrong <= 65, wrong
+    assert wrong <= 55, wrong
 
 
 def test_model_is_the_training_scripts_output(tmp_path: Path) -> None:

@@ -149,8 +149,10 @@ def test_fourth_blind_set_floor(blind4: Evaluation) -> None:
     1.10; first measured with 1.10 (never looked into): attempt P 0.55 R 0.34 F1 0.42
     (12 of 35), R1 uptake 0.75, phase per turn 0.81 (0.80 with the TREATMENT cue for
     medication reviews of unlisted drugs). Codebook 1.11 (the classifier reads every
-    word but fillers, min_score 0.995): P 0.67 R 0.51 F1 0.58 (18 of 35). A regression
-    guard one attempt below; never tune on it."""
+    word but fillers, min_score 0.995): P 0.67 R 0.51 F1 0.58 (18 of 35). Codebook 1.12:
+    P 0.68 R 0.49 F1 0.57 (17 of 35; its everyday senses left out, decided on the
+    development turns, lost one here and removed one false attempt). A regression guard
+    one attempt below 1.11; never tune on it."""
     assert blind4.consultations == 8
     assert (blind4.score("PSY_ATTEMPT").f1 or 0) >= 0.54
     assert (blind4.score("PSY_ATTEMPT").recall or 0) >= 0.48

@@ -299,6 +299,12 @@ def test_inflected_forms_match(tmp_path: Path, utterance: str) -> None:
     ("the staff send me messages with the colours they wear.", True),
     ("the way the cups are laid out, it's a message meant for me.", True),
     ("I can hear them laughing at me through the wall.", True),
+    # ordinary faith, relapse signs and night noises
+    ("I talk to God when I pray, it's a comfort.", False),
+    ("I believe in God but I don't go to church.", False),
+    ("I know my early warning signs now, not sleeping is the first.", False),
+    ("I heard a bang in the night and it was the shelf falling down.", False),
+    ("I'm God, I made the sea and the hills.", True),
 ])
 def test_everyday_senses_left_out_by_codebook_1_12(tmp_path: Path, utterance: str,
                                                   attempt: bool) -> None:
