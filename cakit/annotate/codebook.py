@@ -491,11 +491,22 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
     )
 
 
+#: Evidence the annotator writes itself (an anaphor tied to an asked category) is named
+#: `context.<category>.anaphora`; a pattern id may not look like it.
+_RESERVED_ID_PREFIX = "context."
+
+
 def _check_unique_ids(loader: NodeLoader, patterns: list[Pattern]) -> None:
-    """Every pattern id names one pattern: the evidence of a code cites it, and `cakit
-    codebook suggest` and reviewers look a rule up by it."""
+    """Every pattern id names one pattern, and no evidence the annotator writes itself: the
+    evidence of a code cites it, and `cakit codebook suggest` and reviewers look a rule up
+    by it."""
     first: dict[str, Pattern] = {}
     for pattern in patterns:
+        if not pattern.id.strip() or pattern.id.startswith(_RESERVED_ID_PREFIX):
+            loader.problem_at(pattern.line, pattern.col, f"pattern id {pattern.id!r} cannot be "
+                              f"used: it is empty or starts with {_RESERVED_ID_PREFIX!r}",
+                              f"{_RESERVED_ID_PREFIX}… names the annotator's own evidence")
+            continue
         earlier = first.setdefault(pattern.id, pattern)
         if earlier is not pattern:
             loader.problem_at(pattern.line, pattern.col,

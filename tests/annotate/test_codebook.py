@@ -72,6 +72,14 @@ def test_a_pattern_id_names_one_pattern() -> None:
     assert "id: voices.hear_someone" in text.split("\n")[first - 1]
 
 
+@pytest.mark.parametrize("bad_id", ['""', "context.voices.anaphora"])
+def test_a_pattern_id_is_not_empty_nor_the_annotators_own(bad_id: str) -> None:
+    extra = f"      - {{phrase: tailing me, id: {bad_id}}}\n"
+    text = SOURCE.replace("      - following me\n", "      - following me\n" + extra, 1)
+    problems = _problems(text)
+    assert any("cannot be used" in m for _, _, m in problems), problems
+
+
 def test_near_slot_words_are_single_words() -> None:
     text = SOURCE.replace("[[$agent], [$persecute], [me, my, us]]",
                           "[[$agent], [$persecute], [me, \"all of us\"]]", 1)

@@ -168,8 +168,8 @@ def test_negative_controls_ceiling() -> None:
     weak, then 7 (2.9) once BNC tags (<pause>, <unclear>, <laugh>) stopped being read as
     words, then 3 (1.3) with "go and hear" and "hurt me back" on the stop-list and "how is
     she" no longer an epistemic question (codebook 1.5), then 1 (0.4) once "phone" left the
-    media word class (codebook 1.12). The goal of issue 14 is 2; the ceiling is 1.0, so a
-    change that brings back either phone attempt fails here."""
+    media word class (codebook 1.12). The goal of issue 14 is 2; the ceiling is 1.0 per
+    1,000 turns, so two attempts (0.8) still pass and three fail."""
     annotator = annotator_for(REPO / "cakit" / "data" / "codebook.yaml")
     turns = attempts = 0
     for path in chat_files("cabnc-ca"):

@@ -296,7 +296,7 @@ def test_inflected_forms_match(tmp_path: Path, utterance: str) -> None:
     ("he keeps messaging me about the fiver I owe him.", False),
     ("my brain's gone mushy, like porridge.", True),
     ("my heart's gone, there's nothing in there.", True),
-    ("the staff send me messages with the colours they wear.", True),
+    ("the staff send me signals with the colours they wear.", True),
     ("the way the cups are laid out, it's a message meant for me.", True),
     ("I can hear them laughing at me through the wall.", True),
     # ordinary faith, relapse signs and night noises
@@ -305,6 +305,16 @@ def test_inflected_forms_match(tmp_path: Path, utterance: str) -> None:
     ("I know my early warning signs now, not sleeping is the first.", False),
     ("I heard a bang in the night and it was the shelf falling down.", False),
     ("I'm God, I made the sea and the hills.", True),
+    # from a second review of these patterns
+    ("my heart was monitored for 24 hours.", False),
+    ("my daughter sends me messages on WhatsApp.", False),
+    ("my chest gets squeezed when I'm anxious.", False),
+    ("my head went blank in the exam.", False),
+    ("I hear music every night from the pub.", False),
+    ("I'm the heir to my dad's farm.", False),
+    ("my GP wants me sectioned, I think I need it.", False),
+    ("it felt like the world ended.", False),
+    ("I am God's child and I pray every day.", False),
 ])
 def test_everyday_senses_left_out_by_codebook_1_12(tmp_path: Path, utterance: str,
                                                   attempt: bool) -> None:
