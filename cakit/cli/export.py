@@ -7,6 +7,7 @@ codebook) and `convokit` (a ConvoKit corpus folder). See docs/exchange.md.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -133,8 +134,7 @@ def export(paths: tuple[str, ...], to: str, output: str, force: bool, codebook: 
         docs = tuple(result.value for result in done if result.value is not None)
         warn_uncoded(err, coder, consensus, sum(result.coded for result in done), len(done),
                      store)
-        data = ExportInput(codebook_version=version, codes=codes, docs=docs,
-                           cakit_version=build_id(), decided_by=decided_by)
+        data = replace(data, docs=docs)
     made = exporter.make(data)
     if exporter.output == "file":
         write_bytes(output, made[""], force=force)
