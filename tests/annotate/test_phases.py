@@ -64,6 +64,22 @@ def test_a_medication_review_with_a_drug_name_nobody_listed(tmp_path: Path) -> N
     assert [phases[line] for line in (11, 13, 15)] == ["TREATMENT"] * 3
 
 
+def test_asking_what_has_been_the_matter_opens_the_history(tmp_path: Path) -> None:
+    """A follow-up that starts with "how are you?" (a greeting as much as a question) and
+    goes on "what's been the matter?" has its history from there (codebook 1.13), not
+    after some later "how's your sleep"."""
+    opening = CONSULTATION.replace(
+        "D:  so how have you been since I last saw you?\n"
+        "P:  okay, I've been going to the day centre and seeing my sister at weekends.\n"
+        "D:  that's good. and how's your sleep?\nP:  better than before.\n",
+        "D:  now then. how are you?\nP:  not very well, doctor.\n"
+        "D:  no? what's been the matter?\nP:  I can't get warm and I can't face my food.\n")
+    assert opening != CONSULTATION
+    phases = _phases(tmp_path, opening)
+    assert phases[5] == "PROBLEM_HISTORY", phases
+    assert phases[1] == "OPENING"
+
+
 def test_late_attempt_does_not_reopen_pre_closing(tmp_path: Path) -> None:
     annotations = annotate_text(tmp_path, CONSULTATION)
     attempt = next(a for a in annotations.attempts if a.line == 18)
