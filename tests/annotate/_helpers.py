@@ -43,3 +43,9 @@ D:  right.
 """
 #: The first line after OPENING.
 FIRST = 8
+
+
+def after_opening(tmp_path: Path, utterance: str, reply: str = "mm.") -> ConsultationAnnotations:
+    """Annotate one patient turn said after OPENING (so at line FIRST), and the clinician's
+    short `reply` to it."""
+    return annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  {reply}\n")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.annotate._helpers import FIRST, OPENING, annotate_text
+from tests.annotate._helpers import FIRST, after_opening
 
 PSYCHOTIC_CONTENT = [
     'the people across the road have been watching my flat again',
@@ -270,7 +270,7 @@ EVERYDAY_TALK = [
 
 
 def _attempt_lines(tmp_path: Path, utterance: str) -> list[int]:
-    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  okay.\n")
+    annotations = after_opening(tmp_path, utterance, "okay.")
     return [attempt.line for attempt in annotations.attempts]
 
 

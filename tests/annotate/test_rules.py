@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.annotate._helpers import FIRST, OPENING, annotate_text, attempt_at, r1
+from tests.annotate._helpers import FIRST, OPENING, after_opening, annotate_text, attempt_at, r1
 
 
 def _uptake(tmp_path: Path, attempt: str, *responses: str) -> tuple[str, str | None]:
@@ -185,7 +185,7 @@ def test_window_ends_at_third_clinician_turn(tmp_path: Path) -> None:
     ],
 )
 def test_stop_list_idioms_never_produce_an_attempt(tmp_path: Path, idiom: str) -> None:
-    annotations = annotate_text(tmp_path, OPENING + f"P:  {idiom}\nD:  right.\n")
+    annotations = after_opening(tmp_path, idiom, "right.")
     assert annotations.attempts == (), idiom
 
 
@@ -199,7 +199,7 @@ def test_stop_list_idioms_never_produce_an_attempt(tmp_path: Path, idiom: str) -
     ],
 )
 def test_absent_polarity_is_not_an_attempt(tmp_path: Path, utterance: str) -> None:
-    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  good.\n")
+    annotations = after_opening(tmp_path, utterance, "good.")
     assert annotations.attempts == (), utterance
 
 
@@ -239,7 +239,7 @@ def test_research_camera_in_the_opening_is_not_persecution(tmp_path: Path) -> No
     ],
 )
 def test_question_detection(tmp_path: Path, utterance: str, subtype: str) -> None:
-    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
+    annotations = after_opening(tmp_path, utterance)
     assert subtype in attempt_at(annotations, FIRST).subtypes
 
 
@@ -267,7 +267,7 @@ def test_question_detection_from_chat_ca_arrows(tmp_path: Path) -> None:
     ],
 )
 def test_inflected_forms_match(tmp_path: Path, utterance: str) -> None:
-    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
+    annotations = after_opening(tmp_path, utterance)
     assert [a.line for a in annotations.attempts] == [FIRST], utterance
 
 
@@ -318,7 +318,7 @@ def test_inflected_forms_match(tmp_path: Path, utterance: str) -> None:
 ])
 def test_everyday_senses_left_out_by_codebook_1_12(tmp_path: Path, utterance: str,
                                                   attempt: bool) -> None:
-    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
+    annotations = after_opening(tmp_path, utterance)
     assert bool(annotations.attempts) is attempt, utterance
 
 
@@ -341,7 +341,7 @@ def test_everyday_senses_left_out_by_codebook_1_12(tmp_path: Path, utterance: st
 def test_patients_idiom_of_codebook_1_12(tmp_path: Path, utterance: str) -> None:
     """One invented turn per family of the idiom patterns codebook 1.12 added; codebook
     1.11 codes none of them."""
-    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
+    annotations = after_opening(tmp_path, utterance)
     assert [a.line for a in annotations.attempts] == [FIRST], utterance
 
 
@@ -386,7 +386,7 @@ def test_patients_idiom_of_codebook_1_12(tmp_path: Path, utterance: str) -> None
 ])
 def test_near_misses_of_the_idiom_patterns(tmp_path: Path, utterance: str) -> None:
     """Everyday senses of the words the idiom patterns use, which they leave out."""
-    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  mm.\n")
+    annotations = after_opening(tmp_path, utterance)
     assert annotations.attempts == (), utterance
 
 
@@ -516,7 +516,7 @@ def test_symptom_check_inside_medication_talk_is_medcheck(tmp_path: Path) -> Non
     ("I used to hear voices but not any more.", False),
 ])
 def test_negation_scope(tmp_path: Path, utterance: str, attempt: bool) -> None:
-    annotations = annotate_text(tmp_path, OPENING + f"P:  {utterance}\nD:  okay.\n")
+    annotations = after_opening(tmp_path, utterance, "okay.")
     assert (FIRST in [found.line for found in annotations.attempts]) is attempt
 
 
