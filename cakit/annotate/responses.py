@@ -431,6 +431,19 @@ def _laughy(label: str) -> bool:
 
 # -- carers ------------------------------------------------------------------------------
 
+_YES_NO = frozenset({"no", "yes", "yeah", "yep", "nah", "nope"})
+
+
+def _answers_yes_or_no(view: TurnView, rules: Rules) -> Evidence | None:
+    """Evidence that the turn opens with a yes or a no (after fillers), else None."""
+    lead = rules.lead(view)
+    if lead >= len(view.words) or view.words[lead] not in _YES_NO:
+        return None
+    line, col = view.position(lead)
+    return Evidence(rule="carer_answer_for.yes_or_no", text=view.span_text(lead, lead + 1),
+                    line=line, col=col)
+
+
 def code_carer(
     ctx: AttemptContext, view: TurnView, before_r1: bool, phase: str, rules: Rules
 ) -> tuple[str, list[Evidence]]:
@@ -440,6 +453,12 @@ def code_carer(
                for h in rules.frame_hits(view, "carer_dismiss")]
     support = [rules.evidence(view, h, "carer_support")
                for h in rules.frame_hits(view, "carer_support")]
+    answer = _answers_yes_or_no(view, rules)
+    if before_r1 and ctx.is_question and answer is not None and not view.has_question():
+        # the patient asked and the carer answers before any clinician: ANSWER_FOR, even
+        # when the answer contradicts ("no son, it comes sealed from the pharmacy, I've
+        # told you"); the code says who answers, DISMISS how a telling is met
+        return "CARER_ANSWER_FOR", [answer]
     if dismiss:
         return "CARER_DISMISS", dismiss + laughs
     if laughs and (rules.is_minimal(view) or len(view.words) <= 4):

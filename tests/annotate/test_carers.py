@@ -32,6 +32,10 @@ P:    not good.
     ("that's what I keep telling her. there's nobody there.", "CARER_DISMISS"),
     ("she's terrified by it. she won't go in the back room.", "CARER_SUPPORT"),
     ("she's been terrified since March, she won't go out.", "CARER_SUPPORT"),
+    # an ordinary cause without "just", nothing there, and distress (codebook 1.14)
+    ("it's the stress, isn't it. she's had a lot on.", "CARER_DISMISS"),
+    ("the council checked twice. there's nothing in there.", "CARER_DISMISS"),
+    ("she's been really worked up about it, doctor.", "CARER_SUPPORT"),
 ])
 def test_carer_codes_follow_the_definitions(tmp_path: Path, carer: str, code: str) -> None:
     coded = annotate_text(tmp_path, TALK.format(carer=carer))
@@ -44,11 +48,35 @@ def test_carer_codes_follow_the_definitions(tmp_path: Path, carer: str, code: st
     ("keep telling her she should mention it to you.", "CARER_DISMISS"),
     ("the police came and found nothing, but I've heard the tapping too.", "CARER_DISMISS"),
     ("she gets so worked up over nothing, doctor.", "CARER_SUPPORT"),
+    # said to the doctor, "I've told you" backs the patient up
+    ("I've told you, doctor, it's every night with the wall.", "CARER_DISMISS"),
 ])
 def test_near_misses_of_dismissal_and_support(tmp_path: Path, carer: str,
                                               not_code: str) -> None:
     coded = annotate_text(tmp_path, TALK.format(carer=carer))
     assert [c.code for c in coded.carer_responses] not in ([], [not_code]), carer
+
+
+ASKED = """\
+D:    so how have you been?
+P:    can they hear what I'm thinking? the people upstairs?
+Dad:  {carer}
+D:    okay. (1.0) and how's your sleep?
+P:    not good.
+"""
+
+
+@pytest.mark.parametrize(("carer", "code"), [
+    # the patient asked; a carer who answers first answers for them, however it sounds
+    ("no, son. nobody can hear your thoughts, I've said.", "CARER_ANSWER_FOR"),
+    ("no love, there's nothing in there, they're a nice couple.", "CARER_ANSWER_FOR"),
+    # not an answer: it dismisses the question
+    ("oh here we go again.", "CARER_DISMISS"),
+])
+def test_a_carer_who_answers_the_patients_question_answers_for_them(
+        tmp_path: Path, carer: str, code: str) -> None:
+    coded = annotate_text(tmp_path, ASKED.format(carer=carer))
+    assert [c.code for c in coded.carer_responses] == [code], carer
 
 
 def test_a_repeated_pronoun_is_not_laughter(tmp_path: Path) -> None:
