@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, fields
 
 from cakit.model import Feature, Transcript
 from cakit.notation import LAUGH_DESCRIPTIONS
+from cakit.timing import media_timed
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +54,10 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
     pause_time = 0.0
     starts: list[int] = []
     ends: list[int] = []
+    timed = 0
     for utterance in transcript.utterances:
         if utterance.media is not None:
+            timed += 1
             starts.append(utterance.media.start_ms)
             ends.append(utterance.media.end_ms)
         in_smile = False
@@ -93,7 +96,10 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
         if gap.media is not None:
             starts.append(gap.media.start_ms)
             ends.append(gap.media.end_ms)
-    duration = (max(ends) - min(starts)) / 1000.0 if starts else None
+    # from the first bullet's start to the last one's end, when bullets cover the talk as
+    # `cakit report` asks (cakit.timing.media_timed); else unknown, never a made-up figure
+    timed_enough = media_timed(timed, len(transcript.utterances))
+    duration = (max(ends) - min(starts)) / 1000.0 if starts and timed_enough else None
     errors = sum(1 for d in transcript.diagnostics if d.severity == "error")
     warnings = sum(1 for d in transcript.diagnostics if d.severity == "warning")
     return TranscriptSummary(
@@ -119,9 +125,11 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
 
 
 def total(summaries: list[TranscriptSummary]) -> TranscriptSummary:
-    """The column-wise total of several summaries (durations add only when all are known)."""
+    """The column-wise total of several summaries. The total duration is known only when
+    every file's is: a sum over the timed files alone would pass for the corpus's."""
     durations = [s.duration_s for s in summaries]
     known = [d for d in durations if d is not None]
+    complete = bool(summaries) and len(known) == len(durations)
     return TranscriptSummary(
         file=f"TOTAL ({len(summaries)} files)",
         format="",
@@ -130,6 +138,6 @@ def total(summaries: list[TranscriptSummary]) -> TranscriptSummary:
             for name in COLUMNS
             if name not in ("file", "format", "duration_s", "pause_time_s")
         },
-        duration_s=round(sum(known), 3) if known else None,
+        duration_s=round(sum(known), 3) if complete else None,
         pause_time_s=round(sum(s.pause_time_s for s in summaries), 3),
     )

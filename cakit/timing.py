@@ -1,9 +1,21 @@
-"""The silence before a turn, as the annotator codes it and search finds it: one home, so
-`gap>=1` in a search and HESITATE's gap are the same number."""
+"""Timing as cakit counts it, in one home: the silence before a turn, as the annotator
+codes it and search finds it (so `gap>=1` in a search and HESITATE's gap are the same
+number), and when media bullets are enough to give a recording's duration (so `cakit
+summary` and `cakit report` never disagree about it)."""
 
 from __future__ import annotations
 
 from cakit.model import Transcript, Utterance
+
+#: Share of utterances that must carry a media bullet before durations are trusted.
+MEDIA_COVERAGE = 0.9
+
+
+def media_timed(timed: int, utterances: int) -> bool:
+    """Whether a transcript with `timed` of its `utterances` carrying a media bullet has a
+    duration: at least two, and at least MEDIA_COVERAGE of them. One bullet in a
+    transcript of fifty utterances times that utterance, not the recording."""
+    return timed >= 2 and timed >= MEDIA_COVERAGE * utterances
 
 
 def silences(transcript: Transcript) -> dict[int, float]:

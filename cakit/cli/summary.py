@@ -48,12 +48,15 @@ def summary(
 ) -> None:
     """Count participants by role, utterances, turns, words, duration and CA features.
 
+    Words are every spoken item, fillers and retraced words included (docs/counts.md).
     Pauses include gaps between speakers; micropauses count 0.1 s. Duration comes from
-    media bullets and is empty when a file has none.
+    media bullets on at least nine in ten utterances, and is empty otherwise; the total
+    has one only when every file has. A file with reading errors is still counted, its
+    first error is printed, and the exit code is 1.
     """
     from pathlib import Path
 
-    from cakit.cli._output import check_writable, output_stream, print_table
+    from cakit.cli._output import check_writable, print_table
     from cakit.config import load_roles_file
     from cakit.summary import COLUMNS, total
     from cakit.workers import ordered_map
@@ -61,8 +64,15 @@ def summary(
     roles = load_roles_file(Path(roles_file)) if roles_file else None
     files = transcript_files(paths)
     check_writable(output, force)
-    rows = list(progress(ordered_map(_summarize, [(path, roles) for path in files], jobs=jobs),
+    read = list(progress(ordered_map(_summarize, [(path, roles) for path in files], jobs=jobs),
                          "reading", total=len(files)))
+    out, err = consoles(no_color)
+    for row, first_error in read:
+        if first_error is not None:
+            err.print(f"{row.file}: {row.errors} reading error(s), counted as read (cakit "
+                      f"validate lists them all); first: {first_error}", markup=False,
+                      highlight=False)
+    rows = [row for row, _ in read]
     rows.append(total(rows))
     records = [row.as_dict() for row in rows]
     if output_format == "table":
@@ -86,9 +96,19 @@ def summary(
                 "" if record[c] is None else str(record[c]) for c in shown[1:]
             ]
             table.add_row(*cells, end_section=index == len(records) - 2)
-        out, _ = consoles(no_color)
         print_table(table, output, out, force=force)
-        return
+    else:
+        _write(records, output_format, output, force)
+    if any(first_error is not None for _, first_error in read):
+        raise SystemExit(1)
+
+
+def _write(records: list[dict[str, object]], output_format: str, output: str | None,
+           force: bool) -> None:
+    """The rows as JSON, CSV or Markdown, to `output` or standard output."""
+    from cakit.cli._output import output_stream
+    from cakit.summary import COLUMNS
+
     if output_format == "json":
         text = json.dumps(records, indent=2, ensure_ascii=False)
     elif output_format == "csv":
@@ -108,10 +128,13 @@ def summary(
         click.echo(text, nl=not text.endswith("\n"))
 
 
-def _summarize(task: tuple[Path, dict[str, Role] | None]) -> TranscriptSummary:
-    """One file's row (run in a worker with --jobs)."""
+def _summarize(task: tuple[Path, dict[str, Role] | None]
+               ) -> tuple[TranscriptSummary, str | None]:
+    """One file's row and its first reading error, if any (run in a worker with --jobs)."""
     from cakit.formats import read
     from cakit.summary import summarize
 
     path, roles = task
-    return summarize(read(path, roles=roles).transcript)
+    transcript = read(path, roles=roles).transcript
+    first = next((str(d) for d in transcript.diagnostics if d.severity == "error"), None)
+    return summarize(transcript), first

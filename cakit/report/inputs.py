@@ -30,9 +30,7 @@ from cakit.annotations import (
 )
 from cakit.model import Transcript
 from cakit.profile import TranscriptProfile, profile_of
-
-#: Share of utterances that must carry a media bullet before durations are trusted.
-MEDIA_COVERAGE = 0.9
+from cakit.timing import media_timed
 
 _TITLES = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx",
                      "prof", "prof.", "professor", "nurse", "sister", "doctor", "sir", "dame"})
@@ -127,7 +125,7 @@ def _media_durations(profile: TranscriptProfile, phase_of: PhaseLookup
     """
     utterances = profile.utterances
     timed = [u for u in utterances if u.media_start_ms is not None]
-    if len(timed) < 2 or len(timed) < MEDIA_COVERAGE * len(utterances):
+    if not media_timed(len(timed), len(utterances)):
         return None
     timed.sort(key=lambda u: (u.media_start_ms, u.line))
     seconds: dict[str, float] = {}

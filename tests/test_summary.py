@@ -1,0 +1,81 @@
+"""`cakit summary`: durations it can stand behind, totals that do not pass a part for the
+whole, and reading errors that are seen (an audit found all three silently wrong)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import cakit
+from cakit.annotate import annotate
+from cakit.cli import cli
+from cakit.report.inputs import consultation_input
+from cakit.summary import summarize, total
+from tests.conftest import REPO
+
+TIMED = REPO / "corpora" / "demo" / "11-rahman-chat-media.cha"
+UNTIMED = REPO / "corpora" / "demo" / "01-brennan-jefferson.txt"
+
+HEADER = """\
+@UTF8
+@Begin
+@Languages:\teng
+@Participants:\tDOC Ann Doctor, PAT Bob Participant
+@ID:\teng|demo|DOC|||||Doctor|||
+@ID:\teng|demo|PAT|||||Participant|||
+"""
+
+
+def _chat(tmp_path: Path, lines: list[str], name: str = "t.cha") -> Path:
+    """A CHAT file; with an @Media header when a line carries a bullet."""
+    path = tmp_path / name
+    media = f"@Media:\t{path.stem}, audio\n" if any("\x15" in line for line in lines) else ""
+    path.write_text(HEADER + media + "".join(line + "\n" for line in lines) + "@End\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_one_bullet_among_many_utterances_gives_no_duration(tmp_path: Path) -> None:
+    # one bullet times that utterance (1.2 s), not the recording of six
+    lines = ["*DOC:\thow have you been ? \x151000_2200\x15"] + [
+        f"*{'PAT' if k % 2 == 0 else 'DOC'}:\tline number {word} ."
+        for k, word in enumerate(["one", "two", "three", "four", "five"])]
+    transcript = cakit.read(_chat(tmp_path, lines)).transcript
+    assert [d for d in transcript.diagnostics if d.severity == "error"] == []
+    assert sum(1 for u in transcript.utterances if u.media is not None) == 1
+    assert summarize(transcript).duration_s is None
+
+
+def test_bullets_on_every_utterance_give_the_reports_duration() -> None:
+    transcript = cakit.read(TIMED).transcript
+    summary = summarize(transcript)
+    report_input = consultation_input(transcript, annotate(transcript))
+    assert summary.duration_s is not None and summary.duration_s > 60
+    assert summary.duration_s == report_input.duration_s
+
+
+def test_the_total_has_a_duration_only_when_every_file_has_one() -> None:
+    timed = summarize(cakit.read(TIMED).transcript)
+    untimed = summarize(cakit.read(UNTIMED).transcript)
+    assert untimed.duration_s is None
+    assert total([timed, untimed]).duration_s is None
+    assert total([timed, timed]).duration_s == round(2 * (timed.duration_s or 0), 3)
+    # pauses are written in the transcript, so they add whatever the bullets
+    assert total([timed, untimed]).pause_time_s == round(
+        timed.pause_time_s + untimed.pause_time_s, 3)
+
+
+def test_reading_errors_are_printed_counted_and_exit_one(tmp_path: Path) -> None:
+    good = _chat(tmp_path, ["*DOC:\thow are you ?", "*PAT:\tfine ."], "good.cha")
+    bad = _chat(tmp_path, ["*DOC:\thow are you ?", "", "*PAT:\tfine ."], "bad.cha")
+    result = CliRunner().invoke(cli, ["summary", str(good), str(bad), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert f"{bad}: 1 reading error(s)" in result.stderr
+    assert "E747" in result.stderr and str(good) not in result.stderr
+    rows = json.loads(result.stdout)
+    assert [row["errors"] for row in rows] == [0, 1, 1]
+    assert rows[1]["utterances"] == 2  # the file is still counted
+    clean = CliRunner().invoke(cli, ["summary", str(good), "--format", "json"])
+    assert clean.exit_code == 0, clean.output
