@@ -528,3 +528,22 @@ def pause_value(text: str) -> tuple[float | None, str] | None:
         minutes, seconds = inner.split(":", 1)
         return int(minutes) * 60 + float(seconds or 0), "timed"
     return float(inner), "timed"
+
+
+#: A terminator or intonation mark written between two words without a space ("three?four",
+#: "one.Do", "that?⌈°sh'always"): after a letter, with a letter later in the same item
+#: (group 1).
+_GLUED_MARK = re.compile(r"(?<=[^\W\d_])[.?!](?=[^\s.?!]*?([^\W\d_]))")
+
+
+def glued_marks(text: str) -> list[int]:
+    """Positions of the marks in one whitespace-free item that end a word with another
+    word after them: "?" and "!" always, "." only from a small letter to a capital
+    ("one.Do"), so that initialisms, e-mail and web addresses ("o.k.", "name@example.com",
+    "nhs.uk") and words in capitals for loudness ("E.G.") stay one item. Both readers split
+    there: read as one, the two words would count as one word nobody said ("onedo")."""
+    if "@" in text or "://" in text:
+        return []
+    return [match.start() for match in _GLUED_MARK.finditer(text)
+            if text[match.start()] != "."
+            or (text[match.start() - 1].islower() and match.group(1).isupper())]

@@ -130,7 +130,9 @@ def test_chat_corpora_cabnc_diagnostic_codes() -> None:
         for diagnostic in _validated(path).diagnostics:
             by_severity.setdefault(diagnostic.severity, Counter())[diagnostic.code] += 1
     assert set(by_severity["error"]) == set(CABNC_ERROR_CODES)
-    assert set(by_severity["warning"]) <= set(CA_LITE_HABIT_CODES) | {"W210", "E370"}
+    # W210 a glued final terminator, E370 a retrace with nothing after it, E309 stray
+    # punctuation such as a transcriber's "----------" (a warning in CA mode; not a word)
+    assert set(by_severity["warning"]) <= set(CA_LITE_HABIT_CODES) | {"W210", "E370", "E309"}
     assert not set(by_severity["error"]) & set(CA_LITE_HABIT_CODES)
     # the habits really occur, so the "warning" claim is tested on real data
     for code in ("CK201", "CK202", "CK203", "CK204", "CK205", "CK206", "E230", "E303"):

@@ -46,3 +46,53 @@ def test_jefferson_participant_names_drop_the_role_in_parentheses(tmp_path: Path
     participants = cakit.read(path).transcript.participants
     assert [(p.code, p.name, p.role) for p in participants] == [
         ("Dr", "Dr Okafor", "clinician"), ("P", "Kevin", "patient")]
+
+
+# -- words glued by a mark (an audit found CABNC's "one.Do" counted as the word "onedo") --
+
+NOT_CA = HEAD.replace("@Options:\tCA\n", "")
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("and one.Do you know ?", ("and", "one", "Do", "you", "know")),
+    ("that?⌈°sh'always yes° ⌉ .", ("that", "sh'always", "yes")),
+    ("it.I mean yes .", ("it", "I", "mean", "yes")),
+])
+def test_a_mark_between_two_words_ends_the_first_in_chat(line: str,
+                                                         words: tuple[str, ...]) -> None:
+    ca = parse_chat(HEAD + f"*A:\t{line}\n@End\n", source="t.cha").transcript
+    assert ca.utterances[0].words == words
+    assert not [d for d in ca.diagnostics if d.severity == "error"]
+    plain = parse_chat(NOT_CA + f"*A:\t{line}\n@End\n", source="t.cha").transcript
+    assert plain.utterances[0].words == words
+    assert "E305" in {d.code for d in plain.diagnostics}  # not CHAT outside CA mode
+
+
+def test_stray_punctuation_is_no_word_in_chat() -> None:
+    transcript = parse_chat(HEAD + "*A:\t---------- okay - yes .\n@End\n",
+                            source="t.cha").transcript
+    assert transcript.utterances[0].words == ("okay", "yes")
+    assert {(d.code, d.severity) for d in transcript.diagnostics} == {("E309", "warning")}
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("and three?four more.", ("and", "three", "four", "more")),
+    ("↑really?no way.", ("really", "no", "way")),
+    ("said it twice.So there.", ("said", "it", "twice", "So", "there")),
+    # initialisms and addresses stay one item
+    ("it's o.k. with me.", ("it's", "o.k", "with", "me")),
+    ("go on nhs.uk for it.", ("go", "on", "nhs.uk", "for", "it")),
+])
+def test_a_mark_between_two_words_ends_the_first_in_jefferson(
+        tmp_path: Path, line: str, words: tuple[str, ...]) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(f"D:  {line}\n", encoding="utf-8")
+    assert cakit.read(path).transcript.utterances[0].words == words
+
+
+def test_an_in_breath_glued_to_a_word_is_a_breath(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("D:  yeah.hhh I know.\n", encoding="utf-8")
+    utterance = cakit.read(path).transcript.utterances[0]
+    assert utterance.words == ("yeah", "I", "know")
+    assert [(e.kind, e.label) for e in utterance.events if e.kind == "breath"] == [("breath", "in")]

@@ -25,6 +25,7 @@ from cakit.notation import (
     COMBINING_LOW_LINE,
     LAUGH_PARTICLE,
     OUTBREATH,
+    glued_marks,
     pause_value,
 )
 
@@ -550,7 +551,33 @@ def _item(
                                line, col, hint="put spaces around (.) and (1.5)")
             _split_glued_pauses(state, text, line, col, is_last, matches, number)
             return
+    if "." in text or "?" in text or "!" in text:
+        glued = glued_marks(text)
+        if glued:
+            _split_glued_terminator(state, text, glued[0], line, col, is_last, matches,
+                                    number)
+            return
     _word(state, text, line, col, is_last, matches, number)
+
+
+def _split_glued_terminator(
+    state: _State, text: str, at: int, line: int, col: int, is_last: bool,
+    matches: list[re.Match[str]], number: int,
+) -> None:
+    """Read `text` as two items split after the terminator at `at`: the mark ends the
+    first word (CA intonation in CA mode, else an E305 error, as any terminator glued
+    inside the utterance is), and the rest is an item of its own. Read as one word, the
+    two would count as one word nobody said ("onedo")."""
+    _word(state, text[:at], line, col, False, matches, number)
+    mark = text[at]
+    if state.ca:
+        _event(state, "intonation", mark, line, col + at, label=_GLUED_PUNCT[mark], inword=True)
+    else:
+        state.diag.add("E305", "error", f"terminator {mark!r} glued between two words", line,
+                       col + at, hint="a terminator ends the utterance; put a space after "
+                       "it, or use a comma inside the utterance")
+        _event(state, "terminator", mark, line, col + at, label=TERMINATORS[mark], inword=True)
+    _item(state, text[at + 1:], line, col + at + 1, is_last, matches, number)
 
 
 def _has_word_char(text: str) -> bool:
@@ -973,10 +1000,14 @@ def _emit_word(state: _State, body: str, line: int, col: int, following: str = "
                                "[annotations] and one terminator")
             _event(state, "mark", body, line, col)
         return
-    if not ca and not _has_word_char(clean) and clean.strip("'"):
-        state.diag.add("E309", "error", f"unexpected item {body!r}", line, col,
-                       hint="old tone terminators (-. -? -,) and stray punctuation are not "
-                       "CHAT; use a terminator . ? ! or a CA intonation arrow")
+    if not _has_word_char(clean) and clean.strip("'"):
+        # stray punctuation ("-.", a transcriber's "----------") is no word: counted as one
+        # it would join word counts, frequency lists and MLU
+        state.diag.add("E309", "warning" if ca else "error", f"unexpected item {body!r}",
+                       line, col, hint="old tone terminators (-. -? -,) and stray punctuation "
+                       "are not CHAT; use a terminator . ? ! or a CA intonation arrow")
+        _event(state, "mark", body, line, col)
+        return
     if form:
         _check_word_form(state, clean, form, line, col)
     if _DIGIT.search(clean) and "&" not in body:

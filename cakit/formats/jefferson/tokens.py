@@ -25,6 +25,7 @@ only the word.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from cakit.formats._diag import Collector
@@ -75,6 +76,7 @@ from cakit.formats.jefferson.marks import (
     pause_reading,
 )
 from cakit.model import Event, Token
+from cakit.notation import glued_marks
 
 
 @dataclass(slots=True)
@@ -250,20 +252,39 @@ def _pieces(text: str) -> list[_Piece]:
             pieces.append(_Piece(kind, match.group(), start))
             continue
         item = match.group()
-        if "=" not in item and "(" not in item and "." not in item and "…" not in item:
+        if ("=" not in item and "(" not in item and "." not in item and "…" not in item
+                and "?" not in item and "!" not in item):
             pieces.append(_Piece("word", item, start))
             continue
         position = 0
         for cut in SPLIT.finditer(item):
             if cut.start() > position:
-                pieces.append(_Piece("word", item[position : cut.start()], start + position))
+                _word_pieces(pieces, item[position : cut.start()], start + position)
             glued = cut.group()
             kind = "latch" if glued == "=" else "pause" if glued.startswith("(") else "ellipsis"
             pieces.append(_Piece(kind, glued, start + cut.start()))
             position = cut.end()
         if position < len(item):
-            pieces.append(_Piece("word", item[position:], start + position))
+            _word_pieces(pieces, item[position:], start + position)
     return pieces
+
+
+#: A dot glued after a letter: where an in-breath glued to a word starts ("yeah.hh").
+_GLUED_DOT = re.compile(r"(?<=[^\W\d_])\.")
+
+
+def _word_pieces(pieces: list[_Piece], text: str, offset: int) -> None:
+    """`text` as word pieces: one, or several where a mark is glued between two words
+    (`cakit.notation.glued_marks`: the mark ends the word before it, "three?" then
+    "four") or an in-breath is glued to a word ("yeah" then ".hh")."""
+    cuts = {at + 1 for at in glued_marks(text)}
+    cuts.update(dot.start() for dot in _GLUED_DOT.finditer(text)
+                if INBREATH.match(text, dot.start()))
+    position = 0
+    for cut in sorted(cuts):
+        pieces.append(_Piece("word", text[position:cut], offset + position))
+        position = cut
+    pieces.append(_Piece("word", text[position:], offset + position))
 
 
 def _weak_laughs(words: list[_Piece], convention: Convention) -> set[int]:
