@@ -96,3 +96,14 @@ def test_an_in_breath_glued_to_a_word_is_a_breath(tmp_path: Path) -> None:
     utterance = cakit.read(path).transcript.utterances[0]
     assert utterance.words == ("yeah", "I", "know")
     assert [(e.kind, e.label) for e in utterance.events if e.kind == "breath"] == [("breath", "in")]
+
+
+@pytest.mark.parametrize(("line", "laughs"), [
+    ("Ha, ha, ha, ha.", 4),  # a real CABNC line: the last "ha" was read as a word
+    ("ha , ha .", 2),
+])
+def test_commas_between_laugh_particles_do_not_part_them_in_chat(line: str,
+                                                                  laughs: int) -> None:
+    utterance = _utterance(line)
+    assert utterance.words == ()
+    assert sum(1 for e in utterance.events if e.kind == "laugh") == laughs

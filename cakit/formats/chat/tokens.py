@@ -820,7 +820,9 @@ def _word(
             assert value is not None
             _event(state, "pause", body, line, col + start, value=value[0], label=value[1])
         else:
-            following = matches[number + 1].group() if number + 1 < len(matches) else ""
+            # the next item with a letter: a lone comma does not part "ha , ha"
+            following = next((m.group() for m in matches[number + 1:number + 3]
+                              if _has_word_char(m.group())), "")
             _emit_word(state, body, line, col + start, following)
     for ch, position in reversed(trailing):
         _trailing_mark(state, ch, line, col + position, is_last and position == len(text) - 1,
@@ -931,9 +933,13 @@ def _laugh(state: _State, word: str, following: str) -> bool:
         return True
     if word.lower() not in _SHORT_PARTICLES:
         return False
+    # the particle before, past the intonation and commas between ("ha, ha.")
     events = state.out.events
-    after_laugh = bool(events) and events[-1].kind == "laugh" and \
-        events[-1].index == len(state.out.tokens)
+    here = len(state.out.tokens)
+    k = len(events) - 1
+    while k >= 0 and events[k].index == here and events[k].kind in _BETWEEN_PARTICLES:
+        k -= 1
+    after_laugh = k >= 0 and events[k].kind == "laugh" and events[k].index == here
     nxt = following.strip(".,?!¿;:").lower()
     next_laughs = bool(nxt) and (nxt in _SHORT_PARTICLES or bool(LAUGH_PARTICLE.match(nxt)))
     return after_laugh or next_laughs
@@ -942,6 +948,8 @@ def _laugh(state: _State, word: str, following: str) -> bool:
 #: Two-letter laugh particles; not "he" (a repeated pronoun, "he he does what?") nor "hi"
 #: (a repeated greeting).
 _SHORT_PARTICLES = frozenset({"ha", "ho", "hu"})
+#: Events that may come between two laugh particles without parting them ("ha, ha").
+_BETWEEN_PARTICLES = frozenset({"intonation", "separator"})
 
 
 def _emit_word(state: _State, body: str, line: int, col: int, following: str = "") -> None:
