@@ -530,14 +530,15 @@ def by_clinician(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.D
     prepared = as_inputs(inputs)
     table = _sequence_table(prepared, catalogue)
     event_frame = events(prepared)
-    medchecks = event_frame[event_frame["code"] == "MEDCHECK_SYMPTOM"].groupby(
-        "clinician").size()
+    medcheck_rows = event_frame[event_frame["code"] == "MEDCHECK_SYMPTOM"]
+    medchecks = medcheck_rows.groupby("clinician").size()
+    uptakes = _codes(table["r1_uptake"], (catalogue or builtin_catalogue()).uptakes)
     rows = []
     for clinician, part in table.groupby("clinician", sort=True):
         row: dict[str, Any] = {"clinician": clinician,
                                "consultations": int(part["consultation"].nunique()),
                                "sequences": int(part["has_sequence"].sum())}
-        for uptake in _codes(table["r1_uptake"], (catalogue or builtin_catalogue()).uptakes):
+        for uptake in uptakes:
             row[f"R1 {uptake}"] = int((part["r1_uptake"] == uptake).sum())
         row["R1+HESITATE"] = int(part["r1_hesitate"].sum())
         row["R1+SMILE_LAUGH"] = int(part["r1_smile_laugh"].sum())
@@ -547,14 +548,22 @@ def by_clinician(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.D
         row["smile_laugh_share"] = _share(row["R1+SMILE_LAUGH"], len(part))
         row["MEDCHECK_SYMPTOM"] = int(medchecks.get(clinician, 0))
         rows.append(row)
-    for clinician, count in medchecks.items():
-        if clinician not in set(table["clinician"]):
-            rows.append({"clinician": clinician, "consultations": 0, "sequences": 0,
-                         "MEDCHECK_SYMPTOM": int(count)})
+    # a clinician who checked symptoms but gave no R1: counts of 0 and no shares, in the
+    # consultations they took part in (not 0 of them, and no count turned into a float)
+    with_r1 = set(table["clinician"])
+    for clinician, part in medcheck_rows.groupby("clinician", sort=True):
+        if clinician in with_r1:
+            continue
+        row = {"clinician": clinician, "consultations": int(part["consultation"].nunique()),
+               "sequences": 0, **{f"R1 {uptake}": 0 for uptake in uptakes},
+               "R1+HESITATE": 0, "R1+SMILE_LAUGH": 0, "engaged": 0,
+               "engaged_share": _share(0, 0), "hesitate_share": _share(0, 0),
+               "smile_laugh_share": _share(0, 0), "MEDCHECK_SYMPTOM": len(part)}
+        rows.append(row)
     frame = pd.DataFrame(rows)
     if frame.empty:
         frame = pd.DataFrame(columns=["clinician", "consultations", "sequences"])
-    return frame.fillna({c: 0 for c in frame.columns if c.startswith("R1")})
+    return frame
 
 
 def _codes(values: Iterable[str], known: Sequence[str]) -> list[str]:

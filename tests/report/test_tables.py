@@ -12,6 +12,7 @@ from cakit.annotations import ConsultationAnnotations, consultation_from_dict
 from cakit.report import tables
 from cakit.report.inputs import consultation_input
 from cakit.report.views import REPORT_VIEWS, build_report
+from tests.conftest import REPO
 from tests.report._helpers import gold_json, gold_pairs, gold_stems
 
 PHASE_ORDER = ["OPENING", "PROBLEM_HISTORY", "EXAMINATION", "TREATMENT", "PRE_CLOSING",
@@ -260,3 +261,25 @@ def test_slim_inputs_give_the_same_tables_in_every_view() -> None:
         wide, narrow = build_report(full, view), build_report(lean, view)
         for write in (to_csv, to_json, to_markdown):
             assert write(narrow) == write(wide), (view, write.__name__)
+
+
+def test_a_clinician_with_symptom_checks_but_no_r1_counts_their_consultations() -> None:
+    """An audit found such a row with 0 consultations, and every R1 count of the table
+    turned into a float (1.0) by the gaps in that row."""
+    import cakit
+    from cakit.annotate import annotate
+
+    pairs = []
+    for path in sorted((REPO / "corpora" / "demo").iterdir()):
+        if path.suffix in (".txt", ".cha", ".docx"):
+            transcript = cakit.read(path).transcript
+            pairs.append((transcript, annotate(transcript)))
+    frame = tables.by_clinician(pairs)
+    only_checks = frame[frame["sequences"] == 0]
+    assert len(only_checks) >= 1
+    assert (only_checks["consultations"] >= 1).all()
+    assert (only_checks["MEDCHECK_SYMPTOM"] >= 1).all()
+    assert only_checks["engaged_share"].isna().all()  # no sequences: no share, not 0
+    counts = [c for c in frame.columns if c.startswith("R1") or c in (
+        "consultations", "sequences", "engaged", "MEDCHECK_SYMPTOM")]
+    assert all(frame[c].dtype.kind == "i" for c in counts), frame.dtypes
