@@ -12,11 +12,21 @@ from tests.annotate._helpers import annotate_text
 
 TALK = """\
 D:    so how have you been?
-P:    the neighbours are watching me through the wall. I can hear them talking about me.
-Mum:  {carer}
+P:    {patient}
+{carer_label}:  {carer}
 D:    okay. (1.0) and how's your sleep?
 P:    not good.
 """
+TELLING = "the neighbours are watching me through the wall. I can hear them talking about me."
+ASKING = "can they hear what I'm thinking? the people upstairs?"
+
+
+def _with_carer(tmp_path: Path, carer: str, patient: str = TELLING, carer_label: str = "Mum"
+                ) -> list[str]:
+    """The carer codes of an invented exchange: the patient's attempt, then the carer."""
+    coded = annotate_text(tmp_path, TALK.format(patient=patient, carer_label=carer_label,
+                                                carer=carer))
+    return [c.code for c in coded.carer_responses]
 
 
 @pytest.mark.parametrize(("carer", "code"), [
@@ -38,8 +48,7 @@ P:    not good.
     ("she's been really worked up about it, doctor.", "CARER_SUPPORT"),
 ])
 def test_carer_codes_follow_the_definitions(tmp_path: Path, carer: str, code: str) -> None:
-    coded = annotate_text(tmp_path, TALK.format(carer=carer))
-    assert [c.code for c in coded.carer_responses] == [code], carer
+    assert _with_carer(tmp_path, carer) == [code], carer
 
 
 @pytest.mark.parametrize(("carer", "not_code"), [
@@ -53,17 +62,7 @@ def test_carer_codes_follow_the_definitions(tmp_path: Path, carer: str, code: st
 ])
 def test_near_misses_of_dismissal_and_support(tmp_path: Path, carer: str,
                                               not_code: str) -> None:
-    coded = annotate_text(tmp_path, TALK.format(carer=carer))
-    assert [c.code for c in coded.carer_responses] not in ([], [not_code]), carer
-
-
-ASKED = """\
-D:    so how have you been?
-P:    can they hear what I'm thinking? the people upstairs?
-Dad:  {carer}
-D:    okay. (1.0) and how's your sleep?
-P:    not good.
-"""
+    assert _with_carer(tmp_path, carer) not in ([], [not_code]), carer
 
 
 @pytest.mark.parametrize(("carer", "code"), [
@@ -75,12 +74,12 @@ P:    not good.
 ])
 def test_a_carer_who_answers_the_patients_question_answers_for_them(
         tmp_path: Path, carer: str, code: str) -> None:
-    coded = annotate_text(tmp_path, ASKED.format(carer=carer))
-    assert [c.code for c in coded.carer_responses] == [code], carer
+    assert _with_carer(tmp_path, carer, ASKING, "Dad") == [code], carer
 
 
 def test_a_repeated_pronoun_is_not_laughter(tmp_path: Path) -> None:
-    coded = annotate_text(tmp_path, TALK.format(carer="he he does what? he watches?"))
+    coded = annotate_text(tmp_path, TALK.format(patient=TELLING, carer_label="Mum",
+                                                carer="he he does what? he watches?"))
     assert [c.code for c in coded.carer_responses] != ["CARER_LAUGH"]
     assert not any(e.rule.startswith("smile_laugh") for c in coded.carer_responses
                    for e in c.evidence)
