@@ -47,12 +47,12 @@ from pathlib import Path
 
 from cakit.model import Transcript
 from cakit.report.names import (
-    dictionary,
     drug_word,
     english_words,
     everyday_words,
     is_word,
     name_word,
+    ordinary_words,
     place_gazetteer,
 )
 
@@ -528,7 +528,7 @@ class Deidentifier:
         # capitalised words of the corpus that are no English word ("Headingley"): their
         # lower-case forms (quoted evidence, CA talk) are the same name; the word lists
         # load only when there are such words (a table report pseudonymises ids only)
-        words = dictionary() | english_words() if self.spoken_names else frozenset()
+        words = ordinary_words() if self.spoken_names else frozenset()
         self._spoken = frozenset(w for w in self.spoken_names
                                  if w.isalpha() and len(w) > 2 and w not in words
                                  and not drug_word(w))
@@ -561,10 +561,15 @@ class Deidentifier:
         return f"[{_LABELS.get(kind, kind.title())}-{code.capitalize()}]"
 
     # -- finding --------------------------------------------------------------------------------
-    def find(self, text: str, *, skip: int = 0, lowercase: bool = True) -> list[Hit]:
+    def find(self, text: str, *, skip: int = 0, lowercase: bool = True,
+             folded: bool = False) -> list[Hit]:
         """Non-overlapping hits in `text[skip:]`, earlier and longer first. The speaker
         label (`text[:skip]`) is searched only for declared names and names after a title
-        (`Dr Jones:`), so that labels such as `PSY:` or `Mum:` stay as they are."""
+        (`Dr Jones:`), so that labels such as `PSY:` or `Mum:` stay as they are.
+
+        `folded`: the text was lower-cased by cakit, not by the transcriber (the
+        annotator's evidence), so a declared name in lower case is the name, not a word
+        ("that sean", not "before dawn") and is replaced."""
         hits: list[tuple[int, int, int, Hit]] = []
         priority = 0
 
@@ -587,13 +592,13 @@ class Deidentifier:
                     "phone" if first in ("oh", "zero", "nought") or digits != 10 else "nhs",
                     "spoken")
         priority += 1
-        ordinary = dictionary() | english_words()
+        ordinary = ordinary_words()
         if self._terms_re is not None:
             for match in self._terms_re.finditer(text):
                 term = self._kinds.get(_normal(match.group(0)))
                 # a declared name that is also a word, written as a word ("before dawn")
                 word = match.group(0)
-                as_word = word.islower() and _normal(word) in ordinary
+                as_word = not folded and word.islower() and _normal(word) in ordinary
                 add(match.start(), match.end(), term.kind if term else "name",
                     term.source if term else "roster", confident=not as_word, in_label=True)
         priority += 1
@@ -730,6 +735,13 @@ class Deidentifier:
              skip: int = 0) -> str:
         """`text` with every confident hit replaced (flagged hits recorded, kept)."""
         hits = self.find(text, skip=skip, lowercase=self.lowercase.get(consultation, True))
+        return self._apply(text, hits, file=file, consultation=consultation, line=line)[0]
+
+    def evidence(self, text: str, *, file: str = "", consultation: str = "",
+                 line: int = 0) -> str:
+        """The annotator's evidence (quoted talk, lower-cased by cakit) with every
+        confident hit replaced; declared names count in any case (`find`'s `folded`)."""
+        hits = self.find(text, lowercase=self.lowercase.get(consultation, True), folded=True)
         return self._apply(text, hits, file=file, consultation=consultation, line=line)[0]
 
     def lines(self, items: Sequence[tuple[int, str, int]], *, file: str = "",

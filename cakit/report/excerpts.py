@@ -240,8 +240,8 @@ class ExcerptBuilder:
                line: int) -> str:
         if self.deid is None:
             return text
-        return self.deid.text(text, file=transcript.source, consultation=annotations.id,
-                              line=line)
+        return self.deid.evidence(text, file=transcript.source, consultation=annotations.id,
+                                  line=line)
 
     def _header(self, transcript: Transcript, annotations: ConsultationAnnotations,
                 attempt: Attempt) -> tuple[list[tuple[str, str]], list[str]]:

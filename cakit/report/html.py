@@ -170,10 +170,10 @@ def transcript_html(index: int, item: ConsultationInput, transcript: Transcript 
     annotations = item.annotations
     source = transcript.source if transcript else annotations.source
 
-    def clean(text: str, line: int) -> str:
+    def clean(text: str, line: int) -> str:  # the annotator's evidence, lower-cased by cakit
         if deid is None or not text:
             return text
-        return deid.text(text, file=source, consultation=annotations.id, line=line)
+        return deid.evidence(text, file=source, consultation=annotations.id, line=line)
 
     flags = []
     if not item.timing_available:

@@ -93,10 +93,10 @@ def normal_phase(phase: str | None) -> str:
 def name_tokens(name: str) -> list[str]:
     """The identifying words of a declared name: titles dropped, and lower-case words that
     are English words ("the", "van", "dawn"); "shahana rahman" declares two names."""
-    from cakit.report.names import dictionary, english_words
+    from cakit.report.names import ordinary_words
 
     tokens = re.findall(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*", name)
-    ordinary = dictionary() | english_words()
+    ordinary = ordinary_words()
     return [t for t in tokens if t.lower() not in _TITLES and len(t) > 1
             and (t[0].isupper() or t.casefold() not in ordinary)]
 

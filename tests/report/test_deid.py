@@ -398,7 +398,7 @@ def test_pseudonymising_ids_alone_loads_no_word_lists(monkeypatch: pytest.Monkey
     def refuse() -> frozenset[str]:
         raise AssertionError("word lists loaded")
 
-    monkeypatch.setattr(deid_module, "dictionary", refuse)
+    monkeypatch.setattr(deid_module, "ordinary_words", refuse)
     monkeypatch.setattr(deid_module, "english_words", refuse)
     deid = deid_module.Deidentifier(key=bytes(range(32)))
     assert deid.identifier("01-sarah-jones").startswith("[ID-")

@@ -151,3 +151,27 @@ def test_excerpts_source_view_numbers_are_physical_lines(stem: str) -> None:
         line = by_number[utterance.line]
         assert line.text.lstrip().startswith(utterance.speaker)
         assert not re.match(r"^\s*(→\s*)?\d+\s", line.text)  # printed numbers removed
+
+
+def test_excerpts_evidence_names_no_declared_participant() -> None:
+    """The annotator's evidence quotes talk in lower case; an audit found "i'm sorry to
+    hear that sean" printed beside talk that showed Sean's pseudonym: a declared name in
+    lower case was taken for a word and only flagged. Machine codes, that demo file."""
+    import cakit
+    from cakit.annotate import annotate
+    from tests.conftest import REPO
+
+    pairs = []
+    for path in [REPO / "corpora" / "demo" / "09-fitzgerald-dollar.txt"]:
+        transcript = cakit.read(path).transcript
+        pairs.append((transcript, annotate(transcript)))
+    names = {word.casefold() for transcript, _ in pairs for p in transcript.participants
+             for word in re.findall(r"[^\W\d_]{3,}", p.name or "")}
+    names -= {"doctor", "nurse", "patient", "carer", "aunt", "mother", "father", "and"}
+    assert {"sean", "bernie", "fitzgerald"} <= names
+    shield = Deidentifier.for_transcripts([t for t, _ in pairs], key=TEST_KEY)
+    excerpts = build_excerpts(pairs, deid=shield)
+    evidence = "\n".join(item for excerpt in excerpts for item in excerpt.evidence)
+    assert "tie.anaphora" in evidence  # evidence with quoted talk is there to check
+    leaked = {word for word in re.findall(r"[^\W\d_]+", evidence.casefold()) if word in names}
+    assert leaked == set()
