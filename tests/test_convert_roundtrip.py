@@ -187,6 +187,25 @@ def test_convert_roundtrip_jefferson_warns_what_it_leaves_out(small: Path,
     assert "@ID details (age, sex, SES …) of 1 participant" in outcome.output
 
 
+def test_convert_roundtrip_jefferson_warns_of_bullets_inside_utterances(
+        small: Path, tmp_path: Path) -> None:
+    """A CA turn timed in segments keeps one time in Jefferson, from its first bullet to
+    its last; the inner bullets are reported, not dropped silently (an audit found 11 in
+    one CABNC file gone without a word)."""
+    small.write_text(SMALL.replace("*DOC:\tgood ⌈ yes ⌉ . \x152500_3000\x15\n",
+                                   "*DOC:\tgood \x152400_2600\x15 ⌈ yes ⌉ . "
+                                   "\x152600_3000\x15\n"), encoding="utf-8")
+    (utterance,) = [u for u in cakit.read(small).transcript.utterances if "good" in u.words]
+    assert utterance.media is not None
+    assert (utterance.media.start_ms, utterance.media.end_ms) == (2400, 3000)
+    outcome = CliRunner().invoke(cli, ["convert", str(small), "--to", "jefferson", "-o",
+                                       str(tmp_path / "j"), "--no-color"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "CK420 Jefferson cannot hold 1 media bullet inside utterances" in outcome.output
+    written = (tmp_path / "j" / "small.txt").read_text(encoding="utf-8")
+    assert "((media 00:02.400-00:03.000))" in written
+
+
 def test_convert_roundtrip_lenient_names_each_relaxed_talk_line(small: Path,
                                                                 tmp_path: Path) -> None:
     small.write_text(SMALL.replace("*PAT:\t<fine> [<] .", "*PAT:\t<fine> [<] [...] ."),

@@ -371,7 +371,14 @@ def _bullet(state: _State, text: str, line: int, col: int, is_last: bool) -> Non
         state.diag.add("E748", "error", "bullet time has a leading zero", line, col,
                        hint="write bullet times as plain milliseconds: 12, not 012")
     if is_last:
-        state.out.media = media
+        # the utterance's time runs from its first bullet to this, its last: a bullet
+        # inside it (CA transcripts time segments of a long turn) starts the talk earlier
+        first = next((e.media for e in state.out.events
+                      if e.kind == "bullet" and e.media is not None), None)
+        if first is not None and first.start_ms < start:
+            state.out.media = MediaTime(first.start_ms, max(end, first.end_ms))
+        else:
+            state.out.media = media
     _event(state, "bullet", text, line, col, media=media)
 
 

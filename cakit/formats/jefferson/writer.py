@@ -562,6 +562,8 @@ def jefferson_losses(transcript: Transcript) -> list[str]:
     shared = coincident_onsets(transcript)
     ids = sum(1 for p in transcript.participants if p.id is not None and (
         p.id.age or p.id.sex or p.id.ses or p.id.group or p.id.education or p.id.custom))
+    inner = sum(max(0, sum(1 for e in u.events if e.kind == "bullet") - 1)
+                for u in transcript.utterances)
     losses = [
         f"{tiers} dependent tier{'s' if tiers != 1 else ''} (%mor, %gra, %com …)" if tiers
         else "",
@@ -572,5 +574,7 @@ def jefferson_losses(transcript: Transcript) -> list[str]:
         if ids else "",
         f"header{'s' if len(dropped) != 1 else ''} {', '.join('@' + n for n in dropped)}"
         if dropped else "",
+        f"{inner} media bullet{'s' if inner != 1 else ''} inside utterances (each utterance "
+        "keeps one time, from its first bullet to its last)" if inner else "",
     ]
     return [loss for loss in losses if loss]

@@ -301,7 +301,10 @@ def test_constructs_bullets() -> None:
     assert not result.diagnostics
     (utterance,) = result.transcript.utterances
     assert utterance.media is not None
-    assert (utterance.media.start_ms, utterance.media.end_ms) == (1000, 2500)
+    # each bullet times the talk before it, so the utterance runs from the first bullet's
+    # start to the last one's end (it kept only the last, 1000-2500, until an audit found
+    # CABNC turns timed seconds late)
+    assert (utterance.media.start_ms, utterance.media.end_ms) == (100, 2500)
     inline, final = _events(utterance, "bullet")
     assert inline.media is not None and final.media is not None
     assert (inline.media.start_ms, inline.index) == (100, 1)
