@@ -431,7 +431,8 @@ def _laughy(label: str) -> bool:
 
 # -- carers ------------------------------------------------------------------------------
 
-_YES_NO = frozenset({"no", "yes", "yeah", "yep", "nah", "nope"})
+#: A yes or a no that opens an answer ("yeah" is a discourse particle `Rules.lead` skips).
+_YES_NO = frozenset({"no", "yes", "yep", "nah", "nope"})
 
 
 def _answers_yes_or_no(view: TurnView, rules: Rules) -> Evidence | None:
