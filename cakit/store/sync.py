@@ -76,7 +76,17 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
     report = reanchor(pairs, text)
     found = report.by_key()
     by_id = {item.id: item for item in items}
-    targeted = {d.target for d in layer.decisions if d.target in by_id}
+    # an id can outlive its place: a turn inserted above with the same opening words
+    # takes over the id, while the decided talk moved down. Then the item of that id is
+    # elsewhere than the decision's re-anchored quote, and applying the decision by id
+    # would decide a turn the coder never saw. (Only for talk found again word for word:
+    # a fuzzy match may land on another utterance of the same turn.)
+    misplaced = {
+        d.target for d in layer.decisions
+        if d.target in by_id and found[f"d:{d.target}"].outcome == "moved"
+        and by_id[d.target].anchor.utterance != found[f"d:{d.target}"].anchor.utterance
+    }
+    targeted = {d.target for d in layer.decisions if d.target in by_id} - misplaced
     retargeted: list[tuple[str, str]] = []
     decisions: list[Decision] = []
     unmatched: list[Decision] = []
@@ -85,7 +95,8 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
         attempt_result = found.get(f"da:{decision.target}")
         updated = replace(decision, anchor=result.anchor,
                           attempt_anchor=attempt_result.anchor if attempt_result else None)
-        if decision.target not in by_id and result.outcome != "orphaned":
+        moved_away = decision.target in misplaced
+        if (decision.target not in by_id or moved_away) and result.outcome != "orphaned":
             candidate = _retarget(decision, result.anchor,
                                   attempt_result.anchor if attempt_result else None,
                                   items, by_id, targeted)
@@ -93,6 +104,13 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
                 targeted.add(candidate.id)
                 retargeted.append((decision.target, candidate.id))
                 updated = replace(updated, target=candidate.id,
+                                  retargeted_from=(*decision.retargeted_from, decision.target))
+            elif moved_away:
+                # nothing of its kind where its talk went: detached from the other turn's
+                # item (an id that matches none), kept and reported as unmatched
+                detached_id = stable_id("detached", decision.target, result.anchor.utterance)
+                retargeted.append((decision.target, detached_id))
+                updated = replace(updated, target=detached_id,
                                   retargeted_from=(*decision.retargeted_from, decision.target))
         if updated.target not in by_id:
             unmatched.append(updated)

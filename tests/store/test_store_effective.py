@@ -306,3 +306,28 @@ def test_store_effective_sequence_flags_follow_the_decided_codes(tmp_path: Path)
     assert (decided.carer_involved, decided.carer_first, decided.joint_laughter) == \
         (False, False, False)
     assert decided.outcome == late.outcome and decided.laughed == late.laughed
+
+
+def test_store_a_decision_stays_with_its_talk_when_a_same_turn_is_inserted_above(
+        tmp_path: Path, runner: Any) -> None:
+    """A turn's id is its opening words and how many earlier turns open the same way, so a
+    like turn inserted above takes the decided turn's id. An audit found the coder's
+    reject then applied to the new, never-reviewed turn, and the decided one proposed
+    again, with only "7 moved" said. The decision follows its talk."""
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    answer = _item(state, "elicited", 19)
+    decide(store, state, answer, coder="ann", decision="reject")
+    lines = BASE.splitlines(keepends=True)
+    path.write_text("".join(lines[:2]) + "Dr:   any voices lately?\nP:    they say I'm useless.\n"
+                    + "".join(lines[2:]), encoding="utf-8")
+    result = invoke(runner, ["annotate", str(path), "--store", str(store), "-o",
+                             str(tmp_path / "o.json")])
+    after = machine_state(path, store)
+    inserted, original = _item(after, "elicited", 4), _item(after, "elicited", 21)
+    assert inserted.id == answer.id  # the inserted turn took the id
+    assert f"decision moved with its text: {answer.id} → {original.id}" in result.stderr
+    final = effective_of(after, store, coder="ann")
+    shown = [e.line for e in final.elicited]
+    assert 4 in shown and 21 not in shown  # the original is rejected, not the new one
