@@ -108,6 +108,10 @@ def test_coder_usage_errors_and_missing_layer_warning(store: Path) -> None:
     typo = run("report", str(NO_ATTEMPT), "--store", str(store), "--coder", "nobody")
     assert typo.exit_code == 0
     assert "no layer for coder 'nobody'" in typo.stderr
+    # annotate says so too (an audit found it exporting the machine's codes in silence)
+    exported = run("annotate", str(NO_ATTEMPT), "--store", str(store), "--coder", "nobody")
+    assert exported.exit_code == 0
+    assert "no layer for coder 'nobody'" in exported.stderr
 
 
 def test_corrupt_coder_layer_is_a_clear_error_and_untouched(store: Path) -> None:

@@ -22,6 +22,7 @@ from cakit.cli._common import (
     run_options,
     store_option,
     warn_missing_parties,
+    warn_uncoded,
 )
 
 if TYPE_CHECKING:
@@ -83,9 +84,9 @@ def annotate(
     from cakit.spreadsheet import csv_text
 
     files = corpus(paths)
-    options, _ = run_options(files, codebook=codebook, roles_file=roles_file,
-                             store_root=store_root, no_store=no_store, coder=coder,
-                             consensus=consensus)
+    options, store = run_options(files, codebook=codebook, roles_file=roles_file,
+                                 store_root=store_root, no_store=no_store, coder=coder,
+                                 consensus=consensus)
     check_writable(output, force)
     version = codebook_for(codebook).version
     _, err = consoles()
@@ -101,9 +102,12 @@ def annotate(
         results = run_corpus(files, options, as_csv if output_format == "csv" else as_json,
                              jobs=jobs, scheduler=scheduler)
         speakers: list[tuple[tuple[str, str], ...]] = []
+        coded = total = 0
         for result in outcomes(results, len(files), "annotating", err, tally,
                                stop_on_store_error=False):
             speakers.append(result.speakers)
+            coded += result.coded
+            total += 1
             for report in result.sync_reports:
                 echo_sync(report, str(result.file.path))
             if output_format == "csv":
@@ -116,5 +120,6 @@ def annotate(
         if output_format == "json":
             stream.write("\n]}\n")
     warn_missing_parties(err, speakers)
+    warn_uncoded(err, coder, consensus, coded, total, store)
     if tally.problems:
         raise SystemExit(1)
