@@ -177,13 +177,40 @@ class Tally:
     problems: int = 0
 
 
+def echo_sync(report: Any, source: str, *, err: bool = True) -> None:
+    """Print what syncing a coder layer found (only when there is something to say)."""
+    if report is None:
+        return
+    counts = report.counts
+    if report.transcript_changed:
+        click.echo(f"{source}: {report.coder}: the transcript changed; re-anchored "
+                   f"{counts['kept']} kept, {counts['moved']} moved, {counts['fuzzy']} fuzzy, "
+                   f"{counts['orphaned']} orphaned", err=err)
+        for result in report.fuzzy:
+            click.echo(f"  fuzzy: line {result.previous.line} → {result.anchor.line}: "
+                       f"{result.anchor.quote[:60]!r} (check the code still fits)", err=err)
+        for result in report.orphaned:
+            click.echo(f"  orphaned (kept, not deleted): was line {result.previous.line}: "
+                       f"{result.previous.quote[:60]!r}", err=err)
+    for old, new in report.retargeted:
+        click.echo(f"  decision moved with its text: {old} → {new}", err=err)
+    for decision in report.unmatched:
+        click.echo(f"  decision on a code the machine no longer proposes (kept): "
+                   f"{decision.proposed_code} at line {decision.anchor.line} "
+                   f"[{decision.decision or 'note'}] id {decision.target}", err=err)
+    for code in report.detached:
+        click.echo(f"  your {code.label} at line {code.anchor.line} belongs to an attempt that "
+                   "no longer exists (kept)", err=err)
+
+
 def outcomes(results: Iterable[FileOutcome[T]], total: int, label: str, err: Any,
              tally: Tally, *, stop_on_store_error: bool = True) -> Iterator[FileOutcome[T]]:
     """A run's outcomes that have a value, one at a time, behind a progress bar.
 
     Reading errors, failures and store errors are printed and counted in `tally` (a store
     error stops the run instead, by default, as StoreError); files with no talk are
-    skipped with a note; layers moved from an older identity are said in one line each.
+    skipped with a note; layers moved from an older identity are said in one line each,
+    and what re-anchoring a coder's layer after an edit found (`echo_sync`).
     """
     from cakit.errors import StoreError
     from cakit.run import ROLE_ERRORS
@@ -196,6 +223,8 @@ def outcomes(results: Iterable[FileOutcome[T]], total: int, label: str, err: Any
             err.print(result.store_error, markup=False, highlight=False)
         for note in result.notes:
             err.print(note, markup=False, highlight=False)
+        for report in result.sync_reports:  # a coder layer re-anchored after an edit
+            echo_sync(report, str(result.file.path))
         if result.errors:
             tally.problems += 1
             err.print(f"{result.file.path}: {len(result.errors)} reading error(s); first: "

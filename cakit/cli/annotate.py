@@ -79,7 +79,6 @@ def annotate(
     from cakit.annotations import CSV_COLUMNS
     from cakit.build import build_id
     from cakit.cli._output import check_writable, output_stream
-    from cakit.cli.review import echo_sync
     from cakit.run import run_corpus
     from cakit.spreadsheet import csv_text
 
@@ -108,8 +107,6 @@ def annotate(
             speakers.append(result.speakers)
             coded += result.coded
             total += 1
-            for report in result.sync_reports:
-                echo_sync(report, str(result.file.path))
             if output_format == "csv":
                 stream.write(result.value or "")
             elif output_format == "jsonl":

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cakit.cli._common import codebook_option, handle_errors, roles_option, store_option
+from cakit.cli._common import (
+    codebook_option,
+    echo_sync,
+    handle_errors,
+    roles_option,
+    store_option,
+)
 
 if TYPE_CHECKING:
     from cakit.project import CorpusFile
@@ -33,32 +39,6 @@ _HELP = """\
 _KIND_NAMES = {"attempt": "attempt", "response": "response", "modifier": "delivery modifier",
                "carer_response": "carer response", "elicited": "elicited answer",
                "repair": "patient repair", "medcheck": "symptom check in medication talk"}
-
-
-def echo_sync(report: Any, source: str, *, err: bool = True) -> None:
-    """Print what syncing a coder layer found (only when there is something to say)."""
-    if report is None:
-        return
-    counts = report.counts
-    if report.transcript_changed:
-        click.echo(f"{source}: {report.coder}: the transcript changed; re-anchored "
-                   f"{counts['kept']} kept, {counts['moved']} moved, {counts['fuzzy']} fuzzy, "
-                   f"{counts['orphaned']} orphaned", err=err)
-        for result in report.fuzzy:
-            click.echo(f"  fuzzy: line {result.previous.line} → {result.anchor.line}: "
-                       f"{result.anchor.quote[:60]!r} (check the code still fits)", err=err)
-        for result in report.orphaned:
-            click.echo(f"  orphaned (kept, not deleted): was line {result.previous.line}: "
-                       f"{result.previous.quote[:60]!r}", err=err)
-    for old, new in report.retargeted:
-        click.echo(f"  decision moved with its text: {old} → {new}", err=err)
-    for decision in report.unmatched:
-        click.echo(f"  decision on a code the machine no longer proposes (kept): "
-                   f"{decision.proposed_code} at line {decision.anchor.line} "
-                   f"[{decision.decision or 'note'}] id {decision.target}", err=err)
-    for code in report.detached:
-        click.echo(f"  your {code.label} at line {code.anchor.line} belongs to an attempt that "
-                   "no longer exists (kept)", err=err)
 
 
 def open_state(file: CorpusFile, options: RunOptions, coder: str | None, *,

@@ -331,3 +331,19 @@ def test_store_a_decision_stays_with_its_talk_when_a_same_turn_is_inserted_above
     final = effective_of(after, store, coder="ann")
     shown = [e.line for e in final.elicited]
     assert 4 in shown and 21 not in shown  # the original is rejected, not the new one
+
+
+@pytest.mark.parametrize("command", ["report", "excerpts", "search"])
+def test_store_every_command_says_what_re_anchoring_found(tmp_path: Path, runner: Any,
+                                                          command: str) -> None:
+    """The first command run after an edit re-anchors the coder's layer; an audit found
+    `report` doing so in silence, so later runs had nothing left to say."""
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "attempt", 6), coder="ann", decision="accept")
+    path.write_text("Dr:   good morning.\n" + BASE, encoding="utf-8")
+    extra = {"report": [], "excerpts": [], "search": ["-q", "role=patient"]}[command]
+    result = invoke(runner, [command, str(path), "--store", str(store), "--coder", "ann",
+                             *extra])
+    assert "ann: the transcript changed; re-anchored 0 kept, 1 moved" in result.stderr
