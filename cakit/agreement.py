@@ -143,8 +143,11 @@ def undefined_reason(data: Sequence[Sequence[Label]]) -> str:
 
 
 def prevalence(data: Sequence[Sequence[Label]], code: str | None = None) -> float | None:
-    """Share of the given labels that are `code` (default: anything but "none")."""
-    values = [label for row in data for label in row if label is not None]
+    """Share of the labels that are `code` (default: anything but "none"), over the units
+    the coefficients rest on (labelled by at least two coders, `pairable_units`): a label
+    on a unit only one coder decided is not in kappa or alpha, so not in their prevalence.
+    None when there is no such unit."""
+    values = [label for column in _columns(data) if len(column) >= 2 for label in column]
     if not values:
         return None
     if code is None:

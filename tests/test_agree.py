@@ -23,6 +23,7 @@ from cakit.agreement import (
     disagreements,
     joint_units,
     krippendorff_alpha,
+    pairable_units,
     percent_agreement,
     prevalence,
     undefined_reason,
@@ -67,6 +68,18 @@ def test_agree_one_coder_never_uses_a_code() -> None:
     assert krippendorff_alpha(table) == pytest.approx(_package_alpha(table))
     assert prevalence([first, second], "X") == pytest.approx(2 / 12)
     assert percent_agreement(table) == pytest.approx(4 / 6)
+
+
+def test_agree_prevalence_rests_on_the_units_the_coefficients_use() -> None:
+    """A unit only one coder decided is in neither kappa nor alpha; an audit found it in
+    the prevalence beside them (31.5 % over every label against 42.9 % over the 14 joint
+    units of the demo)."""
+    first = ["X", N, "X", "X", "X", None]
+    second = ["X", N, N, None, None, "X"]
+    assert pairable_units([first, second]) == 3
+    assert prevalence([first, second], "X") == pytest.approx(3 / 6)
+    assert prevalence([first, second]) == pytest.approx(3 / 6)
+    assert prevalence([[None, "X"], ["X", None]], "X") is None  # no unit both decided
 
 
 def test_agree_perfect_agreement() -> None:
