@@ -260,6 +260,37 @@ def warn_missing_parties(err: Any, speakers: Iterable[tuple[tuple[str, str], ...
         err.print(f"warning: {warning}", markup=False, highlight=False)
 
 
+def check_audit_writable(output: str | None, force: bool) -> None:
+    """Refuse, before any work, to overwrite the de-identification audit log beside
+    `output` without --force (there is none for standard output or /dev/null)."""
+    from cakit.cli._output import check_writable
+    from cakit.report.deid import audit_path
+
+    target = audit_path(output)
+    if target is not None:
+        check_writable(str(target), force)
+
+
+def write_deid_audit(deid: Any, output: str | None, force: bool, err: Any,
+                     lead: str = "") -> None:
+    """Say what de-identification replaced and flagged, and write its audit log (it holds
+    the originals) beside `output`; with standard output or /dev/null, only the counts."""
+    from cakit.cli._output import write_bytes
+    from cakit.report.deid import audit_csv, audit_path
+
+    flagged = sum(1 for entry in deid.audit if entry.action == "flagged")
+    summary = (f"{lead}de-identified: {len(deid.audit) - flagged} replacement(s), {flagged} "
+               "flagged for review")
+    target = audit_path(output)
+    if target is not None:
+        write_bytes(str(target), audit_csv(deid.audit).encode("utf-8"), force=force)
+        err.print(f"{summary}; audit log (contains the originals): {target}", markup=False,
+                  highlight=False)
+    else:
+        err.print(f"{summary}; use -o FILE to keep the audit log", markup=False,
+                  highlight=False)
+
+
 def warn_uncoded(err: Any, coder: str | None, consensus: bool, coded: int, total: int,
                  store: str | Path) -> None:
     """Say when `--coder`/`--consensus` found no (or only some) coder layers: those

@@ -10,6 +10,7 @@ import click
 
 from cakit.annotations import PHASES_WITH_UNKNOWN
 from cakit.cli._common import (
+    check_audit_writable,
     codebook_option,
     coder_options,
     consoles,
@@ -22,6 +23,7 @@ from cakit.cli._common import (
     run_options,
     store_option,
     warn_uncoded,
+    write_deid_audit,
 )
 from cakit.errors import UsageError
 
@@ -122,7 +124,6 @@ def excerpts(
     With --coder or --consensus the excerpts are of the codes as human coders decided them.
     """
     from cakit.cli._output import check_writable, output_stream, write_bytes
-    from cakit.report.deid import audit_csv, audit_path
     from cakit.report.excerpts import (
         Selection,
         build_excerpts,
@@ -151,8 +152,8 @@ def excerpts(
     if output_format == "docx" and not output:
         raise UsageError("--format docx writes a binary file: give -o FILE.docx")
     check_writable(output, force)
-    if output and not no_deidentify:
-        check_writable(str(audit_path(output)), force)
+    if not no_deidentify:
+        check_audit_writable(output, force)
     _, err = consoles()
     loaded, problems = drain(run_corpus(files, options, transcript_and_codes, jobs=jobs),
                              len(files), "reading", err)
@@ -184,17 +185,7 @@ def excerpts(
     if link_media:
         _media_note(err, chosen, output_format)
     if deid is not None:
-        flagged = sum(1 for entry in deid.audit if entry.action == "flagged")
-        summary = (f"{len(chosen)} excerpt(s); de-identified: {len(deid.audit) - flagged} "
-                   f"replacement(s), {flagged} flagged for review")
-        if output:
-            target = audit_path(output)
-            write_bytes(str(target), audit_csv(deid.audit).encode("utf-8"), force=force)
-            err.print(f"{summary}; audit log (contains the originals): {target}",
-                      markup=False, highlight=False)
-        else:
-            err.print(f"{summary}; use -o FILE to keep the audit log", markup=False,
-                      highlight=False)
+        write_deid_audit(deid, output, force, err, lead=f"{len(chosen)} excerpt(s); ")
     else:
         err.print(f"{len(chosen)} excerpt(s); NOT de-identified", style="bold red",
                   markup=False, highlight=False)

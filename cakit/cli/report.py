@@ -17,6 +17,7 @@ import click
 
 from cakit.cli._common import (
     Tally,
+    check_audit_writable,
     codebook_option,
     coder_options,
     consoles,
@@ -31,6 +32,7 @@ from cakit.cli._common import (
     store_option,
     warn_missing_parties,
     warn_uncoded,
+    write_deid_audit,
 )
 from cakit.errors import UsageError
 from cakit.run import FileOutcome, ProfileFinish
@@ -171,10 +173,8 @@ def report(
     check_writable(output, force)
     check_writable(plot_path, force)
     deidentify = not no_deidentify
-    if deidentify and output:
-        from cakit.report.deid import audit_path
-
-        check_writable(str(audit_path(output)), force)
+    if deidentify:
+        check_audit_writable(output, force)
     out, err = consoles(no_color)
     finish: Callable[[Coded], bytes | Item] = (
         report_input_and_transcript if output_format == "html" else report_input)
@@ -205,7 +205,7 @@ def report(
         shown, labels, deid = _pseudonymised(built, loaded, deidentify)
         _write_tables(shown, output_format, output, force, out)
         if deid is not None:
-            _write_audit(deid, output, force, err)
+            write_deid_audit(deid, output, force, err)
     if not deidentify:
         err.print("NOT de-identified: consultation ids, clinicians (and in HTML names, places "
                   "and dates) are shown as written", style="bold red", markup=False,
@@ -310,27 +310,8 @@ def _write_html(built: Report, loaded: list[Loaded], output: str | None, force: 
     if deid is None:
         return None
     labels = {c.id: deid.identifier(c.id, file=t.source) for c, t in items}
-    _write_audit(deid, output, force, err)
+    write_deid_audit(deid, output, force, err)
     return labels
-
-
-def _write_audit(deid: Any, output: str | None, force: bool, err: Any) -> None:
-    """The audit log goes beside the output; with standard output, only a count is shown."""
-    from cakit.report.deid import audit_csv, audit_path
-
-    flagged = sum(1 for entry in deid.audit if entry.action == "flagged")
-    replaced = len(deid.audit) - flagged
-    if output:
-        from cakit.cli._output import write_bytes
-
-        target = audit_path(output)
-        write_bytes(str(target), audit_csv(deid.audit).encode("utf-8"), force=force)
-        err.print(f"de-identified: {replaced} replacement(s), {flagged} flagged for review; "
-                  f"audit log (contains the originals): {target}", highlight=False,
-                  markup=False)
-    else:
-        err.print(f"de-identified: {replaced} replacement(s), {flagged} flagged for review; "
-                  "use -o FILE to keep the audit log", highlight=False, markup=False)
 
 
 def _write_plot(built: Report, inputs: list[Any], plot_path: str, force: bool,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cakit.cli._common import (
+    check_audit_writable,
     codebook_option,
     coder_options,
     consoles,
@@ -29,6 +30,7 @@ from cakit.cli._common import (
     run_options,
     store_option,
     warn_uncoded,
+    write_deid_audit,
 )
 from cakit.errors import UsageError
 
@@ -160,10 +162,8 @@ def search(
                                  consensus=consensus)
     check_writable(output, force)
     deidentify = not no_deidentify
-    if deidentify and output:
-        from cakit.report.deid import audit_path
-
-        check_writable(str(audit_path(output)), force)
+    if deidentify:
+        check_audit_writable(output, force)
     out, err = consoles(no_color)
     loaded, problems = drain(run_corpus(files, options, search_input, jobs=jobs), len(files),
                              "reading", err)
@@ -206,7 +206,7 @@ def search(
               f"{len(values)} consultation(s){more} for: {query}", markup=False,
               highlight=False)
     if deid is not None:
-        _write_audit(deid, output, force, err)
+        write_deid_audit(deid, output, force, err)
     else:
         err.print("NOT de-identified: talk, names and consultation ids are shown as written",
                   style="bold red", markup=False, highlight=False)
@@ -302,20 +302,3 @@ def _write_excerpts(index: Any, hits: list[Any], sources: list[Any], query: Quer
     _write_text(render(chosen, deidentified=deidentified), output, force)
 
 
-def _write_audit(deid: Any, output: str | None, force: bool, err: Any) -> None:
-    """The audit log goes beside the output; with standard output, only a count is shown."""
-    from cakit.report.deid import audit_csv, audit_path
-
-    flagged = sum(1 for entry in deid.audit if entry.action == "flagged")
-    summary = (f"de-identified: {len(deid.audit) - flagged} replacement(s), {flagged} "
-               "flagged for review")
-    if output:
-        from cakit.cli._output import write_bytes
-
-        target = audit_path(output)
-        write_bytes(str(target), audit_csv(deid.audit).encode("utf-8"), force=force)
-        err.print(f"{summary}; audit log (contains the originals): {target}", markup=False,
-                  highlight=False)
-    else:
-        err.print(f"{summary}; use -o FILE to keep the audit log", markup=False,
-                  highlight=False)

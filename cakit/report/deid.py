@@ -836,9 +836,15 @@ def audit_csv(entries: Iterable[AuditEntry]) -> str:
                      for entry in entries), header=AUDIT_COLUMNS)
 
 
-def audit_path(output: str | Path) -> Path:
-    """`<output>.deid-audit.csv`, beside the output."""
+def audit_path(output: str | Path | None) -> Path | None:
+    """`<output>.deid-audit.csv`, beside the output; None for standard output and for an
+    output that is no regular file (`-o /dev/null`, a FIFO): the log holds the originals,
+    and must not land in /dev or beside a pipe."""
+    if not output:
+        return None
     path = Path(output)
+    if path.exists() and not path.is_file():
+        return None
     return path.with_name(path.name + ".deid-audit.csv")
 
 

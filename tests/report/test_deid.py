@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from pathlib import Path
@@ -23,6 +24,7 @@ from cakit.report.html import report_html
 from cakit.report.inputs import consultation_input
 from cakit.report.lines import source_view
 from cakit.report.views import build_report
+from tests.conftest import REPO
 from tests.report._helpers import TEST_KEY, gold_pairs, planted_items
 
 _KEEP = {"Dr", "Mr", "Mrs", "St", "clinic", "ward", "Road", "Grove", "of", "Elm"}
@@ -295,6 +297,26 @@ def test_deid_audit_csv_and_path(tmp_path: Path) -> None:
                                    "pseudonym"
     assert "f.txt,c,9,6,phone,pattern,replaced,07700 900123,[Phone-" in text
     assert audit_path(tmp_path / "out.docx") == tmp_path / "out.docx.deid-audit.csv"
+    # no log with the originals beside /dev/null, a pipe or standard output (an audit
+    # found `report -o /dev/null` writing /dev/null.deid-audit.csv)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert audit_path("/dev/null") is None and audit_path(fifo) is None
+    assert audit_path(None) is None and audit_path("") is None
+
+
+def test_deid_report_to_dev_null_writes_no_audit_log(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cakit.cli import cli
+
+    before = set(Path("/dev").iterdir())
+    result = CliRunner().invoke(cli, ["report", str(REPO / "corpora" / "demo" /
+                                                   "01-brennan-jefferson.txt"),
+                                      "--no-store", "--format", "csv", "-o", "/dev/null"])
+    assert result.exit_code == 0, result.output
+    assert "use -o FILE to keep the audit log" in result.stderr
+    assert set(Path("/dev").iterdir()) == before
 
 
 def test_deid_nothing_identifying_in_the_audit_free_html_when_opted_out() -> None:
