@@ -128,8 +128,7 @@ def total(summaries: list[TranscriptSummary]) -> TranscriptSummary:
     """The column-wise total of several summaries. The total duration is known only when
     every file's is: a sum over the timed files alone would pass for the corpus's."""
     durations = [s.duration_s for s in summaries]
-    known = [d for d in durations if d is not None]
-    complete = bool(summaries) and len(known) == len(durations)
+    complete = bool(durations) and None not in durations
     return TranscriptSummary(
         file=f"TOTAL ({len(summaries)} files)",
         format="",
@@ -138,6 +137,6 @@ def total(summaries: list[TranscriptSummary]) -> TranscriptSummary:
             for name in COLUMNS
             if name not in ("file", "format", "duration_s", "pause_time_s")
         },
-        duration_s=round(sum(known), 3) if complete else None,
+        duration_s=round(sum(d for d in durations if d is not None), 3) if complete else None,
         pause_time_s=round(sum(s.pause_time_s for s in summaries), 3),
     )
