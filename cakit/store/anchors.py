@@ -226,6 +226,22 @@ def _context_score(text: TranscriptText, index: int, start: int, end: int,
     return score
 
 
+def _has_context(anchor: Anchor) -> bool:
+    return bool(anchor.before or anchor.after)
+
+
+def _placed(text: TranscriptText, index: int, start: int, end: int, anchor: Anchor) -> bool:
+    """Whether a candidate place has some of the anchor's stored context beside it."""
+    return not _has_context(anchor) or _context_score(text, index, start, end, anchor) > 0
+
+
+def context_fits(anchor: Anchor, text: TranscriptText, utterance_id: str) -> bool:
+    """Whether utterance `utterance_id` of the current transcript (all of it) stands where
+    the anchor's stored context says its talk stood."""
+    index = text.index_of(utterance_id)
+    return index is not None and _placed(text, index, 0, len(text.words[index]), anchor)
+
+
 def locate(anchor: Anchor, text: TranscriptText, *,
            threshold: float = FUZZY_THRESHOLD) -> tuple[Outcome, Anchor]:
     """Where an anchor is in the current transcript (pure; see `reanchor`).
@@ -234,6 +250,13 @@ def locate(anchor: Anchor, text: TranscriptText, *,
     lines) or moved; the quote elsewhere, best context first, then nearest → moved; the
     most similar utterance with a difflib ratio ≥ `threshold` → fuzzy; else orphaned (the
     anchor is returned unchanged but for its status).
+
+    Outside the same hash, a place counts only where some of the stored context is
+    found next to it (`_context_score` ≥ 1): an utterance id is only a position, and "no",
+    "mm" or "okay so how's your sleep been" recur, so without it the decision on a
+    deleted turn would land on whichever like turn took its id or resembles it — a turn
+    nobody reviewed. An anchor stored without context (a one-utterance transcript) needs
+    none.
     """
     if anchor.sha256 == text.sha256 and anchor.status != "orphaned":
         return "kept", anchor
@@ -241,7 +264,8 @@ def locate(anchor: Anchor, text: TranscriptText, *,
     if quote:
         index = text.index_of(anchor.utterance)
         if index is not None:
-            offsets = _find(text.words[index], quote)
+            offsets = [offset for offset in _find(text.words[index], quote)
+                       if _placed(text, index, offset, offset + len(quote), anchor)]
             if offsets:
                 offset = min(offsets, key=lambda k: abs(k - anchor.start))
                 found = replace(text.anchor(index, offset, offset + len(quote)),
@@ -256,6 +280,8 @@ def locate(anchor: Anchor, text: TranscriptText, *,
         for k, words in enumerate(text.words):
             for offset in _find(words, quote):
                 score = _context_score(text, k, offset, offset + len(quote), anchor)
+                if score == 0 and _has_context(anchor):
+                    continue
                 distance = abs(_utterance_number(text.utterance_ids[k]) - old_number)
                 key = (-score, distance, k, offset)
                 if best is None or key < best:
@@ -273,7 +299,7 @@ def locate(anchor: Anchor, text: TranscriptText, *,
         if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
             continue
         ratio = matcher.ratio()
-        if ratio < threshold:
+        if ratio < threshold or not _placed(text, k, 0, len(words), anchor):
             continue
         closer = best_index is not None and ratio == best_ratio and abs(
             _utterance_number(text.utterance_ids[k]) - old_number

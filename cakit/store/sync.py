@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cakit.annotations import stable_id
-from cakit.store.anchors import Anchor, Reanchored, TranscriptText, reanchor
+from cakit.store.anchors import Anchor, Reanchored, TranscriptText, context_fits, reanchor
 from cakit.store.labels import ATTEMPT_BOUND
 from cakit.store.layers import coders, layer_path, update_layer
 from cakit.store.records import Decision, HumanCode, Layer, LayerHeader, MachineItem, now
@@ -81,10 +81,11 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
     # elsewhere than the decision's re-anchored quote, and applying the decision by id
     # would decide a turn the coder never saw. (Only for talk found again word for word:
     # a fuzzy match may land on another utterance of the same turn.)
+    # Likewise a decision whose talk was deleted (orphaned) while a like turn took over
+    # its id: it is applied by id only if that item stands where its talk stood.
     misplaced = {
         d.target for d in layer.decisions
-        if d.target in by_id and found[f"d:{d.target}"].outcome == "moved"
-        and by_id[d.target].anchor.utterance != found[f"d:{d.target}"].anchor.utterance
+        if d.target in by_id and _elsewhere(found[f"d:{d.target}"], by_id[d.target], text)
     }
     targeted = {d.target for d in layer.decisions if d.target in by_id} - misplaced
     retargeted: list[tuple[str, str]] = []
@@ -96,7 +97,13 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
         updated = replace(decision, anchor=result.anchor,
                           attempt_anchor=attempt_result.anchor if attempt_result else None)
         moved_away = decision.target in misplaced
-        if (decision.target not in by_id or moved_away) and result.outcome != "orphaned":
+        if result.outcome == "orphaned" and moved_away:
+            # its talk is gone: detached from the other turn's item, kept, and reported
+            # as orphaned and as a decision on a code the machine no longer proposes
+            updated = replace(updated, target=stable_id("detached", decision.target,
+                                                        result.anchor.utterance),
+                              retargeted_from=(*decision.retargeted_from, decision.target))
+        elif (decision.target not in by_id or moved_away) and result.outcome != "orphaned":
             candidate = _retarget(decision, result.anchor,
                                   attempt_result.anchor if attempt_result else None,
                                   items, by_id, targeted)
@@ -144,6 +151,17 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
         unmatched=tuple(unmatched), detached=tuple(detached), changed=changed,
         transcript_changed=layer.header.sha256 != text.sha256,
     )
+
+
+def _elsewhere(result: Reanchored, item: MachineItem, text: TranscriptText) -> bool:
+    """Whether the machine item holding a decision's id is not where the decision's talk is:
+    the talk was found word for word in another utterance, or not found at all (orphaned)
+    and the item's utterance does not stand where the talk stood."""
+    if result.outcome == "moved":
+        return item.anchor.utterance != result.anchor.utterance
+    if result.outcome == "orphaned":
+        return not context_fits(result.previous, text, item.anchor.utterance)
+    return False
 
 
 def _retarget(decision: Decision, anchor: Anchor, attempt_anchor: Anchor | None,

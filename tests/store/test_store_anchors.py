@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,31 @@ def test_store_reanchor_utterance_deleted_orphans_it_and_moves_later(tmp_path: P
     assert all(r.outcome == "moved" and r.anchor.line == r.previous.line - 1 for r in later)
     assert report.counts == {"kept": 3, "moved": len(anchors) - 4, "fuzzy": 0, "orphaned": 1}
     assert len(report.results) == len(anchors)  # nothing lost
+
+
+#: BASE with a second "mm." (line 6), like the one that answers the van (line 13).
+_TWO_MMS = BASE.replace("Dr:   that's good to hear.\n", "Dr:   that's good to hear.\nDr:   mm.\n")
+
+
+@pytest.mark.parametrize("line,like", [
+    (13, "mm"),  # a short turn said elsewhere too: found word for word at line 6
+    (11, "okay so how's your appetite been"),  # a like question: a close (fuzzy) match
+])
+def test_store_reanchor_deleted_turn_is_orphaned_not_put_on_a_like_turn(
+        tmp_path: Path, line: int, like: str) -> None:
+    """An audit deleted a decided turn and found its decision re-anchored to whichever like
+    turn took over its utterance id or resembled it: a turn nobody reviewed. A place is
+    found only where some of the stored context is beside it."""
+    path = write(tmp_path, "t.txt", _TWO_MMS)
+    before = _text(path)
+    decided = before.anchor(before.utterance_at_line(line))  # type: ignore[arg-type]
+    lines = _TWO_MMS.splitlines(keepends=True)
+    path.write_text("".join(lines[:line - 1] + lines[line:]), encoding="utf-8")
+    after = _text(path)
+    assert like in {" ".join(words) for words in after.words}  # the like turn is there
+    result = reanchor({"decided": decided}, after).by_key()["decided"]
+    assert result.outcome == "orphaned"
+    assert result.anchor == replace(decided, status="orphaned")  # kept as it was
 
 
 def test_store_reanchor_uses_context_to_choose_between_equal_quotes(tmp_path: Path) -> None:

@@ -333,6 +333,34 @@ def test_store_a_decision_stays_with_its_talk_when_a_same_turn_is_inserted_above
     assert 4 in shown and 21 not in shown  # the original is rejected, not the new one
 
 
+def test_store_a_deleted_turns_decision_is_not_applied_to_the_like_turn_that_takes_its_id(
+        tmp_path: Path, runner: Any) -> None:
+    """The same take-over by deletion: the first of two like answers ("P: no.") is decided
+    and then deleted, so the second takes over its id. An audit found the reject then
+    applied to the second, which nobody reviewed. The decision is kept, detached, and
+    reported as orphaned; the second answer stays the machine's, undecided."""
+    text = ("Dr:   hello, come in and have a seat.\nP:    thanks.\n"
+            "Dr:   have you been hearing any voices lately?\nP:    no.\n"
+            "Dr:   and do you feel people are following you?\nP:    no.\n"
+            "Dr:   okay so how's your sleep been?\nP:    fine.\n")
+    path = write(tmp_path, "t.txt", text)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    first = _item(state, "elicited", 4)
+    decide(store, state, first, coder="ann", decision="reject")
+    path.write_text(text.replace("P:    no.\n", "", 1), encoding="utf-8")
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    after = machine_state(path, store)
+    second = _item(after, "elicited", 5)
+    assert second.id == first.id  # the like answer took over the id
+    assert "orphaned (kept, not deleted): was line 4: 'no'" in result.stderr
+    assert "PSY_ELICITED at line 4 [reject]" in result.stderr
+    assert [e.line for e in effective_of(after, store, coder="ann").elicited] == [5]
+    kept = read_layer(layer_path(store, "ann", after.identity))
+    assert kept is not None and [d.decision for d in kept.decisions] == ["reject"]
+    assert kept.decisions[0].retargeted_from == (first.id,)
+
+
 @pytest.mark.parametrize("command", ["report", "excerpts", "search"])
 def test_store_every_command_says_what_re_anchoring_found(tmp_path: Path, runner: Any,
                                                           command: str) -> None:
