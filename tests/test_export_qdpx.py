@@ -450,3 +450,40 @@ def test_an_edited_source_keeps_cakits_own_selections_and_lists_the_rest(
     assert "its text is not the transcript's" in result.output
     assert result.output.count("not imported: the source's text is not the transcript's") \
         == len(codes)
+
+
+def test_own_responses_to_an_own_attempt_come_back_as_they_were(tmp_path: Path) -> None:
+    """A coder's own attempt, with their own ENGAGE, HESITATE and carer laugh to it on
+    turns where the machine coded the same codes for another attempt. An audit found the
+    round trip turning them into accepts of the machine's codes to the other attempt, and
+    an own HESITATE lost: a coding placed by position only decides a machine code of the
+    attempt it responds to."""
+    from tests.store._fixtures import BASE, write
+
+    path = write(tmp_path, "t.txt", BASE)
+    store, fresh = tmp_path / "store", tmp_path / "fresh"
+    state = machine_state(path, store)
+    machine = {(item.code, item.anchor.line) for item in state.items}
+    assert {("ENGAGE", 18), ("CARER_RESPONSE", 16)} <= machine  # to the attempts at 11, 17
+    coded = [("15", "PSY_ATTEMPT", "PSY_ASSERT", None),
+             ("16", "CARER_RESPONSE", "CARER_LAUGH", "15"),
+             ("18", "ENGAGE", "ENGAGE_EMPATHY", "15"), ("18", "HESITATE", None, "15"),
+             ("14", "HESITATE", None, "11")]
+    for line, code, subtype, attempt in coded:
+        args = ["code", str(path), "--line", line, "--code", code, "--coder", "ann",
+                "--store", str(store)]
+        args += ["--subtype", subtype] if subtype else []
+        args += ["--attempt-line", attempt] if attempt else []
+        assert run(*args).exit_code == 0
+    study = tmp_path / "ann.qdpx"
+    assert run("export", "--to", "qdpx", str(path), "-o", str(study), "--store", str(store),
+               "--coder", "ann").exit_code == 0
+    result = run("import", "qdpx", str(study), str(path), "--coder", "ann", "--store",
+                 str(fresh))
+    assert result.exit_code == 0, result.output
+    assert "0 accepted, 0 relabelled, 0 rejected, 0 notes only, 5 own codes" in result.output
+    identity = machine_state(path, store).identity
+    before = read_layer(layer_path(store, "ann", identity))
+    after = read_layer(layer_path(fresh, "ann", identity))
+    assert before is not None and after is not None and not after.decisions
+    assert sorted(after.codes, key=lambda c: c.id) == sorted(before.codes, key=lambda c: c.id)

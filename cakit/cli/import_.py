@@ -97,6 +97,7 @@ def qdpx(file: str, paths: tuple[str, ...], coder: str, user: str | None, dry_ru
     not coded, a note named "rejected"   → reject
     a note on a code                     → the decision's note
     a code on a turn the machine did not code that way → the coder's own code
+    (a response counts as the machine's only if it is to the same attempt)
     Unknown codes, selections outside one turn and sources that match no transcript are
     listed (exit status 1) and not imported.
     """

@@ -155,6 +155,23 @@ class _Planner:
                   if code.kind == "attempt" and code.anchor.line <= turn.line]
         return max(lines) if lines else None
 
+    def for_attempt(self, selection: QdaSelection, line: SourceLine, label: str,
+                    on_turn: Sequence[MachineItem]) -> list[MachineItem]:
+        """The machine items on the turn a coding placed by position may decide: for a
+        response, modifier or carer response, only those to the attempt the coding
+        belongs to (its `responds to` link, else the nearest attempt before it). A coder's
+        ENGAGE to their own attempt is not an accept of the machine's ENGAGE to another
+        attempt on the same turn."""
+        if kind_for_code(_split(label)[0], self.codebook.catalogue) not in ATTEMPT_BOUND:
+            return list(on_turn)
+        attempt_line = self.attempt_line(selection, line)
+        out = []
+        for item in on_turn:
+            attempt = self.state.item(item.attempt) if item.attempt else None
+            if attempt is not None and attempt.anchor.line == attempt_line:
+                out.append(item)
+        return out
+
     def own(self, selection: QdaSelection, line: SourceLine, label: str, note: str,
             time: str) -> None:
         code, subtype = _split(label)
@@ -221,12 +238,13 @@ class _Planner:
             return
         on_turn = [i for i in self.state.items if i.anchor.utterance in line.utterances]
         for label, time in labelled:
-            same = [i for i in on_turn if i.label == label and i.id not in self.decisions]
+            undecided = [i for i in self.for_attempt(selection, line, label, on_turn)
+                         if i.id not in self.decisions]
+            same = [i for i in undecided if i.label == label]
             if same:
                 self.decide(same[0], "accept", None, note, time or note_time)
                 continue
-            family = [i for i in on_turn if i.id not in self.decisions
-                      and self.relabel_ok(i, label)]
+            family = [i for i in undecided if self.relabel_ok(i, label)]
             if len(family) == 1:
                 self.decide(family[0], "relabel", label, note, time or note_time)
                 continue
