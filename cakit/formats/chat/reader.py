@@ -34,7 +34,10 @@ from cakit.notation import pause_value
 from cakit.turns import derive_turns
 
 _BARE_HEADERS = frozenset({"Begin", "End", "Blank", "New Episode", "UTF8", "Bg", "Eg", "G"})
-_GAP_LINE = re.compile(r"^\t\s*(\((?:\.{1,3}|\d+(?::\d+)?\.\d*)\))\s*(\x15(\d+)_(\d+)-?\x15)?\s*$")
+#: A pause alone on a continuation line, maybe with its bullet: the gap after a turn,
+#: `(0.5)`, `(.)`, `(1:02.5)` or, as CABNC also writes it, `(.7)`.
+_GAP_LINE = re.compile(
+    r"^\t\s*(\((?:\.{1,3}|\d+(?::\d+)?\.\d*|\.\d+)\))\s*(\x15(\d+)_(\d+)-?\x15)?\s*$")
 _BULLET_ANY = re.compile(r"\x15(\d+)_(\d+)-?\x15")
 _CONTROL = re.compile(r"[\x00\x03-\x08\x0b\x0c\x0e-\x14\x16-\x1f\x7f]")
 #: U+0001 and U+0002 are legal only as the underline pairs U+0002 U+0001 / U+0002 U+0002.

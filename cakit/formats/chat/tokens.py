@@ -222,12 +222,13 @@ def tokenize_main(
         elif kind == "bracket":
             _bracket(state, text, line, col)
         elif kind == "bullet":
-            _bullet(state, text, line, col, number == last)
+            _bullet(state, text, line, col)
         elif kind == "bnc":
             _bnc_tag(state, text, match.group("tag"), match.group("dur"), line, col)
         else:  # ((comment)) written Jefferson-style inside CHAT (CA-lite habit)
             _comment(state, text, line, col, offset0 + offset)
     out = state.out
+    out.media = _talk_time(out.events, len(tokens))
     if state.features:
         if state.features & _EMPHASIS:
             diag.add("E356", "warning" if ca else "error", "underline begun but not ended in "
@@ -285,7 +286,8 @@ def _simple(
     if bullet:
         state = _State(False, diag, ll, offset0)
         state.out = out
-        _bullet(state, bullet, line, column + len(terminator) + 1, True)
+        _bullet(state, bullet, line, column + len(terminator) + 1)
+        out.media = _talk_time(out.events, len(tokens))
     return out
 
 
@@ -351,7 +353,7 @@ def _event(state: _State, kind: str, text: str, line: int, col: int, **fields: o
         state.last_was_token = False
 
 
-def _bullet(state: _State, text: str, line: int, col: int, is_last: bool) -> None:
+def _bullet(state: _State, text: str, line: int, col: int) -> None:
     match = _BULLET.match(text)
     if not match:
         state.diag.add("E360", "error", "malformed media bullet", line, col,
@@ -370,16 +372,38 @@ def _bullet(state: _State, text: str, line: int, col: int, is_last: bool) -> Non
     ):
         state.diag.add("E748", "error", "bullet time has a leading zero", line, col,
                        hint="write bullet times as plain milliseconds: 12, not 012")
-    if is_last:
-        # the utterance's time runs from its first bullet to this, its last: a bullet
-        # inside it (CA transcripts time segments of a long turn) starts the talk earlier
-        first = next((e.media for e in state.out.events
-                      if e.kind == "bullet" and e.media is not None), None)
-        if first is not None and first.start_ms < start:
-            state.out.media = MediaTime(first.start_ms, max(end, first.end_ms))
-        else:
-            state.out.media = media
     _event(state, "bullet", text, line, col, media=media)
+
+
+#: Events that are the speaker's own sound, so a segment holding one has talk to time.
+_VOCAL = frozenset({"laugh", "breath", "sound", "action"})
+
+
+def _talk_time(events: list[Event], tokens: int) -> MediaTime | None:
+    """An utterance's time from its bullets (`tokens`: how many tokens it has).
+
+    Each bullet times the segment of talk before it (CA transcripts time the segments of
+    a long turn), so the utterance runs from its first bullet to its last. None when it
+    has no bullet, or when words follow its last bullet (their time is not known).
+
+    A bullet whose segment holds no talk — no word, laugh, breath or other sound, only
+    pauses or transcriber's comments — times something else: CABNC writes the gap after
+    a turn as a line `(.7) •610608_612054•` under it, or `((Tape 002004 starts))` with its
+    time, and taking it in would end the turn in the silence, or in the next speaker's
+    talk. Such bullets are left out, unless no segment has talk.
+    """
+    spans: list[tuple[MediaTime, bool]] = []
+    start, other = 0, False  # where the segment's tokens start; a non-pause event in it
+    for event in events:
+        if event.kind == "bullet" and event.media is not None:
+            spans.append((event.media, event.index > start or other))
+            start, other = event.index, False
+        elif event.kind in _VOCAL:
+            other = True
+    if not spans or tokens > start:
+        return None
+    timed = [media for media, talk in spans if talk] or [media for media, _ in spans]
+    return MediaTime(min(m.start_ms for m in timed), max(m.end_ms for m in timed))
 
 
 def _bnc_tag(state: _State, text: str, tag: str, duration: str | None, line: int,

@@ -313,6 +313,39 @@ def test_constructs_bullets() -> None:
     assert [(m.start_ms, m.end_ms) for m in tier.media] == [(1200, 1300)]
 
 
+B = "\x15"
+
+
+@pytest.mark.parametrize(("body", "times"), [
+    # CABNC: the gap after a turn on a line under it, with its time, then a transcriber's
+    # note; the turn ended 12 s late, in the silence and the notes (and with the note
+    # untimed, it lost its time altogether)
+    (f"so {B}100_500{B}\n\t(0.7) {B}500_12700{B}\n\t((Tape 2 started)) {B}12700_13000{B}\n",
+     (100, 500)),
+    (f"so {B}100_500{B}\n\t(3.0)\n\t((squeaking noise))\n", (100, 500)),
+    (f"(1.2) {B}0_1200{B} so {B}1200_1500{B}\n", (1200, 1500)),  # a pause timed before talk
+    (f"so {B}100_500{B}\n\t(1.9) ((sniffs)) hhh {B}500_900{B}\n", (100, 900)),  # a breath
+    (f"we'll {B}0_2200{B} hear {B}2200_2370{B} .\n", (0, 2370)),  # the terminator after
+    (f"so {B}100_500{B} and then\n", None),  # words after the last bullet: untimed
+    (f"(2.0) {B}100_2100{B}\n", (100, 2100)),  # nothing but a pause: its time
+])
+def test_constructs_bullets_time_the_talk(body: str, times: tuple[int, int] | None) -> None:
+    result = _read(f"*CHI:\t{body}", head=MEDIA)
+    (utterance,) = result.transcript.utterances
+    found = utterance.media
+    assert (found and (found.start_ms, found.end_ms)) == times
+
+
+def test_constructs_a_pause_line_without_a_leading_zero_is_a_gap() -> None:
+    """CABNC writes `(.7)` on a line of its own between turns, as it writes `(0.7)`."""
+    result = _read(f"*CHI:\tso {B}100_500{B}\n\t(.7) {B}500_1200{B}\n"
+                   f"*MOT:\tyes . {B}1200_1500{B}\n", head=MEDIA)
+    first, _ = result.transcript.utterances
+    assert not _events(first, "pause")
+    (gap,) = result.transcript.gaps
+    assert gap.duration == 0.7 and gap.media is not None and gap.media.end_ms == 1200
+
+
 @pytest.mark.parametrize(
     ("bullet", "code"),
     [("\x15900_100\x15", "E701"), ("\x15012_200\x15", "E748"), ("\x15abc\x15", "E360")],
