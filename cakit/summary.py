@@ -51,6 +51,7 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
     """Count participants by role, talk, timing and CA features in one transcript."""
     roles = Counter(p.role for p in transcript.participants)
     words = overlaps = pauses = laughter = smile = in_breaths = 0
+    overlap_links: set[str] = set()  # a Jefferson [ … [ pair shares one link
     pause_time = 0.0
     starts: list[int] = []
     ends: list[int] = []
@@ -77,8 +78,10 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
                 in_breaths += 1
         for event in utterance.events:
             kind = event.kind
-            if kind == "overlap" and event.label in ("top_begin", "begin"):
-                overlaps += 1
+            if kind == "overlap" and event.label == "begin" and event.link:
+                overlap_links.add(event.link)  # Jefferson: each speaker's [ of one overlap
+            elif kind == "overlap" and event.label in ("top_begin", "begin"):
+                overlaps += 1  # CHAT ⌈ (its ⌊ is the other half), or a [ left unpaired
             elif kind == "pause":
                 pauses += 1
                 pause_time += event.value or 0.0
@@ -89,7 +92,7 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
             elif kind == "bullet" and event.media is not None:
                 starts.append(event.media.start_ms)
                 ends.append(event.media.end_ms)
-    overlaps += scoped_overlaps(transcript)
+    overlaps += len(overlap_links) + scoped_overlaps(transcript)
     for gap in transcript.gaps:
         pauses += 1
         pause_time += gap.duration or 0.0

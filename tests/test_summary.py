@@ -79,3 +79,24 @@ def test_reading_errors_are_printed_counted_and_exit_one(tmp_path: Path) -> None
     assert rows[1]["utterances"] == 2  # the file is still counted
     clean = CliRunner().invoke(cli, ["summary", str(good), "--format", "json"])
     assert clean.exit_code == 0, clean.output
+
+
+def test_an_overlap_counts_once_in_jefferson_as_in_chat(tmp_path: Path) -> None:
+    """An audit found each Jefferson overlap counted twice (one `[` per speaker) while the
+    same overlaps converted to CHAT counted once (⌈ … ⌊): the demo's harlow file said 4
+    for its 2 aligned pairs. Here three pairs, and the file converted to CHAT."""
+    path = tmp_path / "t.txt"
+    path.write_text("Dr:   so you [were ] taking [them]\n"
+                    "P:           [yeah]         [ye ]s every day\n"
+                    "Dr:   tha[t's good]\n"
+                    "P:       [mm     ]\n", encoding="utf-8")
+    jefferson = cakit.read(path).transcript
+    assert summarize(jefferson).overlaps == 3
+    out = tmp_path / "chat"
+    result = CliRunner().invoke(cli, ["convert", str(path), "--to", "chat", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert summarize(cakit.read(out / "t.cha").transcript).overlaps == 3
+    harlow = cakit.read(REPO / "corpora" / "demo" / "02-harlow-consultant.txt").transcript
+    begins = sum(e.label == "begin" for u in harlow.utterances for e in u.events
+                 if e.kind == "overlap")
+    assert summarize(harlow).overlaps == begins // 2 == 2
