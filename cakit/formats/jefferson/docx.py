@@ -6,9 +6,10 @@ must be checked: it really is a zip, no entry name escapes the archive, the unco
 sizes are sane (a "zip bomb" is refused), and the XML parser neither resolves entities nor
 touches the network.
 
-Each paragraph is one physical line (line numbers are paragraph numbers, 1-based); a table
-row is one line with its cells joined by TABs (transcripts are often laid out as
-number | speaker | talk tables). `<w:tab/>` is a TAB. Underlined runs become emphasis on
+Each paragraph is one physical line, or one per line break (`<w:br/>`, Shift+Enter) in it
+(line numbers count these lines, 1-based); a table row is one line with its cells joined
+by TABs (transcripts are often laid out as number | speaker | talk tables), a line break
+in a cell being a space. `<w:tab/>` is a TAB. Underlined runs become emphasis on
 the words they cover, which plain text loses. Tracked changes and comments are reported:
 inserted text is kept, deleted text dropped, comments ignored, and the reader says so.
 """
@@ -223,9 +224,23 @@ class _Walker:
                         ranges.append((length, length + len(text)))
                     parts.append(text)
                     length += len(text)
-        self.lines.append("".join(parts))
-        if ranges:
-            self.underline[line_number] = ranges
+        text = "".join(parts)
+        if cells is not None:  # a table row is one line, whatever breaks its cells hold
+            self.lines.append(text.replace("\n", " "))
+            if ranges:
+                self.underline[line_number] = ranges
+            return
+        # a paragraph is one line per line break in it: transcripts pasted into Word often
+        # come as one paragraph with Shift+Enter between the speakers' lines
+        start = 0
+        for piece in text.split("\n"):
+            end = start + len(piece)
+            mine = [(max(a, start) - start, min(b, end) - start) for a, b in ranges
+                    if a < end and b > start]
+            if mine:
+                self.underline[len(self.lines) + 1] = mine
+            self.lines.append(piece)
+            start = end + 1
 
     def runs(self, element: Any, line: int, deleted: bool = False) -> list[tuple[str, bool]]:
         """(text, underlined) for every run under `element`, not descending into paragraphs
@@ -270,7 +285,7 @@ class _Walker:
             elif tag == _W + "tab":
                 pieces.append("\t")
             elif tag in (_W + "br", _W + "cr"):
-                pieces.append(" ")
+                pieces.append("\n")  # a line break (Shift+Enter): see `paragraph`
             elif tag == _W + "noBreakHyphen":
                 pieces.append("-")
             elif tag == _W + "sym":

@@ -111,6 +111,28 @@ def test_docx_tabs_and_table_rows(tmp_path: Path) -> None:
     assert text.lines == ["6\tP:\thi", "7\tDr:\thello there"]
 
 
+def test_docx_line_breaks_in_a_paragraph_are_lines(tmp_path: Path) -> None:
+    """A transcript pasted into Word often comes as one paragraph with Shift+Enter
+    (`<w:br/>`) between its lines. An audit found it read as one clinician utterance, the
+    patient's talk and the labels counted as the clinician's words, and no warning. In a
+    table cell a break stays a space: the row is the line."""
+    pasted = ('<w:p><w:r><w:t xml:space="preserve">Dr:   how are you</w:t><w:br/>'
+              '<w:t xml:space="preserve">P:    not </w:t></w:r>'
+              '<w:r><w:rPr><w:u w:val="single"/></w:rPr><w:t>great</w:t><w:br/>'
+              '<w:t xml:space="preserve">honestly</w:t></w:r><w:r><w:br/>'
+              '<w:t xml:space="preserve">Dr:   why</w:t></w:r></w:p>')
+    cell = '<w:tc><w:p><w:r><w:t>hello</w:t><w:br/><w:t>there</w:t></w:r></w:p></w:tc>'
+    xml = document(pasted, f"<w:tbl><w:tr><w:tc>{paragraph('Dr:')}</w:tc>{cell}</w:tr></w:tbl>")
+    text = read_docx(make_docx(xml), "t.docx")
+    assert text.lines == ["Dr:   how are you", "P:    not great", "honestly", "Dr:   why",
+                          "Dr:\thello there"]
+    assert text.underline == {2: [(10, 15)], 3: [(0, 8)]}
+    transcript = read(write(tmp_path, make_docx(xml))).transcript
+    assert [(u.speaker, u.line, [t.clean for t in u.tokens]) for u in transcript.utterances
+            ] == [("Dr", 1, ["how", "are", "you"]), ("P", 2, ["not", "great", "honestly"]),
+                  ("Dr", 4, ["why"]), ("Dr", 5, ["hello", "there"])]
+
+
 def test_docx_same_model_as_plain_text(tmp_path: Path) -> None:
     lines = ["1\tDr:\tso how (0.5) are [you", "2\tP:\t                 [fine"]
     plain = read(write(tmp_path, "\n".join(lines).encode(), "t.txt")).transcript
