@@ -142,7 +142,7 @@ def qdpx(file: str, paths: tuple[str, ...], coder: str, user: str | None, dry_ru
         notes = sum(1 for d in plan.decisions if d.decision is None)
         if not dry_run:
             save_decisions(store, identity, plan.decisions, sha256=state.transcript.sha256,
-                           codes=plan.codes)
+                           codes=plan.codes, utterances=state.text.fingerprints)
         out.print(f"{identity}: {counts['accept']} accepted, {counts['relabel']} relabelled, "
                   f"{counts['reject']} rejected, {notes} notes only, {len(plan.codes)} own "
                   f"codes, {plan.unchanged} unchanged" + (" (dry run)" if dry_run else ""),

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from cakit.model import Transcript, Turn, Utterance
+from cakit.store.alignment import Alignment, fingerprint
 
 AnchorStatus = Literal["ok", "moved", "fuzzy", "orphaned"]
 ANCHOR_STATUSES: tuple[str, ...] = ("ok", "moved", "fuzzy", "orphaned")
@@ -85,6 +86,8 @@ class TranscriptText:
     lines: tuple[tuple[int, int], ...]
     turns: tuple[Turn, ...]
     utterances: tuple[Utterance, ...]
+    #: each utterance's `alignment.fingerprint`, stored in coder layers to align versions
+    fingerprints: tuple[str, ...] = ()
     _by_id: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     _turn_of: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
     _turn_by_id: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -92,12 +95,13 @@ class TranscriptText:
     @classmethod
     def of(cls, transcript: Transcript) -> TranscriptText:
         """Index a transcript (pure: the transcript is not changed)."""
+        words = tuple(_utterance_words(u) for u in transcript.utterances)
         text = cls(
             sha256=transcript.sha256, source=transcript.source,
-            utterance_ids=tuple(u.id for u in transcript.utterances),
-            words=tuple(_utterance_words(u) for u in transcript.utterances),
+            utterance_ids=tuple(u.id for u in transcript.utterances), words=words,
             lines=tuple((u.line, u.end_line) for u in transcript.utterances),
             turns=transcript.turns, utterances=transcript.utterances,
+            fingerprints=tuple(fingerprint(w) for w in words),
         )
         text._by_id.update({uid: k for k, uid in enumerate(text.utterance_ids)})
         for t, turn in enumerate(transcript.turns):
@@ -203,36 +207,57 @@ def _find(words: tuple[str, ...], quote: tuple[str, ...]) -> list[int]:
             if words[k] == first and words[k:k + size] == quote]
 
 
-def _utterance_number(utterance_id: str) -> int:
+def utterance_number(utterance_id: str) -> int:
     digits = "".join(ch for ch in utterance_id if ch.isdigit())
     return int(digits) if digits else 0
 
 
-def _context_score(text: TranscriptText, index: int, start: int, end: int,
-                   anchor: Anchor) -> int:
-    """How many context words around a candidate match the anchor's stored context."""
+def _context_sides(text: TranscriptText, index: int, start: int, end: int,
+                   anchor: Anchor) -> tuple[int, int]:
+    """How many of the anchor's stored context words are found, nearest first, before and
+    after a candidate place (tokens [start, end) of utterance `index`)."""
     candidate = text.anchor(index, start, end)
-    score = 0
-    stored_before = reversed(anchor.before.split())
-    found_before = reversed(candidate.before.split())
-    for stored, found in zip(stored_before, found_before, strict=False):
+    before = 0
+    for stored, found in zip(reversed(anchor.before.split()),
+                             reversed(candidate.before.split()), strict=False):
         if stored != found:
             break
-        score += 1
+        before += 1
+    after = 0
     for stored, found in zip(anchor.after.split(), candidate.after.split(), strict=False):
         if stored != found:
             break
-        score += 1
-    return score
-
-
-def _has_context(anchor: Anchor) -> bool:
-    return bool(anchor.before or anchor.after)
+        after += 1
+    return before, after
 
 
 def _placed(text: TranscriptText, index: int, start: int, end: int, anchor: Anchor) -> bool:
-    """Whether a candidate place has some of the anchor's stored context beside it."""
-    return not _has_context(anchor) or _context_score(text, index, start, end, anchor) > 0
+    """Whether a candidate place stands where the anchor's talk stood: the stored context
+    of one side (before or after) is found beside it in full. One shared word is not
+    enough — "P: no." followed by "Dr: okay." recurs — nor is a side the anchor did not
+    store (the first or last utterance). An anchor stored without context (a transcript
+    of one utterance) needs none."""
+    stored_before, stored_after = len(anchor.before.split()), len(anchor.after.split())
+    if not stored_before and not stored_after:
+        return True
+    before, after = _context_sides(text, index, start, end, anchor)
+    return (stored_before > 0 and before == stored_before) or (
+        stored_after > 0 and after == stored_after)
+
+
+def _edited_around(text: TranscriptText, index: int, start: int, end: int,
+                   anchor: Anchor) -> bool:
+    """Whether the utterance holding a found quote has words around it that were not
+    around it before (the transcriber added talk to the decided turn), rather than the
+    stored context (two utterances joined into one)."""
+    words = text.words[index]
+    head, tail = words[:start], words[end:]
+    before, after = tuple(anchor.before.split()), tuple(anchor.after.split())
+    k = min(len(head), len(before))
+    if head and (k == 0 or head[-k:] != before[-k:]):
+        return True
+    k = min(len(tail), len(after))
+    return bool(tail) and (k == 0 or tail[:k] != after[:k])
 
 
 def context_fits(anchor: Anchor, text: TranscriptText, utterance_id: str) -> bool:
@@ -242,8 +267,8 @@ def context_fits(anchor: Anchor, text: TranscriptText, utterance_id: str) -> boo
     return index is not None and _placed(text, index, 0, len(text.words[index]), anchor)
 
 
-def locate(anchor: Anchor, text: TranscriptText, *,
-           threshold: float = FUZZY_THRESHOLD) -> tuple[Outcome, Anchor]:
+def locate(anchor: Anchor, text: TranscriptText, *, threshold: float = FUZZY_THRESHOLD,
+           alignment: Alignment | None = None) -> tuple[Outcome, Anchor]:
     """Where an anchor is in the current transcript (pure; see `reanchor`).
 
     Order: same hash → kept; the quote in the same utterance → kept (same offsets and
@@ -251,15 +276,25 @@ def locate(anchor: Anchor, text: TranscriptText, *,
     most similar utterance with a difflib ratio ≥ `threshold` → fuzzy; else orphaned (the
     anchor is returned unchanged but for its status).
 
-    Outside the same hash, a place counts only where some of the stored context is
-    found next to it (`_context_score` ≥ 1): an utterance id is only a position, and "no",
+    Outside the same hash, a place counts only where one side of the stored context is
+    found beside it in full (`_placed`): an utterance id is only a position, and "no",
     "mm" or "okay so how's your sleep been" recur, so without it the decision on a
     deleted turn would land on whichever like turn took its id or resembles it — a turn
-    nobody reviewed. An anchor stored without context (a one-utterance transcript) needs
-    none.
+    nobody reviewed. And a quote found whole in an utterance that now holds other words
+    around it (talk added to the decided turn) is fuzzy, not kept: the coder decided on
+    less than is there now.
+
+    With an `alignment` of the layer's version to this one (`cakit.store.alignment`), the
+    place comes from it: the same utterance, else the edited stretch it belongs to, else
+    talk inserted elsewhere that is no other old utterance's counterpart — never a like
+    utterance that is the counterpart of another. An anchor orphaned in an earlier version
+    is looked for only in talk inserted since the layer's version: the utterances that
+    were there then were already found not to be its talk.
     """
     if anchor.sha256 == text.sha256 and anchor.status != "orphaned":
         return "kept", anchor
+    if alignment is not None:
+        return _aligned(anchor, text, alignment, threshold)
     quote = anchor.words
     if quote:
         index = text.index_of(anchor.utterance)
@@ -268,42 +303,45 @@ def locate(anchor: Anchor, text: TranscriptText, *,
                        if _placed(text, index, offset, offset + len(quote), anchor)]
             if offsets:
                 offset = min(offsets, key=lambda k: abs(k - anchor.start))
-                found = replace(text.anchor(index, offset, offset + len(quote)),
-                                status=anchor.status if anchor.status == "fuzzy" else "ok")
-                same = (found.start, found.end, found.line, found.end_line) == (
-                    anchor.start, anchor.end, anchor.line, anchor.end_line)
-                if same:
-                    return "kept", found
-                return "moved", replace(found, status="moved")
-        old_number = _utterance_number(anchor.utterance)
+                return _found(text, index, offset, len(quote), anchor)
+        old_number = utterance_number(anchor.utterance)
         best: tuple[int, int, int, int] | None = None
         for k, words in enumerate(text.words):
             for offset in _find(words, quote):
-                score = _context_score(text, k, offset, offset + len(quote), anchor)
-                if score == 0 and _has_context(anchor):
+                if not _placed(text, k, offset, offset + len(quote), anchor):
                     continue
-                distance = abs(_utterance_number(text.utterance_ids[k]) - old_number)
+                score = sum(_context_sides(text, k, offset, offset + len(quote), anchor))
+                distance = abs(utterance_number(text.utterance_ids[k]) - old_number)
                 key = (-score, distance, k, offset)
                 if best is None or key < best:
                     best = key  # best context first, then nearest to the old place
         if best is not None:
             _, _, k, offset = best
-            return "moved", replace(text.anchor(k, offset, offset + len(quote)), status="moved")
-    target = " ".join(quote)
+            return _found(text, k, offset, len(quote), anchor)
+    return _closest(anchor, text, range(len(text.words)), threshold, placed_only=True)
+
+
+def _closest(anchor: Anchor, text: TranscriptText, candidates: Sequence[int],
+             threshold: float, *, placed_only: bool = False) -> tuple[Outcome, Anchor]:
+    """The candidate utterance most like the anchor's quote (difflib ratio ≥ `threshold`,
+    ties to the nearest; with `placed_only`, only where `_placed`) → fuzzy; none →
+    orphaned."""
+    target = " ".join(anchor.words)
     best_ratio = 0.0
     best_index: int | None = None
-    old_number = _utterance_number(anchor.utterance)
-    for k, words in enumerate(text.words):
-        candidate = " ".join(words)
-        matcher = difflib.SequenceMatcher(None, target, candidate, autojunk=False)
+    old_number = utterance_number(anchor.utterance)
+    for k in candidates:
+        matcher = difflib.SequenceMatcher(None, target, " ".join(text.words[k]),
+                                          autojunk=False)
         if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
             continue
         ratio = matcher.ratio()
-        if ratio < threshold or not _placed(text, k, 0, len(words), anchor):
+        if ratio < threshold or (placed_only and not _placed(
+                text, k, 0, len(text.words[k]), anchor)):
             continue
         closer = best_index is not None and ratio == best_ratio and abs(
-            _utterance_number(text.utterance_ids[k]) - old_number
-        ) < abs(_utterance_number(text.utterance_ids[best_index]) - old_number)
+            utterance_number(text.utterance_ids[k]) - old_number
+        ) < abs(utterance_number(text.utterance_ids[best_index]) - old_number)
         if ratio > best_ratio or closer:
             best_ratio, best_index = ratio, k
     if best_index is not None:
@@ -311,14 +349,52 @@ def locate(anchor: Anchor, text: TranscriptText, *,
     return "orphaned", replace(anchor, status="orphaned")
 
 
+def _aligned(anchor: Anchor, text: TranscriptText, alignment: Alignment, threshold: float
+             ) -> tuple[Outcome, Anchor]:
+    """`locate` with the alignment of the layer's version to this one."""
+    quote = anchor.words
+    # an anchor of an older version (orphaned then) is no utterance of the layer's version
+    old = utterance_number(anchor.utterance) - 1 if anchor.sha256 == alignment.sha256 else -1
+    same = alignment.equal.get(old)
+    if same is not None and (offsets := _find(text.words[same], quote)):
+        return _found(text, same, min(offsets, key=lambda k: abs(k - anchor.start)),
+                      len(quote), anchor)
+    own, others = alignment.candidates(old, len(text.words))
+    # its edited stretch as it is; elsewhere only beside its stored context (moved talk)
+    placed = [k for k in others if _placed(text, k, 0, len(text.words[k]), anchor)]
+    for k in (*own, *placed):
+        if offsets := _find(text.words[k], quote):
+            return _found(text, k, min(offsets, key=lambda o: abs(o - anchor.start)),
+                          len(quote), anchor)
+    return _closest(anchor, text, (*own, *placed), threshold)
+
+
+def _found(text: TranscriptText, index: int, offset: int, size: int, anchor: Anchor
+           ) -> tuple[Outcome, Anchor]:
+    """The outcome of a quote found word for word at tokens [offset, offset + size) of
+    utterance `index`: fuzzy when talk was added around it, kept when nothing moved,
+    else moved."""
+    found = text.anchor(index, offset, offset + size)
+    if _edited_around(text, index, offset, offset + size, anchor):
+        return "fuzzy", replace(text.anchor(index), status="fuzzy")
+    same = (found.utterance, found.start, found.end, found.line, found.end_line) == (
+        anchor.utterance, anchor.start, anchor.end, anchor.line, anchor.end_line)
+    if same:
+        return "kept", replace(found, status="fuzzy" if anchor.status == "fuzzy" else "ok")
+    return "moved", replace(found, status="moved")
+
+
 def reanchor(anchors: Mapping[str, Anchor] | Iterable[tuple[str, Anchor]], text: TranscriptText,
-             *, threshold: float = FUZZY_THRESHOLD) -> ReanchorReport:
+             *, threshold: float = FUZZY_THRESHOLD, alignment: Alignment | None = None
+             ) -> ReanchorReport:
     """Re-anchor every anchor of a layer against the current transcript (pure).
 
     Args:
         anchors: record key → its stored anchor.
         text: the current transcript, indexed.
         threshold: the difflib ratio a fuzzy match needs.
+        alignment: the layer's version aligned with this one, when the layer recorded
+            its utterances' fingerprints (it places the anchors of that version).
 
     Returns:
         One result per anchor (kept, moved, fuzzy or orphaned) and the counts.
@@ -328,6 +404,6 @@ def reanchor(anchors: Mapping[str, Anchor] | Iterable[tuple[str, Anchor]], text:
     )
     results = []
     for key, anchor in items:
-        outcome, found = locate(anchor, text, threshold=threshold)
+        outcome, found = locate(anchor, text, threshold=threshold, alignment=alignment)
         results.append(Reanchored(key=key, outcome=outcome, anchor=found, previous=anchor))
     return ReanchorReport(results=tuple(results))

@@ -133,7 +133,8 @@ def decide(root: Path, state: MachineState, item: MachineItem, *, coder: str,
         new = make_decision(item, coder=coder, decision=decision, code=code, subtype=subtype,
                             note=note, previous=previous, attempt=attempt)
         made.append(new)
-        return put_decision(current, new, identity=state.identity, sha256=state.transcript.sha256)
+        return put_decision(current, new, identity=state.identity, sha256=state.transcript.sha256,
+                            utterances=state.text.fingerprints)
 
     update_layer(layer_path(Path(root), coder, state.identity), change)
     return made[-1]
@@ -161,9 +162,11 @@ def decide_many(root: Path, state: MachineState,
             new = make_decision(item, coder=coder, decision=decision, code=code,
                                 subtype=subtype, note=note, previous=previous, attempt=attempt)
             layer = put_decision(layer, new, identity=state.identity,
-                                 sha256=state.transcript.sha256)
+                                 sha256=state.transcript.sha256,
+                                 utterances=state.text.fingerprints)
         for human in codes:
-            layer = put_code(layer, human, identity=state.identity, sha256=state.transcript.sha256)
+            layer = put_code(layer, human, identity=state.identity, sha256=state.transcript.sha256,
+                             utterances=state.text.fingerprints)
         assert layer is not None
         return layer
 

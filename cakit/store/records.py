@@ -115,6 +115,9 @@ class LayerHeader:
     #: speaker roles and the reader options); see `cakit.run.inputs_key`
     inputs: str = ""
     updated: str = ""
+    #: coder layer: the fingerprint of every utterance of version `sha256`, so that an
+    #: edited transcript can be aligned with it (`cakit.store.alignment`)
+    utterances: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -125,6 +128,8 @@ class LayerHeader:
         if self.inputs:
             data["inputs"] = self.inputs
         data["updated"] = self.updated
+        if self.utterances:
+            data["utterances"] = " ".join(self.utterances)
         return data
 
 
@@ -141,7 +146,8 @@ def header_from_dict(data: Any) -> LayerHeader:
                        codebook_version=_str(data, "codebook_version", optional=True) or "",
                        cakit_version=_str(data, "cakit_version", optional=True) or "",
                        inputs=_str(data, "inputs", optional=True) or "",
-                       updated=_str(data, "updated", optional=True) or "")
+                       updated=_str(data, "updated", optional=True) or "",
+                       utterances=tuple((_str(data, "utterances", optional=True) or "").split()))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,7 +17,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cakit.annotations import stable_id
-from cakit.store.anchors import Anchor, Reanchored, TranscriptText, context_fits, reanchor
+from cakit.store.alignment import Alignment
+from cakit.store.anchors import (
+    Anchor,
+    Reanchored,
+    TranscriptText,
+    context_fits,
+    reanchor,
+    utterance_number,
+)
 from cakit.store.labels import ATTEMPT_BOUND
 from cakit.store.layers import coders, layer_path, update_layer
 from cakit.store.records import Decision, HumanCode, Layer, LayerHeader, MachineItem, now
@@ -73,7 +81,12 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
         pairs.append((f"c:{code.id}", code.anchor))
         if code.attempt_anchor is not None:
             pairs.append((f"ca:{code.id}", code.attempt_anchor))
-    report = reanchor(pairs, text)
+    header = layer.header
+    # the layer's version aligned with this one (the identity when nothing changed): it
+    # places the anchors of that version, and keeps orphans off the talk that was there
+    alignment = Alignment.between(header.sha256, header.utterances, text.fingerprints) \
+        if header.utterances else None
+    report = reanchor(pairs, text, alignment=alignment)
     found = report.by_key()
     by_id = {item.id: item for item in items}
     # an id can outlive its place: a turn inserted above with the same opening words
@@ -85,7 +98,8 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
     # its id: it is applied by id only if that item stands where its talk stood.
     misplaced = {
         d.target for d in layer.decisions
-        if d.target in by_id and _elsewhere(found[f"d:{d.target}"], by_id[d.target], text)
+        if d.target in by_id and _elsewhere(found[f"d:{d.target}"], by_id[d.target], text,
+                                            alignment)
     }
     targeted = {d.target for d in layer.decisions if d.target in by_id} - misplaced
     retargeted: list[tuple[str, str]] = []
@@ -139,9 +153,8 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
             else:
                 detached.append(updated_code)
         codes.append(updated_code)
-    header = layer.header
-    if header.sha256 != text.sha256:
-        header = replace(header, sha256=text.sha256)
+    if (header.sha256, header.utterances) != (text.sha256, text.fingerprints):
+        header = replace(header, sha256=text.sha256, utterances=text.fingerprints)
     new_layer = Layer(header=header, decisions=tuple(decisions), codes=tuple(codes))
     changed = new_layer != Layer(header=layer.header, decisions=layer.decisions,
                                  codes=layer.codes)
@@ -153,15 +166,24 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
     )
 
 
-def _elsewhere(result: Reanchored, item: MachineItem, text: TranscriptText) -> bool:
+def _elsewhere(result: Reanchored, item: MachineItem, text: TranscriptText,
+               alignment: Alignment | None) -> bool:
     """Whether the machine item holding a decision's id is not where the decision's talk is:
     the talk was found word for word in another utterance, or not found at all (orphaned)
-    and the item's utterance does not stand where the talk stood."""
+    and the item's utterance does not stand where the talk stood (by the alignment of the
+    two versions when the layer has one, else by the stored context)."""
     if result.outcome == "moved":
         return item.anchor.utterance != result.anchor.utterance
-    if result.outcome == "orphaned":
-        return not context_fits(result.previous, text, item.anchor.utterance)
-    return False
+    if result.outcome != "orphaned":
+        return False
+    previous = result.previous
+    if alignment is not None and alignment.sha256 == previous.sha256:
+        new = text.index_of(item.anchor.utterance)
+        belongs = None if new is None else alignment.belongs(
+            utterance_number(previous.utterance) - 1, new)
+        if belongs is not None:
+            return not belongs
+    return not context_fits(previous, text, item.anchor.utterance)
 
 
 def _retarget(decision: Decision, anchor: Anchor, attempt_anchor: Anchor | None,
@@ -215,11 +237,12 @@ def sync_all(root: Path, identity: str, text: TranscriptText,
     return tuple(out)
 
 
-def _empty_layer(coder: str, identity: str, sha256: str) -> Layer:
+def _empty_layer(coder: str, identity: str, sha256: str,
+                 utterances: Sequence[str] = ()) -> Layer:
     from cakit import __version__
 
-    return Layer(header=LayerHeader(layer=coder, source=identity,
-                                    sha256=sha256, cakit_version=__version__))
+    return Layer(header=LayerHeader(layer=coder, source=identity, sha256=sha256,
+                                    cakit_version=__version__, utterances=tuple(utterances)))
 
 
 def make_decision(item: MachineItem, *, coder: str, decision: str | None,
@@ -253,23 +276,28 @@ def make_decision(item: MachineItem, *, coder: str, decision: str | None,
 
 
 def put_decision(layer: Layer | None, decision: Decision, *, identity: str,
-                 sha256: str) -> Layer:
-    """The layer with `decision` inserted or replacing the one on the same target (pure)."""
-    base = layer or _empty_layer(decision.coder, identity, sha256)
+                 sha256: str, utterances: Sequence[str] = ()) -> Layer:
+    """The layer with `decision` inserted or replacing the one on the same target (pure).
+
+    A new layer records `sha256` and `utterances` (the fingerprints of that version's
+    utterances, `TranscriptText.fingerprints`) as the version its anchors point into."""
+    base = layer or _empty_layer(decision.coder, identity, sha256, utterances)
     decisions = [d for d in base.decisions if d.target != decision.target]
     decisions.append(decision)
     return Layer(header=base.header, decisions=tuple(decisions), codes=base.codes)
 
 
-def put_code(layer: Layer | None, code: HumanCode, *, identity: str, sha256: str) -> Layer:
+def put_code(layer: Layer | None, code: HumanCode, *, identity: str, sha256: str,
+             utterances: Sequence[str] = ()) -> Layer:
     """The layer with a human code inserted or replacing one with the same id (pure)."""
-    base = layer or _empty_layer(code.coder, identity, sha256)
+    base = layer or _empty_layer(code.coder, identity, sha256, utterances)
     codes = [c for c in base.codes if c.id != code.id]
     codes.append(code)
     return Layer(header=base.header, decisions=base.decisions, codes=tuple(codes))
 
 
-def save_decision(root: Path, identity: str, decision: Decision, *, sha256: str) -> None:
+def save_decision(root: Path, identity: str, decision: Decision, *, sha256: str,
+                  utterances: Sequence[str] = ()) -> None:
     """Insert or replace one decision in the coder's layer (locked read-modify-write).
 
     Raises:
@@ -277,11 +305,12 @@ def save_decision(root: Path, identity: str, decision: Decision, *, sha256: str)
     """
     update_layer(layer_path(Path(root), decision.coder, identity),
                  lambda current: put_decision(current, decision, identity=identity,
-                                              sha256=sha256))
+                                              sha256=sha256, utterances=utterances))
 
 
 def save_decisions(root: Path, identity: str, decisions: Sequence[Decision], *,
-                   sha256: str, codes: Sequence[HumanCode] = ()) -> None:
+                   sha256: str, codes: Sequence[HumanCode] = (),
+                   utterances: Sequence[str] = ()) -> None:
     """Several decisions and codes of one coder on one transcript in a single write."""
     if not decisions and not codes:
         return
@@ -290,19 +319,23 @@ def save_decisions(root: Path, identity: str, decisions: Sequence[Decision], *,
     def change(current: Layer | None) -> Layer:
         layer = current
         for decision in decisions:
-            layer = put_decision(layer, decision, identity=identity, sha256=sha256)
+            layer = put_decision(layer, decision, identity=identity, sha256=sha256,
+                                 utterances=utterances)
         for code in codes:
-            layer = put_code(layer, code, identity=identity, sha256=sha256)
+            layer = put_code(layer, code, identity=identity, sha256=sha256,
+                             utterances=utterances)
         assert layer is not None
         return layer
 
     update_layer(layer_path(Path(root), coder, identity), change)
 
 
-def save_code(root: Path, identity: str, code: HumanCode, *, sha256: str) -> None:
+def save_code(root: Path, identity: str, code: HumanCode, *, sha256: str,
+              utterances: Sequence[str] = ()) -> None:
     """Insert or replace one human code in the coder's layer (locked read-modify-write)."""
     update_layer(layer_path(Path(root), code.coder, identity),
-                 lambda current: put_code(current, code, identity=identity, sha256=sha256))
+                 lambda current: put_code(current, code, identity=identity, sha256=sha256,
+                                          utterances=utterances))
 
 
 def human_code_id(identity: str, *, coder: str, kind: str, code: str, subtype: str | None,

@@ -361,6 +361,87 @@ def test_store_a_deleted_turns_decision_is_not_applied_to_the_like_turn_that_tak
     assert kept.decisions[0].retargeted_from == (first.id,)
 
 
+#: The same symptom check asked twice, answered "P: no." both times.
+_ASKED_TWICE = ("Dr:   hello, how have you been?\nP:    alright thanks.\n"
+                "Dr:   are you hearing voices at the moment?\nP:    no.\n"
+                "Dr:   okay good. and is your sleep alright?\nP:    yeah it's fine.\n"
+                "Dr:   good. and how are you with the tablets?\nP:    they make me tired.\n"
+                "Dr:   okay. are you hearing voices at the moment?\nP:    no.\n"
+                "Dr:   good. I'll see you in a month then.\n")
+
+
+def _elicited(path: Path, store: Path, coder: str) -> list[int]:
+    return [e.line for e in effective_of(machine_state(path, store), store, coder=coder).elicited]
+
+
+def test_store_the_layer_aligns_versions_so_a_deleted_answer_never_takes_a_like_one(
+        tmp_path: Path, runner: Any) -> None:
+    """An audit deleted the first of two identical question-and-answer pairs: the decided
+    "no." and the other one have the same words and the same context, so no anchor can
+    tell them apart, and the reject went to the "no." nobody reviewed, said as "1 moved".
+    The layer records its version's utterances, and the two versions are aligned: the
+    decided answer is gone (orphaned, reported), the other stays undecided — on this run
+    and the next — and undoing the deletion brings the decision back to its answer."""
+    path = write(tmp_path, "t.txt", _ASKED_TWICE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "elicited", 4), coder="ann", decision="reject")
+    assert _elicited(path, store, "ann") == [10]
+    path.write_text(_ASKED_TWICE.replace(
+        "Dr:   are you hearing voices at the moment?\nP:    no.\n", "", 1), encoding="utf-8")
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert "re-anchored 0 kept, 0 moved, 0 fuzzy, 1 orphaned" in result.stderr
+    assert "PSY_ELICITED at line 4 [reject]" in result.stderr
+    assert _elicited(path, store, "ann") == [8]
+    assert _elicited(path, store, "ann") == [8]  # a run on the unchanged file: the same
+    path.write_text(_ASKED_TWICE, encoding="utf-8")  # the transcriber undoes the deletion
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert "re-anchored 1 kept, 0 moved, 0 fuzzy, 0 orphaned" in result.stderr
+    assert _elicited(path, store, "ann") == [10]
+
+
+def test_store_one_shared_context_word_does_not_place_a_deleted_answer(
+        tmp_path: Path, runner: Any) -> None:
+    """Two different questions answered "P: no.", each followed by "Dr: okay. …": one word
+    of context ("okay") matched, and a layer without the record of its version's
+    utterances (written before cakit kept it) moved the reject to the other "no."."""
+    text = ("Dr:   hello, how have you been?\nP:    alright thanks.\n"
+            "Dr:   do the voices ever tell you to do things?\nP:    no.\n"
+            "Dr:   okay. and how is your sleep?\nP:    it's fine.\n"
+            "Dr:   do you feel that people are following you?\nP:    no.\n"
+            "Dr:   okay. I'll see you in a month then.\n")
+    path = write(tmp_path, "t.txt", text)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "elicited", 4), coder="ann", decision="reject")
+    layer_file = layer_path(store, "ann", state.identity)
+    header, *body = layer_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    old = json.loads(header)
+    old.pop("utterances", None)  # as a layer written by an earlier cakit
+    layer_file.write_text(json.dumps(old) + "\n" + "".join(body), encoding="utf-8")
+    path.write_text(text.replace("P:    no.\n", "", 1), encoding="utf-8")
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert "1 orphaned" in result.stderr
+    machine = [e.line for e in machine_state(path, store).consultation.elicited]
+    assert 7 in machine and _elicited(path, store, "ann") == machine  # nothing decided
+
+
+def test_store_talk_added_to_a_decided_turn_is_fuzzy_not_kept(tmp_path: Path,
+                                                              runner: Any) -> None:
+    """An audit added "why do they do that?" to an accepted assertion: the machine now
+    asks a question of it, and the coder's accept (of an assertion) was "kept" in
+    silence. The coder decided on less talk than is there now: fuzzy, and said."""
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "attempt", 11), coder="ann", decision="accept")
+    path.write_text(BASE.replace("the men in the van.", "the men in the van. why do they "
+                                 "do that?"), encoding="utf-8")
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert "0 moved, 1 fuzzy, 0 orphaned" in result.stderr
+    assert "fuzzy: line 11 → 11: 'they were following me again" in result.stderr
+
+
 @pytest.mark.parametrize("command", ["report", "excerpts", "search"])
 def test_store_every_command_says_what_re_anchoring_found(tmp_path: Path, runner: Any,
                                                           command: str) -> None:

@@ -1,0 +1,81 @@
+"""Two versions of a transcript, utterance by utterance: which old utterance became which.
+
+A coder's layer records, beside the hash of the transcript version its anchors point into,
+a short fingerprint of every utterance of that version (`fingerprints`). When the
+transcript changes, the old and the new sequences of fingerprints are aligned as a diff
+aligns lines (`difflib.SequenceMatcher`): an old utterance is either the same as one new
+utterance (`equal`), part of a stretch that was edited (`replaced`: the new utterances of
+that stretch), or gone (deleted). An anchor's own words and context cannot tell a deleted
+"P: no." from a like "P: no." that remains; the alignment can, because the remaining one
+is the counterpart of another old utterance.
+
+Pure functions over tuples; nothing here reads or writes the store.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: Hex digits of an utterance fingerprint (32 bits: a collision between two utterances of
+#: one transcript is rare, and harmless: a place is still checked against the quote).
+FINGERPRINT_DIGITS = 8
+
+
+def fingerprint(words: Sequence[str]) -> str:
+    """A short hash of an utterance's words (as anchors count them)."""
+    digest = hashlib.blake2b(" ".join(words).encode("utf-8"),
+                             digest_size=FINGERPRINT_DIGITS // 2)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Old utterance index → its place in the new version (see the module docstring)."""
+
+    #: the version the old fingerprints describe
+    sha256: str
+    #: old index → new index of the same utterance
+    equal: dict[int, int]
+    #: old index → the new indices of the edited stretch it belongs to
+    replaced: dict[int, tuple[int, ...]]
+    #: new indices that are the same as some old utterance
+    claimed: frozenset[int]
+
+    @classmethod
+    def between(cls, sha256: str, old: Sequence[str], new: Sequence[str]) -> Alignment:
+        """Align the fingerprints `old` (of version `sha256`) with `new`."""
+        matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
+        equal: dict[int, int] = {}
+        replaced: dict[int, tuple[int, ...]] = {}
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                equal.update({i1 + k: j1 + k for k in range(i2 - i1)})
+            elif tag == "replace":
+                block = tuple(range(j1, j2))
+                replaced.update({i: block for i in range(i1, i2)})
+        return cls(sha256=sha256, equal=equal, replaced=replaced,
+                   claimed=frozenset(equal.values()))
+
+    def candidates(self, old: int, new_count: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Where old utterance `old` may now be, when it is not `equal` to one: first the
+        new utterances of its edited stretch, then those that are no old utterance's
+        counterpart (inserted or moved talk, elsewhere)."""
+        own = self.replaced.get(old, ())
+        others = tuple(j for j in range(new_count) if j not in self.claimed and j not in own)
+        return own, others
+
+    def belongs(self, old: int, new: int) -> bool | None:
+        """Whether new utterance `new` stands for old utterance `old`: True when it is its
+        counterpart or in its edited stretch, False when it is another old utterance's
+        counterpart, None when the alignment cannot say (inserted talk)."""
+        if self.equal.get(old) == new or new in self.replaced.get(old, ()):
+            return True
+        if new in self.claimed:
+            return False
+        return None
+
+
+__all__ = ["FINGERPRINT_DIGITS", "Alignment", "fingerprint"]
