@@ -20,7 +20,9 @@ from cakit.model import Role, Turn, Utterance
 from cakit.notation import MINIMAL_TOKENS
 
 _LETTERS = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
-_OVERLAP_MARK = re.compile(r"[\[⌈⌉⌊⌋]|\[<\d?\]|\[>\d?\]|\{")
+#: Overlap marks: CHAT ⌈ ⌉ ⌊ ⌋ and `[<]` `[>]`, a Jefferson `[` (before talk, not a CHAT
+#: code such as `[+ RES]`, `[/?]` or `[^ ns]`), and a `{mm}` back-channel.
+_OVERLAP_MARK = re.compile(r"[⌈⌉⌊⌋{]|\[[<>]\d?\]|\[(?![<>=:/*+\-%?!^#]|x )")
 #: Descriptions, CHAT codes ([<] [= x] [: x] …) and bullets: not words. Jefferson overlap
 #: brackets ("[mm]") are kept, so the words inside them still count.
 _COMMENT = re.compile(
