@@ -520,12 +520,13 @@ def late_attempts(inputs: Sequence[ConsultationInput]) -> list[int]:
 
 
 def by_clinician(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
-    """One row per clinician who gave R1 (the speaker of R1).
+    """One row per clinician who gave R1 (the speaker of R1) or checked symptoms.
 
-    Columns: clinician, consultations, sequences, one column per R1 uptake and
-    modifier, engaged sequences and share, R1 HESITATE / SMILE_LAUGH shares, and
-    MEDCHECK_SYMPTOM turns by that clinician. Attempts with no clinician turn in the
-    window are grouped under "(no clinician turn)".
+    Columns: clinician, consultations (those in which the clinician gave an R1 or a
+    MEDCHECK_SYMPTOM turn), sequences, one column per R1 uptake and modifier, engaged
+    sequences and share, R1 HESITATE / SMILE_LAUGH shares, and MEDCHECK_SYMPTOM turns by
+    that clinician. Attempts with no clinician turn in the window are grouped under
+    "(no clinician turn)".
     """
     prepared = as_inputs(inputs)
     table = _sequence_table(prepared, catalogue)
@@ -533,10 +534,11 @@ def by_clinician(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.D
     medcheck_rows = event_frame[event_frame["code"] == "MEDCHECK_SYMPTOM"]
     medchecks = medcheck_rows.groupby("clinician").size()
     uptakes = _codes(table["r1_uptake"], (catalogue or builtin_catalogue()).uptakes)
+    checked = medcheck_rows.groupby("clinician")["consultation"].agg(set)
     rows = []
     for clinician, part in table.groupby("clinician", sort=True):
-        row: dict[str, Any] = {"clinician": clinician,
-                               "consultations": int(part["consultation"].nunique()),
+        present = set(part["consultation"]) | checked.get(clinician, set())
+        row: dict[str, Any] = {"clinician": clinician, "consultations": len(present),
                                "sequences": int(part["has_sequence"].sum())}
         for uptake in uptakes:
             row[f"R1 {uptake}"] = int((part["r1_uptake"] == uptake).sum())

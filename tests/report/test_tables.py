@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -283,3 +284,26 @@ def test_a_clinician_with_symptom_checks_but_no_r1_counts_their_consultations() 
     counts = [c for c in frame.columns if c.startswith("R1") or c in (
         "consultations", "sequences", "engaged", "MEDCHECK_SYMPTOM")]
     assert all(frame[c].dtype.kind == "i" for c in counts), frame.dtypes
+
+
+
+def test_a_clinicians_consultations_include_those_where_they_only_checked_symptoms(
+        tmp_path: Path) -> None:
+    """An audit gave Dr Lindgren two consultations: one where he only asked a symptom
+    check, one where he gave every R1. His row said 1 consultation, beside the symptom
+    check from the other one."""
+    import cakit
+    from cakit.annotate import annotate
+
+    demo = REPO / "corpora" / "demo"
+    renamed = tmp_path / "01.txt"
+    renamed.write_text((demo / "01-brennan-jefferson.txt").read_text(encoding="utf-8")
+                       .replace("Dr Okafor", "Dr Lindgren"), encoding="utf-8")
+    pairs = [(t, annotate(t)) for t in (
+        cakit.read(demo / "07-achterberg-noattempt.txt").transcript,
+        cakit.read(renamed).transcript)]
+    alone = tables.by_clinician(pairs[1:])
+    (row,) = tables.by_clinician(pairs).to_dict("records")
+    assert row["clinician"] == "Dr Lindgren" and row["sequences"] > 0
+    assert row["MEDCHECK_SYMPTOM"] > int(alone.iloc[0]["MEDCHECK_SYMPTOM"])  # 07's check
+    assert row["consultations"] == 2
