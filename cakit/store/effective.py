@@ -337,7 +337,9 @@ def _add_codes(consultation: ConsultationAnnotations, codes: Iterable[HumanCode]
                                        producer=producer))
     live = {a.id for a in attempts}
     by_turn = {a.turn_id: a.id for a in attempts}
-    for code, turn_id, line in placed:
+    # responses before the modifiers that go on them, whatever order they were stored in
+    # (a HESITATE coded, or imported, before its ENGAGE was dropped)
+    for code, turn_id, line in sorted(placed, key=lambda p: p[0].kind == "modifier"):
         if code.kind not in ("response", "modifier", "carer_response"):
             continue
         attempt_id = human_ids.get(code.attempt or "") or attempt_ref.get(code.attempt or "")

@@ -456,3 +456,20 @@ def test_store_every_command_says_what_re_anchoring_found(tmp_path: Path, runner
     result = invoke(runner, [command, str(path), "--store", str(store), "--coder", "ann",
                              *extra])
     assert "ann: the transcript changed; re-anchored 0 kept, 1 moved" in result.stderr
+
+
+def test_store_an_own_modifier_coded_before_its_response_is_kept(tmp_path: Path,
+                                                                  runner: Any) -> None:
+    """An audit coded HESITATE, then ENGAGE, on the same turn (a .qdpx import stores them
+    in that order too): the HESITATE was dropped in silence, as it came before there was
+    a response to carry it."""
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    for args in (["--line", "4", "--code", "PSY_ATTEMPT", "--subtype", "PSY_ASSERT"],
+                 ["--line", "5", "--code", "HESITATE", "--attempt-line", "4"],
+                 ["--line", "5", "--code", "ENGAGE", "--subtype", "ENGAGE_EMPATHY",
+                  "--attempt-line", "4"]):
+        invoke(runner, ["code", str(path), *args, "--coder", "bob", "--store", str(store)])
+    final = effective_of(machine_state(path, store), store, coder="bob")
+    assert [(r.uptake, r.modifiers) for r in final.responses if r.line == 5] == [
+        ("ENGAGE", ("HESITATE",))]
