@@ -200,7 +200,10 @@ def echo_sync(report: Any, source: str, *, err: bool = True) -> None:
                    f"[{decision.decision or 'note'}] id {decision.target}", err=err)
     for code in report.detached:
         click.echo(f"  your {code.label} at line {code.anchor.line} belongs to an attempt that "
-                   "no longer exists (kept)", err=err)
+                   "no longer exists or is not counted (kept, not counted)", err=err)
+    for code, speaker, role in report.off_role:
+        click.echo(f"  your {code.label} at line {code.anchor.line} is on a turn now spoken by "
+                   f"{speaker} ({role}); kept, not counted", err=err)
 
 
 def outcomes(results: Iterable[FileOutcome[T]], total: int, label: str, err: Any,

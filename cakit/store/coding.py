@@ -13,16 +13,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cakit.errors import UsageError
-from cakit.store.labels import ATTEMPT_BOUND, CodebookLike, check_label, kind_for_code
+from cakit.store.labels import (
+    ATTEMPT_BOUND,
+    ROLE_OF_KIND,
+    CodebookLike,
+    check_label,
+    kind_for_code,
+    off_role,
+)
 from cakit.store.layers import layer_path, update_layer
 from cakit.store.records import Decision, HumanCode, Layer, MachineItem
 from cakit.store.state import MachineState
 from cakit.store.sync import human_code, make_decision, put_code, put_decision
-
-#: Which speaker role each kind of code belongs to.
-ROLE_OF_KIND = {"attempt": "patient", "elicited": "patient", "repair": "patient",
-                "response": "clinician", "modifier": "clinician", "medcheck": "clinician",
-                "carer_response": "carer"}
 
 
 def find_attempt(state: MachineState, layer: Layer | None, line: int,
@@ -90,10 +92,9 @@ def plan_code(state: MachineState, layer: Layer | None, codebook: CodebookLike, 
         raise UsageError(f"line {line}: no utterance of {state.source} is on that line "
                          f"(talk runs on lines {first}-{last})")
     turn = text.turn_of_utterance(index)
-    wanted = ROLE_OF_KIND[kind]
-    if turn is not None and turn.role not in ("unknown", wanted):
+    if turn is not None and off_role(kind, turn):
         raise UsageError(f"line {line} is spoken by {turn.speaker} ({turn.role}); {code} goes on "
-                         f"a {wanted}'s turn")
+                         f"a {ROLE_OF_KIND[kind]}'s turn")
     attempt_id: str | None = None
     attempt_anchor = None
     if kind in ATTEMPT_BOUND:

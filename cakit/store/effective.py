@@ -39,6 +39,7 @@ from cakit.annotations import (
 )
 from cakit.errors import StoreError
 from cakit.store.anchors import TranscriptText
+from cakit.store.labels import off_role
 from cakit.store.layers import coders as layer_coders
 from cakit.store.layers import layer_path, read_layer
 from cakit.store.records import Decision, HumanCode, Layer, MachineItem
@@ -313,7 +314,7 @@ def _add_codes(consultation: ConsultationAnnotations, codes: Iterable[HumanCode]
             continue
         index = text.index_of(code.anchor.utterance)
         turn = text.turn_of_utterance(index) if index is not None else None
-        if turn is None:
+        if turn is None or off_role(code.kind, turn):  # reported by the sync (off_role)
             continue
         placed.append((code, turn.id, turn.line))
     human_ids: dict[str, str] = {}

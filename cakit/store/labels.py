@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from cakit.codes import CodeCatalogue
+from cakit.model import Turn
 
 PATIENT_CODES: tuple[str, ...] = ("PSY_ATTEMPT", "PSY_ELICITED", "REPAIR_OI")
 #: The kinds of annotation a coder decides on.
@@ -127,3 +128,16 @@ def all_labels(codebook: CodebookLike, kinds: Sequence[str] = KINDS) -> tuple[st
         for code, subtype in choices(codebook, kind):
             seen.setdefault(format_label(code, subtype), None)
     return tuple(seen)
+
+
+#: Which speaker role each kind of code belongs to.
+ROLE_OF_KIND = {"attempt": "patient", "elicited": "patient", "repair": "patient",
+                "response": "clinician", "modifier": "clinician", "medcheck": "clinician",
+                "carer_response": "carer"}
+
+
+def off_role(kind: str, turn: Turn | None) -> bool:
+    """Whether a code of `kind` sits on a turn whose speaker has another role (a speaker
+    of unknown role fits any)."""
+    wanted = ROLE_OF_KIND.get(kind)
+    return turn is not None and wanted is not None and turn.role not in ("unknown", wanted)

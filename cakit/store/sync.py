@@ -26,7 +26,7 @@ from cakit.store.anchors import (
     reanchor,
     utterance_number,
 )
-from cakit.store.labels import ATTEMPT_BOUND
+from cakit.store.labels import ATTEMPT_BOUND, off_role
 from cakit.store.layers import coders, layer_path, update_layer
 from cakit.store.records import Decision, HumanCode, Layer, LayerHeader, MachineItem, now
 
@@ -40,6 +40,9 @@ class SyncReport:
     retargeted: tuple[tuple[str, str], ...] = ()
     unmatched: tuple[Decision, ...] = ()
     detached: tuple[HumanCode, ...] = ()
+    #: the coder's own codes on a turn now spoken by someone of another role (the speaker
+    #: was corrected, or the roles changed): kept, and left out of the counts
+    off_role: tuple[tuple[HumanCode, str, str], ...] = ()  # (code, speaker, role)
     changed: bool = False
     transcript_changed: bool = False
 
@@ -153,6 +156,14 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
             else:
                 detached.append(updated_code)
         codes.append(updated_code)
+    misfits: list[tuple[HumanCode, str, str]] = []
+    for code in codes:
+        index = text.index_of(code.anchor.utterance)
+        turn = text.turn_of_utterance(index) if index is not None else None
+        if code.anchor.status != "orphaned" and turn is not None and off_role(code.kind, turn):
+            misfits.append((code, turn.speaker, turn.role))
+    uncounted = {code.id for code, _, _ in misfits}  # and what responds to them
+    detached += [code for code in codes if code.attempt in uncounted and code not in detached]
     if (header.sha256, header.utterances) != (text.sha256, text.fingerprints):
         header = replace(header, sha256=text.sha256, utterances=text.fingerprints)
     new_layer = Layer(header=header, decisions=tuple(decisions), codes=tuple(codes))
@@ -161,7 +172,8 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
     primary = tuple(r for r in report.results if r.key.startswith(("d:", "c:")))
     return (new_layer if changed else layer), SyncReport(
         coder=layer.header.layer, results=primary, retargeted=tuple(retargeted),
-        unmatched=tuple(unmatched), detached=tuple(detached), changed=changed,
+        unmatched=tuple(unmatched), detached=tuple(detached), off_role=tuple(misfits),
+        changed=changed,
         transcript_changed=layer.header.sha256 != text.sha256,
     )
 

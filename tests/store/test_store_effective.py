@@ -473,3 +473,30 @@ def test_store_an_own_modifier_coded_before_its_response_is_kept(tmp_path: Path,
     final = effective_of(machine_state(path, store), store, coder="bob")
     assert [(r.uptake, r.modifiers) for r in final.responses if r.line == 5] == [
         ("ENGAGE", ("HESITATE",))]
+
+
+def test_store_own_codes_on_a_turn_whose_speaker_changed_role_are_kept_not_counted(
+        tmp_path: Path, runner: Any) -> None:
+    """An audit coded an own attempt on a patient's turn, with an ENGAGE and a HESITATE to
+    it, then corrected the turn's speaker to the mother: the attempt went on counting on a
+    carer's turn (which `cakit code` refuses), and nothing was said."""
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    for args in (["--line", "4", "--code", "PSY_ATTEMPT", "--subtype", "PSY_ASSERT"],
+                 ["--line", "5", "--code", "ENGAGE", "--subtype", "ENGAGE_EMPATHY",
+                  "--attempt-line", "4"],
+                 ["--line", "5", "--code", "HESITATE", "--attempt-line", "4"]):
+        invoke(runner, ["code", str(path), *args, "--coder", "ann", "--store", str(store)])
+    assert 4 in [a.line for a in effective_of(machine_state(path, store), store,
+                                              coder="ann").attempts]
+    path.write_text(BASE.replace("P:    not bad.", "Mum:  not bad."), encoding="utf-8")
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert ("your PSY_ATTEMPT/PSY_ASSERT at line 4 is on a turn now spoken by Mum (carer); "
+            "kept, not counted") in result.stderr
+    assert "your HESITATE at line 5 belongs to an attempt that no longer exists or is not " \
+        "counted" in result.stderr
+    final = effective_of(machine_state(path, store), store, coder="ann")
+    assert 4 not in [a.line for a in final.attempts]
+    assert 5 not in [r.line for r in final.responses]
+    kept = read_layer(layer_path(store, "ann", machine_state(path, store).identity))
+    assert kept is not None and len(kept.codes) == 3  # nothing deleted
