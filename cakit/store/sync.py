@@ -105,6 +105,15 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
                                             alignment)
     }
     targeted = {d.target for d in layer.decisions if d.target in by_id} - misplaced
+    # an orphaned decision whose item still stands where its talk stood (a turn split in
+    # two, or edited past recognition, keeping its opening words) stays on that item: it
+    # is applied, so it is said as fuzzy (check the code still fits), anchored there
+    for decision in layer.decisions:
+        key = f"d:{decision.target}"
+        if found[key].outcome == "orphaned" and decision.target in targeted:
+            found[key] = Reanchored(key=key, outcome="fuzzy", previous=found[key].previous,
+                                    anchor=replace(by_id[decision.target].anchor,
+                                                   status="fuzzy"))
     retargeted: list[tuple[str, str]] = []
     decisions: list[Decision] = []
     unmatched: list[Decision] = []
@@ -169,7 +178,7 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
     new_layer = Layer(header=header, decisions=tuple(decisions), codes=tuple(codes))
     changed = new_layer != Layer(header=layer.header, decisions=layer.decisions,
                                  codes=layer.codes)
-    primary = tuple(r for r in report.results if r.key.startswith(("d:", "c:")))
+    primary = tuple(found[r.key] for r in report.results if r.key.startswith(("d:", "c:")))
     return (new_layer if changed else layer), SyncReport(
         coder=layer.header.layer, results=primary, retargeted=tuple(retargeted),
         unmatched=tuple(unmatched), detached=tuple(detached), off_role=tuple(misfits),

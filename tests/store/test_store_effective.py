@@ -500,3 +500,22 @@ def test_store_own_codes_on_a_turn_whose_speaker_changed_role_are_kept_not_count
     assert 5 not in [r.line for r in final.responses]
     kept = read_layer(layer_path(store, "ann", machine_state(path, store).identity))
     assert kept is not None and len(kept.codes) == 3  # nothing deleted
+
+
+def test_store_a_decided_turn_split_in_two_is_fuzzy_where_its_decision_stays(
+        tmp_path: Path, runner: Any) -> None:
+    """An audit split a rejected attempt's turn in two: the reject stayed on the first half
+    (the item keeps the turn's opening words) while the coder was told it was orphaned,
+    to be placed again. It is said as fuzzy, anchored where it applies."""
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "attempt", 17), coder="ann", decision="reject")
+    path.write_text(BASE.replace("so much I stay", "so much\nP:    I stay"), encoding="utf-8")
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert "0 moved, 1 fuzzy, 0 orphaned" in result.stderr
+    assert "fuzzy: line 17 → 17: 'the voices scare me so much'" in result.stderr
+    assert 17 not in [a.line for a in effective_of(machine_state(path, store), store,
+                                                   coder="ann").attempts]
+    again = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert "re-anchored" not in again.stderr
