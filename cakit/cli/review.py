@@ -81,18 +81,35 @@ def _lines(state: Any, first: int, last: int) -> list[tuple[int, str]]:
     return out
 
 
+def _holds(item: Any, decision: Any) -> bool:
+    """Whether the coder's decision decides the item as the machine proposes it now: not a
+    reject of what the machine proposed there before, which says nothing about the code
+    proposed now (the item is offered again), nor a note alone."""
+    from cakit.store.effective import verdict_for
+
+    return decision is not None and verdict_for(item, decision, "").status != "proposed"
+
+
 def _show(state: Any, items: list[Any], position: int, decisions: dict[str, Any],
           context: int) -> None:
     item = items[position]
     by_id = {i.id: i for i in state.items}
     attempt = by_id.get(item.attempt or "")
     decision = decisions.get(item.id)
-    done = sum(1 for i in items if (d := decisions.get(i.id)) is not None and d.decided)
+    done = sum(1 for i in items if _holds(i, decisions.get(i.id)))
     status = "undecided"
     if decision is not None and decision.decided:
-        status = decision.decision
+        status = decision.decision or ""
         if decision.decision == "relabel":
             status += f" → {decision.code}" + (f"/{decision.subtype}" if decision.subtype else "")
+        seen = (decision.proposed_code, decision.proposed_subtype)
+        if seen != (item.code, item.subtype):
+            # decided on another proposal: an accept keeps the code the coder saw, a reject
+            # of it says nothing about this one (docs/store.md)
+            was = decision.proposed_code + (f"/{seen[1]}" if seen[1] else "")
+            status = ("undecided: you rejected " + was + ", which the machine proposed then"
+                      if decision.decision == "reject" else
+                      f"{status} of {was}, which the machine proposed then")
     click.echo("")
     click.echo(click.style(f"[{position + 1}/{len(items)}] {_KIND_NAMES.get(item.kind, item.kind)}"
                            f" — {status}  ({done} decided)", bold=True))
@@ -206,8 +223,7 @@ def review(file: str, coder: str, store_root: str | None, codebook: str | None, 
         return
     layer = read_layer(layer_path(root, coder, state.identity))
     decisions = {d.target: d for d in layer.decisions} if layer else {}
-    undecided = [k for k, item in enumerate(items)
-                 if not ((d := decisions.get(item.id)) is not None and d.decided)]
+    undecided = [k for k, item in enumerate(items) if not _holds(item, decisions.get(item.id))]
     if not undecided and not from_start:
         click.echo(f"{file}: all {len(items)} codes are decided by {coder} "
                    "(use --from-start to go through them again)")
@@ -250,7 +266,7 @@ def review(file: str, coder: str, store_root: str | None, codebook: str | None, 
                                         note=note.strip())
         else:
             click.echo(f"  unknown key {answer.strip()!r}; {_KEYS}")
-    decided = sum(1 for i in items if (d := decisions.get(i.id)) is not None and d.decided)
+    decided = sum(1 for i in items if _holds(i, decisions.get(i.id)))
     left = len(items) - decided
     click.echo(f"{file}: {decided} of {len(items)} decided by {coder}"
                + (f"; {left} left — run again to resume" if left else "; all done"))

@@ -115,9 +115,19 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
                                     anchor=replace(by_id[decision.target].anchor,
                                                    status="fuzzy"))
     retargeted: list[tuple[str, str]] = []
-    decisions: list[Decision] = []
-    unmatched: list[Decision] = []
-    for decision in layer.decisions:
+    # decisions on the code the machine still proposes at their talk claim an item first:
+    # when two decided turns are joined into one, the item there keeps the decision made on
+    # its own code, not one made on the other turn's
+    def sees_the_same(decision: Decision) -> bool:
+        place = found[f"d:{decision.target}"].anchor.utterance
+        return any(item.kind == decision.kind and item.code == decision.proposed_code
+                   and item.anchor.utterance == place for item in items)
+
+    settled: dict[int, Decision] = {}
+    order = sorted(range(len(layer.decisions)),
+                   key=lambda k: not sees_the_same(layer.decisions[k]))
+    for position in order:
+        decision = layer.decisions[position]
         result = found[f"d:{decision.target}"]
         attempt_result = found.get(f"da:{decision.target}")
         updated = replace(decision, anchor=result.anchor,
@@ -145,9 +155,9 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
                 retargeted.append((decision.target, detached_id))
                 updated = replace(updated, target=detached_id,
                                   retargeted_from=(*decision.retargeted_from, decision.target))
-        if updated.target not in by_id:
-            unmatched.append(updated)
-        decisions.append(updated)
+        settled[position] = updated
+    decisions = [settled[k] for k in range(len(layer.decisions))]
+    unmatched = [d for d in decisions if d.target not in by_id]
     attempts = {item.anchor.utterance: item.id for item in items if item.kind == "attempt"}
     human_attempts = {code.id for code in layer.codes if code.kind == "attempt"}
     known_attempts = set(attempts.values()) | human_attempts
@@ -275,13 +285,17 @@ def make_decision(item: MachineItem, *, coder: str, decision: str | None,
     `decision=None` with a note keeps the previous decision and changes only the note.
     """
     history: tuple[dict[str, object], ...] = ()
+    proposed = (item.code, item.subtype)
     if previous is not None:
         old = previous.to_dict()
         for key in ("history", "anchor", "attempt_anchor", "type", "retargeted_from"):
             old.pop(key, None)
         history = (*previous.history, old)
         if decision is None:
+            # a note alone changes no decision: it stays on what the coder saw, even when
+            # the machine proposes something else there now
             decision, code, subtype = previous.decision, previous.code, previous.subtype
+            proposed = (previous.proposed_code, previous.proposed_subtype)
         if note is None:
             note = previous.note
     if decision != "relabel":
@@ -289,7 +303,7 @@ def make_decision(item: MachineItem, *, coder: str, decision: str | None,
     return Decision(
         target=item.id, kind=item.kind, coder=coder, anchor=item.anchor,
         attempt_anchor=attempt.anchor if attempt is not None else None,
-        proposed_code=item.code, proposed_subtype=item.subtype, decision=decision, code=code,
+        proposed_code=proposed[0], proposed_subtype=proposed[1], decision=decision, code=code,
         subtype=subtype, note=note or "", time=time or now(),
         retargeted_from=previous.retargeted_from if previous is not None else (),
         history=history,

@@ -519,3 +519,64 @@ def test_store_a_decided_turn_split_in_two_is_fuzzy_where_its_decision_stays(
                                                    coder="ann").attempts]
     again = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
     assert "re-anchored" not in again.stderr
+
+
+_MERGED = BASE.replace("Dr:   mm.\n      (0.8)\nDr:   okay so how's your appetite been?\n",
+                       "Dr:   mm. (0.8) okay so how's your appetite been?\n")
+
+
+def test_store_two_decided_turns_joined_keep_the_decision_on_the_code_there(
+        tmp_path: Path, runner: Any) -> None:
+    """An audit rejected ACKNOWLEDGE on "Dr: mm." and accepted TOPIC_SHIFT on the next
+    turn, then joined the two: the reject took the joined turn's TOPIC_SHIFT (it came
+    first), and the accept of that very code was "no longer proposed"."""
+    assert _MERGED != BASE
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "response", 12), coder="ann", decision="reject")
+    decide(store, state, _item(state, "response", 14), coder="ann", decision="accept")
+    path.write_text(_MERGED, encoding="utf-8")
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert "ACKNOWLEDGE at line 12 [reject]" in result.stderr  # no longer proposed: said
+    final = effective_of(machine_state(path, store), store, coder="ann")
+    assert [(r.line, r.uptake, r.status) for r in final.responses if r.line == 12] == [
+        (12, "TOPIC_SHIFT", "accepted")]
+
+
+def test_store_review_offers_again_a_code_whose_reject_was_of_another(tmp_path: Path,
+                                                                       runner: Any) -> None:
+    """The same join with only the reject: it follows its talk to the TOPIC_SHIFT there,
+    which it says nothing about (the code stays proposed), yet `cakit review` showed it as
+    rejected and said "all done"."""
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "response", 12), coder="ann", decision="reject")
+    path.write_text(_MERGED, encoding="utf-8")
+    final = effective_of(machine_state(path, store), store, coder="ann")
+    assert [(r.uptake, r.status) for r in final.responses if r.line == 12] == [
+        ("TOPIC_SHIFT", "proposed")]
+    result = invoke(runner, ["review", str(path), "--coder", "ann", "--store", str(store),
+                             "--kind", "response"], input="s\n" * 5 + "q\n")
+    assert "undecided: you rejected ACKNOWLEDGE, which the machine proposed then" in \
+        result.output
+    assert "0 decided by ann" in result.output
+
+
+def test_store_a_note_keeps_a_decision_on_what_the_coder_saw() -> None:
+    """A note added (in review, or from a review sheet) to an accepted code the machine now
+    proposes differently re-made the accept on the new proposal: "I saw PSY_ASSERT and it
+    is right" became "PSY_Q is right", in silence."""
+    from cakit.store.anchors import Anchor
+
+    anchor = Anchor(sha256="s", utterance="u1", start=0, end=1, quote="x")
+    then = MachineItem(id="i", kind="attempt", code="PSY_ATTEMPT", subtype="PSY_ASSERT",
+                       ref="a1", anchor=anchor)
+    accepted = make_decision(then, coder="ann", decision="accept")
+    now = MachineItem(id="i", kind="attempt", code="PSY_ATTEMPT", subtype="PSY_Q", ref="a1",
+                      anchor=anchor)
+    noted = make_decision(now, coder="ann", decision=None, note="check", previous=accepted)
+    assert (noted.decision, noted.proposed_subtype, noted.note) == ("accept", "PSY_ASSERT",
+                                                                     "check")
+    assert verdict_for(now, noted, "ann").subtype == "PSY_ASSERT"
