@@ -274,7 +274,8 @@ def render_report(report: Report, *, label: Mapping[str, str] | None = None) -> 
             parts.append(frame_table(
                 shown, title, CONSULTATION_COLUMNS, shares=("engaged_share",),
                 caption="min = minutes from media bullets (– without them); att = attempts; "
-                "/1kw per 1,000 words; AS = ASSERT; REP = REPEAT; late = in PRE_CLOSING/CLOSING; "
+                "/1kw per 1,000 words; AS = ASSERT; REP = REPEAT; late = in PRE_CLOSING/CLOSING "
+                "or flagged late; "
                 "eng% = engaged sequences; hes/lau = R1 HESITATE / SMILE_LAUGH; elic = "
                 "PSY_ELICITED; notes: C carer present, T no timing (HESITATE may be under-"
                 "counted), N no ((non-verbal)) notes (SMILE_LAUGH may be under-counted)."))
@@ -289,7 +290,7 @@ def render_report(report: Report, *, label: Mapping[str, str] | None = None) -> 
             parts.append(frame_table(
                 frame, title, CARER_COLUMNS,
                 shares=("engaged_share", "hesitate_share", "smile_laugh_share"),
-                caption="hes% / lau% = share of attempts whose R1 carries HESITATE / "
+                caption="hes% / lau% = share of sequences whose R1 carries HESITATE / "
                 "SMILE_LAUGH; c-* = carer codes; c-first = carer spoke before the clinician."))
         elif name == "chains":
             parts.append(frame_table(frame, title, [

@@ -388,10 +388,10 @@ def sequences_table(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> p
 
 
 def indicators(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataFrame:
-    """Derived shares (docs/codebook.md): indicator, group, numerator, denominator, share.
+    """Derived shares (docs/reports.md): indicator, group, numerator, denominator, share.
 
-    - late attempts (PRE_CLOSING or CLOSING) among all attempts;
-    - engaged sequences (ENGAGED_IMMEDIATE + ENGAGED_DELAYED) by phase and overall;
+    - late attempts (PRE_CLOSING or CLOSING, or flagged late) among all attempts;
+    - engaged sequences (the codebook's engaged outcomes) by phase and overall;
     - sequences whose R1 is HESITATE, SMILE_LAUGH, or either, with and without a carer;
     - MEDCHECK_SYMPTOM per PSY_ELICITED answer.
     """
@@ -407,8 +407,9 @@ def indicators(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.Dat
     for label, column in (("R1 HESITATE / sequences", "r1_hesitate"),
                           ("R1 SMILE_LAUGH / sequences", "r1_smile_laugh"),
                           ("R1 HESITATE or SMILE_LAUGH / sequences", None)):
-        for group, part in (("carer present", table[table["carer_present"]]),
-                            ("no carer", table[~table["carer_present"]]), (ALL, table)):
+        for group, part in (("carer present", with_sequence[with_sequence["carer_present"]]),
+                            ("no carer", with_sequence[~with_sequence["carer_present"]]),
+                            (ALL, with_sequence)):
             hits = (part["r1_hesitate"] | part["r1_smile_laugh"]) if column is None \
                 else part[column]
             rows.append((label, group, int(hits.sum()), len(part)))
@@ -504,8 +505,9 @@ def by_consultation(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> p
         frame["attempts_per_10_min"] = np.where(frame["duration_s"] > 0,
                                                 attempts / frame["duration_s"] * 600, np.nan)
     sequences = frame["sequences"]
-    engaged = frame[column_name("outcome", "ENGAGED_IMMEDIATE")] + frame[
-        column_name("outcome", "ENGAGED_DELAYED")]
+    engaged_columns = [column_name("outcome", name)
+                       for name in (catalogue or builtin_catalogue()).engaged_outcomes]
+    engaged = frame[[c for c in engaged_columns if c in frame]].sum(axis=1)
     late = late_attempts(prepared)
     frame["late_attempts"] = late
     frame["late_share"] = [_share(n, d) for n, d in zip(late, attempts, strict=True)]
@@ -546,8 +548,10 @@ def by_clinician(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.D
         row["R1+SMILE_LAUGH"] = int(part["r1_smile_laugh"].sum())
         row["engaged"] = int(part["engaged"].sum())
         row["engaged_share"] = _share(row["engaged"], row["sequences"])
-        row["hesitate_share"] = _share(row["R1+HESITATE"], len(part))
-        row["smile_laugh_share"] = _share(row["R1+SMILE_LAUGH"], len(part))
+        sequenced = part[part["has_sequence"]]
+        row["hesitate_share"] = _share(int(sequenced["r1_hesitate"].sum()), row["sequences"])
+        row["smile_laugh_share"] = _share(int(sequenced["r1_smile_laugh"].sum()),
+                                          row["sequences"])
         row["MEDCHECK_SYMPTOM"] = int(medchecks.get(clinician, 0))
         rows.append(row)
     # a clinician who checked symptoms but gave no R1: counts of 0 and no shares, in the
@@ -592,7 +596,8 @@ def by_carer(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataF
             event_frame["carer_present"] == present]
         words = sum(item.words for item in chosen)
         attempts = len(part)
-        sequences = int(part["has_sequence"].sum())
+        sequenced = part[part["has_sequence"]]
+        sequences = len(sequenced)
         row: dict[str, Any] = {
             "group": label, "consultations": len(chosen), "words": words,
             "attempts": attempts,
@@ -600,9 +605,9 @@ def by_carer(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.DataF
             "sequences": sequences, "engaged": int(part["engaged"].sum()),
             "engaged_share": _share(int(part["engaged"].sum()), sequences),
             "R1+HESITATE": int(part["r1_hesitate"].sum()),
-            "hesitate_share": _share(int(part["r1_hesitate"].sum()), attempts),
+            "hesitate_share": _share(int(sequenced["r1_hesitate"].sum()), sequences),
             "R1+SMILE_LAUGH": int(part["r1_smile_laugh"].sum()),
-            "smile_laugh_share": _share(int(part["r1_smile_laugh"].sum()), attempts),
+            "smile_laugh_share": _share(int(sequenced["r1_smile_laugh"].sum()), sequences),
         }
         for code in family_codes(catalogue)["carer"]:
             row[code] = int((events_part["code"] == code).sum())
@@ -627,7 +632,7 @@ class Report:
     consultations: tuple[str, ...] = field(default=())
     #: the codes the tables count (headings, legends and plot colours come from it)
     catalogue: CodeCatalogue = field(default_factory=builtin_catalogue)
-    #: the table the one-table formats (CSV, XLSX's first sheet) write
+    #: the table the one-table format (CSV) writes
     main: str = ""
 
 

@@ -307,3 +307,29 @@ def test_a_clinicians_consultations_include_those_where_they_only_checked_sympto
     assert row["clinician"] == "Dr Lindgren" and row["sequences"] > 0
     assert row["MEDCHECK_SYMPTOM"] > int(alone.iloc[0]["MEDCHECK_SYMPTOM"])  # 07's check
     assert row["consultations"] == 2
+
+
+def test_r1_modifier_shares_are_of_sequences_as_their_labels_say() -> None:
+    """The indicators say "R1 HESITATE / sequences", the per-clinician table "shares are of
+    sequences", yet every hesitate and smile-laugh share divided by attempts (a reading
+    of the code found it; equal while every attempt has a sequence). Here the gold's
+    first consultation loses its sequence records, as a hand-coded layer may have none."""
+    from dataclasses import replace
+
+    pairs = list(gold_pairs())
+    transcript, first = pairs[0]
+    assert first.sequences and first.attempts
+    pairs[0] = (transcript, replace(first, sequences=()))
+    sequences = sum(len(a.sequences) for _, a in pairs)
+    attempts = sum(len(a.attempts) for _, a in pairs)
+    assert sequences < attempts
+    shares = tables.indicators(pairs).set_index(["indicator", "group"])
+    for label in ("R1 HESITATE / sequences", "R1 SMILE_LAUGH / sequences"):
+        assert shares.loc[(label, "ALL"), "denominator"] == sequences
+    carer = tables.by_carer(pairs).set_index("group").loc["ALL"]
+    hesitating = shares.loc[("R1 HESITATE / sequences", "ALL"), "numerator"]
+    assert carer["hesitate_share"] == pytest.approx(hesitating / sequences)
+    clinicians = tables.by_clinician(pairs)
+    assert clinicians["sequences"].sum() == sequences
+    with_share = clinicians[clinicians["sequences"] > 0]
+    assert (with_share["hesitate_share"] <= 1).all()
