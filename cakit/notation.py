@@ -491,9 +491,14 @@ LAUGH_PARTICLE = re.compile(r"^(?!huh$)(?:h[aeiou]h+|(?:h[aeiou]){2,}h*)$", re.I
 #: Out-breath `hh`, in-breath `.hh` (Jefferson) or `∙hh` (CHAT-CA).
 OUTBREATH = re.compile(r"^h{2,}$", re.IGNORECASE)
 
+#: What follows the in-breath dot (Jefferson `.hh`, CHAT-CA `∙hh`): breath, or laughing on
+#: the in-breath (`.hih`, `.shih`).
+INBREATH_BODY = r"(?:hh*ih|shih|h+)"
+
 #: Non-verbal descriptions that count as laughing or smiling (`SMILE_LAUGH`,
 #: docs/codebook.md).
-LAUGH_DESCRIPTIONS = re.compile(r"\b(laugh|chuckl|giggl|smil|grin|snigger|titter)", re.I)
+LAUGH_DESCRIPTIONS = re.compile(r"(?:\b|_)(laugh|chuckl|giggl|smil|grin|snigger|titter)",
+                                re.I)  # `_`: CHAT writes "both laugh" as &=both_laugh
 
 #: Fillers (a sign of `HESITATE`, docs/codebook.md), compared on the clean, lower-cased form.
 FILLERS = frozenset({"um", "uh", "er", "erm", "uhm", "hmm", "ehm", "em", "ah", "eh", "mm"})

@@ -244,3 +244,20 @@ def test_convert_roundtrip_unclosed_gem_from_jefferson_stays_a_comment(tmp_path:
                       "2    ((@Bg: x))\n3 P: hi.\n", encoding="utf-8")
     chat = _convert(CliRunner(), source, "chat", tmp_path / "c")
     assert "@Comment:\tBg: x" in _headers(chat.read_text(encoding="utf-8"))
+
+
+def test_convert_roundtrip_laughter_survives_jefferson_to_chat(tmp_path: Path) -> None:
+    """An audit converted Jefferson laughter to CHAT and found 6 words and 12 laughs become
+    9 words and 9 laughs: "huh huh" read as words, `∙shih` (laughing on the in-breath) as a
+    word, and `&=both_laugh` not as laughter. Both readers now read them alike."""
+    source = tmp_path / "laughs.txt"
+    source.write_text("Dr:   hih hih hih that's funny\nP:    HAH HAH yeah heheh\n"
+                      "Dr:   huh huh .shih\nP:    hahaha l(h)i(h)ke really ((both laugh))\n"
+                      "Dr:   eh heh\nP:    huh? what did you say\n", encoding="utf-8")
+    chat = _convert(CliRunner(), source, "chat", tmp_path / "out")
+    before, after = (summarize(cakit.read(p).transcript) for p in (source, chat))
+    assert (after.words, after.laughter, after.in_breaths) == (
+        before.words, before.laughter, before.in_breaths)
+    assert before.laughter >= 11  # every particle, the (h) word and ((both laugh))
+    assert "huh" in [t.clean for u in cakit.read(chat).transcript.utterances
+                     for t in u.tokens]  # a lone "huh?" stays a word

@@ -23,6 +23,7 @@ from cakit.notation import (
     CA_OVERLAP,
     CA_PAIRED,
     COMBINING_LOW_LINE,
+    INBREATH_BODY,
     LAUGH_PARTICLE,
     OUTBREATH,
     glued_marks,
@@ -958,7 +959,7 @@ def _next_is_bracket(matches: list[re.Match[str]], number: int) -> bool:
 
 
 def _laugh(state: _State, word: str, following: str) -> bool:
-    """A laugh particle: heh, hah, haha …; a two-letter "ha", "ho", "hu" only next to
+    """A laugh particle: heh, hah, haha …; "ha", "ho", "hu" and "huh" only next to
     another particle ("ha ha"), since alone they are words (the Jefferson reader agrees)."""
     if LAUGH_PARTICLE.match(word):
         return True
@@ -976,9 +977,12 @@ def _laugh(state: _State, word: str, following: str) -> bool:
     return after_laugh or next_laughs
 
 
-#: Two-letter laugh particles; not "he" (a repeated pronoun, "he he does what?") nor "hi"
-#: (a repeated greeting).
-_SHORT_PARTICLES = frozenset({"ha", "ho", "hu"})
+#: Laugh particles only next to another particle: two-letter ones, and "huh" ("huh huh";
+#: alone, "huh?" asks for a repeat), as the Jefferson reader reads them. Not "he" (a
+#: repeated pronoun, "he he does what?") nor "hi" (a repeated greeting).
+_SHORT_PARTICLES = frozenset({"ha", "ho", "hu", "huh"})
+#: A word after the in-breath dot that is breath or laughing on the in-breath.
+_INBREATH_WORD = re.compile(INBREATH_BODY, re.IGNORECASE)
 #: Events that may come between two laugh particles without parting them ("ha, ha").
 _BETWEEN_PARTICLES = frozenset({"intonation", "separator"})
 
@@ -1053,6 +1057,9 @@ def _emit_word(state: _State, body: str, line: int, col: int, following: str = "
         _check_digits(state, clean, form, line, col)
     if ca:
         letters = clean.replace("'", "")
+        if features & _INBREATH and _INBREATH_WORD.fullmatch(letters):
+            _event(state, "breath", body, line, col, label="in")  # ∙hih, ∙shih, as Jefferson
+            return
         if len(letters) >= 2 and set(letters.lower()) == {"h"}:
             label = "in" if features & _INBREATH or body.startswith((".", "∙")) else "out"
             _event(state, "breath", body, line, col, label=label)

@@ -17,6 +17,7 @@ from cakit._quick_init import quick_init
 from cakit.model import Feature
 from cakit.notation import (
     FILLERS,
+    INBREATH_BODY,
     event_labels,
     pause_marks,
     span_labels,
@@ -88,7 +89,7 @@ STRICT_PARTICLE = re.compile(r"^(?:h+[aeio]+h+|h+u+h{2,}|(?:h+[aeiou]+){2,}h*)$"
 #: "he": a repeated pronoun ("he he does what?") is not a laugh.
 WEAK_PARTICLES = frozenset({"ha", "huh", "hah", "heh"})
 OUTBREATH = re.compile(r"^h{2,}$")
-INBREATH = re.compile(r"[.·•∙](?:hh*ih|shih|h+)(?::*)(?![A-Za-z])", re.I)
+INBREATH = re.compile(rf"[.·•∙]{INBREATH_BODY}(?::*)(?![A-Za-z])", re.I)
 LIPSMACK = re.compile(r"\.(pt|tch|tsk)(?![A-Za-z])", re.I)
 GAT_IN = re.compile(r"°(h+):*$", re.I)
 GAT_OUT = re.compile(r"(h+):*°$", re.I)
