@@ -97,10 +97,14 @@ LAUGH_IN_WORD = re.compile(r"\((h+)\)", re.I)
 LAUGH_AT_END = re.compile(r"\(h+\)$", re.I)
 GAT_LABEL = re.compile(r"<<([^<>\s]{1,20})>")
 
+#: A timed pause as transcribers also type it: spaces inside, or seconds written out
+#: ("( 0.5 )", "(0.5s)", "(1.2 secs)").
+LOOSE_PAUSE = r"\(\s*(?:\d+(?::\d+)?(?:\.\d*)?|\.\d+)\s*(?:s|secs?|seconds)?\s*\)"
 SCAN = re.compile(
     r"(?P<comment>\(\((?:[^()]|\([^()]*\))*\)\))"
     r"|(?P<brace>\{[^{}]*\})"
     r"|(?P<unclear>\(\s*\)|\((?:xxx|XXX)(?:\s+(?:xxx|XXX))*\))"
+    rf"|(?P<pause>{LOOSE_PAUSE})"
     r"|(?P<item>(?:(?!\(\()[^\s{])+)"
     r"|(?P<other>\S)"
 )
@@ -124,6 +128,9 @@ PLAIN_TURN = re.compile(
 LETTERS = re.compile(r"[^\W\d_]+")
 
 
+_SECONDS = re.compile(r"(?<=[\d.])\s*(?:s|secs?|seconds)\Z")
+
+
 @lru_cache(maxsize=1024)  # a transcript writes a handful of pauses over and over
 def pause_reading(text: str) -> tuple[float, str] | None:
     """Seconds and label of a Jefferson or GAT 2 pause written as `text`, else None."""
@@ -131,7 +138,7 @@ def pause_reading(text: str) -> tuple[float, str] | None:
         return BARE_PAUSES.get(text, BARE_PAUSES["..."])
     if not (text.startswith("(") and text.endswith(")")):
         return None
-    inner = text[1:-1].strip()
+    inner = _SECONDS.sub("", text[1:-1].strip())
     if inner in BRACKETED_PAUSES:
         return BRACKETED_PAUSES[inner]
     if ":" in inner:
@@ -238,6 +245,7 @@ __all__ = [
     "LAUGH_IN_WORD",
     "LETTERS",
     "LIPSMACK",
+    "LOOSE_PAUSE",
     "OUTBREATH",
     "PLAIN",
     "SCAN",

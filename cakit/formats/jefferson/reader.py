@@ -22,7 +22,7 @@ from pathlib import Path
 
 from cakit._quick_init import quick_init
 from cakit.formats._diag import Collector, ErrorMode
-from cakit.formats.jefferson.marks import Content, Convention, pause_reading
+from cakit.formats.jefferson.marks import LOOSE_PAUSE, Content, Convention, pause_reading
 from cakit.formats.jefferson.roles import (
     RoleLookup,
     normalise_label,
@@ -62,7 +62,7 @@ _LABEL = re.compile(
 #: reported speech of `"no" she said: …`.
 _QUOTED_NAME = re.compile(r'"[^"]+" [A-Z]')
 _BARE_LABEL = re.compile(r"(?P<label>[A-Za-z][\w'.]{0,14})(?=\t|  )")
-_GAP = re.compile(r"^\s*(\((?:\.{1,3}|\d+(?::\d+)?(?:\.\d*)?|\.\d+|-{1,3})\)|\.{3,}|…)\s*"
+_GAP = re.compile(rf"^\s*(\((?:\.{{1,3}}|-{{1,3}})\)|{LOOSE_PAUSE}|\.{{3,}}|…)\s*"
                   r"(?:\(\((?P<media>media [^()]*)\)\)\s*)?$")
 _SPECIAL_HEADER = re.compile(
     r"^\s*\(\(\s*(?P<name>phase|@[A-Za-z][A-Za-z ]*?)\s*:\s*(?P<value>.*?)\s*\)\)\s*$", re.I

@@ -282,11 +282,24 @@ def test_jefferson_marks_glued_long_pause() -> None:
 @pytest.mark.parametrize(
     ("content", "value", "label"),
     [("(0.5)", 0.5, "timed"), ("(.)", 0.1, "micro"), ("(1.25)", 1.25, "timed"),
-     ("(2)", 2.0, "timed"), ("(..)", 0.5, "medium")],
+     ("(2)", 2.0, "timed"), ("(..)", 0.5, "medium"),
+     # as transcribers also type them; an audit found these read as the words "0.5" and
+     # "(0.5s)", with no warning
+     ("( 0.5 )", 0.5, "timed"), ("(0.5s)", 0.5, "timed"), ("(1.2 secs)", 1.2, "timed"),
+     ("( .5 )", 0.5, "timed")],
 )
 def test_jefferson_marks_pauses(content: str, value: float, label: str) -> None:
-    pause = events(read_turn(f"well {content} yes"), "pause")[0]
+    utterance = read_turn(f"well {content} yes")
+    pause = events(utterance, "pause")[0]
     assert (pause.text, pause.value, pause.label) == (content, value, label)
+    assert [t.clean for t in utterance.tokens] == ["well", "yes"]
+
+
+def test_jefferson_marks_a_loosely_typed_pause_on_its_own_line_is_a_gap() -> None:
+    transcript = parse_jefferson(["Dr:   so how are you", "      ( 1.5 )", "Dr:   any better",
+                                  "      (2s)", "P:    fine"], source="t.txt").transcript
+    assert [g.duration for g in transcript.gaps] == [1.5, 2.0]
+    assert [t.speaker for t in transcript.turns] == ["Dr", "Dr", "P"]
 
 
 def test_jefferson_marks_pause_glued_to_words() -> None:
