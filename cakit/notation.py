@@ -214,7 +214,8 @@ MARKS: tuple[Mark, ...] = (
     _row("(..)", "medium pause, untimed", "item", "pause:medium", "C", "jgc", "jc",
          value=0.5),
     _row("(...)", "long pause, untimed", "item", "pause:long", "C", "jgc", "c", value=1.0),
-    _row("(0.5)", "timed silence in seconds (`(1:02.5)` with minutes)", "item",
+    _row("(0.5)", "timed silence in seconds (`(1:02.5)` with minutes; `( 0.5 )`, `(0.5s)` "
+         "and `(1.2 secs)`, as transcribers also type them, are read the same)", "item",
          "pause:timed", "JCG", "jgc", "jc"),
     _row("(-)", "short pause, about 0.2–0.5 s", "item", "pause:short", "G", "jg", value=0.35),
     _row("(--)", "medium pause, about 0.5–0.8 s", "item", "pause:medium", "G", "jg",
