@@ -261,3 +261,42 @@ def test_convert_roundtrip_laughter_survives_jefferson_to_chat(tmp_path: Path) -
     assert before.laughter >= 11  # every particle, the (h) word and ((both laugh))
     assert "huh" in [t.clean for u in cakit.read(chat).transcript.utterances
                      for t in u.tokens]  # a lone "huh?" stays a word
+
+
+def test_convert_roundtrip_jefferson_writes_no_omitted_word_and_cuts_fragments(
+        tmp_path: Path) -> None:
+    """An audit found `the boy 0is falling down` written as `the boy is falling down` (a
+    word the child did not say, counted), `&+fr` as the word `fr` and `&~gaga` as `gaga`,
+    with no CK420. The omission is left out and said, the fragment is cut off (`fr-`),
+    and the nonword's lost marking is said."""
+    source = tmp_path / "kid.cha"
+    source.write_text(
+        "@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tCHI Target_Child, INV Investigator\n"
+        "@ID:\teng|c|CHI|||||Target_Child|||\n@ID:\teng|c|INV|||||Investigator|||\n"
+        "*INV:\twhat is he doing ?\n*CHI:\tthe boy 0is &+fr &~gaga falling down .\n@End\n",
+        encoding="utf-8")
+    outcome = CliRunner().invoke(cli, ["convert", str(source), "--to", "jefferson", "-o",
+                                       str(tmp_path / "j"), "--no-color"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "CK420 Jefferson cannot hold 1 omitted word (0word" in outcome.output
+    assert "1 nonword (&~: written as words)" in outcome.output
+    written = (tmp_path / "j" / "kid.txt").read_text(encoding="utf-8")
+    assert "the boy fr- gaga falling down." in written
+    before, after = (summarize(cakit.read(p).transcript) for p in (source,
+                                                                     tmp_path / "j" / "kid.txt"))
+    assert after.words == before.words == 10  # the omission is no word in either
+
+
+def test_convert_roundtrip_jefferson_keeps_stu_and_bracketed_stu_apart(tmp_path: Path) -> None:
+    """CABNC writes both `*STU:` and `*(STU):` in one file; an audit found both written as
+    `STU`, merging two speakers (7 codes became 5) without a word."""
+    source = tmp_path / "two.cha"
+    source.write_text(
+        "@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tSTU Stuart Engineer, MAR Mark "
+        "Engineer\n@Options:\tCA\n@ID:\teng|c|STU|||||Engineer|||\n@ID:\teng|c|MAR|||||"
+        "Engineer|||\n*STU:\twell I don't know\n*(STU):\tsomething else\n"
+        "*MAR:\tright\n@End\n", encoding="utf-8")
+    written = _convert(CliRunner(), source, "jefferson", tmp_path / "j")
+    speakers = [u.speaker for u in cakit.read(written).transcript.utterances]
+    assert speakers == ["STU", "STU2", "MAR"]
+    assert "STU2 = unknown" in written.read_text(encoding="utf-8")

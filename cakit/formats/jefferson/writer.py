@@ -15,6 +15,7 @@ column, which is how a reader (and the Jefferson reader) pairs them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -137,14 +138,33 @@ def header_block(transcript: Transcript) -> list[str]:
         value = " ".join(header.value.translate(_CONTROL).split())
         lines.append(f"{header.name}: {value}".rstrip())
     if transcript.participants and not has_participants and transcript.format != "jefferson":
-        declared = [_declaration(p) for p in transcript.participants]
-        known = {jefferson_label(p.code) for p in transcript.participants}
+        labels = speaker_labels(transcript)
+        declared = [_declaration(p, labels[p.code]) for p in transcript.participants]
+        known = {labels[p.code] for p in transcript.participants}
         for speaker in dict.fromkeys(u.speaker for u in transcript.utterances):
-            if jefferson_label(speaker) not in known:  # talk by an undeclared speaker
-                known.add(jefferson_label(speaker))
-                declared.append(f"{jefferson_label(speaker)} = unknown")
+            if labels[speaker] not in known:  # talk by an undeclared speaker
+                known.add(labels[speaker])
+                declared.append(f"{labels[speaker]} = unknown")
         lines.append(f"Participants: {'; '.join(declared)}")
     return lines
+
+
+def speaker_labels(transcript: Transcript) -> dict[str, str]:
+    """Each speaker code's label (`jefferson_label`), kept apart: CABNC files use both
+    `STU` and `(STU)`, which would both become `STU` and so one speaker; a code that is a
+    label already keeps it, and the other gets a number (`STU2`)."""
+    codes = dict.fromkeys([*(p.code for p in transcript.participants),
+                           *(u.speaker for u in transcript.utterances)])
+    labels: dict[str, str] = {}
+    used: set[str] = set()
+    for code in sorted(codes, key=lambda c: jefferson_label(c) != c):
+        label = base = jefferson_label(code)
+        number = 2
+        while label in used:
+            label, number = f"{base}{number}", number + 1
+        labels[code] = label
+        used.add(label)
+    return labels
 
 
 def jefferson_label(code: str) -> str:
@@ -154,11 +174,11 @@ def jefferson_label(code: str) -> str:
     return label if label[:1].isalpha() else f"X{label}"
 
 
-def _declaration(participant: Participant) -> str:
-    """`DOC = Anna_Smith, clinician (Doctor)`: code, CHAT name, cakit role, CHAT role."""
+def _declaration(participant: Participant, label: str) -> str:
+    """`DOC = Anna_Smith, clinician (Doctor)`: label, CHAT name, cakit role, CHAT role."""
     name = f"{participant.name}, " if participant.name else ""
     chat_role = participant.label_role
-    return f"{jefferson_label(participant.code)} = {name}{participant.role}" + (
+    return f"{label} = {name}{participant.role}" + (
         f" ({chat_role})" if chat_role else "")
 
 
@@ -208,6 +228,7 @@ def render_lines(transcript: Transcript, *, media: bool = False,
     (for files); `cakit show` passes readable times (`[00:33.9–00:44.3]`); excerpts leave
     bullets out."""
     roles = {p.code: p.role for p in transcript.participants}
+    labels = speaker_labels(transcript)
     links = scoped_overlap_links(transcript)
     elements: list[tuple[int, int, object]] = []
     first_line = transcript.utterances[0].line if transcript.utterances else 1 << 30
@@ -227,7 +248,8 @@ def render_lines(transcript: Transcript, *, media: bool = False,
     for _, _, element in elements:
         if isinstance(element, Utterance):
             rows.extend(_utterance_rows(element, roles.get(element.speaker, "unknown"),
-                                        transcript, links, media=media, bullet=bullet))
+                                        transcript, links, media=media, bullet=bullet,
+                                        label=labels[element.speaker]))
         elif isinstance(element, Gap):
             chunks = [_Chunk(body=_pause_text(element.text, element.duration, "timed"))]
             if media and element.media is not None:
@@ -270,8 +292,10 @@ def _join(chunks: Iterable[_Chunk]) -> str:
 class _UtteranceWriter:
     """Lays out one utterance's items over its source lines."""
 
-    def __init__(self, utterance: Utterance, role: Role, transcript: Transcript) -> None:
+    def __init__(self, utterance: Utterance, role: Role, transcript: Transcript,
+                 label: str) -> None:
         self.utterance = utterance
+        self.label = label
         self.role = role
         self.rows: list[_Row] = []
         self.open = 0  # span features currently open
@@ -291,7 +315,7 @@ class _UtteranceWriter:
                 self.flush_pending()
             first = self.row is None
             self.row = _Row(line, "talk", self.utterance.speaker, self.role,
-                            jefferson_label(self.utterance.speaker) if first else "")
+                            self.label if first else "")
             self.rows.append(self.row)
         return self.row
 
@@ -349,6 +373,8 @@ class _UtteranceWriter:
             self.glue_after("]", token.line)
 
     def _token(self, token: Token) -> None:
+        if token.kind == "omission":
+            return  # a CHAT `0word` was not said; Jefferson has no mark for it (CK420)
         features = token.features
         wanted = features & _SPAN_BITS
         if token.kind == "untranscribed":
@@ -376,8 +402,8 @@ class _UtteranceWriter:
             body = word_shape(token)
             if features & (Feature.LOUD | Feature.ACCENT):
                 body = body.upper()
-            if features & Feature.CUTOFF:
-                body += _CUTOFF
+            if features & Feature.CUTOFF or token.kind == "fragment":
+                body += _CUTOFF  # a CHAT `&+fr` fragment is a word cut off: `fr-`
         chunk = _Chunk(pre=pre, body=body, is_token=True)
         self.add(chunk, token.line)
         self.last_token = chunk
@@ -449,9 +475,10 @@ class _UtteranceWriter:
 def _utterance_rows(
     utterance: Utterance, role: Role, transcript: Transcript,
     links: dict[tuple[int, int], str] | None = None, *, media: bool = False,
-    bullet: Callable[[MediaTime], str] = media_mark,
+    bullet: Callable[[MediaTime], str] = media_mark, label: str = "",
 ) -> list[_Row]:
-    writer = _UtteranceWriter(utterance, role, transcript)
+    writer = _UtteranceWriter(utterance, role, transcript,
+                              label or jefferson_label(utterance.speaker))
     if not utterance.tokenized:
         row = writer.row_for(utterance.line)
         row.chunks.append(_Chunk(body=" ".join(utterance.content.split())))
@@ -564,6 +591,7 @@ def jefferson_losses(transcript: Transcript) -> list[str]:
         p.id.age or p.id.sex or p.id.ses or p.id.group or p.id.education or p.id.custom))
     inner = sum(max(0, sum(1 for e in u.events if e.kind == "bullet") - 1)
                 for u in transcript.utterances)
+    kinds = Counter(t.kind for u in transcript.utterances for t in u.tokens)
     losses = [
         f"{tiers} dependent tier{'s' if tiers != 1 else ''} (%mor, %gra, %com …)" if tiers
         else "",
@@ -576,5 +604,9 @@ def jefferson_losses(transcript: Transcript) -> list[str]:
         if dropped else "",
         f"{inner} media bullet{'s' if inner != 1 else ''} inside utterances (each utterance "
         "keeps one time, from its first bullet to its last)" if inner else "",
+        f"{kinds['omission']} omitted word{'s' if kinds['omission'] != 1 else ''} (0word: "
+        "not said, so not written)" if kinds["omission"] else "",
+        f"the marking of {kinds['nonword']} nonword{'s' if kinds['nonword'] != 1 else ''} "
+        "(&~: written as words)" if kinds["nonword"] else "",
     ]
     return [loss for loss in losses if loss]
