@@ -300,3 +300,22 @@ def test_convert_roundtrip_jefferson_keeps_stu_and_bracketed_stu_apart(tmp_path:
     speakers = [u.speaker for u in cakit.read(written).transcript.utterances]
     assert speakers == ["STU", "STU2", "MAR"]
     assert "STU2 = unknown" in written.read_text(encoding="utf-8")
+
+
+def test_convert_roundtrip_a_media_name_unlike_the_file_name_is_said_not_refused(
+        tmp_path: Path) -> None:
+    """An audit found every real ELAN file refused by `convert --to chat` (its media is
+    `r03_v20_s5.wav`, the file `sample_3.0.eaf`) with "a cakit bug; please report it",
+    and a Jefferson file whose `Media:` names another recording the same. The mismatch is
+    the source's: E531 is shown as a warning, the file converted, the suffix dropped."""
+    source = tmp_path / "session.txt"
+    source.write_text("Media: r03_v20_s5.wav, audio\n\nDr:   hello ((media 00:01.000-00:02.000))\n"
+                      "P:    hi ((media 00:02.000-00:02.500))\n", encoding="utf-8")
+    outcome = CliRunner().invoke(cli, ["convert", str(source), "--to", "chat", "-o",
+                                       str(tmp_path / "c"), "--no-color"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "E531 media name 'r03_v20_s5' does not match the file name 'session'" in \
+        outcome.output
+    assert "cakit bug" not in outcome.output
+    assert "@Media:\tr03_v20_s5, audio\n" in (tmp_path / "c" / "session.cha").read_text(
+        encoding="utf-8")

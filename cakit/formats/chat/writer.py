@@ -71,6 +71,20 @@ _PASS_THROUGH = frozenset({
 _CHAT_ROLE = re.compile(r"^[A-Za-z][A-Za-z_'-]*$")
 
 
+#: Media file suffixes that CHAT's `@Media` leaves out (it names the file without one).
+_MEDIA_SUFFIX = re.compile(r"\.(?:wav|mp3|mp4|m4a|aac|ogg|flac|mov|avi|mpg|mpeg|webm)$",
+                           re.IGNORECASE)
+
+
+def _media_name(value: str) -> str:
+    """`@Media` from a source's media line: `r03_v20_s5.wav, audio` (an ELAN file's media
+    URL) → `r03_v20_s5, audio`; a quoted URL stays as it is."""
+    name, comma, rest = value.partition(",")
+    if name.strip().startswith('"'):
+        return value
+    return _MEDIA_SUFFIX.sub("", name.strip()) + comma + rest
+
+
 def to_chat(transcript: Transcript) -> str:
     """The transcript as CHAT text (a `.cha` file's content, ending with a newline)."""
     if transcript.format == "chat":
@@ -153,7 +167,7 @@ def _from_model(transcript: Transcript) -> str:
     media = next((h.value for h in transcript.headers if h.name == "Media" and h.position == 0
                   and h.value.strip()), "")
     if media:
-        lines.append(f"@Media:\t{_clean_text(media)}")
+        lines.append(f"@Media:\t{_media_name(_clean_text(media))}")
     elif any(u.media is not None for u in transcript.utterances):
         lines.append(f"@Media:\t{re.sub(r'[^A-Za-z0-9_.-]', '_', transcript.id)}, audio")
     first_line = transcript.utterances[0].line if transcript.utterances else 1 << 30
