@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -92,7 +92,7 @@ def parse_eaf(
         return empty_result(source, "elan", diag.items)
     reader = _Reader(root, diag, lines, roles or {})
     reader.run()
-    utterances = reader.utterances(convention, tokenize)
+    utterances = pair_onsets(reader.utterances(convention, tokenize))
     participants = tuple(reader.participants.values())
     role_by_code = {p.code: p.role for p in participants}
     if not participants and not diag.error_count:
@@ -283,4 +283,48 @@ class _Reader:
         return result
 
 
-__all__ = ["parse_eaf"]
+def pair_onsets(utterances: list[Utterance]) -> list[Utterance]:
+    """Pair the overlap onsets `[` of different speakers by their order in time.
+
+    In a Jefferson transcript the two `[` of an overlap are printed in one column, which
+    is how its reader pairs them; an ELAN file keeps each speaker on a tier of its own, so
+    that column is gone. An onset pairs with the earliest unpaired onset of another speaker
+    among the four utterances before it; a `]` takes the link of its speaker's last onset.
+    Unpaired onsets keep no link (each is an overlap on its own), as in Jefferson.
+    """
+    links: dict[tuple[int, int], str] = {}
+    pending: list[tuple[int, int, str]] = []  # (utterance, event, speaker) of lone onsets
+    last_onset: dict[str, tuple[int, int]] = {}
+    closers: dict[tuple[int, int], tuple[int, int]] = {}  # a `]` → its speaker's onset
+    for u_index, utterance in enumerate(utterances):
+        for e_index, event in enumerate(utterance.events):
+            if event.kind != "overlap":
+                continue
+            if event.label == "end" and utterance.speaker in last_onset:
+                closers[(u_index, e_index)] = last_onset[utterance.speaker]
+                continue
+            if event.label != "begin":
+                continue
+            pending = [p for p in pending if u_index - p[0] <= 4]
+            partner = next((p for p in pending if p[2] != utterance.speaker), None)
+            last_onset[utterance.speaker] = (u_index, e_index)
+            if partner is None:
+                pending.append((u_index, e_index, utterance.speaker))
+                continue
+            pending.remove(partner)
+            link = f"ov{len(links) // 2 + 1}"
+            links[partner[:2]] = links[(u_index, e_index)] = link
+    links |= {closer: links[onset] for closer, onset in closers.items() if onset in links}
+    if not links:
+        return utterances
+    out = []
+    for u_index, utterance in enumerate(utterances):
+        events = tuple(replace(event, link=links[(u_index, e_index)])
+                       if (u_index, e_index) in links else event
+                       for e_index, event in enumerate(utterance.events))
+        out.append(replace(utterance, events=events) if events != utterance.events
+                   else utterance)
+    return out
+
+
+__all__ = ["pair_onsets", "parse_eaf"]

@@ -495,3 +495,27 @@ def test_real_elan_documents_keep_every_tier_through_eaf_to_eaf(
     assert all(out[tier] == annotations for tier, annotations in source.items())
     assert sum(map(len, source.values())) > 8000
     assert schema.validate(etree.parse(str(written))), str(schema.error_log)
+
+
+def test_an_overlap_counts_once_through_elan(tmp_path: Path) -> None:
+    """An audit converted Jefferson to ELAN and found each overlap counted twice: the two
+    `[` are paired in Jefferson by their column, which one tier per speaker loses (the
+    demo's harlow file 2 → 4, a CABNC file 75 → 150). Onsets are paired by their order."""
+    from cakit.summary import summarize
+
+    source = tmp_path / "pair.txt"
+    source.write_text("Dr:   how are [you ] today?\nP:           [fine] thanks.\n"
+                      "Dr:   good [to hear]\nP:        [mm     ]\nDr:   and [then\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "eaf", "-o",
+                                      str(tmp_path / "e")])
+    assert result.exit_code == 0, result.output
+    jefferson = read(source).transcript
+    elan = read(tmp_path / "e" / "pair.eaf").transcript
+    assert summarize(jefferson).overlaps == summarize(elan).overlaps == 3  # 2 pairs, 1 lone
+    links = [e.link for u in elan.utterances for e in u.events if e.kind == "overlap"]
+    assert links[:4] == ["ov1"] * 4 and len(set(links[4:8])) == 1 and links[4]
+    demo = _transcript(DEMO / "02-harlow-consultant.txt")
+    again = tmp_path / "harlow.eaf"
+    again.write_text(to_eaf(demo, date=DATE), encoding="utf-8")
+    assert summarize(read(again).transcript).overlaps == summarize(demo).overlaps == 2
