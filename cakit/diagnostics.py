@@ -208,8 +208,9 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
         _e("CK411", "error", "The output path is a folder, a socket or a block device; "
            "cakit writes regular files, character devices (`/dev/null`) and FIFOs only.",
            "Give the path of a file to write."),
-        _e("CK420", "warning", "Converting to Jefferson leaves out what Jefferson cannot hold "
-           "(dependent tiers, `@ID` details …); the warning names it.",
+        _e("CK420", "warning", "Converting to Jefferson or to ELAN leaves out what the target "
+           "cannot hold (dependent tiers, `@ID` details, pauses between utterances …); the "
+           "warning names it.",
            "Nothing to fix: keep the source file, which still holds everything."),
     ),
     _section(

@@ -190,6 +190,7 @@ def _print_losses(
     """Warnings for what the conversion cannot keep, and for what --lenient relaxed."""
     from collections import Counter
 
+    from cakit.formats.elan.writer import eaf_losses
     from cakit.formats.jefferson.writer import jefferson_losses
     from cakit.formats.lenient import LENIENT_CODES, LINE_CODES
 
@@ -208,6 +209,10 @@ def _print_losses(
         for loss in jefferson_losses(result.transcript):
             show(f"{path}:1:1: CK420 Jefferson cannot hold {loss}: left out", style="yellow",
                  markup=False, soft_wrap=True)
+    if target == "eaf":
+        for loss in eaf_losses(result.transcript):
+            show(f"{path}:1:1: CK420 the EAF holds talk only, not {loss}: left out",
+                 style="yellow", markup=False, soft_wrap=True)
 
 
 def _print_diagnostics(console: object, diagnostics: Sequence[object]) -> None:

@@ -244,4 +244,21 @@ def _types(
             etree.SubElement(entry, "CVE_VALUE", LANG_REF=CV_LANGUAGE).text = value
 
 
-__all__ = ["media_descriptor", "to_eaf", "utterance_text"]
+def eaf_losses(transcript: Transcript) -> list[str]:
+    """What an EAF of `transcript` (as `to_eaf` writes it) leaves out, one phrase per kind."""
+    tiers = sum(len(u.tiers) for u in transcript.utterances)
+    gaps = len(transcript.gaps)
+    seconds = sum(gap.duration or 0.0 for gap in transcript.gaps)
+    headers = sorted({h.name for h in transcript.headers
+                      if h.name not in ("Media", "UTF8", "Begin", "End", "Participants", "ID")})
+    losses = [
+        f"{tiers} dependent tier{'s' if tiers != 1 else ''} (%mor, %gra, %com …)" if tiers
+        else "",
+        f"{gaps} pause{'s' if gaps != 1 else ''} on a line of {'their' if gaps != 1 else 'its'}"
+        f" own between utterances ({seconds:.1f} s)" if gaps else "",
+        f"header{'s' if len(headers) != 1 else ''} {', '.join(headers)}" if headers else "",
+    ]
+    return [loss for loss in losses if loss]
+
+
+__all__ = ["eaf_losses", "media_descriptor", "to_eaf", "utterance_text"]

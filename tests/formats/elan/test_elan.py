@@ -519,3 +519,23 @@ def test_an_overlap_counts_once_through_elan(tmp_path: Path) -> None:
     again = tmp_path / "harlow.eaf"
     again.write_text(to_eaf(demo, date=DATE), encoding="utf-8")
     assert summarize(read(again).transcript).overlaps == summarize(demo).overlaps == 2
+
+
+def test_converting_chat_to_elan_says_what_it_leaves_out(tmp_path: Path) -> None:
+    """An audit converted CABNC files to ELAN: their pauses on lines of their own (one
+    file's pause time went from 102.5 s to 27.1 s), %com tiers and @Comment lines were
+    gone without a word; converting to Jefferson said so (CK420), to ELAN nothing."""
+    source = tmp_path / "gap.cha"
+    source.write_text(
+        "@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tDOC Doctor, PAT Participant\n"
+        "@Options:\tCA\n@ID:\teng|c|DOC|||||Doctor|||\n@ID:\teng|c|PAT|||||Participant|||\n"
+        "@Comment:\ta note\n*DOC:\thow are you\n\t(2.5)\n*PAT:\tfine\n%com:\tquietly\n@End\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "eaf", "-o",
+                                      str(tmp_path / "e"), "--no-color"])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "CK420" in line]
+    assert any("1 dependent tier" in line for line in said), said
+    assert any("1 pause on a line of its own between utterances (2.5 s)" in line
+               for line in said), said
+    assert any("headers Comment" in line for line in said), said
