@@ -279,3 +279,33 @@ def test_outputs_roles_file_not_utf8_is_ck401(tmp_path: Path, command: str) -> N
     assert outcome.exit_code != 0
     assert f"{roles}:2:5: CK401 not UTF-8" in outcome.output, outcome.output
     assert_no_traceback(outcome)
+
+
+@pytest.mark.parametrize("command", [["annotate", "--no-store"], ["summary"],
+                                     ["report", "--no-store", "--format", "csv"]])
+def test_dash_output_is_standard_output(tmp_path: Path, command: list[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An audit ran `cakit annotate … -o -` and found a file named `-` written (and the
+    next run refused: "- exists")."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*command, str(DEMO_FILE), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "-").exists()
+    assert result.stdout.strip()
+
+
+@pytest.mark.parametrize(("args", "name", "starts"), [
+    (["report", "--no-store"], "r.xlsx", b"PK"),
+    (["report", "--no-store"], "r.csv", b"family,code,phase"),
+    (["summary"], "s.json", b"["),
+    (["report", "--no-store", "--format", "csv"], "r.json", b"family,code,phase"),
+])
+def test_the_output_suffix_chooses_the_format_unless_one_is_given(
+        tmp_path: Path, args: list[str], name: str, starts: bytes) -> None:
+    """An audit wrote `cakit report … -o report.xlsx` and got the terminal table in a file
+    named .xlsx, exit 0. Without --format, the suffix of -o names the format; an explicit
+    --format wins."""
+    out = tmp_path / name
+    result = CliRunner().invoke(cli, [*args, str(DEMO_FILE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().lstrip()[:len(starts)] == starts

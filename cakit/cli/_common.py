@@ -177,6 +177,32 @@ class Tally:
     problems: int = 0
 
 
+#: Output formats an `-o` file's suffix names.
+_SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".md": "md",
+                   ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".docx": "docx",
+                   ".txt": "txt"}
+
+
+def format_for_output(output_format: str, output: str | None) -> str:
+    """The `--format` asked for, or, when none was given, the one the `-o` file's suffix
+    names if the command writes it (`-o report.xlsx` wrote a text table into report.xlsx,
+    exit 0)."""
+    ctx = click.get_current_context()
+    if not output or ctx.get_parameter_source("output_format") is not \
+            click.core.ParameterSource.DEFAULT:
+        return output_format
+    wanted = _SUFFIX_FORMATS.get(Path(output).suffix.lower())
+    option = next((p for p in ctx.command.params if p.name == "output_format"), None)
+    choices = getattr(option.type, "choices", ()) if option is not None else ()
+    return wanted if wanted is not None and wanted in choices else output_format
+
+
+def dash_is_stdout(ctx: click.Context, param: click.Parameter, value: str | None
+                   ) -> str | None:
+    """`-o -` is standard output, as for most tools (it wrote a file named `-`)."""
+    return None if value == "-" else value
+
+
 def echo_sync(report: Any, source: str, *, err: bool = True) -> None:
     """Print what syncing a coder layer found (only when there is something to say)."""
     if report is None:

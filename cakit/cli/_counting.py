@@ -19,6 +19,7 @@ import click
 from cakit.cli._common import (
     codebook_option,
     corpus,
+    dash_is_stdout,
     drain,
     jobs_option,
     paths_argument,
@@ -52,7 +53,8 @@ def counting_options(default_by: GroupBy) -> Callable[[F], F]:
                          type=click.Choice(["table", "csv", "json"]), default="table",
                          show_default=True, help="Output format."),
             click.option("-o", "--output", type=click.Path(dir_okay=False),
-                         help="Write to this file (default: standard output)."),
+                         callback=dash_is_stdout,
+                         help="Write to this file (default, or -: standard output)."),
             click.option("--force", is_flag=True, help="Replace an existing output file."),
             jobs_option,
             roles_option,

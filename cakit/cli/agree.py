@@ -15,6 +15,8 @@ from cakit.cli._common import (
     DataError,
     codebook_option,
     consoles,
+    dash_is_stdout,
+    format_for_output,
     handle_errors,
     jobs_option,
     paths_argument,
@@ -88,7 +90,8 @@ class _GreedyCoders(click.Command):
               help="Count a machine code a coder left undecided as that coder accepting it "
                    "(the output says so). Off by default: kappa and alpha are computed over "
                    "the units every coder decided.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), callback=dash_is_stdout,
+              help="Write to this file (default, or -: standard output).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @store_option()
 @codebook_option
@@ -124,6 +127,7 @@ def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code:
     its own header row, separated by one empty line: coverage (with an "undecided machine
     codes" column: left out, or counted as accepted), then the coefficients.
     """
+    output_format = format_for_output(output_format, output)
     from cakit.agreement import MIN_JOINT_UNITS, coverage, joint_units, merge_measures, units_for
     from cakit.cli._common import Tally, corpus, outcomes, run_options
     from cakit.cli._output import check_writable

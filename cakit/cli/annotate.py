@@ -13,7 +13,9 @@ from cakit.cli._common import (
     coder_options,
     consoles,
     corpus,
+    dash_is_stdout,
     dask_option,
+    format_for_output,
     handle_errors,
     jobs_option,
     outcomes,
@@ -48,8 +50,8 @@ def as_csv(coded: Coded) -> str:
 @codebook_option
 @click.option("--format", "output_format", type=click.Choice(["json", "jsonl", "csv"]),
               default="json", show_default=True, help="Export format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the export to this file (default: standard output).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), callback=dash_is_stdout,
+              help="Write the export to this file (default, or -: standard output).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @jobs_option
 @dask_option
@@ -75,6 +77,7 @@ def annotate(
     or --consensus the export shows the codes as decided (status accepted/edited,
     rejected codes dropped, the coders' own codes added).
     """
+    output_format = format_for_output(output_format, output)
     from cakit.annotate import codebook_for
     from cakit.annotations import CSV_COLUMNS
     from cakit.build import build_id

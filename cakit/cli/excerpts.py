@@ -15,7 +15,9 @@ from cakit.cli._common import (
     coder_options,
     consoles,
     corpus,
+    dash_is_stdout,
     drain,
+    format_for_output,
     handle_errors,
     jobs_option,
     paths_argument,
@@ -82,8 +84,8 @@ def _media_note(err: Any, chosen: Sequence[Excerpt], output_format: str) -> None
 @click.option("--limit", type=click.IntRange(1, None), help="At most this many excerpts.")
 @click.option("--format", "output_format", type=click.Choice(["txt", "md", "html", "docx"]),
               default="txt", show_default=True, help="Output format (docx needs -o).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write to this file (default: standard output).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), callback=dash_is_stdout,
+              help="Write to this file (default, or -: standard output).")
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 @click.option("--no-deidentify", is_flag=True,
               help="Keep names, places and dates as written (the output then carries a "
@@ -123,6 +125,7 @@ def excerpts(
 
     With --coder or --consensus the excerpts are of the codes as human coders decided them.
     """
+    output_format = format_for_output(output_format, output)
     from cakit.cli._output import check_writable, output_stream, write_bytes
     from cakit.report.excerpts import (
         Selection,

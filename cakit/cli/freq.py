@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cakit.cli._common import consoles, handle_errors
+from cakit.cli._common import consoles, format_for_output, handle_errors
 from cakit.cli._counting import counted, counting_options
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ def freq(
     layer) to know the phases. docs/counts.md has the definitions and where they
     differ from CLAN's.
     """
+    output_format = format_for_output(output_format, output)
     from cakit.cli._output import check_writable, output_stream, print_table
     from cakit.counts import frequency_rows, total_row
 

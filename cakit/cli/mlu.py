@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cakit.cli._common import consoles, handle_errors
+from cakit.cli._common import consoles, format_for_output, handle_errors
 from cakit.cli._counting import counted, counting_options
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ def mlu(
     reuses the stored layer). docs/counts.md has the definitions and where they differ
     from CLAN's.
     """
+    output_format = format_for_output(output_format, output)
     from cakit.cli._output import check_writable, output_stream, print_table
     from cakit.counts import MLU_COLUMNS, mlu_rows
 

@@ -22,7 +22,9 @@ from cakit.cli._common import (
     coder_options,
     consoles,
     corpus,
+    dash_is_stdout,
     dask_option,
+    format_for_output,
     handle_errors,
     jobs_option,
     outcomes,
@@ -111,8 +113,8 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
               "plug-in adds (docs/extending.md).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
               show_default=True, help="Output format (xlsx needs -o).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write to this file (default: standard output).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), callback=dash_is_stdout,
+              help="Write to this file (default, or -: standard output).")
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
               help="Also write the plots (R1 uptake and outcomes by phase, timelines) to a "
@@ -154,6 +156,7 @@ def report(
     de-identified by default; its audit log (<output>.deid-audit.csv) lists every
     replacement with the ORIGINAL text, so keep it as confidential as the transcripts.
     """
+    output_format = format_for_output(output_format, output)
     from cakit.cli._output import check_writable
     from cakit.run import run_corpus
 

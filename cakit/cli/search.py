@@ -22,7 +22,9 @@ from cakit.cli._common import (
     coder_options,
     consoles,
     corpus,
+    dash_is_stdout,
     drain,
+    format_for_output,
     handle_errors,
     jobs_option,
     paths_argument,
@@ -106,8 +108,8 @@ def _check_format(output_format: str, output: str | None, excerpts: bool, count:
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
               show_default=True,
               help="table, csv, json, md or html; with --excerpts txt, md, html or docx.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write to this file (default: standard output).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), callback=dash_is_stdout,
+              help="Write to this file (default, or -: standard output).")
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 @click.option("--limit", type=click.IntRange(1, None), help="Show at most this many hits.")
 @click.option("--count", "count_only", is_flag=True,
@@ -151,6 +153,7 @@ def search(
     TEXT: keep it as confidential as the transcripts. With --coder or --consensus, codes
     are the codes as human coders decided them.
     """
+    output_format = format_for_output(output_format, output)
     from cakit.cli._output import check_writable
     from cakit.run import run_corpus
 

@@ -9,6 +9,8 @@ import click
 
 from cakit.cli._common import (
     consoles,
+    dash_is_stdout,
+    format_for_output,
     handle_errors,
     jobs_option,
     paths_argument,
@@ -36,7 +38,8 @@ _HEADINGS = {
 @paths_argument
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "md"]),
               default="table", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), callback=dash_is_stdout,
+              help="Write to this file (default, or -: standard output).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @roles_option
 @jobs_option
@@ -54,6 +57,7 @@ def summary(
     has one only when every file has. A file with reading errors is still counted, its
     first error is printed, and the exit code is 1.
     """
+    output_format = format_for_output(output_format, output)
     from pathlib import Path
 
     from cakit.cli._output import check_writable, print_table
