@@ -533,6 +533,17 @@ def by_clinician(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.D
     prepared = as_inputs(inputs)
     table = _sequence_table(prepared, catalogue)
     event_frame = events(prepared)
+    # one person declared "Dr Okafor" in one file and "DR OKAFOR" in another is one row
+    # (their pseudonym is one, too): the first spelling met names them
+    spelling: dict[str, str] = {}
+    for name in (*table["clinician"], *event_frame["clinician"]):
+        spelling.setdefault(" ".join(str(name).split()).casefold(), name)
+
+    def same_person(name: object) -> str:
+        return spelling[" ".join(str(name).split()).casefold()]
+
+    table = table.assign(clinician=table["clinician"].map(same_person))
+    event_frame = event_frame.assign(clinician=event_frame["clinician"].map(same_person))
     medcheck_rows = event_frame[event_frame["code"] == "MEDCHECK_SYMPTOM"]
     medchecks = medcheck_rows.groupby("clinician").size()
     uptakes = _codes(table["r1_uptake"], (catalogue or builtin_catalogue()).uptakes)

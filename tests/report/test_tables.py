@@ -333,3 +333,23 @@ def test_r1_modifier_shares_are_of_sequences_as_their_labels_say() -> None:
     assert clinicians["sequences"].sum() == sequences
     with_share = clinicians[clinicians["sequences"] > 0]
     assert (with_share["hesitate_share"] <= 1).all()
+
+
+def test_a_clinician_named_in_two_cases_is_one_row(tmp_path: Path) -> None:
+    """An audit declared "Dr Okafor" in one file and "DR OKAFOR" in another: two rows with
+    --no-deidentify, but one pseudonym for both by default, so the de-identified table
+    showed the same clinician twice. One person, one row."""
+    import cakit
+    from cakit.annotate import annotate
+
+    source = REPO / "corpora" / "demo" / "01-brennan-jefferson.txt"
+    shouted = tmp_path / "01-again.txt"
+    shouted.write_text(source.read_text(encoding="utf-8").replace(
+        "Dr = Dr Okafor", "Dr = DR  OKAFOR"), encoding="utf-8")
+    pairs = [(t, annotate(t)) for t in (cakit.read(source).transcript,
+                                       cakit.read(shouted).transcript)]
+    alone = tables.by_clinician(pairs[:1]).set_index("clinician")
+    both = tables.by_clinician(pairs).set_index("clinician")
+    assert list(both.index) == list(alone.index) == ["Dr Okafor"]
+    assert both.loc["Dr Okafor", "consultations"] == 2
+    assert both.loc["Dr Okafor", "sequences"] == 2 * alone.loc["Dr Okafor", "sequences"]
