@@ -64,7 +64,7 @@ def test_corpus_folder_has_every_file_in_convokit_layout(tmp_path: Path) -> None
         assert root["reply_to"] is None and root["conversation_id"] == root["id"]
         if line["reply_to"] is not None:
             assert by_id[line["reply_to"]]["conversation_id"] == line["conversation_id"]
-        assert set(line["meta"]) == {"role", "phase", "line", "codes"}
+        assert set(line["meta"]) == {"role", "phase", "line", "backchannel", "codes"}
     index = json.loads((folder / "index.json").read_text())
     assert set(index) >= {"utterances-index", "speakers-index", "conversations-index",
                           "overall-index", "version"}
@@ -112,3 +112,32 @@ def test_existing_files_are_not_replaced_without_force(tmp_path: Path) -> None:
     forced = run("export", "--to", "convokit", str(FIRST), "-o", str(folder), "--store",
                  str(tmp_path / "store"), "--force")
     assert forced.exit_code == 0, forced.output
+
+
+def test_back_channels_are_utterances_of_their_own(tmp_path: Path) -> None:
+    """An audit found the clinician's "[mm]" inside a patient's turn missing from the
+    ConvoKit corpus (summary and the .qdpx kept it). Every utterance of every demo
+    transcript is now in it: a back-channel replies to the turn it was said in, and the
+    next turn still replies to that turn."""
+    import cakit
+    from cakit.formats import supported_suffixes
+
+    folder = export(tmp_path)
+    lines = utterances(folder)
+    by_id = {line["id"]: line for line in lines}
+    backchannels = [line for line in lines if line["meta"]["backchannel"]]
+    total = in_turns = turns = 0
+    for path in sorted(DEMO.iterdir()):
+        if path.suffix in supported_suffixes():
+            transcript = cakit.read(path).transcript
+            total += len(transcript.utterances)
+            turns += len(transcript.turns)
+            in_turns += sum(len(turn.utterances) for turn in transcript.turns)
+    assert len(backchannels) > 0 and len(lines) == turns + len(backchannels)
+    assert in_turns + len(backchannels) == total  # every utterance is in the corpus
+    assert all(line["text"].strip() for line in lines)
+    for line in backchannels:
+        host = by_id[line["reply_to"]]
+        assert not host["meta"]["backchannel"] and host["speaker"] != line["speaker"]
+        assert line["meta"]["codes"] == []
+        assert all(other["reply_to"] != line["id"] for other in lines)

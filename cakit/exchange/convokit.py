@@ -3,9 +3,12 @@ corpus.json and index.json, in the layout ConvoKit's `Corpus(filename=DIR)` read
 
 One utterance per turn (its talk as transcribed, CA marks kept); `reply_to` is the turn
 before; a conversation is a consultation, its id the id of its first utterance (ConvoKit's
-convention). Speakers are per consultation (`<transcript>:<label>`): a label such as `P` is a
-different person in each. Utterance meta: `role`, `phase`, `line` and `codes` (the labels
-of the codes on that turn, as decided by --coder/--consensus, else the machine's).
+convention). A back-channel said inside another speaker's turn ("[mm]") is an utterance
+of its own after that turn, replying to it, with `backchannel` true in its meta; the next
+turn still replies to the turn. Speakers are per consultation (`<transcript>:<label>`): a
+label such as `P` is a different person in each. Utterance meta: `role`, `phase`, `line`,
+`backchannel` and `codes` (the labels of the codes on that turn, as decided by
+--coder/--consensus, else the machine's; a back-channel has none).
 """
 
 from __future__ import annotations
@@ -38,21 +41,35 @@ def _utterances(doc: ExportDoc) -> list[dict[str, Any]]:
         turn_id = item.turn_id or turn_of_utterance.get(item.anchor.utterance)
         if turn_id is not None and item.label not in codes.setdefault(turn_id, []):
             codes[turn_id].append(item.label)
+    roles = {p.code: p.role for p in transcript.participants}
     out: list[dict[str, Any]] = []
     first = transcript.turns[0].id if transcript.turns else ""
+    conversation = utterance_id(doc.identity, first)
     previous: str | None = None
     for turn in transcript.turns:
         utterances = [transcript.utterances[k] for k in turn.utterances]
         media = utterances[0].media
         this = utterance_id(doc.identity, turn.id)
+        phase = phases.get(turn.id, "UNKNOWN")
         out.append({
             "id": this, "speaker": speaker_id(doc.identity, turn.speaker),
-            "conversation_id": utterance_id(doc.identity, first), "reply_to": previous,
+            "conversation_id": conversation, "reply_to": previous,
             "timestamp": media.start_ms / 1000 if media is not None else None,
             "text": " ".join(u.content.strip() for u in utterances),
-            "meta": {"role": turn.role, "phase": phases.get(turn.id, "UNKNOWN"),
-                     "line": turn.line, "codes": codes.get(turn.id, [])},
+            "meta": {"role": turn.role, "phase": phase, "line": turn.line,
+                     "backchannel": False, "codes": codes.get(turn.id, [])},
         })
+        for k in turn.backchannels:  # "[mm]" inside the turn: its own utterance, not lost
+            said = transcript.utterances[k]
+            out.append({
+                "id": utterance_id(doc.identity, f"{turn.id}.{said.id}"),
+                "speaker": speaker_id(doc.identity, said.speaker),
+                "conversation_id": conversation, "reply_to": this,
+                "timestamp": said.media.start_ms / 1000 if said.media is not None else None,
+                "text": said.content.strip(),
+                "meta": {"role": roles.get(said.speaker, "unknown"), "phase": phase,
+                         "line": said.line, "backchannel": True, "codes": []},
+            })
         previous = this
     return out
 
