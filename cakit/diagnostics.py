@@ -153,6 +153,9 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
            "Close the span with `>` after the words it covers."),
         _e("CK313", "warning", "The `(` of an uncertain hearing is never closed.",
            "Write uncertain hearings as `(word)`."),
+        _e("CK314", "warning", "A line of talk has no speaker label and is not indented under "
+           "the talk: it is read as more of the turn before, which may be a missing label.",
+           "Start the line with its speaker's label, or indent it under the talk above."),
     ),
     _section(
         "Word .docx transcripts",

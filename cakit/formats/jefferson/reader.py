@@ -106,6 +106,8 @@ class _Turn:
     line: int
     col: int
     segments: list[tuple[int, int, str]] = field(default_factory=list)  # line, col, text
+    #: the column (TABs expanded) where its label is printed
+    label_column: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +249,11 @@ class _Reader:
                                            position=len(self.turns)))
                 continue
             self._flush_pauses(pending_pauses, current, continuing=True)
+            if visual_column(entry.text, entry.start + entry.lead + 1) <= current.label_column:
+                self.diag.add("CK314", "warning", "line has no speaker label and is not "
+                              f"indented: read as more of {current.label}'s turn",
+                              entry.number, entry.col, hint="start it with its speaker's "
+                              "label, or indent it under the talk above")
             current.segments.append((entry.number, entry.start + entry.lead + 1, rest.strip()))
         self._flush_pauses(pending_pauses, current, continuing=False)
 
@@ -425,7 +432,8 @@ class _Reader:
             participant = Participant(code=label, role=lookup.role, name=self.names.get(key, ""),
                                       label_role=label, line=entry.number, id=declared)
             self.participants[key] = participant
-        turn = _Turn(label, participant.code, entry.number, content + 1)
+        turn = _Turn(label, participant.code, entry.number, content + 1,
+                     label_column=visual_column(entry.text, label_start + 1))
         text = entry.text[content:].rstrip()
         turn.segments.append((entry.number, content + 1, text))
         self.turns.append(turn)

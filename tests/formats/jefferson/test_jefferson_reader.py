@@ -392,3 +392,24 @@ def test_a_sentence_in_the_header_block_is_a_note_not_a_speaker() -> None:
     assert [u.speaker for u in result.transcript.utterances] == ["Clinician", "Patient"]
     assert not [d for d in result.diagnostics if d.code in ("CK301", "CK303")]
     assert result.transcript.meta("Participants").startswith("Clinician = consultant")
+
+
+@pytest.mark.parametrize(("lines", "warned"), [
+    (["Dr:   how have you been", "P:    not great", "I'm tired really tired",
+      "Dr:   I see"], True),
+    (["Dr:   how have you been", "P:    not great", "      I'm tired really tired"], False),
+    (["10\tDr:\thow have you been", "11\t\tsince last time?", "12\tP:\tnot great"], False),
+])
+def test_jefferson_reader_warns_of_an_unlabelled_line_that_is_not_indented(
+        lines: list[str], warned: bool) -> None:
+    """An audit wrote a line of talk with no label at the label column: it went to the
+    patient's turn above without a word, though it looks like a missing label."""
+    result = parse_jefferson(lines, source="t.txt")
+    found = [d for d in result.diagnostics if d.code == "CK314"]
+    assert bool(found) == warned
+    if warned:
+        (warning,) = found
+        assert (warning.severity, warning.span.line) == ("warning", 3)
+        assert "read as more of P's turn" in warning.message
+    patient = [u for u in result.transcript.utterances if u.speaker == "P"]
+    assert len(patient) == 1  # read as more of the turn all the same
