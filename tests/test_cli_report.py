@@ -350,3 +350,23 @@ def test_build_id_follows_the_code_and_data_that_make_codes(
     # another spaCy makes other tokens and scores
     monkeypatch.setattr(cakit.build, "LIBRARIES", ("spacy", "thinc", "no-such-library"))
     assert fresh_build_id() != first
+
+
+@pytest.mark.parametrize(("view", "column"), [("consultation", "consultation"),
+                                              ("clinician", "clinician")])
+def test_cli_report_deidentified_rows_follow_their_labels(env: Path, view: str,
+                                                          column: str) -> None:
+    """Rows in the order of the real file names (or clinicians' names) would tell, under
+    pseudonyms, which consultation is whose alphabetically; de-identified, they follow
+    the labels. Without de-identification they keep the input's order."""
+    import csv
+    import io
+
+    result = run("report", str(DEMO), "--by", view, "--format", "csv", "--store", str(env))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    shown = [row[column] for row in csv.DictReader(io.StringIO(result.stdout))]  # type: ignore[attr-defined]
+    assert len(shown) > 2 and shown == sorted(shown)
+    named = run("report", str(DEMO), "--by", view, "--format", "csv", "--store", str(env),
+                "--no-deidentify")
+    plain = [row[column] for row in csv.DictReader(io.StringIO(named.stdout))]  # type: ignore[attr-defined]
+    assert len(plain) == len(shown)

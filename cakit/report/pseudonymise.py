@@ -31,7 +31,11 @@ def consultation_labels(report: Report, deid: Deidentifier | None,
 
 def relabel_frame(frame: pd.DataFrame, labels: Mapping[str, str],
                   deid: Deidentifier | None) -> pd.DataFrame:
-    """`frame` with its consultation and clinician columns shown as labelled."""
+    """`frame` with its consultation and clinician columns shown as labelled.
+
+    De-identified, the rows are put in the order of their labels (stable, so a
+    consultation's own rows keep theirs): rows in the order of the real file names or
+    clinicians' names would still tell their alphabetical order."""
     if "consultation" in frame.columns:
         frame = frame.assign(consultation=[labels.get(v, v) for v in frame["consultation"]])
     if deid is not None and "clinician" in frame.columns:
@@ -44,6 +48,10 @@ def relabel_frame(frame: pd.DataFrame, labels: Mapping[str, str],
                 return f"{deid.clinician(label)}@{labels.get(where, where)}"
             return deid.clinician(text)
         frame = frame.assign(clinician=[clinician(v) for v in frame["clinician"]])
+    if deid is not None:
+        key = next((c for c in ("consultation", "clinician") if c in frame.columns), None)
+        if key is not None:
+            frame = frame.sort_values(key, kind="stable").reset_index(drop=True)
     return frame
 
 
