@@ -647,8 +647,21 @@ class Report:
     main: str = ""
 
 
-def report_notes(inputs: Inputs) -> tuple[str, ...]:
-    """What the figures are, and which consultations lack timing or non-verbal notes."""
+def unknown_codes(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> list[str]:
+    """Counted codes the codebook does not define (a coder's relabel to a code an edited
+    codebook renamed, annotations made with another codebook), as column names: they keep
+    rows of their own, never dropped, and the report says so."""
+    prepared = as_inputs(inputs)
+    known = set(_row_order((), catalogue))
+    seen = {(family, code) for item, key in zip(prepared, consultation_keys(prepared),
+                                                strict=True)
+            for _, _, family, code, *_ in _consultation_events(item, key)}
+    return [column_name(family, code) for family, code in sorted(seen - known)]
+
+
+def report_notes(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> tuple[str, ...]:
+    """What the figures are, which consultations lack timing or non-verbal notes, and which
+    codes the codebook does not define."""
     prepared = as_inputs(inputs)
     keys = consultation_keys(prepared)
     notes = [
@@ -679,6 +692,11 @@ def report_notes(inputs: Inputs) -> tuple[str, ...]:
     if no_media:
         notes.append(f"Per-10-minute rates use only the {len(keys) - len(no_media)} "
                      f"consultation(s) with media timing; {len(no_media)} have none.")
+    strange = unknown_codes(prepared, catalogue)
+    if strange:
+        notes.append(f"Counted codes the codebook does not define, kept as rows of their own: "
+                     f"{', '.join(strange)} (a coder's decision on a code the codebook no "
+                     "longer has, or annotations made with another codebook).")
     return tuple(notes)
 
 
@@ -704,4 +722,5 @@ __all__ = [
     "rates_by_phase",
     "report_notes",
     "sequences_table",
+    "unknown_codes",
 ]

@@ -126,7 +126,7 @@ def build_report(inputs: Inputs, by: str = "phase", catalogue: CodeCatalogue | N
     codes = catalogue or builtin_catalogue()
     tables = view.build(prepared, codes)
     return Report(by=by, tables=tables, titles={k: view.titles.get(k, k) for k in tables},
-                  notes=report_notes(prepared),
+                  notes=report_notes(prepared, codes),
                   consultations=tuple(consultation_keys(prepared)), catalogue=codes,
                   main=view.main)
 

@@ -353,3 +353,20 @@ def test_a_clinician_named_in_two_cases_is_one_row(tmp_path: Path) -> None:
     assert list(both.index) == list(alone.index) == ["Dr Okafor"]
     assert both.loc["Dr Okafor", "consultations"] == 2
     assert both.loc["Dr Okafor", "sequences"] == 2 * alone.loc["Dr Okafor", "sequences"]
+
+
+def test_codes_the_codebook_does_not_define_are_counted_and_said() -> None:
+    """An audit renamed CHALLENGE in a copy of the codebook: a coder's relabel to CHALLENGE
+    went on being counted, in a column of its own, with nothing said."""
+    from dataclasses import replace
+
+    pairs = list(gold_pairs())
+    transcript, first = pairs[0]
+    assert first.responses
+    renamed = replace(first.responses[0], uptake="DISPUTE", rank=1)
+    pairs[0] = (transcript, replace(first, responses=(renamed, *first.responses[1:])))
+    assert tables.unknown_codes(pairs) == ["R1 DISPUTE"]
+    notes = build_report(pairs, "consultation").notes
+    assert any("codebook does not define" in note and "R1 DISPUTE" in note for note in notes)
+    assert "R1 DISPUTE" in tables.by_consultation(pairs).columns  # counted, never dropped
+    assert not tables.unknown_codes(gold_pairs())
