@@ -114,49 +114,7 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
             found[key] = Reanchored(key=key, outcome="fuzzy", previous=found[key].previous,
                                     anchor=replace(by_id[decision.target].anchor,
                                                    status="fuzzy"))
-    retargeted: list[tuple[str, str]] = []
-    # decisions on the code the machine still proposes at their talk claim an item first:
-    # when two decided turns are joined into one, the item there keeps the decision made on
-    # its own code, not one made on the other turn's
-    def sees_the_same(decision: Decision) -> bool:
-        place = found[f"d:{decision.target}"].anchor.utterance
-        return any(item.kind == decision.kind and item.code == decision.proposed_code
-                   and item.anchor.utterance == place for item in items)
-
-    settled: dict[int, Decision] = {}
-    order = sorted(range(len(layer.decisions)),
-                   key=lambda k: not sees_the_same(layer.decisions[k]))
-    for position in order:
-        decision = layer.decisions[position]
-        result = found[f"d:{decision.target}"]
-        attempt_result = found.get(f"da:{decision.target}")
-        updated = replace(decision, anchor=result.anchor,
-                          attempt_anchor=attempt_result.anchor if attempt_result else None)
-        moved_away = decision.target in misplaced
-        if result.outcome == "orphaned" and moved_away:
-            # its talk is gone: detached from the other turn's item, kept, and reported
-            # as orphaned and as a decision on a code the machine no longer proposes
-            updated = replace(updated, target=stable_id("detached", decision.target,
-                                                        result.anchor.utterance),
-                              retargeted_from=(*decision.retargeted_from, decision.target))
-        elif (decision.target not in by_id or moved_away) and result.outcome != "orphaned":
-            candidate = _retarget(decision, result.anchor,
-                                  attempt_result.anchor if attempt_result else None,
-                                  items, by_id, targeted)
-            if candidate is not None:
-                targeted.add(candidate.id)
-                retargeted.append((decision.target, candidate.id))
-                updated = replace(updated, target=candidate.id,
-                                  retargeted_from=(*decision.retargeted_from, decision.target))
-            elif moved_away:
-                # nothing of its kind where its talk went: detached from the other turn's
-                # item (an id that matches none), kept and reported as unmatched
-                detached_id = stable_id("detached", decision.target, result.anchor.utterance)
-                retargeted.append((decision.target, detached_id))
-                updated = replace(updated, target=detached_id,
-                                  retargeted_from=(*decision.retargeted_from, decision.target))
-        settled[position] = updated
-    decisions = [settled[k] for k in range(len(layer.decisions))]
+    decisions, retargeted = _settle(layer.decisions, found, items, by_id, misplaced, targeted)
     unmatched = [d for d in decisions if d.target not in by_id]
     attempts = {item.anchor.utterance: item.id for item in items if item.kind == "attempt"}
     human_attempts = {code.id for code in layer.codes if code.kind == "attempt"}
@@ -195,6 +153,58 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
         changed=changed,
         transcript_changed=layer.header.sha256 != text.sha256,
     )
+
+
+def _settle(decisions: Sequence[Decision], found: dict[str, Reanchored],
+            items: Sequence[MachineItem], by_id: dict[str, MachineItem],
+            misplaced: set[str], targeted: set[str]
+            ) -> tuple[list[Decision], list[tuple[str, str]]]:
+    """Each decision re-anchored and, where its id no longer names the item at its talk,
+    moved to the item of its kind there or detached (in the layer's order), and the
+    (old id, new id) moves.
+
+    Decisions on the code the machine still proposes at their talk claim an item first:
+    when two decided turns are joined into one, the item there keeps the decision made on
+    its own code, not one made on the other turn's."""
+    proposed_at = {(item.kind, item.code, item.anchor.utterance) for item in items}
+
+    def sees_the_same(decision: Decision) -> bool:
+        place = found[f"d:{decision.target}"].anchor.utterance
+        return (decision.kind, decision.proposed_code, place) in proposed_at
+
+    settled: dict[int, Decision] = {}
+    retargeted: list[tuple[str, str]] = []
+    for position in sorted(range(len(decisions)), key=lambda k: not sees_the_same(decisions[k])):
+        decision = decisions[position]
+        result = found[f"d:{decision.target}"]
+        attempt_result = found.get(f"da:{decision.target}")
+        updated = replace(decision, anchor=result.anchor,
+                          attempt_anchor=attempt_result.anchor if attempt_result else None)
+        moved_away = decision.target in misplaced
+        if result.outcome == "orphaned" and moved_away:
+            # its talk is gone: detached from the other turn's item, kept, and reported
+            # as orphaned and as a decision on a code the machine no longer proposes
+            updated = replace(updated, target=stable_id("detached", decision.target,
+                                                        result.anchor.utterance),
+                              retargeted_from=(*decision.retargeted_from, decision.target))
+        elif (decision.target not in by_id or moved_away) and result.outcome != "orphaned":
+            candidate = _retarget(decision, result.anchor,
+                                  attempt_result.anchor if attempt_result else None,
+                                  items, by_id, targeted)
+            if candidate is not None:
+                targeted.add(candidate.id)
+                retargeted.append((decision.target, candidate.id))
+                updated = replace(updated, target=candidate.id,
+                                  retargeted_from=(*decision.retargeted_from, decision.target))
+            elif moved_away:
+                # nothing of its kind where its talk went: detached from the other turn's
+                # item (an id that matches none), kept and reported as unmatched
+                detached_id = stable_id("detached", decision.target, result.anchor.utterance)
+                retargeted.append((decision.target, detached_id))
+                updated = replace(updated, target=detached_id,
+                                  retargeted_from=(*decision.retargeted_from, decision.target))
+        settled[position] = updated
+    return [settled[k] for k in range(len(decisions))], retargeted
 
 
 def _elsewhere(result: Reanchored, item: MachineItem, text: TranscriptText,
