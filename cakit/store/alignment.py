@@ -43,6 +43,11 @@ class Alignment:
     replaced: dict[int, tuple[int, ...]]
     #: new indices that are the same as some old utterance
     claimed: frozenset[int]
+    #: new indices of talk inserted where the old version had nothing
+    inserted: frozenset[int] = frozenset()
+    #: old index → how many utterances long its run of equal ones is (a lone equal
+    #: utterance amid edited talk — "P: no." in a file replaced by another — is weak)
+    run: dict[int, int] | None = None
 
     @classmethod
     def between(cls, sha256: str, old: Sequence[str], new: Sequence[str]) -> Alignment:
@@ -50,22 +55,31 @@ class Alignment:
         matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
         equal: dict[int, int] = {}
         replaced: dict[int, tuple[int, ...]] = {}
+        inserted: set[int] = set()
+        run: dict[int, int] = {}
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 equal.update({i1 + k: j1 + k for k in range(i2 - i1)})
+                run.update(dict.fromkeys(range(i1, i2), i2 - i1))
             elif tag == "replace":
                 block = tuple(range(j1, j2))
                 replaced.update({i: block for i in range(i1, i2)})
+            elif tag == "insert":
+                inserted.update(range(j1, j2))
         return cls(sha256=sha256, equal=equal, replaced=replaced,
-                   claimed=frozenset(equal.values()))
+                   claimed=frozenset(equal.values()), inserted=frozenset(inserted), run=run)
 
-    def candidates(self, old: int, new_count: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def candidates(self, old: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Where old utterance `old` may now be, when it is not `equal` to one: first the
-        new utterances of its edited stretch, then those that are no old utterance's
-        counterpart (inserted or moved talk, elsewhere)."""
+        new utterances of its edited stretch, then talk inserted where there was none
+        (moved or restored talk). Never an utterance that is another old utterance's
+        counterpart, nor one of another's edited stretch."""
         own = self.replaced.get(old, ())
-        others = tuple(j for j in range(new_count) if j not in self.claimed and j not in own)
-        return own, others
+        return own, tuple(sorted(self.inserted))
+
+    def lone(self, old: int) -> bool:
+        """Whether old utterance `old` is equal to a new one only as a run of one."""
+        return (self.run or {}).get(old, 0) == 1
 
     def belongs(self, old: int, new: int) -> bool | None:
         """Whether new utterance `new` stands for old utterance `old`: True when it is its
@@ -73,8 +87,8 @@ class Alignment:
         counterpart, None when the alignment cannot say (inserted talk)."""
         if self.equal.get(old) == new or new in self.replaced.get(old, ()):
             return True
-        if new in self.claimed:
-            return False
+        if new in self.claimed or new not in self.inserted:
+            return False  # another's counterpart, or in another's edited stretch
         return None
 
 

@@ -32,6 +32,9 @@ CONTEXT_WORDS = 4
 ID_WORDS = 8
 #: difflib ratio at or above which an edited utterance still counts as the same one.
 FUZZY_THRESHOLD = 0.8
+#: Utterances an edited stretch may span and still be taken as the anchor's own place
+#: without its stored context (a turn rewritten with its neighbours).
+_LOCAL_EDIT = 3
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -356,11 +359,18 @@ def _aligned(anchor: Anchor, text: TranscriptText, alignment: Alignment, thresho
     # an anchor of an older version (orphaned then) is no utterance of the layer's version
     old = utterance_number(anchor.utterance) - 1 if anchor.sha256 == alignment.sha256 else -1
     same = alignment.equal.get(old)
+    if same is not None and alignment.lone(old) and not _placed(
+            text, same, 0, len(text.words[same]), anchor):
+        same = None  # a lone like utterance amid other talk is not proof of the same place
     if same is not None and (offsets := _find(text.words[same], quote)):
         return _found(text, same, min(offsets, key=lambda k: abs(k - anchor.start)),
                       len(quote), anchor)
-    own, others = alignment.candidates(old, len(text.words))
-    # its edited stretch as it is; elsewhere only beside its stored context (moved talk)
+    own, others = alignment.candidates(old)
+    # its edited stretch as it is when the edit is local (a turn and its neighbours);
+    # in a long one (the file replaced by another) and elsewhere (moved talk), only beside
+    # its stored context: short turns ("P: no.") recur in any consultation
+    if len(own) > _LOCAL_EDIT:
+        own = tuple(k for k in own if _placed(text, k, 0, len(text.words[k]), anchor))
     placed = [k for k in others if _placed(text, k, 0, len(text.words[k]), anchor)]
     for k in (*own, *placed):
         if offsets := _find(text.words[k], quote):
@@ -379,9 +389,10 @@ def _found(text: TranscriptText, index: int, offset: int, size: int, anchor: Anc
         return "fuzzy", replace(text.anchor(index), status="fuzzy")
     same = (found.utterance, found.start, found.end, found.line, found.end_line) == (
         anchor.utterance, anchor.start, anchor.end, anchor.line, anchor.end_line)
+    # a decision still to check (fuzzy) stays so until the coder decides again
     if same:
         return "kept", replace(found, status="fuzzy" if anchor.status == "fuzzy" else "ok")
-    return "moved", replace(found, status="moved")
+    return "moved", replace(found, status="fuzzy" if anchor.status == "fuzzy" else "moved")
 
 
 def reanchor(anchors: Mapping[str, Anchor] | Iterable[tuple[str, Anchor]], text: TranscriptText,

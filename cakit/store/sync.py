@@ -114,7 +114,8 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
             found[key] = Reanchored(key=key, outcome="fuzzy", previous=found[key].previous,
                                     anchor=replace(by_id[decision.target].anchor,
                                                    status="fuzzy"))
-    decisions, retargeted = _settle(layer.decisions, found, items, by_id, misplaced, targeted)
+    decisions, retargeted = _settle(layer.decisions, found, items, by_id, misplaced, targeted,
+                                    text)
     unmatched = [d for d in decisions if d.target not in by_id]
     attempts = {item.anchor.utterance: item.id for item in items if item.kind == "attempt"}
     human_attempts = {code.id for code in layer.codes if code.kind == "attempt"}
@@ -157,7 +158,7 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
 
 def _settle(decisions: Sequence[Decision], found: dict[str, Reanchored],
             items: Sequence[MachineItem], by_id: dict[str, MachineItem],
-            misplaced: set[str], targeted: set[str]
+            misplaced: set[str], targeted: set[str], text: TranscriptText
             ) -> tuple[list[Decision], list[tuple[str, str]]]:
     """Each decision re-anchored and, where its id no longer names the item at its talk,
     moved to the item of its kind there or detached (in the layer's order), and the
@@ -166,10 +167,11 @@ def _settle(decisions: Sequence[Decision], found: dict[str, Reanchored],
     Decisions on the code the machine still proposes at their talk claim an item first:
     when two decided turns are joined into one, the item there keeps the decision made on
     its own code, not one made on the other turn's."""
-    proposed_at = {(item.kind, item.code, item.anchor.utterance) for item in items}
+    proposed_at = {(item.kind, item.code, _turn_at(text, item.anchor.utterance))
+                   for item in items}
 
     def sees_the_same(decision: Decision) -> bool:
-        place = found[f"d:{decision.target}"].anchor.utterance
+        place = _turn_at(text, found[f"d:{decision.target}"].anchor.utterance)
         return (decision.kind, decision.proposed_code, place) in proposed_at
 
     settled: dict[int, Decision] = {}
@@ -190,7 +192,7 @@ def _settle(decisions: Sequence[Decision], found: dict[str, Reanchored],
         elif (decision.target not in by_id or moved_away) and result.outcome != "orphaned":
             candidate = _retarget(decision, result.anchor,
                                   attempt_result.anchor if attempt_result else None,
-                                  items, by_id, targeted)
+                                  items, by_id, targeted, text)
             if candidate is not None:
                 targeted.add(candidate.id)
                 retargeted.append((decision.target, candidate.id))
@@ -219,30 +221,41 @@ def _elsewhere(result: Reanchored, item: MachineItem, text: TranscriptText,
         return False
     previous = result.previous
     if alignment is not None and alignment.sha256 == previous.sha256:
-        new = text.index_of(item.anchor.utterance)
-        belongs = None if new is None else alignment.belongs(
-            utterance_number(previous.utterance) - 1, new)
-        if belongs is not None:
+        old, new = utterance_number(previous.utterance) - 1, text.index_of(item.anchor.utterance)
+        belongs = None if new is None else alignment.belongs(old, new)
+        if belongs is not None and not (belongs and alignment.lone(old)):
             return not belongs
+        # a lone like utterance amid other talk (the file replaced by another): by context
     return not context_fits(previous, text, item.anchor.utterance)
 
 
 def _retarget(decision: Decision, anchor: Anchor, attempt_anchor: Anchor | None,
               items: Sequence[MachineItem], by_id: dict[str, MachineItem],
-              targeted: set[str]) -> MachineItem | None:
-    """The one machine item of the decision's kind now at the decision's place, if any."""
+              targeted: set[str], text: TranscriptText) -> MachineItem | None:
+    """The one machine item of the decision's kind now on the turn of the decision's talk
+    (and, for a response, to the attempt on the turn of its attempt's talk), if any. Turns,
+    not utterances: joined turns are anchored on their first utterance."""
+    place = _turn_at(text, anchor.utterance)
     candidates = [
         item for item in items
-        if item.kind == decision.kind and item.anchor.utterance == anchor.utterance
-        and item.id not in targeted
+        if item.kind == decision.kind and item.id not in targeted and place is not None
+        and _turn_at(text, item.anchor.utterance) == place
         and (decision.kind != "modifier" or item.code == decision.proposed_code)
     ]
     if decision.kind in ATTEMPT_BOUND:
         if attempt_anchor is None or attempt_anchor.status == "orphaned":
             return None
-        candidates = [item for item in candidates if item.attempt in by_id
-                      and by_id[item.attempt].anchor.utterance == attempt_anchor.utterance]
+        attempt_turn = _turn_at(text, attempt_anchor.utterance)
+        candidates = [item for item in candidates if item.attempt in by_id and
+                      _turn_at(text, by_id[item.attempt].anchor.utterance) == attempt_turn]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _turn_at(text: TranscriptText, utterance_id: str) -> str | None:
+    """The id of the turn holding an utterance of the current transcript."""
+    index = text.index_of(utterance_id)
+    turn = text.turn_of_utterance(index) if index is not None else None
+    return turn.id if turn is not None else None
 
 
 # -- writing ---------------------------------------------------------------------------

@@ -29,8 +29,8 @@ def test_alignment_edited_and_inserted_talk() -> None:
     assert alignment.equal == {0: 0, 3: 4}
     # the edited stretch: its old utterances may be any of its new ones
     assert alignment.replaced == {1: (1, 2, 3), 2: (1, 2, 3)}
-    assert alignment.candidates(1, len(new)) == ((1, 2, 3), ())
+    assert alignment.candidates(1) == ((1, 2, 3), ())
     assert alignment.belongs(2, 3) is True and alignment.belongs(2, 4) is False
     inserted = Alignment.between("v1", _prints("a", "b"), _prints("a", "new", "b"))
-    assert inserted.candidates(-1, 3) == ((), (1,))  # only new talk is no one's counterpart
+    assert inserted.candidates(-1) == ((), (1,))  # only new talk is no one's counterpart
     assert inserted.belongs(0, 1) is None

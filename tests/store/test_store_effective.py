@@ -580,3 +580,76 @@ def test_store_a_note_keeps_a_decision_on_what_the_coder_saw() -> None:
     assert (noted.decision, noted.proposed_subtype, noted.note) == ("accept", "PSY_ASSERT",
                                                                      "check")
     assert verdict_for(now, noted, "ann").subtype == "PSY_ASSERT"
+
+
+#: "Do you still hear the voices at night?" asked twice, answered "P: no." both times.
+_TWICE_AT_NIGHT = ("Dr:   hello, come in and have a seat.\nP:    thanks.\n"
+                   "Dr:   do you still hear the voices at night?\nP:    no.\n"
+                   "Dr:   okay. and your sleep?\nP:    fine.\n"
+                   "Dr:   do you still hear the voices at night?\nP:    no.\n"
+                   "Dr:   right. see you in a month.\n")
+
+
+@pytest.mark.parametrize("edit", [
+    # one save: the decided pair deleted and the other answer corrected
+    lambda t: t.replace("Dr:   do you still hear the voices at night?\nP:    no.\n", "", 1)
+    .replace("P:    no.\n", "P:    no, not really.\n"),
+    # the file replaced by another consultation that also has a "P: no."
+    lambda t: ("Dr:   morning. take a seat.\nP:    cheers.\nDr:   how's work been going?\n"
+               "P:    busy. lots of overtime.\nDr:   do you think people talk about you?\n"
+               "P:    no.\nDr:   good. we'll keep the dose the same.\n"),
+])
+def test_store_a_deleted_answer_never_lands_on_edited_or_foreign_talk(
+        tmp_path: Path, runner: Any, edit: Any) -> None:
+    """A re-audit found the reject of a deleted "P: no." landing on the other "P: no."
+    when that one was corrected in the same save (an edited utterance counted as talk
+    "inserted since"), and on the "P: no." of another consultation pasted over the file
+    (a lone like utterance the diff paired)."""
+    path = write(tmp_path, "t.txt", _TWICE_AT_NIGHT)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "elicited", 4), coder="ann", decision="reject")
+    path.write_text(edit(_TWICE_AT_NIGHT), encoding="utf-8")
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert "orphaned (kept, not deleted): was line 4: 'no'" in result.stderr
+    assert "fuzzy:" not in result.stderr and "moved with its text" not in result.stderr
+    machine = [e.line for e in machine_state(path, store).consultation.elicited]
+    assert machine and _elicited(path, store, "ann") == machine  # nothing decided there
+
+
+def test_store_decisions_follow_a_turn_joined_to_the_one_before(tmp_path: Path,
+                                                                 runner: Any) -> None:
+    """A re-audit deleted "Dr: that's good to hear." so that the patient's next line joined
+    the turn before: the machine codes the same talk, yet the coder's accept of the attempt
+    and reject of the QUESTION_BACK were "no longer proposed" and the reject undone: a
+    joined turn is anchored on its first utterance, and the match was by utterance."""
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "attempt", 6), coder="ann", decision="accept")
+    decide(store, state, _item(state, "response", 8, "QUESTION_BACK"), coder="ann",
+           decision="reject")
+    path.write_text(BASE.replace("Dr:   that's good to hear.\n", ""), encoding="utf-8")
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert "no longer proposes" not in result.stderr
+    final = effective_of(machine_state(path, store), store, coder="ann")
+    assert [(a.line, a.status) for a in final.attempts if a.line == 4] == [(4, "accepted")]
+    assert "QUESTION_BACK" not in [r.uptake for r in final.responses]
+
+
+def test_store_a_fuzzy_decision_stays_to_check_after_the_next_edit(tmp_path: Path,
+                                                                    runner: Any) -> None:
+    """A re-audit corrected a decided turn (fuzzy: "check the code still fits"), then added
+    a line at the top: the decision became plain "moved" and review's warning was gone."""
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "attempt", 17), coder="ann", decision="reject")
+    edited = BASE.replace("I stay in my room all day", "I stay in my bedroom all day")
+    path.write_text(edited, encoding="utf-8")
+    invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    path.write_text("Dr:   good morning.\n" + edited, encoding="utf-8")
+    invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    layer = read_layer(layer_path(store, "ann", machine_state(path, store).identity))
+    assert layer is not None
+    assert [(d.anchor.line, d.anchor.status) for d in layer.decisions] == [(18, "fuzzy")]
