@@ -254,19 +254,27 @@ def test_run_rekey_keeps_both_layers_when_the_coder_has_one_under_each_key(
     store = tmp_path / "store"
     new = corpus_file(corpus / "01.txt", corpus)
     old = new.__class__(path=new.path, root=tmp_path, identity="corpus/01.txt", declared=False)
-    for file in (new, old):
-        state = code_one(file, RunOptions(store=store)).value.state()  # type: ignore[union-attr]
-        decide(store, state, state.items[0], coder="AB", decision="accept")
-    _as_written_by_an_older_cakit(layer_path(store, "AB", "corpus/01.txt"))
     state = code_one(new, RunOptions(store=store)).value.state()  # type: ignore[union-attr]
+    decide(store, state, state.items[0], coder="AB", decision="accept")
+    # the same coder's layer of this file under its identity from the folder above, as an
+    # older cakit stored it
+    older = layer_path(store, "AB", old.identity)
+    older.parent.mkdir(parents=True, exist_ok=True)
+    older.write_text(layer_path(store, "AB", new.identity).read_text(encoding="utf-8")
+                     .replace('"source": "01.txt"', '"source": "corpus/01.txt"', 1),
+                     encoding="utf-8")
+    _as_written_by_an_older_cakit(older)
     moved = rekey_layers(store, new.identity, new.path, state.consultation, state.text,
                          state.items)
     assert [(m.layer, m.outcome) for m in moved] == [("AB", "kept-both")]
     assert "both were kept" in moved[0].message(new.identity)
-    assert layer_path(store, "AB", "corpus/01.txt").is_file()  # nothing dropped
-    # a layer keyed by project identity is another transcript's: never moved
-    assert rekey_layers(store, "corpus/01.txt", new.path, state.consultation, state.text,
-                        state.items) == ()
+    assert older.is_file()  # nothing dropped
+    # the other way round (this file under its other identity): still never over a layer
+    # the coder has there, and nothing removed
+    again = rekey_layers(store, old.identity, new.path, state.consultation, state.text,
+                         state.items)
+    assert {m.outcome for m in again} <= {"kept-both"}
+    assert older.is_file() and layer_path(store, "AB", new.identity).is_file()
 
 
 def test_run_lists_the_store_once_not_once_per_new_transcript(
@@ -374,3 +382,33 @@ def test_run_store_folder_that_cannot_be_written_is_ck410(runner: Any, tmp_path:
     assert "CK410 cannot write here" in result.output and "afile is a file" in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("where", ["renamed", "moved", "copied"])
+def test_run_a_renamed_or_moved_transcript_keeps_its_coders_layer(
+        runner: Any, tmp_path: Path, where: str) -> None:
+    """An audit renamed a coded transcript (same bytes) and found every decision hidden:
+    "no layer for coder 'ann'", review "0 decided". A coder's layer of the same bytes
+    whose file is gone now follows the file; a copy left beside the original does not
+    take the original's decisions."""
+    project = tmp_path / "study"
+    (project / "sub").mkdir(parents=True)
+    (project / "cakit.yaml").write_text("", encoding="utf-8")
+    source = project / "c.txt"
+    shutil.copyfile(DEMO / "01-brennan-jefferson.txt", source)
+    store = project / "annotations" / "store"
+    state = code_one(corpus_file(source), RunOptions(store=store)).value.state()  # type: ignore[union-attr]
+    attempts = [item for item in state.items if item.kind == "attempt"]
+    for item in attempts:
+        decide(store, state, item, coder="ann", decision="reject")
+    target = {"renamed": project / "brennan-2024.txt", "moved": project / "sub" / "c.txt",
+              "copied": project / "copy.txt"}[where]
+    if where == "copied":
+        shutil.copyfile(source, target)
+    else:
+        source.rename(target)
+    result = invoke(runner, ["annotate", str(target), "--coder", "ann", "--format", "jsonl"])
+    follows = where != "copied"
+    assert ("layer stored under its old identity 'c.txt' re-keyed" in result.stderr) == follows
+    assert ('"attempts": []' in result.stdout) == follows  # the rejects apply, or do not
+    assert layer_path(store, "ann", "c.txt").is_file() == (not follows)  # nothing dropped

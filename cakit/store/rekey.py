@@ -13,11 +13,17 @@ project identity, so it belongs to another transcript) and:
   its own codes given their new ids, then the old file is removed. If the coder already
   has a layer under the current identity, both are kept and the caller is told: a human
   decision is never dropped, and two layers are never merged silently.
+
+It also finds a coder's layer keyed by project identity whose transcript had the same
+bytes and whose file is gone: the transcript was renamed or moved. That layer is moved
+the same way. (A copy left beside the original is another transcript; the original's
+file is still there.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -85,6 +91,25 @@ class StoreListing:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._by_stem: dict[str, list[tuple[str, Path]]] | None = None
+        self._by_sha: dict[str, list[tuple[str, Path, str]]] | None = None
+
+    def same_bytes(self, sha256: str) -> list[tuple[str, Path, str]]:
+        """(layer name, file, identity) of the coder layers, keyed by project identity,
+        whose transcript version has these bytes: a renamed or moved transcript's. Each
+        file's header line is read once per run, when first asked."""
+        if self._by_sha is None:
+            if self._by_stem is None:
+                self._by_stem = self._list()
+            self._by_sha = {}
+            for entries in self._by_stem.values():
+                for layer, entry in entries:
+                    header = _header(entry) if layer != AUTO else None
+                    schema = header.get("schema") if header is not None else None
+                    if header is not None and isinstance(schema, int) and \
+                            schema >= PROJECT_KEYED:
+                        self._by_sha.setdefault(str(header.get("sha256", "")), []).append(
+                            (layer, entry, str(header.get("source", ""))))
+        return self._by_sha.get(sha256, [])
 
     def candidates(self, identity: str) -> list[tuple[str, Path]]:
         """(layer name, file) for files of the same stem under another key, in every
@@ -108,6 +133,28 @@ class StoreListing:
                     by_stem.setdefault(entry.name[:suffix.start()], []).append(
                         (folder.name, entry))
         return by_stem
+
+
+def _header(path: Path) -> dict[str, object] | None:
+    """A layer file's header line, or None when it cannot be read as one."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = json.loads(handle.readline())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("type") == "header" else None
+
+
+def _gone(old_identity: str, path: Path) -> bool:
+    """Whether the transcript an identity named is no longer where it was. An identity is a
+    path from its project's folder; the store does not say which folder that was, so the
+    file must exist from none of the folders above this transcript, other than as this
+    transcript itself (a store given with --store may serve more than one project)."""
+    here = path.resolve()
+    if PurePosixPath(old_identity).is_absolute():
+        return not Path(old_identity).exists()
+    return not any((folder / old_identity).exists() and (folder / old_identity).resolve() != here
+                   for folder in here.parents)
 
 
 def rekey_layers(root: Path, identity: str, path: Path, consultation: ConsultationAnnotations,
@@ -140,19 +187,41 @@ def rekey_layers(root: Path, identity: str, path: Path, consultation: Consultati
                 old_path.unlink()
             done.append(Rekeyed(AUTO, old.header.source, old_path, "removed"))
             continue
-        target = layer_path(Path(root), layer_name, identity)
-        if target.exists():
-            done.append(Rekeyed(layer_name, old.header.source, old_path, "kept-both"))
+        done.append(_move(root, layer_name, old, old_path, identity, consultation, text,
+                          items))
+    # a transcript renamed or moved within its project: a coder's layer of the same bytes
+    # whose file is gone is this transcript's (a copy left in place is another's)
+    for layer_name, old_path, old_identity in (listing or StoreListing(root)).same_bytes(
+            text.sha256):
+        if old_identity == identity or not _gone(old_identity, path):
             continue
-        moved = _moved(old, identity, consultation, text, items)
-
-        def create(current: Layer | None, moved: Layer = moved) -> Layer | None:
-            return moved if current is None else current
-
-        update_layer(target, create)
-        old_path.unlink()
-        done.append(Rekeyed(layer_name, old.header.source, old_path, "moved"))
+        try:
+            old = read_layer(old_path)
+        except StoreError:
+            continue
+        if old is None or old.header.sha256 != text.sha256:
+            continue
+        done.append(_move(root, layer_name, old, old_path, identity, consultation, text,
+                          items))
     return tuple(done)
+
+
+def _move(root: Path, layer_name: str, old: Layer, old_path: Path, identity: str,
+          consultation: ConsultationAnnotations, text: TranscriptText,
+          items: tuple[MachineItem, ...]) -> Rekeyed:
+    """A coder layer stored under another identity, rewritten under `identity` and its old
+    file removed; both kept (and said) when the coder has a layer under `identity`."""
+    target = layer_path(Path(root), layer_name, identity)
+    if target.exists():
+        return Rekeyed(layer_name, old.header.source, old_path, "kept-both")
+    moved = _moved(old, identity, consultation, text, items)
+
+    def create(current: Layer | None) -> Layer | None:
+        return moved if current is None else current
+
+    update_layer(target, create)
+    old_path.unlink()
+    return Rekeyed(layer_name, old.header.source, old_path, "moved")
 
 
 def _moved(layer: Layer, identity: str, consultation: ConsultationAnnotations,
