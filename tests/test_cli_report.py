@@ -370,3 +370,14 @@ def test_cli_report_deidentified_rows_follow_their_labels(env: Path, view: str,
                 "--no-deidentify")
     plain = [row[column] for row in csv.DictReader(io.StringIO(named.stdout))]  # type: ignore[attr-defined]
     assert len(plain) == len(shown)
+    # the report's list of consultations and the lists in its notes too (a review found
+    # them in file order)
+    import json
+    import re
+
+    full = json.loads(run("report", str(DEMO), "--by", view, "--format", "json", "--store",
+                          str(env)).stdout)  # type: ignore[attr-defined]
+    assert full["consultations"] == sorted(full["consultations"])
+    lists = [re.findall(r"\[ID-[^\]]+\]", note) for note in full["notes"]]
+    assert any(len(found) > 1 for found in lists)
+    assert all(found == sorted(found) for found in lists)

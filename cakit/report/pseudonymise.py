@@ -72,5 +72,17 @@ def pseudonymised(report: Report, deid: Deidentifier,
     labels = consultation_labels(report, deid, sources)
     tables = {name: relabel_frame(frame, labels, deid) for name, frame in report.tables.items()}
     return replace(report, tables=tables,
-                   notes=tuple(relabel_note(note, labels) for note in report.notes),
-                   consultations=tuple(labels[key] for key in report.consultations)), labels
+                   notes=tuple(_in_label_order(relabel_note(note, labels))
+                               for note in report.notes),
+                   consultations=tuple(sorted(labels[key] for key in report.consultations))
+                   ), labels
+
+
+#: A list of two or more pseudonymised consultations in a note.
+_LABEL_LIST = re.compile(r"\[ID-[^\]]+\](?:, \[ID-[^\]]+\])+")
+
+
+def _in_label_order(note: str) -> str:
+    """A note's lists of consultations in the order of their labels: listed in file order,
+    pseudonyms would still tell the real names' alphabetical order."""
+    return _LABEL_LIST.sub(lambda m: ", ".join(sorted(m.group(0).split(", "))), note)

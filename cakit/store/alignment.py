@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Hex digits of an utterance fingerprint (32 bits: a collision between two utterances of
 #: one transcript is rare, and harmless: a place is still checked against the quote).
@@ -47,7 +47,13 @@ class Alignment:
     inserted: frozenset[int] = frozenset()
     #: old index → how many utterances long its run of equal ones is (a lone equal
     #: utterance amid edited talk — "P: no." in a file replaced by another — is weak)
-    run: dict[int, int] | None = None
+    run: dict[int, int] = field(default_factory=dict)
+    #: the two versions have the same utterances (nothing to re-anchor)
+    unchanged: bool = False
+    #: old index → (old start, old end, new start, new end) of its edited stretch
+    stretch: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
+    #: `inserted`, in order
+    _inserted_order: tuple[int, ...] = ()
 
     @classmethod
     def between(cls, sha256: str, old: Sequence[str], new: Sequence[str]) -> Alignment:
@@ -57,6 +63,7 @@ class Alignment:
         replaced: dict[int, tuple[int, ...]] = {}
         inserted: set[int] = set()
         run: dict[int, int] = {}
+        stretch: dict[int, tuple[int, int, int, int]] = {}
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 equal.update({i1 + k: j1 + k for k in range(i2 - i1)})
@@ -64,22 +71,34 @@ class Alignment:
             elif tag == "replace":
                 block = tuple(range(j1, j2))
                 replaced.update({i: block for i in range(i1, i2)})
+                stretch.update(dict.fromkeys(range(i1, i2), (i1, i2, j1, j2)))
             elif tag == "insert":
                 inserted.update(range(j1, j2))
         return cls(sha256=sha256, equal=equal, replaced=replaced,
-                   claimed=frozenset(equal.values()), inserted=frozenset(inserted), run=run)
+                   claimed=frozenset(equal.values()), inserted=frozenset(inserted), run=run,
+                   unchanged=list(old) == list(new), stretch=stretch,
+                   _inserted_order=tuple(sorted(inserted)))
 
     def candidates(self, old: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Where old utterance `old` may now be, when it is not `equal` to one: first the
         new utterances of its edited stretch, then talk inserted where there was none
         (moved or restored talk). Never an utterance that is another old utterance's
         counterpart, nor one of another's edited stretch."""
-        own = self.replaced.get(old, ())
-        return own, tuple(sorted(self.inserted))
+        return self.replaced.get(old, ()), self._inserted_order
+
+    def near(self, old: int, width: int) -> tuple[int, ...]:
+        """The new utterances of old utterance `old`'s edited stretch within `width` of
+        where it would fall if the stretch were rewritten evenly (a long stretch — every
+        line of a file edited — is not searched whole for each anchor)."""
+        if old not in self.stretch:
+            return ()
+        i1, i2, j1, j2 = self.stretch[old]
+        guess = j1 + (old - i1) * (j2 - j1) // max(i2 - i1, 1)
+        return tuple(range(max(j1, guess - width), min(j2, guess + width + 1)))
 
     def lone(self, old: int) -> bool:
         """Whether old utterance `old` is equal to a new one only as a run of one."""
-        return (self.run or {}).get(old, 0) == 1
+        return self.run.get(old, 0) == 1
 
     def belongs(self, old: int, new: int) -> bool | None:
         """Whether new utterance `new` stands for old utterance `old`: True when it is its

@@ -14,7 +14,8 @@ never deleted).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -35,6 +36,8 @@ FUZZY_THRESHOLD = 0.8
 #: Utterances an edited stretch may span and still be taken as the anchor's own place
 #: without its stored context (a turn rewritten with its neighbours).
 _LOCAL_EDIT = 3
+#: How far from its even place in a long edited stretch an utterance is looked for.
+_NEAR = 25
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -210,6 +213,12 @@ def _find(words: tuple[str, ...], quote: tuple[str, ...]) -> list[int]:
             if words[k] == first and words[k:k + size] == quote]
 
 
+#: Utterance ids that give the utterance's place (`u12` is the twelfth), which the
+#: alignment of versions relies on; a reader plug-in naming them otherwise gets the
+#: context rules instead.
+_POSITIONAL = re.compile(r"u[1-9]\d*")
+
+
 def utterance_number(utterance_id: str) -> int:
     digits = "".join(ch for ch in utterance_id if ch.isdigit())
     return int(digits) if digits else 0
@@ -294,9 +303,10 @@ def locate(anchor: Anchor, text: TranscriptText, *, threshold: float = FUZZY_THR
     is looked for only in talk inserted since the layer's version: the utterances that
     were there then were already found not to be its talk.
     """
-    if anchor.sha256 == text.sha256 and anchor.status != "orphaned":
+    if anchor.sha256 == text.sha256 and anchor.status != "orphaned" and (
+            alignment is None or alignment.unchanged):
         return "kept", anchor
-    if alignment is not None:
+    if alignment is not None and _POSITIONAL.fullmatch(anchor.utterance):
         return _aligned(anchor, text, alignment, threshold)
     quote = anchor.words
     if quote:
@@ -325,10 +335,11 @@ def locate(anchor: Anchor, text: TranscriptText, *, threshold: float = FUZZY_THR
 
 
 def _closest(anchor: Anchor, text: TranscriptText, candidates: Sequence[int],
-             threshold: float, *, placed_only: bool = False) -> tuple[Outcome, Anchor]:
+             threshold: float, *, placed_only: bool = False,
+             free: Collection[int] = ()) -> tuple[Outcome, Anchor]:
     """The candidate utterance most like the anchor's quote (difflib ratio ≥ `threshold`,
-    ties to the nearest; with `placed_only`, only where `_placed`) → fuzzy; none →
-    orphaned."""
+    ties to the nearest; with `placed_only`, only where `_placed`, but for those in `free`)
+    → fuzzy; none → orphaned."""
     target = " ".join(anchor.words)
     best_ratio = 0.0
     best_index: int | None = None
@@ -339,7 +350,7 @@ def _closest(anchor: Anchor, text: TranscriptText, candidates: Sequence[int],
         if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
             continue
         ratio = matcher.ratio()
-        if ratio < threshold or (placed_only and not _placed(
+        if ratio < threshold or (placed_only and k not in free and not _placed(
                 text, k, 0, len(text.words[k]), anchor)):
             continue
         closer = best_index is not None and ratio == best_ratio and abs(
@@ -368,15 +379,23 @@ def _aligned(anchor: Anchor, text: TranscriptText, alignment: Alignment, thresho
     own, others = alignment.candidates(old)
     # its edited stretch as it is when the edit is local (a turn and its neighbours);
     # in a long one (the file replaced by another) and elsewhere (moved talk), only beside
-    # its stored context: short turns ("P: no.") recur in any consultation
-    if len(own) > _LOCAL_EDIT:
-        own = tuple(k for k in own if _placed(text, k, 0, len(text.words[k]), anchor))
-    placed = [k for k in others if _placed(text, k, 0, len(text.words[k]), anchor)]
-    for k in (*own, *placed):
-        if offsets := _find(text.words[k], quote):
+    # its stored context: short turns ("P: no.") recur in any consultation. The context
+    # is checked only where the quote is (it builds an anchor: not for every utterance),
+    # and a long stretch only near where the utterance would fall in it.
+    free = set(own) if len(own) <= _LOCAL_EDIT else set()
+    if len(own) > _NEAR:
+        own = alignment.near(old, _NEAR)
+
+    def fits(k: int, start: int = 0, end: int | None = None) -> bool:
+        return k in free or _placed(text, k, start, len(text.words[k]) if end is None
+                                    else end, anchor)
+
+    for k in (*own, *others):
+        offsets = [o for o in _find(text.words[k], quote) if fits(k, o, o + len(quote))]
+        if offsets:
             return _found(text, k, min(offsets, key=lambda o: abs(o - anchor.start)),
                           len(quote), anchor)
-    return _closest(anchor, text, (*own, *placed), threshold)
+    return _closest(anchor, text, (*own, *others), threshold, placed_only=True, free=free)
 
 
 def _found(text: TranscriptText, index: int, offset: int, size: int, anchor: Anchor

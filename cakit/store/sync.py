@@ -95,8 +95,8 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
     # an id can outlive its place: a turn inserted above with the same opening words
     # takes over the id, while the decided talk moved down. Then the item of that id is
     # elsewhere than the decision's re-anchored quote, and applying the decision by id
-    # would decide a turn the coder never saw. (Only for talk found again word for word:
-    # a fuzzy match may land on another utterance of the same turn.)
+    # would decide a turn the coder never saw. (For a fuzzy match, elsewhere than its
+    # turn: it may land on another utterance of the same turn.)
     # Likewise a decision whose talk was deleted (orphaned) while a like turn took over
     # its id: it is applied by id only if that item stands where its talk stood.
     misplaced = {
@@ -152,7 +152,9 @@ def sync_layer(layer: Layer, text: TranscriptText, items: Sequence[MachineItem]
         coder=layer.header.layer, results=primary, retargeted=tuple(retargeted),
         unmatched=tuple(unmatched), detached=tuple(detached), off_role=tuple(misfits),
         changed=changed,
-        transcript_changed=layer.header.sha256 != text.sha256,
+        # the bytes, or how they are read (a newer reader may split a line differently)
+        transcript_changed=layer.header.sha256 != text.sha256 or bool(
+            layer.header.utterances and layer.header.utterances != text.fingerprints),
     )
 
 
@@ -174,6 +176,7 @@ def _settle(decisions: Sequence[Decision], found: dict[str, Reanchored],
         place = _turn_at(text, found[f"d:{decision.target}"].anchor.utterance)
         return (decision.kind, decision.proposed_code, place) in proposed_at
 
+    targeted = set(targeted)  # the caller's set is not changed
     settled: dict[int, Decision] = {}
     retargeted: list[tuple[str, str]] = []
     for position in sorted(range(len(decisions)), key=lambda k: not sees_the_same(decisions[k])):
@@ -217,6 +220,10 @@ def _elsewhere(result: Reanchored, item: MachineItem, text: TranscriptText,
     two versions when the layer has one, else by the stored context)."""
     if result.outcome == "moved":
         return item.anchor.utterance != result.anchor.utterance
+    if result.outcome == "fuzzy":
+        # an edited opening gives the turn another id, and a like turn further on the
+        # first one's: the item of the id must be on the turn of the fuzzy place
+        return _turn_at(text, item.anchor.utterance) != _turn_at(text, result.anchor.utterance)
     if result.outcome != "orphaned":
         return False
     previous = result.previous

@@ -146,3 +146,24 @@ def test_store_reanchor_orphan_found_again_when_text_returns(tmp_path: Path) -> 
     result = second.by_key()["not bad i've been going to the gym with my brother"]
     assert result.outcome in ("moved", "kept") and result.anchor.status != "orphaned"
     assert result.anchor.utterance == "u4"
+
+
+def test_store_reanchor_the_same_bytes_read_otherwise_are_not_kept_blindly(
+        tmp_path: Path) -> None:
+    """A review found anchors with the transcript's own hash "kept" even when a newer
+    reader splits the same bytes into other utterances (a Word line break, a pause typed
+    "(0.5s)"): an anchor's `u12` may then be other talk. The layer's fingerprints tell,
+    and such anchors are placed by the alignment."""
+    from cakit.store.alignment import Alignment
+
+    text = _text(write(tmp_path, "t.txt", BASE))
+    read_before = list(text.fingerprints)
+    read_before[16] = "0badf00d"  # the old reader read utterance 17 otherwise
+    alignment = Alignment.between(text.sha256, read_before, text.fingerprints)
+    assert not alignment.unchanged
+    elsewhere = replace(text.anchor(16), quote="words the old reader saw here")
+    assert reanchor({"x": elsewhere}, text).by_key()["x"].outcome == "kept"  # no record
+    result = reanchor({"x": elsewhere}, text, alignment=alignment).by_key()["x"]
+    assert result.outcome == "orphaned"
+    same = text.anchor(3)  # an utterance both readers read alike stays where it is
+    assert reanchor({"y": same}, text, alignment=alignment).by_key()["y"].outcome == "kept"

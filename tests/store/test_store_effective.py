@@ -653,3 +653,24 @@ def test_store_a_fuzzy_decision_stays_to_check_after_the_next_edit(tmp_path: Pat
     layer = read_layer(layer_path(store, "ann", machine_state(path, store).identity))
     assert layer is not None
     assert [(d.anchor.line, d.anchor.status) for d in layer.decisions] == [(18, "fuzzy")]
+
+
+def test_store_a_fuzzy_decision_whose_id_a_like_turn_took_stays_on_its_turn(
+        tmp_path: Path, runner: Any) -> None:
+    """A review found: "P: no." twice, the first rejected, then corrected to "P: no no.".
+    Its opening changed, so its id went to the second "no." (same opening, now the
+    first): the reject was applied there, with "fuzzy: line 4 → 4" said. A fuzzy decision
+    is applied by id only on the turn of its fuzzy place."""
+    text = ("Dr:   hello.\nP:    hi.\nDr:   any voices?\nP:    no.\n"
+            "Dr:   anyone following you?\nP:    no.\nDr:   good.\n")
+    path = write(tmp_path, "t.txt", text)
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    decide(store, state, _item(state, "elicited", 4), coder="ann", decision="reject")
+    path.write_text(text.replace("P:    no.\n", "P:    no no.\n", 1), encoding="utf-8")
+    result = invoke(runner, ["report", str(path), "--store", str(store), "--coder", "ann"])
+    assert "fuzzy: line 4 → 4" in result.stderr
+    machine = [e.line for e in machine_state(path, store).consultation.elicited]
+    assert 4 in machine and 6 in machine
+    assert _elicited(path, store, "ann") == [6]  # line 4 rejected, line 6 never decided
+
