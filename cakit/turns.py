@@ -20,13 +20,16 @@ from cakit.model import Role, Turn, Utterance
 from cakit.notation import MINIMAL_TOKENS
 
 _LETTERS = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+#: How a CHAT code in brackets opens, after its `[` (`[<]`, `[= x]`, `[: x]`, `[+ RES]`,
+#: `[/?]`, `[^ ns]`, `[% …]`, `[x 3]` …): a Jefferson overlap `[` opens talk instead.
+_CODE_OPENING = r"(?:[<>=:/*+\-%?!^#]|x )"
 #: Overlap marks: CHAT ⌈ ⌉ ⌊ ⌋ and `[<]` `[>]`, a Jefferson `[` (before talk, not a CHAT
-#: code such as `[+ RES]`, `[/?]` or `[^ ns]`), and a `{mm}` back-channel.
-_OVERLAP_MARK = re.compile(r"[⌈⌉⌊⌋{]|\[[<>]\d?\]|\[(?![<>=:/*+\-%?!^#]|x )")
-#: Descriptions, CHAT codes ([<] [= x] [: x] …) and bullets: not words. Jefferson overlap
-#: brackets ("[mm]") are kept, so the words inside them still count.
+#: code), and a `{mm}` back-channel.
+_OVERLAP_MARK = re.compile(rf"[⌈⌉⌊⌋{{]|\[[<>]\d?\]|\[(?!{_CODE_OPENING})")
+#: Descriptions, CHAT codes and bullets: not words. Jefferson overlap brackets ("[mm]")
+#: are kept, so the words inside them still count.
 _COMMENT = re.compile(
-    r"\(\([^)]*\)\)|&=\S+|\[(?:[<>=:/*+\-%?!^#]|x )[^\]]*\]|\x15[^\x15]*\x15"
+    rf"\(\([^)]*\)\)|&=\S+|\[{_CODE_OPENING}[^\]]*\]|\x15[^\x15]*\x15"
 )
 
 
