@@ -174,7 +174,8 @@ def rekey_layers(root: Path, identity: str, path: Path, consultation: Consultati
         StoreError: a layer cannot be written (the old file is then left in place).
     """
     done: list[Rekeyed] = []
-    for layer_name, old_path in (listing or StoreListing(root)).candidates(identity):
+    listing = listing or StoreListing(root)  # one listing of the store for both searches
+    for layer_name, old_path in listing.candidates(identity):
         try:
             old = read_layer(old_path)
         except StoreError:
@@ -191,8 +192,7 @@ def rekey_layers(root: Path, identity: str, path: Path, consultation: Consultati
                           items))
     # a transcript renamed or moved within its project: a coder's layer of the same bytes
     # whose file is gone is this transcript's (a copy left in place is another's)
-    for layer_name, old_path, old_identity in (listing or StoreListing(root)).same_bytes(
-            text.sha256):
+    for layer_name, old_path, old_identity in listing.same_bytes(text.sha256):
         if old_identity == identity or not _gone(old_identity, path):
             continue
         try:
