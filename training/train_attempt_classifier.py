@@ -11,7 +11,7 @@ talk). None of it comes from a gold, blind or negative-control set. Every line i
 through cakit's own Jefferson reader (`cakit.annotate.classifier_text`) so the
 classifier learns from the words the annotator will give it.
 
-The model: a blank English pipeline with one `textcat` (bag of words and word pairs,
+The model: a blank English pipeline with one `textcat` (bag of words, word pairs and triples,
 exclusive ATTEMPT/OTHER), trained from scratch with a fixed seed; one line in ten of each
 file is held out and the held-out accuracy is printed. Same data and seed, same model.
 """
@@ -83,7 +83,7 @@ def main() -> int:
     nlp = spacy.blank("en")
     textcat = nlp.add_pipe("textcat", config={"model": {
         "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True,
-        "ngram_size": 2, "no_output_layer": False, "length": 2 ** 16}})
+        "ngram_size": 3, "no_output_layer": False, "length": 2 ** 18}})
     textcat.add_label(LABEL)
     textcat.add_label(OTHER)
 

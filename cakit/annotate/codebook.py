@@ -149,7 +149,7 @@ class ClassifierSettings:
     #: "rules" (the lexicon, frames and threads alone), "classifier" (its score alone) or
     #: "both" (either)
     signal: str = "rules"
-    min_score: float = 0.995
+    min_score: float = 0.98
 
 
 @dataclass(frozen=True, slots=True)
