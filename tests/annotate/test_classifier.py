@@ -103,7 +103,7 @@ def test_clinic_complaints_ceiling() -> None:
     with `python training/measure_heldout.py --data training/clinic_negatives` (codebook
     1.11): the rules code 13 of 320 (10 with codebook 1.12, whose phones, messages, panic
     and ordinary sounds are left out), the classifier at its threshold none (27 at 0.9 or
-    more). Codebook 1.15 (a third author's training turns, word triples, min_score 0.98):
+    more). Codebook 1.15 (a seventh author's training turns, word triples, min_score 0.98):
     the classifier 3 (18 at 0.9 or more), rules and classifier 13. A ceiling at that, so
     that a new rule or model that codes more of them fails here before it inflates a
     study's counts."""
@@ -140,7 +140,7 @@ def test_held_out_floor() -> None:
     (the classifier reads every word but fillers), 0.437 and 45 with codebook 1.12 (its
     everyday senses left out and its idiom patterns, written from the development turns,
     added, the rules alone find 0.317 against 0.314), 0.522 and 50 with codebook 1.15 (the
-    classifier retrained with a third author's turns, reading word triples, min_score
+    classifier retrained with a seventh author's turns, reading word triples, min_score
     0.98). Floors a little below."""
     measure, train = _training_scripts()
     examples = train.load_examples(HELDOUT)

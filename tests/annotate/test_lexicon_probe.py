@@ -296,7 +296,7 @@ def test_the_lexicon_leaves_everyday_talk_alone(tmp_path: Path, utterance: str) 
 def test_the_classifier_codes_almost_no_everyday_talk(tmp_path: Path) -> None:
     """The shipped annotator (rules and the attempt classifier) on the everyday sentences.
     Until codebook 1.14 it coded none of them. The classifier of codebook 1.15, trained on
-    a third author's turns too, codes two with P(attempt) >= 0.98: "they make me do the
+    a seventh author's turns too, codes two with P(attempt) >= 0.98: "they make me do the
     washing up at my mum's" (0.985) and "the lady in the shop knew my name because I go in
     every day" (0.998): a bag of words, pairs and triples cannot read "because I go in every
     day" as the ordinary reason it is. About the rate measured on the invented held-out,
