@@ -5,7 +5,8 @@ Run by hand from the repository root:
     python training/measure_heldout.py [--codebook FILE] [--data FOLDER]
 
 `--data training/clinic_negatives` measures the everyday clinic complaints there instead
-(negative turns only: no recall is printed).
+(negative turns only: no recall is printed); `--data training/heldout2` the second held-out
+set, long consultation turns by an eighth and a ninth author.
 
 The held-out turns were written by a third author after codebook 1.10, in the same
 domains and categories as the training turns, and the classifier is never trained on them
