@@ -116,6 +116,19 @@ def test_clinic_complaints_ceiling() -> None:
     assert sum(measure.coded_by_rules(lines, None)) <= 12
 
 
+def _measured(folder: Path, signal: str) -> tuple[int, float, int]:
+    """(turns, share of positive turns coded, negative turns coded) of a folder of
+    invented turns, coded by the rules alone ("rules") or with the classifier ("both"),
+    as `training/measure_heldout.py --data FOLDER` measures them."""
+    measure, train = _training_scripts()
+    examples = train.load_examples(folder)
+    code = measure.coded_by_rules if signal == "rules" else measure.coded_by_both
+    found, wrong = measure.tally([e[1] for e in examples],
+                                 code([text for text, _, _, _ in examples], None))
+    assert found is not None
+    return len(examples), found, wrong
+
+
 def test_development_set_floor_and_ceiling() -> None:
     """The rules on the development turns (training/dev), measured with `python
     training/measure_heldout.py --data training/dev`: codebook 1.12 finds 0.325 of the
@@ -124,12 +137,8 @@ def test_development_set_floor_and_ceiling() -> None:
     phones, messages, panic, ordinary sounds and faith are left out). A floor and a ceiling a
     little outside, so that a lexicon change that loses idiom or codes more ordinary talk
     shows here."""
-    measure, train = _training_scripts()
-    examples = train.load_examples(DEV)
-    assert len(examples) == 1930
-    found, wrong = measure.tally([e[1] for e in examples],
-                                 measure.coded_by_rules([text for text, _, _, _ in examples], None))
-    assert found is not None
+    turns, found, wrong = _measured(DEV, "rules")
+    assert turns == 1930
     assert found >= 0.32, found
     assert wrong <= 28, wrong
 
@@ -143,11 +152,7 @@ def test_held_out_floor() -> None:
     added, the rules alone find 0.317 against 0.314), 0.522 and 50 with codebook 1.15 (the
     classifier retrained with a seventh author's turns, reading word triples, min_score
     0.98). Floors a little below."""
-    measure, train = _training_scripts()
-    examples = train.load_examples(HELDOUT)
-    found, wrong = measure.tally([e[1] for e in examples],
-                                 measure.coded_by_both([text for text, _, _, _ in examples], None))
-    assert found is not None
+    _, found, wrong = _measured(HELDOUT, "both")
     assert found >= 0.51, found
     assert wrong <= 52, wrong
 
@@ -159,12 +164,8 @@ def test_second_held_out_floor_and_ceiling() -> None:
     102 of the 827 ordinary ones with codebook 1.14, 0.765 and 109 with codebook 1.15. A
     floor and a ceiling a little outside, so that a change that loses these attempts or
     codes more ordinary consultation talk shows here."""
-    measure, train = _training_scripts()
-    examples = train.load_examples(HELDOUT2)
-    assert len(examples) == 1427
-    found, wrong = measure.tally([e[1] for e in examples],
-                                 measure.coded_by_both([text for text, _, _, _ in examples], None))
-    assert found is not None
+    turns, found, wrong = _measured(HELDOUT2, "both")
+    assert turns == 1427
     assert found >= 0.75, found
     assert wrong <= 112, wrong
 
