@@ -28,7 +28,8 @@ CLINIC_NEGATIVES = REPO / "training" / "clinic_negatives"
 DEV = REPO / "training" / "dev"
 HELDOUT2 = REPO / "training" / "heldout2"
 GOLD_FOLDERS = [REPO / "corpora" / "demo", *(REPO / "tests" / "data" / name for name in
-                                            ("dev", "dev2", "blind", "blind2", "blind3", "blind4"))]
+                                            ("dev", "dev2", "blind", "blind2", "blind3", "blind4",
+                                             "blind5"))]
 
 #: a turn no rule codes and the classifier is sure of (tests set min_score 0.7)
 UNRULED = "the birds on the fence line up to spell out messages for me"
