@@ -13,7 +13,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cakit.annotations import ConsultationAnnotations
+from cakit.annotations import (
+    Attempt,
+    CarerResponse,
+    ConsultationAnnotations,
+    Response,
+    TurnCode,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,8 @@ class Evaluation:
     agreements: tuple[Agreement, ...]
     consultations: int
     unmatched_gold: tuple[str, ...] = field(default=())
+    #: consultations coded but without gold, so not scored (their codes are in no count)
+    unscored: tuple[str, ...] = field(default=())
     #: PSY_ATTEMPT scored with each signal (rules alone, classifier alone, both), when the
     #: evaluation compared them
     signals: tuple[tuple[str, Score], ...] = field(default=())
@@ -102,6 +110,7 @@ class Evaluation:
                 for a in self.agreements
             ],
             "unmatched_gold": list(self.unmatched_gold),
+            "unscored": list(self.unscored),
             "attempts_by_signal": [
                 {"signal": signal, "gold": s.gold, "predicted": s.predicted,
                  "tp": s.true_positive, "precision": s.precision, "recall": s.recall,
@@ -135,10 +144,25 @@ def evaluate(
 ) -> Evaluation:
     """Compare predicted annotations with gold ones, consultation by consultation.
 
-    Consultations are paired by id (file stem); gold consultations without a prediction
-    are listed in `unmatched_gold` and excluded.
+    Consultations are paired by id: a gold consultation's `id` against the prediction's
+    (the transcript's file stem). Gold consultations without a prediction are listed in
+    `unmatched_gold`, predictions without gold in `unscored`; both are left out of every
+    count. (A transcript read with no talk is a prediction with no codes, which the
+    command line makes, so its gold codes count as missed.)
+
+    Raises:
+        ValueError: two predictions, or two gold consultations, share an id (they would
+            be counted twice, or one would silently replace the other).
     """
+    gold = list(gold)
+    predicted = list(predicted)
+    for side, consultations in (("gold", gold), ("predicted", predicted)):
+        repeated = sorted(id_ for id_, n in Counter(c.id for c in consultations).items()
+                          if n > 1)
+        if repeated:
+            raise ValueError(f"{side} consultations share an id: {', '.join(repeated)}")
     predicted_by_id = {c.id: c for c in predicted}
+    gold_ids = {c.id for c in gold}
     sets: dict[str, tuple[set[tuple[object, ...]], set[tuple[object, ...]]]] = {}
     labels: dict[str, list[tuple[str, str]]] = {}
     unmatched: list[str] = []
@@ -213,7 +237,18 @@ def evaluate(
                   tuple(sorted((a, b, n) for (a, b), n in Counter(pairs).items() if a != b)))
         for name, pairs in labels.items()
     )
-    return Evaluation(scores, agreements, count, tuple(unmatched))
+    return Evaluation(scores, agreements, count, tuple(unmatched),
+                      unscored=tuple(c.id for c in predicted if c.id not in gold_ids))
+
+
+def unreviewed(consultation: ConsultationAnnotations) -> bool:
+    """Whether a would-be gold consultation holds only machine codes nobody reviewed: codes
+    there are, and every one of them is `proposed` by the annotator (producer `auto:…`)."""
+    items: list[Attempt | TurnCode | Response | CarerResponse] = [
+        *consultation.attempts, *consultation.elicited, *consultation.repairs,
+        *consultation.responses, *consultation.carer_responses]
+    return bool(items) and all(item.producer.startswith("auto:") and
+                               item.status == "proposed" for item in items)
 
 
 def _r1(consultation: ConsultationAnnotations, attempt_id: str) -> str:

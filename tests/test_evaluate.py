@@ -62,3 +62,14 @@ def test_unmatched_gold_is_listed() -> None:
     gold = _consultation([10], {}, {})
     result = evaluate([gold], [])
     assert result.unmatched_gold == ("c",) and result.consultations == 0
+
+
+def test_predictions_without_gold_are_listed_and_shared_ids_refused() -> None:
+    gold = _consultation([10], {}, {})
+    other = ConsultationAnnotations(id="d", source="d.txt", format="jefferson")
+    result = evaluate([gold], [gold, other])
+    assert result.unscored == ("d",) and result.consultations == 1
+    with pytest.raises(ValueError, match="share an id"):
+        evaluate([gold, gold], [gold])
+    with pytest.raises(ValueError, match="share an id"):
+        evaluate([gold], [gold, gold])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,19 +22,37 @@ from cakit.cli._common import (
 if TYPE_CHECKING:
     from cakit.annotations import ConsultationAnnotations
     from cakit.evaluate import Evaluation
+    from cakit.project import CorpusFile
 
 
 def load_gold(directory: Path) -> list[ConsultationAnnotations]:
-    """Every consultation in the JSON exports of a folder (files *.json)."""
+    """Every consultation in the JSON exports of a folder (files *.json).
+
+    Raises:
+        CakitError: the folder holds no *.json file, a file is not a JSON export, or two
+            files hold the same consultation (a backup or an older revision beside the
+            gold would be counted twice).
+    """
     from cakit.annotations import AnnotationFormatError, from_json
     from cakit.errors import CakitError
 
+    paths = sorted(directory.glob("*.json"))
+    if not paths:
+        raise CakitError(f"{directory}: no gold annotations here (the JSON exports, files "
+                         "named *.json, directly in this folder)")
     consultations: list[ConsultationAnnotations] = []
-    for path in sorted(directory.glob("*.json")):
+    found_in: dict[str, Path] = {}
+    for path in paths:
         try:
-            consultations.extend(from_json(path.read_text(encoding="utf-8")).transcripts)
+            transcripts = from_json(path.read_text(encoding="utf-8")).transcripts
         except (AnnotationFormatError, OSError, UnicodeDecodeError) as exc:
             raise CakitError(f"{path}: {exc}") from None
+        for consultation in transcripts:
+            if consultation.id in found_in:
+                raise CakitError(f"{path}: consultation {consultation.id!r} is also in "
+                                 f"{found_in[consultation.id]}: keep one gold file for it")
+            found_in[consultation.id] = path
+        consultations.extend(transcripts)
     return consultations
 
 
@@ -56,39 +75,83 @@ def evaluate(
     `phase:TREATMENT`); accuracy and Cohen's κ for R1 uptake, outcomes and phases; and
     attempts as coded by each signal (the rules alone, the attempt classifier alone, both;
     the tables above use the codebook's `classifier.signal`). Items are matched by line
-    number. The machine codes are made afresh (the store is neither read nor written)."""
+    number. The machine codes are made afresh (the store is neither read nor written).
+
+    Gold pairs with a transcript by file name (its consultation id is the transcript's
+    name without the suffix). Standard error names every transcript without gold and every
+    gold consultation without a transcript (neither is scored), and gold that holds only
+    the annotator's unreviewed codes. A transcript read with errors fails the run (exit
+    status 1) after the figures; one with no talk has its gold codes counted as missed.
+    Two gold files for one consultation, or two transcripts of one name, are refused."""
     from dataclasses import replace
 
     from cakit.annotate import codebook_for
     from cakit.annotate.codebook import SIGNALS
+    from cakit.annotations import ConsultationAnnotations
     from cakit.config import load_roles_file
     from cakit.evaluate import evaluate as run
-    from cakit.run import ROLE_ERRORS, RunOptions, machine_codes, run_corpus
+    from cakit.evaluate import unreviewed
+    from cakit.run import RunOptions, machine_codes, run_corpus
 
     gold = load_gold(Path(gold_dir))
     files = corpus(paths)
+    _check_names(files)
     roles = load_roles_file(Path(roles_file)) if roles_file else {}
     chosen = codebook_for(codebook).classifier.signal
     results: dict[str, Evaluation] = {}
     failures: list[str] = []
+    notes: list[str] = [f"{c.id}: the gold holds only machine codes nobody reviewed "
+                        "(every code proposed by the annotator): it scores the annotator "
+                        "against itself" for c in gold if unreviewed(c)]
     for signal in (chosen, *(s for s in SIGNALS if s != chosen)):
         options = RunOptions(codebook=codebook, roles=roles, signal=signal)
         predicted = []
         for annotated in run_corpus(files, options, machine_codes, jobs=jobs):
-            for problem in (*(str(d) for d in annotated.errors if d.code in ROLE_ERRORS),
-                            annotated.failure):
-                if problem and signal == chosen:
-                    failures.append(problem)
-            if annotated.value is not None:
-                predicted.append(annotated.value)
+            path = annotated.file.path
+            if signal == chosen:
+                # any error (undecodable bytes, a broken line, a speaker with no role) may
+                # have cost codes, so the figures below are not the file's: the run fails
+                failures.extend(str(d) for d in annotated.errors)
+                failures.extend(p for p in (annotated.store_error, annotated.failure) if p)
+                if annotated.value is None and not annotated.errors:
+                    notes.append(f"{path}: no talk could be read: scored as coding nothing, "
+                                 "so its gold codes count as missed")
+            # a file that gave no codes predicted nothing: its gold codes are missed, not
+            # left out
+            predicted.append(annotated.value if annotated.value is not None else
+                             ConsultationAnnotations(id=path.stem, source=str(path),
+                                                     format=""))
         results[signal] = run(gold, predicted)
-    for failure in failures:  # scored as if nothing were predicted there: say so
-        click.echo(failure, err=True)
     result = replace(results[chosen], signals=tuple(
         (signal, results[signal].attempts()) for signal in SIGNALS))
+    if result.unscored:
+        notes.append(f"not scored, no gold consultation with the same name in {gold_dir}: "
+                     f"{', '.join(result.unscored)}")
+    if result.unmatched_gold:
+        notes.append(f"gold consultations with no transcript given, not scored: "
+                     f"{', '.join(result.unmatched_gold)}")
+    for line in (*failures, *notes):
+        click.echo(line, err=True)
     _show(result, output_format, no_color)
     if failures:
         raise SystemExit(1)
+
+
+def _check_names(files: Sequence[CorpusFile]) -> None:
+    """Gold pairs with a transcript by its file name (stem): two transcripts of one name
+    (in two folders) would be paired with the same gold and one would be lost.
+
+    Raises:
+        CakitError: two transcripts share a file name.
+    """
+    from cakit.errors import CakitError
+
+    seen: dict[str, Path] = {}
+    for file in files:
+        other = seen.setdefault(file.path.stem, file.path)
+        if other != file.path:
+            raise CakitError(f"{file.path}: has the same name as {other}; gold is paired with "
+                             "transcripts by file name, so evaluate one of them at a time")
 
 
 def _show(result: Evaluation, output_format: str, no_color: bool) -> None:
@@ -101,7 +164,8 @@ def _show(result: Evaluation, output_format: str, no_color: bool) -> None:
         return "" if value is None else f"{value:.3f}"
 
     if output_format == "md":
-        lines = ["| code | gold | predicted | TP | precision | recall | F1 |",
+        lines = [f"{result.consultations} consultations scored.", "",
+                 "| code | gold | predicted | TP | precision | recall | F1 |",
                  "|---|---:|---:|---:|---:|---:|---:|"]
         for s in result.scores:
             lines.append(f"| {s.name} | {s.gold} | {s.predicted} | {s.true_positive} | "
@@ -143,6 +207,3 @@ def _show(result: Evaluation, output_format: str, no_color: bool) -> None:
             signals.add_row(signal, str(s.gold), str(s.predicted), str(s.true_positive),
                             fmt(s.precision), fmt(s.recall), fmt(s.f1))
         out.print(signals)
-    if result.unmatched_gold:
-        out.print(f"gold consultations not annotated: {', '.join(result.unmatched_gold)}",
-                  markup=False)

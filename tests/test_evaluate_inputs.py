@@ -1,0 +1,126 @@
+"""`cakit evaluate` says when its inputs would make its figures wrong.
+
+Every figure the project publishes comes from `cakit evaluate`, so a transcript it could
+not read in full, one with no gold, two gold files for one consultation or a gold that is
+the annotator's own unreviewed output must never pass in silence. (An audit on 7 December
+2026 found each of these scored without a word and exit status 0.)"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from cakit.cli import cli
+from tests.conftest import DEMO, GOLD
+
+NAME = "01-brennan-jefferson"
+
+
+def _corpus(tmp_path: Path, *names: str) -> tuple[Path, Path]:
+    """A folder with the demo transcripts `names` and a gold folder with their gold files."""
+    data, gold = tmp_path / "data", tmp_path / "gold"
+    data.mkdir()
+    gold.mkdir()
+    for name in names:
+        shutil.copy(DEMO / f"{name}.txt", data)
+        shutil.copy(GOLD / f"{name}.json", gold)
+    return data, gold
+
+
+def _evaluate(runner: Any, gold: Path, *paths: Path) -> Any:
+    return runner.invoke(cli, ["evaluate", "--gold", str(gold), *map(str, paths),
+                               "--format", "json"])
+
+
+def _attempts(result: Any) -> dict[str, Any]:
+    scores = json.loads(result.stdout)["scores"]
+    return next(s for s in scores if s["code"] == "PSY_ATTEMPT")
+
+
+def _gold_attempts(gold: Path, name: str = NAME) -> int:
+    data = json.loads((gold / f"{name}.json").read_text(encoding="utf-8"))
+    return len(data["transcripts"][0]["attempts"])
+
+
+def test_a_transcript_read_with_errors_fails_the_run(runner: Any, tmp_path: Path) -> None:
+    data, gold = _corpus(tmp_path, NAME)
+    path = data / f"{NAME}.txt"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\n\x81\x8d ", 1))
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 1
+    assert "CK103" in result.stderr
+
+
+def test_an_empty_transcript_has_its_gold_counted_as_missed(runner: Any, tmp_path: Path) -> None:
+    data, gold = _corpus(tmp_path, NAME, "02-harlow-consultant")
+    (data / f"{NAME}.txt").write_text("", encoding="utf-8")
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 1 and "CK101" in result.stderr
+    report = json.loads(result.stdout)
+    assert report["consultations"] == 2 and report["unmatched_gold"] == []
+    attempts = _attempts(result)
+    # every gold attempt of the empty file is a miss, none is left out of the count
+    both = _gold_attempts(gold) + _gold_attempts(gold, "02-harlow-consultant")
+    assert attempts["gold"] == both
+    assert attempts["tp"] <= both - _gold_attempts(gold)
+
+
+def test_a_transcript_without_gold_is_named(runner: Any, tmp_path: Path) -> None:
+    data, gold = _corpus(tmp_path, NAME)
+    shutil.copy(DEMO / "02-harlow-consultant.txt", data)
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["unscored"] == ["02-harlow-consultant"]
+    assert "not scored" in result.stderr and "02-harlow-consultant" in result.stderr
+
+
+def test_gold_without_a_transcript_is_named_in_every_format(runner: Any,
+                                                           tmp_path: Path) -> None:
+    data, gold = _corpus(tmp_path, NAME)
+    shutil.copy(GOLD / "02-harlow-consultant.json", gold)
+    for output_format in ("json", "md", "table"):
+        result = runner.invoke(cli, ["evaluate", "--gold", str(gold), str(data),
+                                     "--format", output_format])
+        assert result.exit_code == 0
+        assert "02-harlow-consultant" in result.stderr, output_format
+
+
+def test_two_gold_files_for_one_consultation_are_refused(runner: Any, tmp_path: Path) -> None:
+    data, gold = _corpus(tmp_path, NAME)
+    shutil.copy(gold / f"{NAME}.json", gold / f"{NAME}-backup.json")
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 1
+    assert "is also in" in result.stderr and result.stdout == ""
+
+
+def test_two_transcripts_of_one_name_are_refused(runner: Any, tmp_path: Path) -> None:
+    data, gold = _corpus(tmp_path, NAME)
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(data / f"{NAME}.txt", other)
+    result = _evaluate(runner, gold, data, other)
+    assert result.exit_code == 1
+    assert "same name" in result.stderr and result.stdout == ""
+
+
+def test_an_empty_gold_folder_is_refused(runner: Any, tmp_path: Path) -> None:
+    data, gold = _corpus(tmp_path, NAME)
+    (gold / f"{NAME}.json").rename(gold / f"{NAME}.jsonl")
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 1 and "no gold annotations" in result.stderr
+
+
+def test_unreviewed_machine_codes_as_gold_are_named(runner: Any, tmp_path: Path) -> None:
+    data, gold = _corpus(tmp_path, NAME)
+    machine = runner.invoke(cli, ["annotate", "--no-store", "--format", "json", str(data)])
+    assert machine.exit_code == 0
+    (gold / f"{NAME}.json").write_text(machine.stdout, encoding="utf-8")
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 0
+    assert _attempts(result)["f1"] == 1.0
+    assert "nobody reviewed" in result.stderr
+    # the team's own gold is not taken for machine codes
+    reviewed = _evaluate(runner, GOLD, DEMO / f"{NAME}.txt")
+    assert "nobody reviewed" not in reviewed.stderr
