@@ -121,7 +121,8 @@ class Evaluation:
 
 
 def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> float | None:
-    """Cohen's κ for two label sequences; None when undefined (no items)."""
+    """Cohen's κ for two label sequences; None when undefined (no items, or both sides
+    gave every item one and the same label)."""
     pairs = list(pairs)
     n = len(pairs)
     if not n:
@@ -131,7 +132,7 @@ def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> float | None:
     right = Counter(b for _, b in pairs)
     expected = sum(left[label] * right.get(label, 0) for label in left) / (n * n)
     if expected == 1.0:
-        return 1.0 if observed == 1.0 else 0.0
+        return None  # both sides used one and the same label: chance explains it all
     return (observed - expected) / (1 - expected)
 
 
@@ -193,7 +194,9 @@ def evaluate(
         for modifier in ("HESITATE", "SMILE_LAUGH"):
             add(modifier, ((cid, r.line) for r in g.responses if modifier in r.modifiers),
                 ((cid, r.line) for r in p.responses if modifier in r.modifiers))
-        uptakes = {r.uptake for r in g.responses} | {r.uptake for r in p.responses}
+        # NO_UPTAKE is no turn, so it has no line to match by: R1 uptake agreement counts it
+        uptakes = ({r.uptake for r in g.responses} | {r.uptake for r in p.responses}) - {
+            "NO_UPTAKE"}
         for uptake in sorted(uptakes):
             add(f"uptake:{uptake}",
                 ((cid, r.line) for r in g.responses if r.uptake == uptake and r.line),
@@ -239,6 +242,19 @@ def evaluate(
     )
     return Evaluation(scores, agreements, count, tuple(unmatched),
                       unscored=tuple(c.id for c in predicted if c.id not in gold_ids))
+
+
+def off_turn_lines(gold: ConsultationAnnotations, predicted: ConsultationAnnotations
+                   ) -> list[int]:
+    """Lines of gold codes where the transcript as read now starts no turn: coded on another
+    version of the transcript (edited since) or on a line inside a turn. Each such code
+    can only count as a miss, however right it is."""
+    starts = {turn.line for turn in predicted.turns}
+    coded: list[Attempt | TurnCode | CarerResponse] = [
+        *gold.attempts, *gold.elicited, *gold.repairs, *gold.carer_responses]
+    lines = {item.line for item in coded}
+    lines |= {response.line for response in gold.responses if response.line}
+    return sorted(line for line in lines if line not in starts)
 
 
 def unreviewed(consultation: ConsultationAnnotations) -> bool:

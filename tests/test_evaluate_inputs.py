@@ -124,3 +124,42 @@ def test_unreviewed_machine_codes_as_gold_are_named(runner: Any, tmp_path: Path)
     # the team's own gold is not taken for machine codes
     reviewed = _evaluate(runner, GOLD, DEMO / f"{NAME}.txt")
     assert "nobody reviewed" not in reviewed.stderr
+
+
+def test_gold_coded_on_another_version_is_named(runner: Any, tmp_path: Path) -> None:
+    """Two lines put in at the top move every turn: the gold codes then sit where no turn
+    starts, and count as missed. Said, with the gold's own sha256 when it has one."""
+    data, gold = _corpus(tmp_path, NAME)
+    path = data / f"{NAME}.txt"
+    original = path.read_bytes()
+    record = json.loads((gold / f"{NAME}.json").read_text(encoding="utf-8"))
+    import hashlib
+
+    record["transcripts"][0]["sha256"] = hashlib.sha256(original).hexdigest()
+    (gold / f"{NAME}.json").write_text(json.dumps(record), encoding="utf-8")
+    assert "no turn" not in _evaluate(runner, gold, data).stderr
+    path.write_bytes(b"((recording starts))\n\n" + original)
+    result = _evaluate(runner, gold, data)
+    assert "another version of the transcript" in result.stderr
+    assert "on lines where the transcript starts no turn" in result.stderr
+
+
+def test_no_uptake_is_agreed_on_but_not_scored_by_line() -> None:
+    """NO_UPTAKE is no turn: it has no line, so a per-line row of it would always read
+    0 gold; R1 uptake agreement is where it counts."""
+    from cakit.annotations import Attempt, ConsultationAnnotations, Response
+    from cakit.evaluate import cohen_kappa, evaluate
+
+    attempt = Attempt(id="a1", turn_id="t5", line=5, subtypes=("PSY_Q",))
+    gold = ConsultationAnnotations(
+        id="c", source="c.txt", format="jefferson", attempts=(attempt,),
+        responses=(Response(attempt_id="a1", turn_id=None, line=None, rank=1,
+                            uptake="NO_UPTAKE"),))
+    predicted = ConsultationAnnotations(id="c", source="c.txt", format="jefferson",
+                                        attempts=(attempt,))
+    result = evaluate([gold], [predicted])
+    assert "uptake:NO_UPTAKE" not in {score.name for score in result.scores}
+    r1 = result.agreement("R1 uptake")
+    assert (r1.items, r1.agreed) == (1, 1)
+    # one label on both sides: chance explains the agreement, kappa is undefined
+    assert r1.kappa is None and cohen_kappa([("x", "x")] * 3) is None

@@ -79,8 +79,9 @@ def evaluate(
 
     Gold pairs with a transcript by file name (its consultation id is the transcript's
     name without the suffix). Standard error names every transcript without gold and every
-    gold consultation without a transcript (neither is scored), and gold that holds only
-    the annotator's unreviewed codes. A transcript read with errors fails the run (exit
+    gold consultation without a transcript (neither is scored), gold that holds only
+    the annotator's unreviewed codes, and gold codes on lines where the transcript starts
+    no turn (edited since it was coded). A transcript read with errors fails the run (exit
     status 1) after the figures; one with no talk has its gold codes counted as missed.
     Two gold files for one consultation, or two transcripts of one name, are refused."""
     from dataclasses import replace
@@ -122,6 +123,8 @@ def evaluate(
                              ConsultationAnnotations(id=path.stem, source=str(path),
                                                      format=""))
         results[signal] = run(gold, predicted)
+        if signal == chosen:
+            notes.extend(_misplaced(gold, predicted))
     result = replace(results[chosen], signals=tuple(
         (signal, results[signal].attempts()) for signal in SIGNALS))
     if result.unscored:
@@ -135,6 +138,29 @@ def evaluate(
     _show(result, output_format, no_color)
     if failures:
         raise SystemExit(1)
+
+
+def _misplaced(gold: Sequence[ConsultationAnnotations],
+               predicted: Sequence[ConsultationAnnotations]) -> list[str]:
+    """A line for each consultation whose gold codes sit where no turn starts now, or
+    whose gold names another version of the transcript (its sha256)."""
+    from cakit.evaluate import off_turn_lines
+
+    by_id = {consultation.id: consultation for consultation in predicted}
+    notes = []
+    for consultation in gold:
+        now = by_id.get(consultation.id)
+        if now is None or not now.turns:
+            continue
+        if consultation.sha256 and now.sha256 and consultation.sha256 != now.sha256:
+            notes.append(f"{consultation.id}: the gold was coded on another version of the "
+                         "transcript (its sha256 differs): lines may not match")
+        lines = off_turn_lines(consultation, now)
+        if lines:
+            shown = ", ".join(map(str, lines[:8])) + (" …" if len(lines) > 8 else "")
+            notes.append(f"{consultation.id}: {len(lines)} gold code(s) on lines where the "
+                         f"transcript starts no turn ({shown}): they count as missed")
+    return notes
 
 
 def _check_names(files: Sequence[CorpusFile]) -> None:
