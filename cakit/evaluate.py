@@ -121,19 +121,13 @@ class Evaluation:
 
 
 def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> float | None:
-    """Cohen's κ for two label sequences; None when undefined (no items, or both sides
-    gave every item one and the same label)."""
-    pairs = list(pairs)
-    n = len(pairs)
-    if not n:
-        return None
-    observed = sum(1 for a, b in pairs if a == b) / n
-    left = Counter(a for a, _ in pairs)
-    right = Counter(b for _, b in pairs)
-    expected = sum(left[label] * right.get(label, 0) for label in left) / (n * n)
-    if expected == 1.0:
-        return None  # both sides used one and the same label: chance explains it all
-    return (observed - expected) / (1 - expected)
+    """Cohen's κ of (gold, predicted) label pairs: `cakit.agreement.cohen_kappa`, the one
+    computation of it (None when undefined: fewer than two items, or both sides gave every
+    item one and the same label)."""
+    from cakit.agreement import cohen_kappa as kappa
+
+    listed = list(pairs)
+    return kappa([g for g, _ in listed], [p for _, p in listed])
 
 
 def _score(name: str, gold: set[tuple[object, ...]], predicted: set[tuple[object, ...]]) -> Score:
