@@ -178,6 +178,10 @@ def test_run_unknown_chat_speakers_are_errors_and_roles_fix_them(
     path.parent.mkdir()
     path.write_text(CHAT_UNMAPPED, encoding="utf-8")
     (tmp_path / "gold").mkdir()
+    # evaluate needs a gold file (an empty gold folder is an error of its own)
+    (tmp_path / "gold" / "t.json").write_text(
+        '{"cakit_version": "0", "codebook_version": "1", "transcripts": '
+        '[{"id": "t", "source": "t.cha", "format": "chat"}]}', encoding="utf-8")
     name, *options = command
     subcommand = options[0] if name == "review-sheet" else None
     options = [o.format(out=tmp_path / "sheet.xlsx", gold=tmp_path / "gold")
