@@ -64,6 +64,7 @@ def test_training_data_is_invented_and_apart_from_every_gold_set() -> None:
     negatives = list(TRAINING.glob("negatives/*.tsv"))
     assert len(lines) >= 5000 and len(positives) >= 20 and len(negatives) >= 8
     training = {_normal(line) for line in lines + _training_lines(HELDOUT) + _training_lines(DEV)
+                + _training_lines(HELDOUT2) + _training_lines(CLINIC_NEGATIVES)
                 if len(line.split()) >= 5}
     for folder in GOLD_FOLDERS:
         for path in sorted(folder.iterdir()):

@@ -6,10 +6,10 @@ and clinicians answer them much as they answer psychotic claims: with an ordinar
 dispute ("nobody's watching you eat", "that's the depression talking"). A rule tried for
 codebook 1.13 took such a next turn as evidence of an attempt when the attempt classifier
 gave the patient's turn 0.5 or more. It found 5 attempts in the dev sets and 2 in the blind
-sets, but coded 34 of 58 invented exchanges like these: the classifier scores these
-worries 0.5-0.85, so it cannot tell them from the claims the rule was for. The rule was
-dropped; these exchanges keep it, or anything like it, from coming back unnoticed.
-Invented by the team.
+sets, but coded 34 of 58 invented exchanges like these: the classifier scored these
+worries 0.5-0.85 (codebook 1.15's classifier 0.41-0.88), so it cannot tell them from the
+claims the rule was for. The rule was dropped; these exchanges keep it, or anything like
+it, from coming back unnoticed. Invented by the team.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ D:    okay. I'll make a note of that. (1.0) and how's your appetite?
 P:    not bad.
 """
 
-#: (the patient's worry, the next turn): the classifier scores each worry 0.5 or more.
+#: (the patient's worry, the next turn): the classifier of codebook 1.14 scored each worry
+#: 0.5 or more; codebook 1.15's scores four of them 0.41-0.50, where a rule at 0.5 would
+#: not look, so for those four these exchanges guard only a rule with a lower bar.
 EXCHANGES = [
     ("I can't sleep because my mind won't switch off at night",
      "Husband: it's the tablets, doctor. she's been like it since they went up."),

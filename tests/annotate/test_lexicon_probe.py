@@ -299,8 +299,9 @@ def test_the_classifier_codes_almost_no_everyday_talk(tmp_path: Path) -> None:
     a seventh author's turns too, codes two with P(attempt) >= 0.98: "they make me do the
     washing up at my mum's" (0.985) and "the lady in the shop knew my name because I go in
     every day" (0.998): a bag of words, pairs and triples cannot read "because I go in every
-    day" as the ordinary reason it is. About the rate measured on the invented held-out,
-    development and clinic turns (0.5-1%); a ceiling at that, so that a model that codes
-    more everyday talk fails here."""
+    day" as the ordinary reason it is. That is 1.9%, more than on the invented held-out,
+    development and clinic turns (0.5-0.9%); a ceiling at today's count, so that a model
+    that codes more everyday talk fails here, and the rules are checked sentence by
+    sentence above."""
     coded = [u for u in EVERYDAY_TALK if _coded_first(tmp_path, u, "both")]
     assert len(coded) <= 2, coded
