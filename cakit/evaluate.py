@@ -238,25 +238,30 @@ def evaluate(
                       unscored=tuple(c.id for c in predicted if c.id not in gold_ids))
 
 
+#: One coded item of a consultation: what gold and prediction are compared on.
+Coded = Attempt | TurnCode | Response | CarerResponse
+
+
+def _coded(consultation: ConsultationAnnotations) -> list[Coded]:
+    """Every coded item of a consultation (sequences and phases are derived from them)."""
+    return [*consultation.attempts, *consultation.elicited, *consultation.repairs,
+            *consultation.responses, *consultation.carer_responses]
+
+
 def off_turn_lines(gold: ConsultationAnnotations, predicted: ConsultationAnnotations
                    ) -> list[int]:
     """Lines of gold codes where the transcript as read now starts no turn: coded on another
     version of the transcript (edited since) or on a line inside a turn. Each such code
-    can only count as a miss, however right it is."""
+    can only count as a miss, however right it is. (A NO_UPTAKE response has no line.)"""
     starts = {turn.line for turn in predicted.turns}
-    coded: list[Attempt | TurnCode | CarerResponse] = [
-        *gold.attempts, *gold.elicited, *gold.repairs, *gold.carer_responses]
-    lines = {item.line for item in coded}
-    lines |= {response.line for response in gold.responses if response.line}
+    lines = {item.line for item in _coded(gold) if item.line}
     return sorted(line for line in lines if line not in starts)
 
 
 def unreviewed(consultation: ConsultationAnnotations) -> bool:
     """Whether a would-be gold consultation holds only machine codes nobody reviewed: codes
     there are, and every one of them is `proposed` by the annotator (producer `auto:…`)."""
-    items: list[Attempt | TurnCode | Response | CarerResponse] = [
-        *consultation.attempts, *consultation.elicited, *consultation.repairs,
-        *consultation.responses, *consultation.carer_responses]
+    items = _coded(consultation)
     return bool(items) and all(item.producer.startswith("auto:") and
                                item.status == "proposed" for item in items)
 
