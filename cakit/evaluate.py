@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cakit.annotations import (
     Attempt,
@@ -20,6 +21,12 @@ from cakit.annotations import (
     Response,
     TurnCode,
 )
+
+if TYPE_CHECKING:
+    from cakit.codes import CodeCatalogue
+
+#: the phase of a turn nobody placed in one
+UNKNOWN_PHASE = "UNKNOWN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,11 +206,12 @@ def evaluate(
         for code in sorted(carer_codes):
             add(code, ((cid, c.line) for c in g.carer_responses if c.code == code),
                 ((cid, c.line) for c in p.carer_responses if c.code == code))
-        # labels on matched items
-        p_attempts = {a.line: a for a in p.attempts}
+        # labels on matched items: an attempt is matched by its line, so a line the gold
+        # codes twice is one item here as in the PSY_ATTEMPT row (the first one coded)
+        p_attempts = _first_by_line(p.attempts)
         p_sequences = {s.attempt_id: s for s in p.sequences}
         g_sequences = {s.attempt_id: s for s in g.sequences}
-        for attempt in g.attempts:
+        for attempt in _first_by_line(g.attempts).values():
             match = p_attempts.get(attempt.line)
             if match is None:
                 continue
@@ -218,7 +226,9 @@ def evaluate(
             if response.line and response.line in p_responses:
                 labels.setdefault("uptake (matched responses)", []).append(
                     (response.uptake, p_responses[response.line].uptake))
-        turn_phases = [(turn.line, turn.phase, p.phase_at_line(turn.line)) for turn in g.turns]
+        # a gold turn with no phase (UNKNOWN) says nothing about phases: it is not scored
+        turn_phases = [(turn.line, turn.phase, p.phase_at_line(turn.line)) for turn in g.turns
+                       if turn.phase != UNKNOWN_PHASE]
         labels.setdefault("phase per turn", []).extend(
             (gold_phase, predicted_phase) for _, gold_phase, predicted_phase in turn_phases)
         # each phase's precision and recall over turns ("how many TREATMENT turns were found")
@@ -264,6 +274,44 @@ def unreviewed(consultation: ConsultationAnnotations) -> bool:
     items = _coded(consultation)
     return bool(items) and all(item.producer.startswith("auto:") and
                                item.status == "proposed" for item in items)
+
+
+def _first_by_line(attempts: Iterable[Attempt]) -> dict[int, Attempt]:
+    """Attempts by their line, the first coded on each line kept."""
+    by_line: dict[int, Attempt] = {}
+    for attempt in attempts:
+        by_line.setdefault(attempt.line, attempt)
+    return by_line
+
+
+def repeated_attempt_lines(consultation: ConsultationAnnotations) -> list[int]:
+    """Lines coded with more than one attempt. Items are matched by line, so each such line
+    is one attempt in every figure: a duplicate, or two attempts that should be on two
+    turns."""
+    counts = Counter(attempt.line for attempt in consultation.attempts)
+    return sorted(line for line, n in counts.items() if n > 1)
+
+
+def unphased_turns(consultation: ConsultationAnnotations) -> int:
+    """How many turns carry no phase (UNKNOWN), so are left out of the phase figures."""
+    return sum(1 for turn in consultation.turns if turn.phase == UNKNOWN_PHASE)
+
+
+def undefined_codes(consultation: ConsultationAnnotations, catalogue: CodeCatalogue,
+                    phases: Iterable[str]) -> list[str]:
+    """Codes, outcomes and phases in a consultation that the codebook does not define (a
+    code renamed since it was coded, a typing slip): nothing the annotator codes can equal
+    them, so each one counts only as missed."""
+    used = {*(s for a in consultation.attempts for s in a.subtypes),
+            *(r.uptake for r in consultation.responses),
+            *(r.uptake_subtype for r in consultation.responses if r.uptake_subtype),
+            *(m for r in consultation.responses for m in r.modifiers),
+            *(c.code for c in consultation.carer_responses)}
+    known_phases = {*phases, UNKNOWN_PHASE}
+    return sorted({*(code for code in used if code not in catalogue),
+                   *(s.outcome for s in consultation.sequences
+                     if catalogue.outcome_info(s.outcome) is None),
+                   *(t.phase for t in consultation.turns if t.phase not in known_phases)})
 
 
 def _r1(consultation: ConsultationAnnotations, attempt_id: str) -> str:

@@ -163,3 +163,67 @@ def test_no_uptake_is_agreed_on_but_not_scored_by_line() -> None:
     assert (r1.items, r1.agreed) == (1, 1)
     # one label on both sides: chance explains the agreement, kappa is undefined
     assert r1.kappa is None and cohen_kappa([("x", "x")] * 3) is None
+
+
+def _edit_gold(gold: Path, edit: Any) -> None:
+    """Apply `edit` to the first consultation of the gold file of NAME."""
+    path = gold / f"{NAME}.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    edit(record["transcripts"][0])
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_gold_codes_the_codebook_does_not_define_are_named(runner: Any,
+                                                          tmp_path: Path) -> None:
+    """A code renamed since the gold was coded can never match: its items are silent
+    misses unless the run says which codes they are."""
+    data, gold = _corpus(tmp_path, NAME)
+
+    def rename(consultation: dict[str, Any]) -> None:
+        consultation["responses"][0]["uptake"] = "ENGAGE_OLD_NAME"
+        consultation["turns"][0]["phase"] = "GREETING"
+
+    assert "does not define" not in _evaluate(runner, gold, data).stderr
+    _edit_gold(gold, rename)
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 0
+    assert "codes this codebook does not define (ENGAGE_OLD_NAME, GREETING)" in result.stderr
+
+
+def test_a_line_coded_with_two_gold_attempts_counts_once_everywhere(runner: Any,
+                                                                   tmp_path: Path) -> None:
+    """Attempts are matched by line: a duplicated gold attempt is one attempt in the
+    PSY_ATTEMPT row, so it is one item in R1 agreement too, and the run names the line."""
+    data, gold = _corpus(tmp_path, NAME)
+    before = json.loads(_evaluate(runner, gold, data).stdout)
+
+    def duplicate(consultation: dict[str, Any]) -> None:
+        copy = dict(consultation["attempts"][0], id="duplicate-attempt")
+        consultation["attempts"].append(copy)
+
+    _edit_gold(gold, duplicate)
+    result = _evaluate(runner, gold, data)
+    after = json.loads(result.stdout)
+    assert after["scores"] == before["scores"]
+    assert after["agreements"] == before["agreements"]
+    assert "more than one attempt on line(s)" in result.stderr
+
+
+def test_gold_turns_without_a_phase_are_not_scored_for_phase(runner: Any,
+                                                            tmp_path: Path) -> None:
+    """A gold turn nobody placed in a phase (UNKNOWN) says nothing about the annotator's
+    phases: it was counted as a disagreement, lowering the phase figure unseen."""
+    data, gold = _corpus(tmp_path, NAME)
+    before = json.loads(_evaluate(runner, gold, data).stdout)
+
+    def unphase(consultation: dict[str, Any]) -> None:
+        for turn in consultation["turns"][:10]:
+            turn["phase"] = "UNKNOWN"
+
+    _edit_gold(gold, unphase)
+    result = _evaluate(runner, gold, data)
+    phases = {a["label"]: a for a in json.loads(result.stdout)["agreements"]}["phase per turn"]
+    was = {a["label"]: a for a in before["agreements"]}["phase per turn"]
+    assert phases["items"] == was["items"] - 10
+    assert "phase:UNKNOWN" not in {s["code"] for s in json.loads(result.stdout)["scores"]}
+    assert "10 of" in result.stderr and "no phase (UNKNOWN)" in result.stderr

@@ -21,6 +21,7 @@ from cakit.cli._common import (
 
 if TYPE_CHECKING:
     from cakit.annotations import ConsultationAnnotations
+    from cakit.codes import CodeCatalogue
     from cakit.evaluate import Evaluation
     from cakit.project import CorpusFile
 
@@ -80,8 +81,10 @@ def evaluate(
     Gold pairs with a transcript by file name (its consultation id is the transcript's
     name without the suffix). Standard error names every transcript without gold and every
     gold consultation without a transcript (neither is scored), gold that holds only
-    the annotator's unreviewed codes, and gold codes on lines where the transcript starts
-    no turn (edited since it was coded). A transcript read with errors fails the run (exit
+    the annotator's unreviewed codes, gold codes the codebook does not define, a line
+    coded with two attempts (counted once), gold turns with no phase (not scored for
+    phase), and gold codes on lines where the transcript starts no turn (edited since it
+    was coded). A transcript read with errors fails the run (exit
     status 1) after the figures; one with no talk has its gold codes counted as missed.
     Two gold files for one consultation, or two transcripts of one name, are refused."""
     from dataclasses import replace
@@ -91,19 +94,17 @@ def evaluate(
     from cakit.annotations import ConsultationAnnotations
     from cakit.config import load_roles_file
     from cakit.evaluate import evaluate as run
-    from cakit.evaluate import unreviewed
     from cakit.run import RunOptions, machine_codes, run_corpus
 
     gold = load_gold(Path(gold_dir))
     files = corpus(paths)
     _check_names(files)
     roles = load_roles_file(Path(roles_file)) if roles_file else {}
-    chosen = codebook_for(codebook).classifier.signal
+    book = codebook_for(codebook)
+    chosen = book.classifier.signal
     results: dict[str, Evaluation] = {}
     failures: list[str] = []
-    notes: list[str] = [f"{c.id}: the gold holds only machine codes nobody reviewed "
-                        "(every code proposed by the annotator): it scores the annotator "
-                        "against itself" for c in gold if unreviewed(c)]
+    notes = _gold_notes(gold, book.catalogue)
     for signal in (chosen, *(s for s in SIGNALS if s != chosen)):
         options = RunOptions(codebook=codebook, roles=roles, signal=signal)
         predicted = []
@@ -138,6 +139,42 @@ def evaluate(
     _show(result, output_format, no_color)
     if failures:
         raise SystemExit(1)
+
+
+def _gold_notes(gold: Sequence[ConsultationAnnotations], catalogue: CodeCatalogue) -> list[str]:
+    """A line for each way a gold consultation would change the figures unseen: only
+    unreviewed machine codes, codes the codebook does not define, a line coded with two
+    attempts, turns with no phase."""
+    from cakit.annotate.codebook import PHASE_NAMES
+    from cakit.evaluate import (
+        repeated_attempt_lines,
+        undefined_codes,
+        unphased_turns,
+        unreviewed,
+    )
+
+    notes = []
+    for consultation in gold:
+        name = consultation.id
+        if unreviewed(consultation):
+            notes.append(f"{name}: the gold holds only machine codes nobody reviewed (every "
+                         "code proposed by the annotator): it scores the annotator against "
+                         "itself")
+        undefined = undefined_codes(consultation, catalogue, PHASE_NAMES)
+        if undefined:
+            notes.append(f"{name}: the gold uses codes this codebook does not define "
+                         f"({', '.join(undefined)}): nothing can match them, so they count "
+                         "as missed")
+        repeated = repeated_attempt_lines(consultation)
+        if repeated:
+            notes.append(f"{name}: the gold codes more than one attempt on line(s) "
+                         f"{', '.join(map(str, repeated))}: attempts are matched by line, so "
+                         "each line counts once")
+        unphased = unphased_turns(consultation)
+        if unphased:
+            notes.append(f"{name}: {unphased} of {len(consultation.turns)} gold turn(s) have "
+                         "no phase (UNKNOWN): they are left out of the phase figures")
+    return notes
 
 
 def _misplaced(gold: Sequence[ConsultationAnnotations],
