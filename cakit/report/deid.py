@@ -357,7 +357,7 @@ def capitalised_words(transcripts: Iterable[Transcript], *, mid_sentence: bool =
                     continue
                 if mid_sentence and not _inside_sentence(text[:match.start()]):
                     continue
-                words.add(_normal(match.group(0)))
+                words.add(person_key(match.group(0)))
     return frozenset(words)
 
 
@@ -377,7 +377,7 @@ def place_words(transcripts: Iterable[Transcript]) -> frozenset[str]:
         for utterance in transcript.utterances:
             text = utterance.content
             for match in _CAPITALISED.finditer(text):
-                word = _normal(match.group(0))
+                word = person_key(match.group(0))
                 bucket = place if _PLACE_BEFORE.search(text[:match.start()]) else other
                 bucket[word] = bucket.get(word, 0) + 1
     return frozenset(w for w, n in place.items() if n > other.get(w, 0))
@@ -486,8 +486,9 @@ def _stop_word(word: str) -> bool:
         word.endswith("s") and word[:-1] in STOP_WORDS)
 
 
-def _normal(text: str) -> str:
-    """The form a pseudonym is keyed on: case, spacing and in-word CA marks ignored, so
+def person_key(text: str) -> str:
+    """The form a pseudonym is keyed on, and the one test of whether two spellings name
+    one person: case, spacing, apostrophes' shape and in-word CA marks ignored, so
     "Kasia", "KASIA" and "ka::sia" are one person."""
     plain = _MARK_CHARS.sub("", text) if _GLUED.search(text) else text
     return " ".join(plain.casefold().replace("’", "'").split()).strip(".,;:")
@@ -521,10 +522,10 @@ class Deidentifier:
     _seen: set[tuple[object, ...]] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
-        ordered = sorted({_normal(t.text): t for t in self.terms if _normal(t.text)}.values(),
+        ordered = sorted({person_key(t.text): t for t in self.terms if person_key(t.text)}.values(),
                          key=lambda t: -len(t.text))
-        self._kinds = {_normal(t.text): t for t in ordered}
-        self._names = {_normal(t.text) for t in ordered if t.kind == "name"}
+        self._kinds = {person_key(t.text): t for t in ordered}
+        self._names = {person_key(t.text) for t in ordered if t.kind == "name"}
         # capitalised words of the corpus that are no English word ("Headingley"): their
         # lower-case forms (quoted evidence, CA talk) are the same name; the word lists
         # load only when there are such words (a table report pseudonymises ids only)
@@ -554,7 +555,7 @@ class Deidentifier:
         """`[Kind-Code]`, the code a keyed hash of the normalised original (case as given)."""
         # a clinician's pseudonym shares its code with the same name's in the talk
         namespace = "np" if kind in ("name", "place", "clinician") else kind
-        digest = hmac.new(self.key, f"{namespace}:{_normal(original)}".encode(),
+        digest = hmac.new(self.key, f"{namespace}:{person_key(original)}".encode(),
                           hashlib.sha256).digest()
         code = "".join(_CONSONANTS[digest[2 * i] % len(_CONSONANTS)]
                        + _VOWELS[digest[2 * i + 1] % len(_VOWELS)] for i in range(4))
@@ -595,10 +596,10 @@ class Deidentifier:
         ordinary = ordinary_words()
         if self._terms_re is not None:
             for match in self._terms_re.finditer(text):
-                term = self._kinds.get(_normal(match.group(0)))
+                term = self._kinds.get(person_key(match.group(0)))
                 # a declared name that is also a word, written as a word ("before dawn")
                 word = match.group(0)
-                as_word = not folded and word.islower() and _normal(word) in ordinary
+                as_word = not folded and word.islower() and person_key(word) in ordinary
                 add(match.start(), match.end(), term.kind if term else "name",
                     term.source if term else "roster", confident=not as_word, in_label=True)
         priority += 1
@@ -633,7 +634,7 @@ class Deidentifier:
             word = match.group(0)
             if _stop_word(word) or _LAUGHTER.match(word):
                 continue
-            key = _normal(word)
+            key = person_key(word)
             if match.start() < skip:  # a speaker label: only a name the gazetteer knows
                 if name_word(key) == "name":
                     add(match.start(), match.end(), "name", "gazetteer", in_label=True)

@@ -38,6 +38,7 @@ from cakit.annotate.codebook import builtin_catalogue
 from cakit.annotations import LATE_PHASES, PHASES_WITH_UNKNOWN, Response
 from cakit.codes import CodeCatalogue
 from cakit.report.cube import ALL, PHASE_COLUMNS, CountCube, count_cube, pooled_frame
+from cakit.report.deid import person_key
 from cakit.report.inputs import ConsultationInput, Pair, as_inputs, normal_phase
 
 Inputs = Sequence[ConsultationInput | Pair]
@@ -533,14 +534,14 @@ def by_clinician(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> pd.D
     prepared = as_inputs(inputs)
     table = _sequence_table(prepared, catalogue)
     event_frame = events(prepared)
-    # one person declared "Dr Okafor" in one file and "DR OKAFOR" in another is one row
-    # (their pseudonym is one, too): the first spelling met names them
+    # one person declared "Dr Okafor" in one file and "DR OKAFOR" in another is one row,
+    # by the test that gives them one pseudonym: the first spelling met names them
     spelling: dict[str, str] = {}
     for name in (*table["clinician"], *event_frame["clinician"]):
-        spelling.setdefault(" ".join(str(name).split()).casefold(), name)
+        spelling.setdefault(person_key(str(name)), name)
 
     def same_person(name: object) -> str:
-        return spelling[" ".join(str(name).split()).casefold()]
+        return spelling[person_key(str(name))]
 
     table = table.assign(clinician=table["clinician"].map(same_person))
     event_frame = event_frame.assign(clinician=event_frame["clinician"].map(same_person))
