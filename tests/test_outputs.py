@@ -294,6 +294,32 @@ def test_dash_output_is_standard_output(tmp_path: Path, command: list[str],
     assert result.stdout.strip()
 
 
+@pytest.mark.parametrize("command", [
+    ["export", "--to", "qdpx", "-o", "-"], ["export", "--to", "convokit", "-o", "-"],
+    ["review-sheet", "export", "-o", "-"], ["convert", "--to", "chat", "-o", "-"],
+    ["report", "--no-store", "--plot", "-"]])
+def test_dash_is_refused_where_the_output_cannot_be_standard_output(
+        tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zip, a workbook, a folder or a second output beside the printed one cannot go to
+    standard output: `-o -` wrote a file (or folder) named `-` there."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*command, str(DEMO_FILE)])
+    assert result.exit_code == 2
+    assert "cannot go to standard output" in result.stderr
+    assert not (tmp_path / "-").exists()
+    assert_no_traceback(result)
+
+
+def test_dash_is_refused_for_the_codebook_fragment_of_import_qdc(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    written = CliRunner().invoke(cli, ["export", "--to", "qdc", "-o", "book.qdc"])
+    assert written.exit_code == 0, written.output
+    result = CliRunner().invoke(cli, ["import", "qdc", "book.qdc", "-o", "-"])
+    assert result.exit_code == 2 and "cannot go to standard output" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
 @pytest.mark.parametrize(("args", "name", "starts"), [
     (["report", "--no-store"], "r.xlsx", b"PK"),
     (["report", "--no-store"], "r.csv", b"family,code,phase"),

@@ -203,6 +203,15 @@ def dash_is_stdout(ctx: click.Context, param: click.Parameter, value: str | None
     return None if value == "-" else value
 
 
+def no_dash(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse `-o -` where the output cannot go to standard output (a zip, a workbook, a
+    folder, or a second output beside the one printed): it wrote a file named `-`."""
+    if value == "-":
+        raise click.BadParameter("this output cannot go to standard output: give a file "
+                                 "name", ctx=ctx, param=param)
+    return value
+
+
 def echo_sync(report: Any, source: str, *, err: bool = True) -> None:
     """Print what syncing a coder layer found (only when there is something to say)."""
     if report is None:

@@ -20,6 +20,7 @@ import click
 from cakit.cli._common import (
     consoles,
     handle_errors,
+    no_dash,
     paths_argument,
     progress,
     roles_option,
@@ -69,6 +70,7 @@ def output_path(source: Path, target: str, directory: Path | None) -> Path:
               help="Notation to write: chat (.cha, CA mode), jefferson (.txt) or eaf "
               "(.eaf, ELAN, with the codes on dependent tiers).")
 @click.option("-o", "--output-dir", "output_dir", type=click.Path(file_okay=False),
+              callback=no_dash,
               help="Write into this folder (created if needed) instead of next to the inputs.")
 @click.option("--force", is_flag=True, help="Overwrite output files that already exist.")
 @roles_option

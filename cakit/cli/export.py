@@ -21,6 +21,7 @@ from cakit.cli._common import (
     drain,
     handle_errors,
     jobs_option,
+    no_dash,
     roles_option,
     run_options,
     store_option,
@@ -78,7 +79,7 @@ def _check_folder(output: str, names: tuple[str, ...], force: bool) -> None:
 @click.option("--to", "to", required=True, metavar="FORMAT",
               help="qdpx (REFI-QDA project: NVivo, ATLAS.ti, MAXQDA, QualCoder …), qdc "
                    "(REFI-QDA codebook; no PATHS needed) or convokit (a corpus folder).")
-@click.option("-o", "--output", required=True, type=click.Path(),
+@click.option("-o", "--output", required=True, type=click.Path(), callback=no_dash,
               help="The file to write (qdpx, qdc) or the folder (convokit).")
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 @codebook_option

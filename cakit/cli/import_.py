@@ -20,6 +20,7 @@ from cakit.cli._common import (
     corpus,
     drain,
     handle_errors,
+    no_dash,
     paths_argument,
     roles_option,
     run_options,
@@ -168,6 +169,7 @@ def _table(comparison: Comparison) -> list[tuple[str, str, str]]:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]),
               default="table", show_default=True, help="How to print the comparison.")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), metavar="FILE.yaml",
+              callback=no_dash,
               help="Also write the unknown codes as a YAML fragment to start a codebook "
                    "edit from (cakit never edits your codebook).")
 @click.option("--force", is_flag=True, help="Replace an existing -o file.")

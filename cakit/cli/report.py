@@ -27,6 +27,7 @@ from cakit.cli._common import (
     format_for_output,
     handle_errors,
     jobs_option,
+    no_dash,
     outcomes,
     paths_argument,
     roles_option,
@@ -116,7 +117,7 @@ FORMATS = ("table", "csv", "json", "md", "xlsx", "html")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), callback=dash_is_stdout,
               help="Write to this file (default, or -: standard output).")
 @click.option("--force", is_flag=True, help="Replace existing output files.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), callback=no_dash,
               help="Also write the plots (R1 uptake and outcomes by phase, timelines) to a "
                    ".png or .svg file.")
 @codebook_option

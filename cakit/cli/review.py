@@ -18,6 +18,7 @@ from cakit.cli._common import (
     codebook_option,
     echo_sync,
     handle_errors,
+    no_dash,
     roles_option,
     store_option,
 )
@@ -282,7 +283,7 @@ def review_sheet() -> None:
 @review_sheet.command("export")
 @click.argument("paths", nargs=-1, required=True, metavar="PATHS...")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The .xlsx file to write.")
+              callback=no_dash, help="The .xlsx file to write.")
 @click.option("--coder", help="Pre-fill this coder's decisions and notes.")
 @store_option()
 @codebook_option
