@@ -217,6 +217,19 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
            "Nothing to fix: keep the source file, which still holds everything."),
     ),
     _section(
+        "The annotation store",
+        _e("CK430", "warning", "A coder's layer in the store is of a transcript that is in "
+           "none of the run's projects: renamed and edited, moved out of the project, or "
+           "deleted. Its decisions are kept, but they apply to no transcript, so no count, "
+           "export or review includes them. (A transcript renamed or moved without an edit "
+           "takes its layers with it; an edit and a rename together cannot be told from a "
+           "new transcript.)",
+           "If the transcript was renamed and edited: give it its old name again and run "
+           "`cakit annotate` on it once (its decisions follow the edit), then rename it "
+           "(they follow the rename). If it was deleted on purpose, keep or remove the "
+           "layer file named."),
+    ),
+    _section(
         "ELAN .eaf files",
         _e("CK501", "error", "The .eaf file is not well-formed XML.",
            "The file is damaged or not XML; save it again from ELAN."),

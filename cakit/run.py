@@ -72,6 +72,10 @@ class RunOptions:
     #: code attempts with this signal instead of the codebook's ("rules", "classifier",
     #: "both"; `cakit evaluate` compares them)
     signal: str | None = None
+    #: the bytes (sha256) of transcripts whose coder layers are stranded in the store
+    #: (`stranded_layers`): a transcript with these bytes takes them, even where it has
+    #: been coded under its new name before
+    stranded: frozenset[str] = frozenset()
 
     @property
     def coder_root(self) -> Path | None:
@@ -338,7 +342,9 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
     writes = options.store is not None and options.write_store
     deciding = options.coder is not None or options.consensus
     if coder_root is not None and (writes or deciding):
-        if stored is None:  # first run under this identity: an older one may hold layers
+        # first run under this identity, or the bytes of a stranded layer's transcript: an
+        # older identity may hold layers
+        if stored is None or coded.text.sha256 in options.stranded:
             moved = rekey_layers(coder_root, file.identity, file.path, coded.machine,
                                  coded.text, coded.items,
                                  listing=listing(coder_root) if listing else None)

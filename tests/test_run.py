@@ -416,3 +416,39 @@ def test_run_a_renamed_or_moved_transcript_keeps_its_coders_layer(
     assert ("layer stored under its old identity 'c.txt' re-keyed" in result.stderr) == follows
     assert ('"attempts": []' in result.stdout) == follows  # the rejects apply, or do not
     assert layer_path(store, "ann", "c.txt").is_file() == (not follows)  # nothing dropped
+
+
+def test_run_a_renamed_and_edited_transcript_names_its_stranded_layer(
+        runner: Any, tmp_path: Path) -> None:
+    """Renamed and edited, a transcript cannot be told from a new one: its coder's layer
+    stayed under the old name and its rejects silently applied to nothing, so the machine's
+    attempts were counted again. Every run now names the layer (CK430), and the recovery
+    that CK430 gives brings the decisions back."""
+    project = tmp_path / "study"
+    project.mkdir()
+    (project / "cakit.yaml").write_text("", encoding="utf-8")
+    source = project / "c.txt"
+    shutil.copyfile(DEMO / "01-brennan-jefferson.txt", source)
+    store = project / "annotations" / "store"
+    state = code_one(corpus_file(source), RunOptions(store=store)).value.state()  # type: ignore[union-attr]
+    attempts = [item for item in state.items if item.kind == "attempt"]
+    for item in attempts:
+        decide(store, state, item, coder="ann", decision="reject")
+    edited = project / "brennan-2024.txt"
+    edited.write_text(source.read_text(encoding="utf-8") + "\n((recording ends))\n",
+                      encoding="utf-8")
+    source.unlink()
+    result = invoke(runner, ["annotate", str(edited), "--coder", "ann", "--format", "jsonl"])
+    assert '"attempts": []' not in result.stdout  # the rejects apply to nothing …
+    assert "CK430 ann's layer is of c.txt, which is not in the project " \
+           f"({len(attempts)} decision(s), 0 own code(s))" in result.stderr  # … and it is said
+    assert layer_path(store, "ann", "c.txt").is_file()  # nothing dropped
+    # the recovery CK430 gives: the old name once, then the new one
+    edited.rename(source)
+    invoke(runner, ["annotate", str(source), "--format", "jsonl"])
+    source.rename(edited)
+    result = invoke(runner, ["annotate", str(edited), "--coder", "ann", "--format", "jsonl"])
+    assert '"attempts": []' in result.stdout
+    assert "layer stored under its old identity 'c.txt' re-keyed" in result.stderr
+    again = invoke(runner, ["annotate", str(edited), "--coder", "ann", "--format", "jsonl"])
+    assert "CK430" not in again.stderr and '"attempts": []' in again.stdout

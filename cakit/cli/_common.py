@@ -6,7 +6,7 @@ import dataclasses
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,6 +17,7 @@ from cakit.errors import CakitError, UsageError
 if TYPE_CHECKING:
     from cakit.project import CorpusFile
     from cakit.run import FileOutcome, RunOptions
+    from cakit.store.rekey import Stranded
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -87,18 +88,42 @@ def run_options(files: list[CorpusFile], *, codebook: str | None = None,
     The store is `--store`, else `annotations/store` in the project of the first file
     (the folder of its `cakit.yaml`), else in the working folder. With `--no-store` no
     machine layer is read or written, but `--coder`/`--consensus` still read the coders'
-    layers there.
+    layers there. Coder layers of transcripts in none of the run's projects are named
+    (CK430), and a transcript with their bytes takes them.
     """
     from cakit.config import load_roles_file
     from cakit.project import default_store
     from cakit.run import RunOptions
+    from cakit.store.rekey import stranded_layers
 
     check_coder_choice(coder, consensus)
     roles = load_roles_file(Path(roles_file)) if roles_file else {}
     store = Path(store_root) if store_root else default_store(files)
+    stranded = stranded_layers(store, {file.root for file in files}) if store.is_dir() else []
+    warn_stranded(store, stranded)
     options = RunOptions(codebook=codebook, roles=roles, store=None if no_store else store,
-                         layers=store, coder=coder, consensus=consensus)
+                         layers=store, coder=coder, consensus=consensus,
+                         stranded=frozenset(layer.sha256 for layer in stranded))
     return options, store
+
+
+#: stranded coder layers named one by one; past this many, a count
+_STRANDED_SHOWN = 5
+
+
+def warn_stranded(store: Path, stranded: Sequence[Stranded]) -> None:
+    """Name, on stderr, each coder's layer in the store whose transcript is in none of the
+    run's projects (CK430): renamed and edited, or deleted. Its decisions are kept, but
+    they are in no count, and nothing else would say so."""
+    for layer in stranded[:_STRANDED_SHOWN]:
+        click.echo(f"{layer.path}:1:1: CK430 {layer.layer}'s layer is of {layer.identity}, "
+                   f"which is not in the project ({layer.decisions} decision(s), "
+                   f"{layer.codes} own code(s)): they count nowhere, unless a transcript "
+                   "of this run has the bytes they were made on (cakit explain CK430)",
+                   err=True)
+    if len(stranded) > _STRANDED_SHOWN:
+        click.echo(f"{store}: CK430 {len(stranded) - _STRANDED_SHOWN} more coder layer(s) of "
+                   "transcripts not in the project", err=True)
 
 
 def progress(

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -98,10 +99,8 @@ class StoreListing:
         whose transcript version has these bytes: a renamed or moved transcript's. Each
         file's header line is read once per run, when first asked."""
         if self._by_sha is None:
-            if self._by_stem is None:
-                self._by_stem = self._list()
             self._by_sha = {}
-            for entries in self._by_stem.values():
+            for entries in self.by_stem().values():
                 for layer, entry in entries:
                     header = _header(entry) if layer != AUTO else None
                     schema = header.get("schema") if header is not None else None
@@ -114,11 +113,15 @@ class StoreListing:
     def candidates(self, identity: str) -> list[tuple[str, Path]]:
         """(layer name, file) for files of the same stem under another key, in every
         layer, in folder and file name order."""
-        if self._by_stem is None:
-            self._by_stem = self._list()
         current = f"{transcript_key(identity)}.jsonl"
         return [(layer, entry) for layer, entry in
-                self._by_stem.get(PurePosixPath(identity).stem, ()) if entry.name != current]
+                self.by_stem().get(PurePosixPath(identity).stem, ()) if entry.name != current]
+
+    def by_stem(self) -> dict[str, list[tuple[str, Path]]]:
+        """(layer name, file) of every layer file, by transcript stem."""
+        if self._by_stem is None:
+            self._by_stem = self._list()
+        return self._by_stem
 
     def _list(self) -> dict[str, list[tuple[str, Path]]]:
         by_stem: dict[str, list[tuple[str, Path]]] = {}
@@ -239,3 +242,51 @@ def _moved(layer: Layer, identity: str, consultation: ConsultationAnnotations,
                           if c.attempt else None) for c in layer.codes)
     return Layer(header=replace(layer.header, source=identity), decisions=decisions,
                  codes=codes)
+
+
+@dataclass(frozen=True, slots=True)
+class Stranded:
+    """A coder's layer whose transcript is in none of the run's projects: renamed and
+    edited, moved out, or deleted. Its decisions are kept but apply to no transcript."""
+
+    layer: str
+    path: Path
+    identity: str
+    #: the transcript's bytes when the layer was last brought in step with it
+    sha256: str
+    decisions: int
+    codes: int
+
+
+def stranded_layers(root: Path, projects: Iterable[Path]) -> list[Stranded]:
+    """The coder layers in the store `root` whose transcript (their identity, a path from
+    its project folder) exists in none of `projects`. Layers keyed by an older identity
+    (schema 2 and older) are left out: the first run over their transcript moves them. A
+    layer that cannot be read is left out too: it is reported where it is used."""
+    folders = [Path(folder) for folder in projects]
+    stranded: list[Stranded] = []
+    for entries in StoreListing(root).by_stem().values():
+        for layer_name, entry in entries:
+            if layer_name == AUTO:
+                continue
+            header = _header(entry)
+            schema = header.get("schema") if header is not None else None
+            if header is None or not isinstance(schema, int) or schema < PROJECT_KEYED:
+                continue
+            identity = str(header.get("source", ""))
+            if not identity or _found(identity, folders):
+                continue
+            try:
+                layer = read_layer(entry)
+            except StoreError:
+                continue
+            if layer is not None:
+                stranded.append(Stranded(layer_name, entry, identity, layer.header.sha256,
+                                         len(layer.decisions), len(layer.codes)))
+    return sorted(stranded, key=lambda s: (s.identity, s.layer))
+
+
+def _found(identity: str, projects: list[Path]) -> bool:
+    if PurePosixPath(identity).is_absolute():
+        return Path(identity).exists()
+    return any((folder / identity).exists() for folder in projects)
