@@ -106,10 +106,11 @@ def test_second_blind_set_floor(blind2: Evaluation) -> None:
     found here while blind and blind4 gained. Codebook 1.12 (idiom patterns written from
     the development turns of training/dev): unchanged; a first draft of those patterns
     found two more attempts here, the patterns as narrowed after review do not. Codebook
-    1.15 (the classifier retrained, min_score 0.98): P 0.78 R 0.64 F1 0.70."""
+    1.15 (the classifier retrained, min_score 0.98): P 0.78 R 0.64 F1 0.70; the floors
+    were then raised to one attempt below it (13 of 22 found: F1 0.65, R 0.59)."""
     assert blind2.consultations == 8
-    assert (blind2.score("PSY_ATTEMPT").f1 or 0) >= 0.60
-    assert (blind2.score("PSY_ATTEMPT").recall or 0) >= 0.54
+    assert (blind2.score("PSY_ATTEMPT").f1 or 0) >= 0.64  # 0.65, less rounding
+    assert (blind2.score("PSY_ATTEMPT").recall or 0) >= 0.59
     assert (blind2.agreement("phase per turn").accuracy or 0) >= 0.62
 
 
@@ -123,10 +124,11 @@ def test_third_blind_set_floor(blind3: Evaluation) -> None:
     F1 0.44 (6 of 19), R1 uptake 0.83 over 6 matched, phase per turn 0.80. A regression
     guard one attempt below; never tune on it. Codebook 1.9 (rules and the attempt
     classifier): attempt P 0.80 R 0.42 F1 0.55; unchanged with codebook 1.10; codebook 1.15
-    (the classifier retrained, min_score 0.98): P 0.82 R 0.47 F1 0.60."""
+    (the classifier retrained, min_score 0.98): P 0.82 R 0.47 F1 0.60; the floors were
+    then raised to one attempt below it (8 of 19 found: F1 0.53, R 0.42)."""
     assert blind3.consultations == 8
-    assert (blind3.score("PSY_ATTEMPT").f1 or 0) >= 0.50
-    assert (blind3.score("PSY_ATTEMPT").recall or 0) >= 0.37
+    assert (blind3.score("PSY_ATTEMPT").f1 or 0) >= 0.53
+    assert (blind3.score("PSY_ATTEMPT").recall or 0) >= 0.42
     assert (blind3.score("PSY_ATTEMPT").precision or 0) >= 0.60
     assert (blind3.agreement("phase per turn").accuracy or 0) >= 0.74
 
@@ -146,10 +148,10 @@ def test_second_dev_set_floor(dev2: Evaluation) -> None:
     thinking", came from this set's misses; "phone" out of the media words): P 0.82 R 0.45
     F1 0.58. Codebook 1.15 (the classifier retrained with a seventh author's turns, word
     triples, min_score 0.98): P 0.80 R 0.52 F1 0.63. A regression guard one attempt below
-    the 1.10 figure."""
+    the 1.15 figure (15 of 31 found: F1 0.58, R 0.48)."""
     assert dev2.consultations == 8
-    assert (dev2.score("PSY_ATTEMPT").f1 or 0) >= 0.50
-    assert (dev2.score("PSY_ATTEMPT").recall or 0) >= 0.38
+    assert (dev2.score("PSY_ATTEMPT").f1 or 0) >= 0.58
+    assert (dev2.score("PSY_ATTEMPT").recall or 0) >= 0.48
     assert (dev2.agreement("phase per turn").accuracy or 0) >= 0.72
 
 
@@ -167,10 +169,11 @@ def test_fourth_blind_set_floor(blind4: Evaluation) -> None:
     P 0.68 R 0.49 F1 0.57 (17 of 35; its everyday senses left out, decided on the
     development turns, lost one here and removed one false attempt). A regression guard
     one attempt below 1.11; never tune on it. Codebook 1.15 (the classifier retrained,
-    min_score 0.98): P 0.70 R 0.54 F1 0.61 (19 of 35)."""
+    min_score 0.98): P 0.70 R 0.54 F1 0.61 (19 of 35); the floors were then raised to one
+    attempt below it (18 of 35 found: F1 0.58, R 0.51)."""
     assert blind4.consultations == 8
-    assert (blind4.score("PSY_ATTEMPT").f1 or 0) >= 0.54
-    assert (blind4.score("PSY_ATTEMPT").recall or 0) >= 0.48
+    assert (blind4.score("PSY_ATTEMPT").f1 or 0) >= 0.58
+    assert (blind4.score("PSY_ATTEMPT").recall or 0) >= 0.51
     assert (blind4.agreement("phase per turn").accuracy or 0) >= 0.76
 
 
