@@ -7,7 +7,7 @@ dispute ("nobody's watching you eat", "that's the depression talking"). A rule t
 codebook 1.13 took such a next turn as evidence of an attempt when the attempt classifier
 gave the patient's turn 0.5 or more. It found 5 attempts in the dev sets and 2 in the blind
 sets, but coded 34 of 58 invented exchanges like these: the classifier scored these
-worries 0.5-0.85 (codebook 1.15's classifier 0.41-0.88), so it cannot tell them from the
+worries 0.5-0.85 (codebook 1.15's classifier 0.54-0.92), so it cannot tell them from the
 claims the rule was for. The rule was dropped; these exchanges keep it, or anything like
 it, from coming back unnoticed. Invented by the team.
 """
@@ -28,9 +28,9 @@ D:    okay. I'll make a note of that. (1.0) and how's your appetite?
 P:    not bad.
 """
 
-#: (the patient's worry, the next turn): the classifier of codebook 1.14 scored each worry
-#: 0.5 or more; codebook 1.15's scores four of them 0.41-0.50, where a rule at 0.5 would
-#: not look, so for those four these exchanges guard only a rule with a lower bar.
+#: (the patient's worry, the next turn): the classifier of codebook 1.15 scores each worry
+#: 0.5 or more, below its own threshold. (Four worries it scored 0.41-0.50, where a rule at
+#: 0.5 would not look, were replaced by new invented ones it scores 0.61-0.92.)
 EXCHANGES = [
     ("I can't sleep because my mind won't switch off at night",
      "Husband: it's the tablets, doctor. she's been like it since they went up."),
@@ -40,17 +40,17 @@ EXCHANGES = [
      "Wife: it's the coffee, he has four cups before dinner."),
     ("my heart keeps racing at night and I think something's wrong with it",
      "Wife: it's all in your head, love. the ECG was fine."),
-    ("I can't stop worrying that I'm going to lose my job",
+    ("I'm sure my manager has it in for me since the restructure",
      "Partner: nobody's out to get you at that place, you're the best they've got."),
     ("I feel like I'm a failure and nobody would miss me",
      "D:    that's the depression talking, Pat."),
     ("I can't eat in the canteen at work, I hate people seeing me eat",
      "D:    nobody's watching you eat, they're all on their phones."),
-    ("my stomach's in knots all the time and I can't eat",
-     "Husband: it's the stress, doctor. work's been awful."),
-    ("I can't concentrate on the telly anymore, I lose the thread",
-     "Wife: that's your age, pet."),
-    ("the doctor at the surgery doesn't believe me about my back",
+    ("I keep replaying what the consultant said about my scan",
+     "Husband: it's her nerves, doctor. the scan was clear."),
+    ("I keep going over the argument with my sister in my head",
+     "Wife: that's your nerves, pet."),
+    ("I feel like I'm being judged every time I open my mouth at work",
      "D:    nobody thinks you're making it up, Pat."),
 ]
 
@@ -67,9 +67,7 @@ def test_the_worries_are_ones_the_classifier_is_unsure_of(
         tmp_path: Path, patient: str, after: str) -> None:
     """The exchanges above test something only while the classifier, reading the turn as
     the annotator does, is unsure of each worry: below its own threshold, and high enough
-    that a rule reading the next turn might take it up. The dropped rule took 0.5; the
-    classifier of codebook 1.15 scores four of these worries 0.41-0.50 (the others
-    0.54-0.88), so the band starts at 0.4."""
+    that a rule reading the next turn might take it up: the dropped rule took 0.5."""
     import cakit
     from cakit.annotate import annotator_for
     from cakit.annotate.classifier import scores, view_text
@@ -80,4 +78,4 @@ def test_the_worries_are_ones_the_classifier_is_unsure_of(
     annotator = annotator_for()
     views = build_views(cakit.read(path).transcript, annotator.compiled, annotator.codebook)
     (score,) = scores([view_text(next(v for v in views if v.line == 2))])
-    assert 0.4 <= score < annotator.codebook.classifier.min_score, score
+    assert 0.5 <= score < annotator.codebook.classifier.min_score, score
