@@ -297,7 +297,7 @@ def field_names(cls: type) -> frozenset[str]:
     return names
 
 
-def _build(cls: type[Any], data: Any, where: str) -> Any:
+def _build(cls: type[Any], data: Any, where: str, evidence: bool = True) -> Any:
     if not isinstance(data, Mapping):
         raise AnnotationFormatError(f"{where}: expected an object, found {type(data).__name__}")
     known = field_names(cls)
@@ -306,6 +306,8 @@ def _build(cls: type[Any], data: Any, where: str) -> Any:
         if name not in known:
             continue  # unknown extra fields are tolerated (forward compatibility)
         if name == "evidence":
+            if not evidence:
+                continue
             value = tuple(
                 _build(Evidence, item, f"{where}.evidence[{k}]")
                 for k, item in enumerate(value or ())
@@ -333,8 +335,11 @@ _LISTS: dict[str, type[Any]] = {
 
 
 def consultation_from_dict(
-    data: Mapping[str, Any], where: str = "transcript"
+    data: Mapping[str, Any], where: str = "transcript", *, evidence: bool = True
 ) -> ConsultationAnnotations:
+    """One consultation of the export shape; with `evidence=False` its codes are built
+    without their evidence (for counting, which never reads it: building it was a fifth
+    of a warm report's work per file)."""
     kwargs: dict[str, Any] = {}
     for name in ("id", "source", "format", "sha256", "timing_available", "nonverbal_available",
                  "carer_present"):
@@ -345,7 +350,7 @@ def consultation_from_dict(
         if not isinstance(items, list):
             raise AnnotationFormatError(f"{where}.{name}: expected a list")
         kwargs[name] = tuple(
-            _build(cls, item, f"{where}.{name}[{k}]") for k, item in enumerate(items)
+            _build(cls, item, f"{where}.{name}[{k}]", evidence) for k, item in enumerate(items)
         )
     for required in ("id", "source", "format"):
         if required not in kwargs:

@@ -200,6 +200,8 @@ class ProfileFinish(Generic[T]):
 
     full: Callable[[Coded], T]
     from_profile: Callable[[TranscriptProfile, ConsultationAnnotations], T]
+    #: whether `from_profile` reads the codes' evidence (if not, it is not rebuilt)
+    evidence: bool = True
 
     def __call__(self, coded: Coded) -> T:
         return self.full(coded)
@@ -298,7 +300,7 @@ def _from_stored_profile(file: CorpusFile, options: RunOptions, finish: ProfileF
     if profile is None:
         return None
     try:
-        machine = consultation_of(stored)
+        machine = consultation_of(stored, evidence=finish.evidence)
     except StoreError:
         return None
     return FileOutcome(file, profile.diagnostics, len(profile.utterances),

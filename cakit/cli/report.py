@@ -66,8 +66,9 @@ def _counts(coded: Coded) -> bytes:
 
 #: What the report needs of one file (made in the worker): its per-phase counts, from the
 #: transcript or, when the stored layer is current, from its stored profile; packed so
-#: that the reporting process shares one copy of each id, code and role (`pack`).
-report_input: ProfileFinish[bytes] = ProfileFinish(_counts, _packed)
+#: that the reporting process shares one copy of each id, code and role (`pack`). The
+#: counts never read evidence (`slim` drops it), so a stored layer's is not rebuilt.
+report_input: ProfileFinish[bytes] = ProfileFinish(_counts, _packed, evidence=False)
 
 
 def report_input_and_transcript(coded: Coded) -> Item:

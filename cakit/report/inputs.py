@@ -26,7 +26,6 @@ from cakit.annotations import (
     PHASES_WITH_UNKNOWN,
     ConsultationAnnotations,
     TurnRecord,
-    field_names,
 )
 from cakit.model import Transcript
 from cakit.profile import TranscriptProfile, profile_of
@@ -211,11 +210,10 @@ def _phase_runs(turns: Sequence[TurnRecord]) -> tuple[tuple[str, int], ...]:
 
 def slim(item: ConsultationInput) -> ConsultationInput:
     """The same input keeping only what report tables and plots read: turn records that a
-    code points to, no evidence, and one shared copy of each repeated string (a code, a
-    role, a phase, read from a layer's JSON as a new string every time). A report holds
-    one input per consultation until its tables are built, so this is what keeps a large
-    study's report in memory (the HTML report, which shows every transcript with its
-    evidence, keeps the full input)."""
+    code points to, and no evidence. A report holds one input per consultation until its
+    tables are built, so this (with `pack`, which shares each repeated string) is what
+    keeps a large study's report in memory (the HTML report, which shows every transcript
+    with its evidence, keeps the full input)."""
     ann = item.annotations
     used = {attempt.turn_id for attempt in ann.attempts}
     used |= {code.turn_id for code in (*ann.elicited, *ann.repairs, *ann.medchecks)}
@@ -280,17 +278,11 @@ R = TypeVar("R")
 
 
 def _lean(record: R) -> R:
-    """A code record without its evidence, its strings shared (`sys.intern`)."""
-    changes: dict[str, Any] = {}
-    for name in field_names(type(record)):
-        value = getattr(record, name)
-        if name == "evidence":
-            changes[name] = ()
-        elif isinstance(value, str):
-            changes[name] = sys.intern(value)
-        elif isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
-            changes[name] = tuple(sys.intern(v) for v in value)
-    return replace(record, **changes)  # type: ignore[type-var]
+    """A record without its evidence. (Its strings need no sharing here: `pack` sends
+    each short one as a reference that `unpack` interns.)"""
+    if getattr(record, "evidence", ()):
+        return replace(record, evidence=())  # type: ignore[type-var]
+    return record
 
 
 Pair = tuple[Transcript | None, ConsultationAnnotations]

@@ -313,8 +313,9 @@ def save_auto(root: Path, identity: str, consultation: ConsultationAnnotations,
     return path
 
 
-def consultation_of(layer: Layer) -> ConsultationAnnotations:
-    """Rebuild the consultation stored in an auto layer.
+def consultation_of(layer: Layer, *, evidence: bool = True) -> ConsultationAnnotations:
+    """Rebuild the consultation stored in an auto layer (without the codes' evidence when
+    `evidence` is False).
 
     Raises:
         StoreError: the layer has no consultation record or it does not parse.
@@ -334,7 +335,8 @@ def consultation_of(layer: Layer) -> ConsultationAnnotations:
                 lists[target[item.kind]].append(item.data)
         body.update(lists)
     try:
-        return consultation_from_dict(body, f"auto layer of {layer.header.source}")
+        return consultation_from_dict(body, f"auto layer of {layer.header.source}",
+                                      evidence=evidence)
     except AnnotationFormatError as exc:
         raise StoreError(str(exc)) from None
 

@@ -37,6 +37,25 @@ def test_store_save_auto_round_trip(tmp_path: Path) -> None:
     assert not again.annotated and again.items == state.items  # reused, not re-annotated
 
 
+def test_store_codes_rebuilt_without_evidence_differ_in_nothing_else(tmp_path: Path) -> None:
+    """A warm report rebuilds the stored codes without their evidence (it counts them and
+    never reads it): every other field must be exactly as stored."""
+    from dataclasses import replace
+
+    path = write(tmp_path, "t.txt", BASE)
+    state = machine_state(path, tmp_path / "store")
+    layer = read_layer(layer_path(tmp_path / "store", "auto", "t.txt"))
+    assert layer is not None
+    full, bare = consultation_of(layer), consultation_of(layer, evidence=False)
+    assert full == state.consultation and full.attempts and full.attempts[0].evidence
+    lists = ("attempts", "elicited", "repairs", "medchecks", "responses", "carer_responses")
+    for name in lists:
+        assert all(not item.evidence for item in getattr(bare, name))
+    assert bare == replace(full, **{name: tuple(replace(item, evidence=())
+                                                for item in getattr(full, name))
+                                    for name in lists})
+
+
 def test_store_load_auto_absent_is_none(tmp_path: Path) -> None:
     assert load_auto_layer(tmp_path / "store", "nothing.txt") is None
 
