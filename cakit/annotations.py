@@ -301,20 +301,12 @@ def _build(cls: type[Any], data: Any, where: str, evidence: bool = True) -> Any:
     if not isinstance(data, Mapping):
         raise AnnotationFormatError(f"{where}: expected an object, found {type(data).__name__}")
     known = field_names(cls)
-    kwargs: dict[str, Any] = {}
-    for name, value in data.items():
-        if name not in known:
-            continue  # unknown extra fields are tolerated (forward compatibility)
-        if name == "evidence":
-            if not evidence:
-                continue
-            value = tuple(
-                _build(Evidence, item, f"{where}.evidence[{k}]")
-                for k, item in enumerate(value or ())
-            )
-        elif isinstance(value, list):
-            value = tuple(value)
-        kwargs[name] = value
+    # unknown extra fields are tolerated (forward compatibility); lists become tuples
+    kwargs = {name: tuple(value) if isinstance(value, list) else value
+              for name, value in data.items() if name in known and name != "evidence"}
+    if evidence and "evidence" in known and data.get("evidence"):
+        kwargs["evidence"] = tuple(_build(Evidence, item, f"{where}.evidence[{k}]")
+                                   for k, item in enumerate(data["evidence"]))
     try:
         return cls(**kwargs)
     except TypeError as exc:

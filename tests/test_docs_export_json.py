@@ -218,3 +218,21 @@ def test_example_ids_link_up(example: dict[str, Any]) -> None:
                     f"{key}: attempt {item['attempt_id']} is not among the example's attempts"
         assert [s["attempt_id"] for s in consultation["sequences"]] == \
             [a["id"] for a in consultation["attempts"]], "one sequence per attempt, in order"
+
+
+def test_a_record_is_read_with_unknown_fields_ignored_and_bad_evidence_named() -> None:
+    """The export is read leniently where that loses nothing (a field added by a later
+    cakit is ignored; JSON lists become the model's tuples) and strictly where a
+    value is not what the shape says (an evidence entry that is no object)."""
+    from cakit.annotations import AnnotationFormatError, consultation_from_dict
+
+    attempt = {"id": "a1", "turn_id": "t2", "line": 2, "subtypes": ["PSY_Q"],
+               "evidence": [{"rule": "r", "text": "x", "line": 2}], "added_later": 1}
+    data = {"id": "c", "source": "c.txt", "format": "jefferson", "attempts": [attempt]}
+    (read,) = consultation_from_dict(data).attempts
+    assert read.subtypes == ("PSY_Q",) and read.evidence[0].rule == "r"
+    (bare,) = consultation_from_dict(data, evidence=False).attempts
+    assert bare.evidence == () and bare.subtypes == ("PSY_Q",)
+    broken = {**data, "attempts": [{**attempt, "evidence": ["r"]}]}
+    with pytest.raises(AnnotationFormatError, match=r"attempts\[0\]\.evidence\[0\]"):
+        consultation_from_dict(broken)
