@@ -218,12 +218,14 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
     ),
     _section(
         "The annotation store",
-        _e("CK430", "warning", "A coder's layer in the store is of a transcript that is in "
-           "none of the run's projects: renamed and edited, moved out of the project, or "
-           "deleted. Its decisions are kept, but they apply to no transcript, so no count, "
-           "export or review includes them. (A transcript renamed or moved without an edit "
-           "takes its layers with it; an edit and a rename together cannot be told from a "
-           "new transcript.)",
+        _e("CK430", "warning", "A coder's layer in the project's store is of a transcript "
+           "that is no longer in the project: renamed and edited, moved out of the project, "
+           "or deleted (or renamed, when two transcripts of the run have its bytes). Its "
+           "decisions are kept, but they apply to no transcript, so no count, export or "
+           "review includes them. A transcript renamed or moved without an edit takes its "
+           "layers with it; an edit and a rename together cannot be told from a new "
+           "transcript. Only a project's own store (annotations/store beside its "
+           "cakit.yaml) is checked.",
            "If the transcript was renamed and edited: give it its old name again and run "
            "`cakit annotate` on it once (its decisions follow the edit), then rename it "
            "(they follow the rename). If it was deleted on purpose, keep or remove the "

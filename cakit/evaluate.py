@@ -20,6 +20,7 @@ from cakit.annotations import (
     ConsultationAnnotations,
     Response,
     TurnCode,
+    TurnRecord,
 )
 
 if TYPE_CHECKING:
@@ -198,20 +199,20 @@ def evaluate(
         # NO_UPTAKE is no turn, so it has no line to match by: R1 uptake agreement counts it
         uptakes = ({r.uptake for r in g.responses} | {r.uptake for r in p.responses}) - {
             "NO_UPTAKE"}
-        for uptake in sorted(uptakes):
+        for uptake in sorted(uptakes, key=str):  # a null uptake in gold is a row too
             add(f"uptake:{uptake}",
                 ((cid, r.line) for r in g.responses if r.uptake == uptake and r.line),
                 ((cid, r.line) for r in p.responses if r.uptake == uptake and r.line))
         carer_codes = {c.code for c in g.carer_responses} | {c.code for c in p.carer_responses}
-        for code in sorted(carer_codes):
+        for code in sorted(carer_codes, key=str):
             add(code, ((cid, c.line) for c in g.carer_responses if c.code == code),
                 ((cid, c.line) for c in p.carer_responses if c.code == code))
         # labels on matched items: an attempt is matched by its line, so a line the gold
         # codes twice is one item here as in the PSY_ATTEMPT row (the first one coded)
-        p_attempts = _first_by_line(p.attempts)
+        p_attempts = _one_per_line(p)
         p_sequences = {s.attempt_id: s for s in p.sequences}
         g_sequences = {s.attempt_id: s for s in g.sequences}
-        for attempt in _first_by_line(g.attempts).values():
+        for attempt in _one_per_line(g).values():
             match = p_attempts.get(attempt.line)
             if match is None:
                 continue
@@ -222,13 +223,14 @@ def evaluate(
             if gs and ps:
                 labels.setdefault("outcome", []).append((gs.outcome, ps.outcome))
         p_responses = {r.line: r for r in p.responses if r.line}
-        for response in g.responses:
-            if response.line and response.line in p_responses:
+        g_responses = {r.line: r for r in reversed(g.responses) if r.line}  # first per line
+        for line, response in sorted(g_responses.items()):
+            if line in p_responses:
                 labels.setdefault("uptake (matched responses)", []).append(
-                    (response.uptake, p_responses[response.line].uptake))
+                    (response.uptake, p_responses[line].uptake))
         # a gold turn with no phase (UNKNOWN) says nothing about phases: it is not scored
         turn_phases = [(turn.line, turn.phase, p.phase_at_line(turn.line)) for turn in g.turns
-                       if turn.phase != UNKNOWN_PHASE]
+                       if _phased(turn)]
         labels.setdefault("phase per turn", []).extend(
             (gold_phase, predicted_phase) for _, gold_phase, predicted_phase in turn_phases)
         # each phase's precision and recall over turns ("how many TREATMENT turns were found")
@@ -276,11 +278,15 @@ def unreviewed(consultation: ConsultationAnnotations) -> bool:
                                item.status == "proposed" for item in items)
 
 
-def _first_by_line(attempts: Iterable[Attempt]) -> dict[int, Attempt]:
-    """Attempts by their line, the first coded on each line kept."""
+def _one_per_line(consultation: ConsultationAnnotations) -> dict[int, Attempt]:
+    """Attempts by their line: of two on one line, the first that has responses (else the
+    first), so that its R1 is the one compared."""
     by_line: dict[int, Attempt] = {}
-    for attempt in attempts:
-        by_line.setdefault(attempt.line, attempt)
+    for attempt in consultation.attempts:
+        kept = by_line.get(attempt.line)
+        if kept is None or (not consultation.responses_to(kept.id)
+                            and consultation.responses_to(attempt.id)):
+            by_line[attempt.line] = attempt
     return by_line
 
 
@@ -293,8 +299,13 @@ def repeated_attempt_lines(consultation: ConsultationAnnotations) -> list[int]:
 
 
 def unphased_turns(consultation: ConsultationAnnotations) -> int:
-    """How many turns carry no phase (UNKNOWN), so are left out of the phase figures."""
-    return sum(1 for turn in consultation.turns if turn.phase == UNKNOWN_PHASE)
+    """How many turns carry no phase (UNKNOWN, or none at all), so are left out of the
+    phase figures."""
+    return sum(1 for turn in consultation.turns if not _phased(turn))
+
+
+def _phased(turn: TurnRecord) -> bool:
+    return bool(turn.phase) and turn.phase != UNKNOWN_PHASE
 
 
 def undefined_codes(consultation: ConsultationAnnotations, catalogue: CodeCatalogue,
@@ -308,10 +319,12 @@ def undefined_codes(consultation: ConsultationAnnotations, catalogue: CodeCatalo
             *(m for r in consultation.responses for m in r.modifiers),
             *(c.code for c in consultation.carer_responses)}
     known_phases = {*phases, UNKNOWN_PHASE}
-    return sorted({*(code for code in used if code not in catalogue),
-                   *(s.outcome for s in consultation.sequences
+    # str(): a JSON null where a code belongs is named too ("None"), never a crash
+    return sorted({*(str(code) for code in used if code not in catalogue),
+                   *(str(s.outcome) for s in consultation.sequences
                      if catalogue.outcome_info(s.outcome) is None),
-                   *(t.phase for t in consultation.turns if t.phase not in known_phases)})
+                   *(str(t.phase) for t in consultation.turns
+                     if _phased(t) and t.phase not in known_phases)})
 
 
 def _r1(consultation: ConsultationAnnotations, attempt_id: str) -> str:

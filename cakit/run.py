@@ -73,8 +73,8 @@ class RunOptions:
     #: "both"; `cakit evaluate` compares them)
     signal: str | None = None
     #: the bytes (sha256) of transcripts whose coder layers are stranded in the store
-    #: (`stranded_layers`): a transcript with these bytes takes them, even where it has
-    #: been coded under its new name before
+    #: (no longer in the project) and which exactly one transcript of the run has: that
+    #: transcript takes them, even where it was coded under its new name before
     stranded: frozenset[str] = frozenset()
 
     @property

@@ -198,8 +198,10 @@ def test_a_line_coded_with_two_gold_attempts_counts_once_everywhere(runner: Any,
     before = json.loads(_evaluate(runner, gold, data).stdout)
 
     def duplicate(consultation: dict[str, Any]) -> None:
+        # the copy comes first, with no responses; and one response is coded twice
         copy = dict(consultation["attempts"][0], id="duplicate-attempt")
-        consultation["attempts"].append(copy)
+        consultation["attempts"].insert(0, copy)
+        consultation["responses"].append(dict(consultation["responses"][0]))
 
     _edit_gold(gold, duplicate)
     result = _evaluate(runner, gold, data)
@@ -207,6 +209,21 @@ def test_a_line_coded_with_two_gold_attempts_counts_once_everywhere(runner: Any,
     assert after["scores"] == before["scores"]
     assert after["agreements"] == before["agreements"]
     assert "more than one attempt on line(s)" in result.stderr
+
+
+def test_gold_with_nulls_where_codes_belong_is_named_not_a_crash(runner: Any,
+                                                                tmp_path: Path) -> None:
+    data, gold = _corpus(tmp_path, NAME)
+
+    def null(consultation: dict[str, Any]) -> None:
+        consultation["responses"][0]["uptake"] = None
+        consultation["turns"][0]["phase"] = None
+
+    _edit_gold(gold, null)
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 0, result.output
+    assert "does not define (None)" in result.stderr
+    assert "1 of" in result.stderr and "have no phase" in result.stderr
 
 
 def test_gold_turns_without_a_phase_are_not_scored_for_phase(runner: Any,

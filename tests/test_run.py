@@ -414,6 +414,7 @@ def test_run_a_renamed_or_moved_transcript_keeps_its_coders_layer(
     result = invoke(runner, ["annotate", str(target), "--coder", "ann", "--format", "jsonl"])
     follows = where != "copied"
     assert ("layer stored under its old identity 'c.txt' re-keyed" in result.stderr) == follows
+    assert "CK430" not in result.stderr  # a rename is followed, not warned of
     assert ('"attempts": []' in result.stdout) == follows  # the rejects apply, or do not
     assert layer_path(store, "ann", "c.txt").is_file() == (not follows)  # nothing dropped
 
@@ -440,7 +441,7 @@ def test_run_a_renamed_and_edited_transcript_names_its_stranded_layer(
     source.unlink()
     result = invoke(runner, ["annotate", str(edited), "--coder", "ann", "--format", "jsonl"])
     assert '"attempts": []' not in result.stdout  # the rejects apply to nothing …
-    assert "CK430 ann's layer is of c.txt, which is not in the project " \
+    assert "CK430 ann's layer is of c.txt, which is no longer in the project " \
            f"({len(attempts)} decision(s), 0 own code(s))" in result.stderr  # … and it is said
     assert layer_path(store, "ann", "c.txt").is_file()  # nothing dropped
     # the recovery CK430 gives: the old name once, then the new one
@@ -452,3 +453,28 @@ def test_run_a_renamed_and_edited_transcript_names_its_stranded_layer(
     assert "layer stored under its old identity 'c.txt' re-keyed" in result.stderr
     again = invoke(runner, ["annotate", str(edited), "--coder", "ann", "--format", "jsonl"])
     assert "CK430" not in again.stderr and '"attempts": []' in again.stdout
+
+
+def test_run_a_store_shared_by_two_projects_moves_no_layer_between_them(
+        runner: Any, tmp_path: Path) -> None:
+    """A review found a store given with --store to two projects holding copies of one
+    transcript: a run over either project called the other's layer stranded and took it,
+    back and forth. Only a project's own store is checked for stranded layers."""
+    store = tmp_path / "shared-store"
+    copies = []
+    for name in ("pa", "pb"):
+        project = tmp_path / name
+        project.mkdir()
+        (project / "cakit.yaml").write_text("", encoding="utf-8")
+        copies.append(Path(shutil.copyfile(DEMO / "01-brennan-jefferson.txt",
+                                           project / f"{name}.txt")))
+        invoke(runner, ["annotate", str(project), "--store", str(store), "--format", "jsonl"])
+    state = code_one(corpus_file(copies[0]), RunOptions(store=store)).value.state()  # type: ignore[union-attr]
+    for item in (item for item in state.items if item.kind == "attempt"):
+        decide(store, state, item, coder="ann", decision="reject")
+    for project in ("pb", "pa", "pb"):
+        result = invoke(runner, ["annotate", str(tmp_path / project), "--store", str(store),
+                                 "--coder", "ann", "--format", "jsonl"])
+        assert "CK430" not in result.stderr and "re-keyed" not in result.stderr
+        assert ('"attempts": []' in result.stdout) == (project == "pa")
+    assert layer_path(store, "ann", "pa.txt").is_file()

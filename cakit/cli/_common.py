@@ -17,7 +17,6 @@ from cakit.errors import CakitError, UsageError
 if TYPE_CHECKING:
     from cakit.project import CorpusFile
     from cakit.run import FileOutcome, RunOptions
-    from cakit.store.rekey import Stranded
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -88,22 +87,19 @@ def run_options(files: list[CorpusFile], *, codebook: str | None = None,
     The store is `--store`, else `annotations/store` in the project of the first file
     (the folder of its `cakit.yaml`), else in the working folder. With `--no-store` no
     machine layer is read or written, but `--coder`/`--consensus` still read the coders'
-    layers there. Coder layers of transcripts in none of the run's projects are named
-    (CK430), and a transcript with their bytes takes them.
+    layers there. Coder layers of transcripts no longer in the project are named (CK430),
+    or taken over by the one transcript of the run with their bytes (`stranded_bytes`).
     """
     from cakit.config import load_roles_file
     from cakit.project import default_store
     from cakit.run import RunOptions
-    from cakit.store.rekey import stranded_layers
 
     check_coder_choice(coder, consensus)
     roles = load_roles_file(Path(roles_file)) if roles_file else {}
     store = Path(store_root) if store_root else default_store(files)
-    stranded = stranded_layers(store, {file.root for file in files}) if store.is_dir() else []
-    warn_stranded(store, stranded)
     options = RunOptions(codebook=codebook, roles=roles, store=None if no_store else store,
                          layers=store, coder=coder, consensus=consensus,
-                         stranded=frozenset(layer.sha256 for layer in stranded))
+                         stranded=stranded_bytes(store, files))
     return options, store
 
 
@@ -111,19 +107,38 @@ def run_options(files: list[CorpusFile], *, codebook: str | None = None,
 _STRANDED_SHOWN = 5
 
 
-def warn_stranded(store: Path, stranded: Sequence[Stranded]) -> None:
-    """Name, on stderr, each coder's layer in the store whose transcript is in none of the
-    run's projects (CK430): renamed and edited, or deleted. Its decisions are kept, but
-    they are in no count, and nothing else would say so."""
-    for layer in stranded[:_STRANDED_SHOWN]:
+def stranded_bytes(store: Path, files: Sequence[CorpusFile]) -> frozenset[str]:
+    """The bytes (sha256) of each coder layer in the project's own store whose transcript
+    is no longer in the project and which exactly one transcript of this run has: the
+    run takes those layers over (`cakit.run`, "re-keyed"). Every other such layer is
+    named on stderr (CK430): its decisions count nowhere, and nothing else would say so.
+
+    Only a project's own store (`annotations/store` in the folder of its `cakit.yaml`) is
+    checked: another store may serve other projects, whose transcripts it cannot find."""
+    from cakit.project import STORE_FOLDER
+    from cakit.store.rekey import claimants, stranded_layers
+
+    project = next((file.root for file in files if file.declared
+                    and (file.root / STORE_FOLDER).resolve() == store.resolve()), None)
+    if project is None:
+        return frozenset()
+    stranded = stranded_layers(store, project,
+                               (file.identity for file in files if file.root == project))
+    holders = claimants(stranded, (file.path for file in files))
+    unclaimed = [layer for layer in stranded if len(holders[layer.sha256]) != 1]
+    for layer in unclaimed[:_STRANDED_SHOWN]:
+        decisions, codes = layer.contents()
+        same = holders[layer.sha256]
+        where = (f"; {len(same)} transcripts of this run have the bytes it was made on "
+                 f"({', '.join(map(str, same[:3]))}), so it was left where it is"
+                 if same else "")
         click.echo(f"{layer.path}:1:1: CK430 {layer.layer}'s layer is of {layer.identity}, "
-                   f"which is not in the project ({layer.decisions} decision(s), "
-                   f"{layer.codes} own code(s)): they count nowhere, unless a transcript "
-                   "of this run has the bytes they were made on (cakit explain CK430)",
-                   err=True)
-    if len(stranded) > _STRANDED_SHOWN:
-        click.echo(f"{store}: CK430 {len(stranded) - _STRANDED_SHOWN} more coder layer(s) of "
-                   "transcripts not in the project", err=True)
+                   f"which is no longer in the project ({decisions} decision(s), {codes} "
+                   f"own code(s)): they count nowhere{where} (cakit explain CK430)", err=True)
+    if len(unclaimed) > _STRANDED_SHOWN:
+        click.echo(f"{store}: CK430 {len(unclaimed) - _STRANDED_SHOWN} more coder layer(s) "
+                   "of transcripts no longer in the project", err=True)
+    return frozenset(layer.sha256 for layer in stranded if len(holders[layer.sha256]) == 1)
 
 
 def progress(

@@ -18,14 +18,19 @@ It also finds a coder's layer keyed by project identity whose transcript had the
 bytes and whose file is gone: the transcript was renamed or moved. That layer is moved
 the same way. (A copy left beside the original is another transcript; the original's
 file is still there.)
+
+`stranded_layers` finds, in a project's own store, the coder layers whose transcript is no
+longer in the project (renamed and edited, or deleted), so that a run can say so; with
+`claimants`, a run knows which of its transcripts has such a layer's bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -246,47 +251,74 @@ def _moved(layer: Layer, identity: str, consultation: ConsultationAnnotations,
 
 @dataclass(frozen=True, slots=True)
 class Stranded:
-    """A coder's layer whose transcript is in none of the run's projects: renamed and
-    edited, moved out, or deleted. Its decisions are kept but apply to no transcript."""
+    """A coder's layer whose transcript is no longer in its project: renamed and edited,
+    moved out, or deleted. Its decisions are kept but apply to no transcript."""
 
     layer: str
     path: Path
     identity: str
     #: the transcript's bytes when the layer was last brought in step with it
     sha256: str
-    decisions: int
-    codes: int
+
+    def contents(self) -> tuple[int, int]:
+        """(decisions, own codes) the layer holds; (0, 0) when it cannot be read."""
+        try:
+            layer = read_layer(self.path)
+        except StoreError:
+            return 0, 0
+        return (len(layer.decisions), len(layer.codes)) if layer is not None else (0, 0)
 
 
-def stranded_layers(root: Path, projects: Iterable[Path]) -> list[Stranded]:
-    """The coder layers in the store `root` whose transcript (their identity, a path from
-    its project folder) exists in none of `projects`. Layers keyed by an older identity
-    (schema 2 and older) are left out: the first run over their transcript moves them. A
-    layer that cannot be read is left out too: it is reported where it is used."""
-    folders = [Path(folder) for folder in projects]
+def stranded_layers(root: Path, project: Path, present: Iterable[str]) -> list[Stranded]:
+    """The coder layers in `root`, the store of the project folder `project`, whose
+    transcript (their identity, a path from `project`) is not there. `present` are the
+    identities of the run's transcripts: their layers are passed over unread.
+
+    Only a project's own store can tell this: a store given elsewhere may serve other
+    projects, whose transcripts it cannot find. Layers keyed by an older identity (schema 2
+    and older) are left out (the first run over their transcript moves them), and so is a
+    layer that cannot be read (it is reported where it is used)."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    known = {f"{transcript_key(identity)}.jsonl" for identity in present}
     stranded: list[Stranded] = []
-    for entries in StoreListing(root).by_stem().values():
-        for layer_name, entry in entries:
-            if layer_name == AUTO:
+    for folder in sorted(root.iterdir()):
+        if folder.name == AUTO or not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            if entry.name in known or _KEY_SUFFIX.search(entry.name) is None:
                 continue
             header = _header(entry)
             schema = header.get("schema") if header is not None else None
             if header is None or not isinstance(schema, int) or schema < PROJECT_KEYED:
                 continue
             identity = str(header.get("source", ""))
-            if not identity or _found(identity, folders):
-                continue
-            try:
-                layer = read_layer(entry)
-            except StoreError:
-                continue
-            if layer is not None:
-                stranded.append(Stranded(layer_name, entry, identity, layer.header.sha256,
-                                         len(layer.decisions), len(layer.codes)))
+            if identity and not _found(identity, Path(project)):
+                stranded.append(Stranded(folder.name, entry, identity,
+                                         str(header.get("sha256", ""))))
     return sorted(stranded, key=lambda s: (s.identity, s.layer))
 
 
-def _found(identity: str, projects: list[Path]) -> bool:
+def claimants(stranded: Sequence[Stranded], paths: Iterable[Path]) -> dict[str, list[Path]]:
+    """For the bytes of each stranded layer's transcript, the given transcripts that have
+    them (each is read and hashed only when some layer is stranded). Exactly one is the
+    transcript renamed there; two or more cannot be told apart."""
+    wanted = {layer.sha256 for layer in stranded}
+    found: dict[str, list[Path]] = {sha: [] for sha in wanted}
+    if not wanted:
+        return found
+    for path in paths:
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            continue  # the run reports it
+        if digest in found:
+            found[digest].append(Path(path))
+    return found
+
+
+def _found(identity: str, project: Path) -> bool:
     if PurePosixPath(identity).is_absolute():
         return Path(identity).exists()
-    return any((folder / identity).exists() for folder in projects)
+    return (project / identity).exists()
