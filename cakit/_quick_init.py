@@ -39,3 +39,31 @@ def quick_init(cls: type) -> None:
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = init  # type: ignore[misc]
+
+
+def quick_state(cls: type) -> None:
+    """Give a slots dataclass a `__getstate__` and `__setstate__` that read and fill its
+    slots through their descriptors.
+
+    The ones `dataclass(slots=True)` generates call `dataclasses.fields` for every object
+    pickled or unpickled; a report sends every code of every consultation from a worker to
+    the reporting process that way, and there `fields` alone was a fifth of unpickling.
+    The state is the same list of field values, in field order, so a pickle made either
+    way loads either way (tests/test_model_init.py). Use it only on types sent between
+    processes in bulk.
+    """
+    names = [item.name for item in fields(cls)]
+    getters = [getattr(cls, name).__get__ for name in names]
+    setters = [getattr(cls, name).__set__ for name in names]
+
+    def __getstate__(self: Any) -> list[Any]:
+        return [get(self) for get in getters]
+
+    def __setstate__(self: Any, state: list[Any]) -> None:
+        for put, value in zip(setters, state, strict=True):
+            put(self, value)
+
+    __getstate__.__qualname__ = f"{cls.__qualname__}.__getstate__"
+    __setstate__.__qualname__ = f"{cls.__qualname__}.__setstate__"
+    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from cakit._quick_init import quick_init
+from cakit._quick_init import quick_init, quick_state
 from cakit.errors import CakitError
 
 if TYPE_CHECKING:
@@ -223,6 +223,10 @@ class AnnotationSet:
 # made once per turn and per piece of evidence
 for _hot in (TurnRecord, Evidence):
     quick_init(_hot)
+# every code of a consultation travels from a report's worker to the reporting process
+for _sent in (Evidence, TurnRecord, PhaseSpan, Attempt, TurnCode, Response, CarerResponse,
+              SequenceRecord, ConsultationAnnotations):
+    quick_state(_sent)
 
 
 def stable_id(*parts: object) -> str:

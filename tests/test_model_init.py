@@ -60,3 +60,38 @@ def test_still_a_frozen_dataclass(value: object) -> None:
     assert moved.line == 9 and moved != value  # type: ignore[attr-defined]
     assert pickle.loads(pickle.dumps(value)) == value
     assert hash(dataclasses.replace(value)) == hash(value)  # type: ignore[type-var]
+
+
+def _sent_types() -> list[type]:
+    from cakit import annotations
+    from cakit.report.inputs import ConsultationInput, PhaseStats
+
+    return [annotations.Evidence, annotations.TurnRecord, annotations.PhaseSpan,
+            annotations.Attempt, annotations.TurnCode, annotations.Response,
+            annotations.CarerResponse, annotations.SequenceRecord,
+            annotations.ConsultationAnnotations, PhaseStats, ConsultationInput]
+
+
+@pytest.mark.parametrize("cls", _sent_types())
+def test_the_quick_state_is_the_dataclass_state(cls: type) -> None:
+    """The types a report sends between processes pickle through `quick_state`: the
+    state is the list of field values in field order, as `dataclass(slots=True)` makes
+    it, so each side loads what the other wrote."""
+    assert cls.__getstate__.__module__ == "cakit._quick_init"  # type: ignore[attr-defined]
+    assert cls.__setstate__.__module__ == "cakit._quick_init"  # type: ignore[attr-defined]
+
+
+def test_report_inputs_round_trip_through_pickle_unchanged() -> None:
+    from dataclasses import fields as dataclass_fields
+
+    from cakit.report.inputs import as_inputs, pack, unpack
+    from tests.report._helpers import gold_pairs
+
+    for item in as_inputs(gold_pairs()):
+        assert pickle.loads(pickle.dumps(item)) == item
+        assert unpack(pack(item)) == item
+        state = item.__getstate__()  # type: ignore[attr-defined]
+        assert state == [getattr(item, f.name) for f in dataclass_fields(item)]
+        blank = object.__new__(type(item))
+        blank.__setstate__(state)  # type: ignore[attr-defined]
+        assert blank == item

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from cakit._quick_init import quick_state
 from cakit.annotations import (
     PHASES,
     PHASES_WITH_UNKNOWN,
@@ -82,6 +83,11 @@ class ConsultationInput:
             if item.phase == phase:
                 return item
         return PhaseStats(phase, 0, 0, 0.0 if self.media_timed else None)
+
+
+# sent from a report's worker to the reporting process, one per consultation (`pack`)
+for _sent in (PhaseStats, ConsultationInput):
+    quick_state(_sent)
 
 
 def normal_phase(phase: str | None) -> str:
