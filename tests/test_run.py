@@ -388,15 +388,11 @@ def test_run_store_folder_that_cannot_be_written_is_ck410(runner: Any, tmp_path:
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-@pytest.mark.parametrize("where", ["renamed", "moved", "copied"])
-def test_run_a_renamed_or_moved_transcript_keeps_its_coders_layer(
-        runner: Any, tmp_path: Path, where: str) -> None:
-    """An audit renamed a coded transcript (same bytes) and found every decision hidden:
-    "no layer for coder 'ann'", review "0 decided". A coder's layer of the same bytes
-    whose file is gone now follows the file; a copy left beside the original does not
-    take the original's decisions."""
+def _project_with_rejects(tmp_path: Path) -> tuple[Path, Path, Path, list[Any]]:
+    """A project `study` holding one demo transcript `c.txt`, coded with its own store, and
+    coder "ann" rejecting every attempt: (project, transcript, store, the attempts' items)."""
     project = tmp_path / "study"
-    (project / "sub").mkdir(parents=True)
+    project.mkdir()
     (project / "cakit.yaml").write_text("", encoding="utf-8")
     source = project / "c.txt"
     shutil.copyfile(DEMO / "01-brennan-jefferson.txt", source)
@@ -405,6 +401,18 @@ def test_run_a_renamed_or_moved_transcript_keeps_its_coders_layer(
     attempts = [item for item in state.items if item.kind == "attempt"]
     for item in attempts:
         decide(store, state, item, coder="ann", decision="reject")
+    return project, source, store, attempts
+
+
+@pytest.mark.parametrize("where", ["renamed", "moved", "copied"])
+def test_run_a_renamed_or_moved_transcript_keeps_its_coders_layer(
+        runner: Any, tmp_path: Path, where: str) -> None:
+    """An audit renamed a coded transcript (same bytes) and found every decision hidden:
+    "no layer for coder 'ann'", review "0 decided". A coder's layer of the same bytes
+    whose file is gone now follows the file; a copy left beside the original does not
+    take the original's decisions."""
+    project, source, store, _ = _project_with_rejects(tmp_path)
+    (project / "sub").mkdir()
     target = {"renamed": project / "brennan-2024.txt", "moved": project / "sub" / "c.txt",
               "copied": project / "copy.txt"}[where]
     if where == "copied":
@@ -425,16 +433,7 @@ def test_run_a_renamed_and_edited_transcript_names_its_stranded_layer(
     stayed under the old name and its rejects silently applied to nothing, so the machine's
     attempts were counted again. Every run now names the layer (CK430), and the recovery
     that CK430 gives brings the decisions back."""
-    project = tmp_path / "study"
-    project.mkdir()
-    (project / "cakit.yaml").write_text("", encoding="utf-8")
-    source = project / "c.txt"
-    shutil.copyfile(DEMO / "01-brennan-jefferson.txt", source)
-    store = project / "annotations" / "store"
-    state = code_one(corpus_file(source), RunOptions(store=store)).value.state()  # type: ignore[union-attr]
-    attempts = [item for item in state.items if item.kind == "attempt"]
-    for item in attempts:
-        decide(store, state, item, coder="ann", decision="reject")
+    project, source, store, attempts = _project_with_rejects(tmp_path)
     edited = project / "brennan-2024.txt"
     edited.write_text(source.read_text(encoding="utf-8") + "\n((recording ends))\n",
                       encoding="utf-8")
