@@ -208,7 +208,7 @@ def evaluate(
             add(code, ((cid, c.line) for c in g.carer_responses if c.code == code),
                 ((cid, c.line) for c in p.carer_responses if c.code == code))
         # labels on matched items: an attempt is matched by its line, so a line the gold
-        # codes twice is one item here as in the PSY_ATTEMPT row (the first one coded)
+        # codes twice is one item here as in the PSY_ATTEMPT row (`_one_per_line`)
         p_attempts = _one_per_line(p)
         p_sequences = {s.attempt_id: s for s in p.sequences}
         g_sequences = {s.attempt_id: s for s in g.sequences}

@@ -122,9 +122,9 @@ def stranded_bytes(store: Path, files: Sequence[CorpusFile]) -> frozenset[str]:
                     and (file.root / STORE_FOLDER).resolve() == store.resolve()), None)
     if project is None:
         return frozenset()
-    stranded = stranded_layers(store, project,
-                               (file.identity for file in files if file.root == project))
-    holders = claimants(stranded, (file.path for file in files))
+    ours = [file for file in files if file.root == project]
+    stranded = stranded_layers(store, project, (file.identity for file in ours))
+    holders = claimants(stranded, (file.path for file in ours))
     unclaimed = [layer for layer in stranded if len(holders[layer.sha256]) != 1]
     for layer in unclaimed[:_STRANDED_SHOWN]:
         decisions, codes = layer.contents()
