@@ -477,3 +477,23 @@ def test_run_a_store_shared_by_two_projects_moves_no_layer_between_them(
         assert "CK430" not in result.stderr and "re-keyed" not in result.stderr
         assert ('"attempts": []' in result.stdout) == (project == "pa")
     assert layer_path(store, "ann", "pa.txt").is_file()
+
+
+def test_run_names_five_stranded_layers_and_counts_the_rest(runner: Any, tmp_path: Path) -> None:
+    """Seven coded transcripts deleted from a project: a run over what is left names five
+    of their layers (CK430) and counts the other two, so a big clean-up does not flood
+    the terminal, and nothing is hidden."""
+    project, source, store, _ = _project_with_rejects(tmp_path)
+    for k in range(7):
+        copy = project / f"gone{k}.txt"
+        copy.write_text(source.read_text(encoding="utf-8") + f"\n((take {k}))\n",
+                        encoding="utf-8")
+        state = code_one(corpus_file(copy), RunOptions(store=store)).value.state()  # type: ignore[union-attr]
+        item = next(item for item in state.items if item.kind == "attempt")
+        decide(store, state, item, coder="ann", decision="accept")
+        copy.unlink()
+    result = invoke(runner, ["annotate", str(source), "--format", "jsonl"])
+    named = [line for line in result.stderr.splitlines() if ": CK430 ann's layer is of" in line]
+    assert len(named) == 5
+    assert all("(1 decision(s), 0 own code(s))" in line for line in named)
+    assert f"{store}: CK430 2 more coder layer(s)" in result.stderr
