@@ -65,5 +65,6 @@ def quick_state(cls: type) -> None:
 
     __getstate__.__qualname__ = f"{cls.__qualname__}.__getstate__"
     __setstate__.__qualname__ = f"{cls.__qualname__}.__setstate__"
-    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
-    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    # setattr: type checkers see object.__getstate__ from Python 3.11 on and not before
+    setattr(cls, "__getstate__", __getstate__)  # noqa: B010
+    setattr(cls, "__setstate__", __setstate__)  # noqa: B010
