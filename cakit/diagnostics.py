@@ -228,8 +228,8 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
            "cakit.yaml) is checked.",
            "If the transcript was renamed and edited: give it its old name again and run "
            "`cakit annotate` on it once (its decisions follow the edit), then rename it "
-           "(they follow the rename). If it was deleted on purpose, keep or remove the "
-           "layer file named."),
+           "(they follow the rename). If it was deleted on purpose, move the layer file "
+           "named out of the store to keep it, or remove it: the warning then stops."),
     ),
     _section(
         "ELAN .eaf files",
