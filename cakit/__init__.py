@@ -8,7 +8,7 @@ when used, so `import cakit` stays fast.
 
 from __future__ import annotations
 
-from cakit.corpus import Corpus, read_corpus
+from cakit.corpus import Corpus, StrandedLayerWarning, read_corpus
 from cakit.errors import CakitError, ParseError
 from cakit.formats import read
 from cakit.model import (
@@ -36,6 +36,7 @@ __all__ = [
     "ParseResult",
     "Participant",
     "SourceSpan",
+    "StrandedLayerWarning",
     "Token",
     "Transcript",
     "Turn",

@@ -15,8 +15,9 @@ return DataFrames, spaCy only when annotating. docs/api.md walks through it.
 from __future__ import annotations
 
 import os
+import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -337,9 +338,10 @@ class Corpus:
             check_coder(coder)
         layers = Path(store) if store else (default_store(self._files)
                                             if coder or consensus else None)
+        stranded = _warn_stranded(layers, self._files) if layers is not None else frozenset()
         options = RunOptions(codebook=codebook, roles=self._roles,
                              store=Path(store) if store else None, layers=layers,
-                             coder=coder, consensus=consensus)
+                             coder=coder, consensus=consensus, stranded=stranded)
         out: list[ConsultationAnnotations] = []
         outcomes = run_corpus(self._files, options, machine_codes, jobs=self._jobs)
         for transcript, outcome in zip(self._transcripts, outcomes, strict=True):
@@ -444,6 +446,23 @@ class Corpus:
 
 
 # -- rows ------------------------------------------------------------------------------
+
+def _warn_stranded(store: Path, files: Sequence[CorpusFile]) -> frozenset[str]:
+    """As the command line does (`cakit.run.stranded_check`): the bytes of the stranded
+    coder layers this run takes over; each other one is a `StrandedLayerWarning` (CK430),
+    since its decisions count nowhere."""
+    from cakit.run import stranded_check
+
+    check = stranded_check(store, files)
+    for layer, same in check.unclaimed:
+        warnings.warn(layer.message(same), StrandedLayerWarning, stacklevel=4)
+    return check.adoptable
+
+
+class StrandedLayerWarning(UserWarning):
+    """A coder's layer in the project's store is of a transcript no longer in the project
+    (CK430): its decisions apply to no transcript (`cakit explain CK430`)."""
+
 
 def _turn_rows(transcript: Transcript, file: str, codes: ConsultationAnnotations
                ) -> list[tuple[Any, ...]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -39,7 +39,7 @@ from cakit.workers import ordered_map, settle_long_lived_objects
 if TYPE_CHECKING:
     from cakit.annotate.pipeline import Annotator
     from cakit.profile import TranscriptProfile
-    from cakit.store.rekey import StoreListing
+    from cakit.store.rekey import StoreListing, Stranded
     from cakit.store.sync import SyncReport
 
 T = TypeVar("T")
@@ -360,6 +360,43 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
                             consensus=options.consensus)
         coded = coded.decided_as(decided)
     return coded, reports, notes
+
+
+# -- layers left behind ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StrandedCheck:
+    """The coder layers of a run's project that no transcript of the project has any more
+    (`cakit.store.rekey.stranded_layers`), as a run must treat them."""
+
+    #: the bytes (sha256) of the layers exactly one transcript of the run has: that
+    #: transcript takes them over (`RunOptions.stranded`)
+    adoptable: frozenset[str] = frozenset()
+    #: every other stranded layer, with the transcripts of the run that have its bytes
+    #: (none: renamed and edited, or deleted; two or more: they cannot be told apart)
+    unclaimed: tuple[tuple[Stranded, tuple[Path, ...]], ...] = ()
+
+
+def stranded_check(store: Path, files: Sequence[CorpusFile]) -> StrandedCheck:
+    """The stranded coder layers of the project whose own store (`annotations/store` in
+    the folder of its `cakit.yaml`) `store` is; nothing for any other store, which may
+    serve other projects whose transcripts it cannot find. Only a transcript of the
+    layer's own project may take it over."""
+    from cakit.project import STORE_FOLDER
+    from cakit.store.rekey import claimants, stranded_layers
+
+    project = next((file.root for file in files if file.declared
+                    and (file.root / STORE_FOLDER).resolve() == Path(store).resolve()), None)
+    if project is None:
+        return StrandedCheck()
+    ours = [file for file in files if file.root == project]
+    stranded = stranded_layers(Path(store), project, (file.identity for file in ours))
+    holders = claimants(stranded, (file.path for file in ours))
+    return StrandedCheck(
+        adoptable=frozenset(layer.sha256 for layer in stranded
+                            if len(holders[layer.sha256]) == 1),
+        unclaimed=tuple((layer, tuple(holders[layer.sha256])) for layer in stranded
+                        if len(holders[layer.sha256]) != 1))
 
 
 # -- many files ------------------------------------------------------------------------

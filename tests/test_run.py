@@ -497,3 +497,29 @@ def test_run_names_five_stranded_layers_and_counts_the_rest(runner: Any, tmp_pat
     assert len(named) == 5
     assert all("(1 decision(s), 0 own code(s))" in line for line in named)
     assert f"{store}: CK430 2 more coder layer(s)" in result.stderr
+
+
+def test_the_python_api_warns_of_a_stranded_layer_and_takes_over_a_renamed_one(
+        tmp_path: Path) -> None:
+    """`Corpus.annotate(coder=…)` applies the same check as the command line: a renamed and
+    edited transcript's layer is a StrandedLayerWarning, a transcript renamed after the
+    recovery takes it over."""
+    import warnings
+
+    import cakit
+
+    project, source, _, _ = _project_with_rejects(tmp_path)
+    edited = project / "brennan-2024.txt"
+    edited.write_text(source.read_text(encoding="utf-8") + "\n((recording ends))\n",
+                      encoding="utf-8")
+    source.unlink()
+    with pytest.warns(cakit.StrandedLayerWarning, match="CK430 ann's layer is of c.txt"):
+        codes = cakit.read_corpus(project).annotate(coder="ann")
+    assert codes[0].attempts  # the rejects apply to nothing (and that was said)
+    edited.rename(source)
+    cakit.read_corpus(project).annotate(store=project / "annotations" / "store")
+    source.rename(edited)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", cakit.StrandedLayerWarning)
+        codes = cakit.read_corpus(project).annotate(coder="ann")
+    assert not codes[0].attempts  # taken over: the rejects apply again

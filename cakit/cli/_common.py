@@ -108,37 +108,18 @@ _STRANDED_SHOWN = 5
 
 
 def stranded_bytes(store: Path, files: Sequence[CorpusFile]) -> frozenset[str]:
-    """The bytes (sha256) of each coder layer in the project's own store whose transcript
-    is no longer in the project and which exactly one transcript of this run has: the
-    run takes those layers over (`cakit.run`, "re-keyed"). Every other such layer is
-    named on stderr (CK430): its decisions count nowhere, and nothing else would say so.
+    """The bytes of the stranded coder layers this run takes over (`cakit.run.stranded_check`);
+    every other stranded layer is named on stderr (CK430): its decisions count nowhere,
+    and nothing else would say so."""
+    from cakit.run import stranded_check
 
-    Only a project's own store (`annotations/store` in the folder of its `cakit.yaml`) is
-    checked: another store may serve other projects, whose transcripts it cannot find."""
-    from cakit.project import STORE_FOLDER
-    from cakit.store.rekey import claimants, stranded_layers
-
-    project = next((file.root for file in files if file.declared
-                    and (file.root / STORE_FOLDER).resolve() == store.resolve()), None)
-    if project is None:
-        return frozenset()
-    ours = [file for file in files if file.root == project]
-    stranded = stranded_layers(store, project, (file.identity for file in ours))
-    holders = claimants(stranded, (file.path for file in ours))
-    unclaimed = [layer for layer in stranded if len(holders[layer.sha256]) != 1]
-    for layer in unclaimed[:_STRANDED_SHOWN]:
-        decisions, codes = layer.contents()
-        same = holders[layer.sha256]
-        where = (f"; {len(same)} transcripts of this run have the bytes it was made on "
-                 f"({', '.join(map(str, same[:3]))}), so it was left where it is"
-                 if same else "")
-        click.echo(f"{layer.path}:1:1: CK430 {layer.layer}'s layer is of {layer.identity}, "
-                   f"which is no longer in the project ({decisions} decision(s), {codes} "
-                   f"own code(s)): they count nowhere{where} (cakit explain CK430)", err=True)
-    if len(unclaimed) > _STRANDED_SHOWN:
-        click.echo(f"{store}: CK430 {len(unclaimed) - _STRANDED_SHOWN} more coder layer(s) "
-                   "of transcripts no longer in the project", err=True)
-    return frozenset(layer.sha256 for layer in stranded if len(holders[layer.sha256]) == 1)
+    check = stranded_check(store, files)
+    for layer, same in check.unclaimed[:_STRANDED_SHOWN]:
+        click.echo(layer.message(same), err=True)
+    if len(check.unclaimed) > _STRANDED_SHOWN:
+        click.echo(f"{store}: CK430 {len(check.unclaimed) - _STRANDED_SHOWN} more coder "
+                   "layer(s) of transcripts no longer in the project", err=True)
+    return check.adoptable
 
 
 def progress(

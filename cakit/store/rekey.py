@@ -268,6 +268,17 @@ class Stranded:
             return 0, 0
         return (len(layer.decisions), len(layer.codes)) if layer is not None else (0, 0)
 
+    def message(self, same: Sequence[Path] = ()) -> str:
+        """The CK430 warning, `path:1:1: CK430 …`; `same` are the transcripts of the run
+        with the bytes the layer was made on, when there are two or more."""
+        decisions, codes = self.contents()
+        where = (f"; {len(same)} transcripts of this run have the bytes it was made on "
+                 f"({', '.join(map(str, same[:3]))}), so it was left where it is"
+                 if same else "")
+        return (f"{self.path}:1:1: CK430 {self.layer}'s layer is of {self.identity}, which is "
+                f"no longer in the project ({decisions} decision(s), {codes} own code(s)): "
+                f"they count nowhere{where} (cakit explain CK430)")
+
 
 def stranded_layers(root: Path, project: Path, present: Iterable[str]) -> list[Stranded]:
     """The coder layers in `root`, the store of the project folder `project`, whose
