@@ -459,9 +459,10 @@ def _warn_stranded(store: Path, files: Sequence[CorpusFile]) -> frozenset[str]:
     return check.adoptable
 
 
-class StrandedLayerWarning(UserWarning):
+class StrandedLayerWarning(CakitError, UserWarning):
     """A coder's layer in the project's store is of a transcript no longer in the project
-    (CK430): its decisions apply to no transcript (`cakit explain CK430`)."""
+    (CK430): its decisions apply to no transcript (`cakit explain CK430`). Turned into an
+    error (`warnings.simplefilter("error", …)`), it is a CakitError like every other."""
 
 
 def _turn_rows(transcript: Transcript, file: str, codes: ConsultationAnnotations

@@ -516,6 +516,10 @@ def test_the_python_api_warns_of_a_stranded_layer_and_takes_over_a_renamed_one(
     with pytest.warns(cakit.StrandedLayerWarning, match="CK430 ann's layer is of c.txt"):
         codes = cakit.read_corpus(project).annotate(coder="ann")
     assert codes[0].attempts  # the rejects apply to nothing (and that was said)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", cakit.StrandedLayerWarning)
+        with pytest.raises(cakit.CakitError, match="CK430"):  # as an error, a CakitError
+            cakit.read_corpus(project).annotate(coder="ann")
     edited.rename(source)
     cakit.read_corpus(project).annotate(store=project / "annotations" / "store")
     source.rename(edited)
