@@ -107,12 +107,10 @@ class StoreListing:
             self._by_sha = {}
             for entries in self.by_stem().values():
                 for layer, entry in entries:
-                    header = _header(entry) if layer != AUTO else None
-                    schema = header.get("schema") if header is not None else None
-                    if header is not None and isinstance(schema, int) and \
-                            schema >= PROJECT_KEYED:
-                        self._by_sha.setdefault(str(header.get("sha256", "")), []).append(
-                            (layer, entry, str(header.get("source", ""))))
+                    keyed = _project_keyed(entry) if layer != AUTO else None
+                    if keyed is not None:
+                        identity, sha = keyed
+                        self._by_sha.setdefault(sha, []).append((layer, entry, identity))
         return self._by_sha.get(sha256, [])
 
     def candidates(self, identity: str) -> list[tuple[str, Path]]:
@@ -151,6 +149,16 @@ def _header(path: Path) -> dict[str, object] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and data.get("type") == "header" else None
+
+
+def _project_keyed(path: Path) -> tuple[str, str] | None:
+    """(identity, transcript sha256) from the header of a layer keyed by project identity
+    (schema 3 and later); None for an older layer or a file that is not one."""
+    header = _header(path)
+    schema = header.get("schema") if header is not None else None
+    if header is None or not isinstance(schema, int) or schema < PROJECT_KEYED:
+        return None
+    return str(header.get("source", "")), str(header.get("sha256", ""))
 
 
 def _gone(old_identity: str, path: Path) -> bool:
@@ -300,14 +308,9 @@ def stranded_layers(root: Path, project: Path, present: Iterable[str]) -> list[S
         for entry in sorted(folder.iterdir()):
             if entry.name in known or _KEY_SUFFIX.search(entry.name) is None:
                 continue
-            header = _header(entry)
-            schema = header.get("schema") if header is not None else None
-            if header is None or not isinstance(schema, int) or schema < PROJECT_KEYED:
-                continue
-            identity = str(header.get("source", ""))
-            if identity and not _found(identity, Path(project)):
-                stranded.append(Stranded(folder.name, entry, identity,
-                                         str(header.get("sha256", ""))))
+            keyed = _project_keyed(entry)
+            if keyed is not None and keyed[0] and not _found(keyed[0], Path(project)):
+                stranded.append(Stranded(folder.name, entry, *keyed))
     return sorted(stranded, key=lambda s: (s.identity, s.layer))
 
 
