@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from cakit.config import find_config
-from cakit.paths import expand_paths
+from cakit.paths import RealPaths, expand_paths
 
 #: The annotation store inside a project (or the working folder, with no project file).
 STORE_FOLDER = Path("annotations") / "store"
@@ -57,11 +58,12 @@ def _given_folder(raw: str) -> Path:
     return Path(*fixed) if fixed else Path(".")
 
 
-def corpus_file(path: Path, given: Path | None = None) -> CorpusFile:
-    """A transcript with its project: the nearest `cakit.yaml` above it, else `given`
-    (default: the transcript's own folder)."""
+def corpus_file(path: Path, given: Path | None = None,
+                find: Callable[[Path], Path | None] = find_config) -> CorpusFile:
+    """A transcript with its project: the nearest `cakit.yaml` above it (`find` looks from
+    a folder up), else `given` (default: the transcript's own folder)."""
     absolute = Path(os.path.abspath(path))
-    config = find_config(absolute.parent)
+    config = find(absolute.parent)
     if config is not None:
         root, declared = config.parent, True
     else:
@@ -78,14 +80,16 @@ def corpus_files(paths: Iterable[str], suffixes: tuple[str, ...]) -> list[Corpus
         UsageError: a path does not exist or a pattern matches nothing.
     """
     found: list[CorpusFile] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
+    real = RealPaths()
+    find = lru_cache(maxsize=None)(find_config)  # each folder looked up once per listing
     for raw in paths:
         given = _given_folder(raw)
-        for path in expand_paths([raw], suffixes):
-            resolved = path.resolve()
+        for path in expand_paths([raw], suffixes, real):
+            resolved = real(path)
             if resolved not in seen:
                 seen.add(resolved)
-                found.append(corpus_file(path, given))
+                found.append(corpus_file(path, given, find))
     return found
 
 

@@ -385,8 +385,10 @@ def stranded_check(store: Path, files: Sequence[CorpusFile]) -> StrandedCheck:
     from cakit.project import STORE_FOLDER
     from cakit.store.rekey import claimants, stranded_layers
 
-    project = next((file.root for file in files if file.declared
-                    and (file.root / STORE_FOLDER).resolve() == Path(store).resolve()), None)
+    real_store = Path(store).resolve()
+    roots = dict.fromkeys(file.root for file in files if file.declared)  # few, in order
+    project = next((root for root in roots if (root / STORE_FOLDER).resolve() == real_store),
+                   None)
     if project is None:
         return StrandedCheck()
     ours = [file for file in files if file.root == project]
