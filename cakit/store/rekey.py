@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -38,7 +37,14 @@ from cakit.annotations import ConsultationAnnotations
 from cakit.errors import StoreError
 from cakit.store.anchors import TranscriptText
 from cakit.store.items import machine_items
-from cakit.store.layers import AUTO, layer_path, read_layer, transcript_key, update_layer
+from cakit.store.layers import (
+    AUTO,
+    json_line,
+    layer_path,
+    read_layer,
+    transcript_key,
+    update_layer,
+)
 from cakit.store.records import PROJECT_KEYED, Layer, MachineItem
 from cakit.store.sync import human_code_id
 
@@ -145,7 +151,7 @@ def _header(path: Path) -> dict[str, object] | None:
     """A layer file's header line, or None when it cannot be read as one."""
     try:
         with path.open(encoding="utf-8") as handle:
-            data = json.loads(handle.readline())
+            data = json_line(handle.readline())
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and data.get("type") == "header" else None

@@ -236,3 +236,35 @@ def test_store_layer_copied_to_another_coder_is_refused(tmp_path: Path) -> None:
     copy.write_bytes(source.read_bytes())
     with pytest.raises(StoreError, match=r":1: this file belongs to layer 'ann'"):
         read_layer(copy)
+
+
+@pytest.mark.parametrize("line", [
+    '{"type": "item", "confidence": 0.9, "evidence": [{"rule": "r", "col": 0}]}',
+    '{"gap_before_s": NaN, "score": Infinity, "low": -Infinity}',  # json.dumps writes these
+    '{"id": 123456789012345678901234567890}',  # an integer past 64 bits
+    '{"note": "caf\\u00e9 \\"quoted\\" \\\\ tab\\t", "same": 1, "same": 2}',
+    '{"quote": "Ω £ — ↑word↑", "lone": "\\ud800", "pair": "\\ud83d\\ude00"}',
+    '{"huge": 1e400, "tiny": 5e-324, "zero": -0.0}',
+])
+def test_store_json_line_reads_what_the_standard_library_reads(line: str) -> None:
+    import json
+    import math
+
+    from cakit.store.layers import json_line
+
+    ours, theirs = json_line(line), json.loads(line)
+    assert repr(ours) == repr(theirs)  # NaN != NaN, so compared by form
+    assert all(type(ours[k]) is type(theirs[k]) for k in theirs)
+    if "gap_before_s" in theirs:
+        assert math.isnan(ours["gap_before_s"])
+
+
+def test_store_json_line_error_names_the_column() -> None:
+    import json
+
+    from cakit.store.layers import json_line
+
+    with pytest.raises(json.JSONDecodeError) as info:
+        json_line('{"type": "item", "id": "x",, "kind": "attempt"}')
+    assert (info.value.msg, info.value.colno) == ("Expecting property name enclosed in "
+                                                  "double quotes", 28)
