@@ -236,3 +236,15 @@ def test_a_record_is_read_with_unknown_fields_ignored_and_bad_evidence_named() -
     broken = {**data, "attempts": [{**attempt, "evidence": ["r"]}]}
     with pytest.raises(AnnotationFormatError, match=r"attempts\[0\]\.evidence\[0\]"):
         consultation_from_dict(broken)
+
+    from cakit.annotations import TurnRecord
+
+    turn = {"id": "t2", "speaker": "P", "role": "patient", "line": 2, "end_line": 3}
+    turns = consultation_from_dict({**data, "turns": [turn, {**turn, "added_later": [1]}]})
+    expected = TurnRecord(id="t2", speaker="P", role="patient", line=2, end_line=3)
+    assert turns.turns == (expected, expected)  # the phase defaults; the extra is dropped
+    with pytest.raises(AnnotationFormatError, match=r"turns\[0\]: .*'speaker'"):
+        consultation_from_dict({**data, "turns": [{"id": "t2", "role": "patient"}]})
+    (nulled,) = consultation_from_dict({**data, "attempts": [
+        {**attempt, "evidence": None}]}).attempts
+    assert nulled.evidence == ()
