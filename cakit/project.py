@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from cakit._quick_init import quick_state
 from cakit.config import find_config
 from cakit.paths import RealPaths, expand_paths
 
@@ -41,6 +42,9 @@ class CorpusFile:
 
     def __str__(self) -> str:
         return str(self.path)
+
+
+quick_state(CorpusFile)  # sent to a worker and back with every file of a run
 
 
 def _given_folder(raw: str) -> Path:

@@ -27,6 +27,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
+from cakit._quick_init import quick_state
 from cakit.annotations import ConsultationAnnotations
 from cakit.errors import CakitError, StoreError
 from cakit.model import Diagnostic, Role, Transcript
@@ -151,6 +152,9 @@ class FileOutcome(Generic[T]):
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
+
+
+quick_state(FileOutcome)  # one per file, sent from a worker to the running process
 
 
 def inputs_key(transcript: Transcript, convention: str) -> str:

@@ -15,11 +15,13 @@ from cakit.annotations import Evidence, TurnRecord
 from cakit.formats._lines import LogicalLine
 from cakit.formats.jefferson.marks import Content
 from cakit.model import DependentTier, Event, MediaTime, Token, Turn, Utterance
+from cakit.store.anchors import Anchor
+from cakit.store.records import MachineItem
 
 
 @pytest.mark.parametrize(
     "cls", [Token, Event, DependentTier, Utterance, MediaTime, Turn, TurnRecord, Evidence, Hit,
-            LogicalLine, Content])
+            LogicalLine, Content, Anchor, MachineItem])
 def test_init_parameters_are_the_fields_in_order_with_their_defaults(cls: type) -> None:
     parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
     fields = dataclasses.fields(cls)
@@ -64,12 +66,15 @@ def test_still_a_frozen_dataclass(value: object) -> None:
 
 def _sent_types() -> list[type]:
     from cakit import annotations
+    from cakit.project import CorpusFile
     from cakit.report.inputs import ConsultationInput, PhaseStats
+    from cakit.run import FileOutcome
 
     return [annotations.Evidence, annotations.TurnRecord, annotations.PhaseSpan,
             annotations.Attempt, annotations.TurnCode, annotations.Response,
             annotations.CarerResponse, annotations.SequenceRecord,
-            annotations.ConsultationAnnotations, PhaseStats, ConsultationInput]
+            annotations.ConsultationAnnotations, PhaseStats, ConsultationInput, CorpusFile,
+            FileOutcome]
 
 
 @pytest.mark.parametrize("cls", _sent_types())
@@ -95,3 +100,22 @@ def test_report_inputs_round_trip_through_pickle_unchanged() -> None:
         blank = object.__new__(type(item))
         blank.__setstate__(state)  # type: ignore[attr-defined]
         assert blank == item
+        with pytest.raises(ValueError):  # a state of another shape is refused, not half-set
+            object.__new__(type(item)).__setstate__(state[:-1])  # type: ignore[attr-defined]
+
+
+def test_run_outcomes_round_trip_through_pickle_unchanged() -> None:
+    """What a worker sends back for each file (its outcome, with the file) loads equal."""
+    from pathlib import Path
+
+    from cakit.model import Diagnostic, SourceSpan
+    from cakit.project import corpus_file
+    from cakit.run import FileOutcome
+    from tests.conftest import REPO
+
+    file = corpus_file(REPO / "corpora" / "demo" / "01-brennan-jefferson.txt")
+    problem = Diagnostic("E534", "error", "bad", SourceSpan(Path("x.cha"), 2, 3))
+    outcome = FileOutcome(file, (problem,), 12, value=b"packed", reused=True,
+                          speakers=(("DR", "clinician"),), notes=("moved",))
+    assert pickle.loads(pickle.dumps(file)) == file
+    assert pickle.loads(pickle.dumps(outcome)) == outcome

@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from cakit._quick_init import quick_init
 from cakit.model import Transcript, Turn, Utterance
 from cakit.store.alignment import Alignment, fingerprint
 
@@ -64,6 +65,9 @@ class Anchor:
                 "end": self.end, "quote": self.quote, "before": self.before,
                 "after": self.after, "line": self.line, "end_line": self.end_line,
                 "status": self.status}
+
+
+quick_init(Anchor)  # one per stored code, read back on every warm run
 
 
 def _utterance_words(utterance: Utterance) -> tuple[str, ...]:

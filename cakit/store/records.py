@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from cakit._quick_init import quick_init
 from cakit.errors import CakitError
 from cakit.store.anchors import ANCHOR_STATUSES, Anchor
 
@@ -189,6 +190,9 @@ class MachineItem:
         if self.data is not None:
             out["data"] = self.data
         return out
+
+
+quick_init(MachineItem)  # one per stored code, read back on every warm run
 
 
 def item_from_dict(data: Mapping[str, Any]) -> MachineItem:
