@@ -49,7 +49,7 @@ def quick_state(cls: type) -> None:
     pickled or unpickled; a report sends every code of every consultation from a worker to
     the reporting process that way, and there `fields` alone was a fifth of unpickling.
     Written out per field rather than looped over, each call costs about half as much
-    again (a turn record: 2.9 → 1.4 µs to fill). The state is the same list of field
+    (a turn record: 2.9 → 1.4 µs to fill). The state is the same list of field
     values, in field order, so a pickle made either way loads either way
     (tests/test_model_init.py). Use it only on types sent between processes in bulk.
     """

@@ -24,9 +24,10 @@ class RealPaths:
         self._folders: dict[str, str] = {}
 
     def __call__(self, path: Path) -> str:
-        if os.path.islink(path):  # a linked file: resolved in full, like Path.resolve
+        """`os.path.realpath(path)` (what `Path.resolve` gives), for a file's path."""
+        if os.path.islink(path):  # a linked file: resolved in full
             return os.path.realpath(path)
-        folder, name = os.path.split(os.path.abspath(path))
+        folder, name = os.path.split(os.fspath(path))  # ".." in `folder` resolved after links
         real = self._folders.get(folder)
         if real is None:
             real = self._folders[folder] = os.path.realpath(folder)

@@ -26,8 +26,11 @@ def _corpus(tmp_path: Path) -> Path:
 def test_real_paths_match_the_system_resolution(tmp_path: Path) -> None:
     real = _corpus(tmp_path)
     resolve = RealPaths()
+    (real / "sub" / "up").symlink_to(tmp_path, target_is_directory=True)
     for path in (real / "a.txt", tmp_path / "linked" / "corpus" / "sub" / "b.txt",
-                 real / "sub" / "c.txt", tmp_path / "linked" / "corpus" / "sub" / "c.txt"):
+                 real / "sub" / "c.txt", tmp_path / "linked" / "corpus" / "sub" / "c.txt",
+                 real / "sub" / "up" / ".." / "x.txt",  # ".." after a link: not lexical
+                 Path("relative.txt")):
         assert resolve(path) == os.path.realpath(path)
         assert resolve(path) == resolve(path)  # the folder cache gives the same answer
 
