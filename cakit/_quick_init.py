@@ -54,6 +54,8 @@ def quick_state(cls: type) -> None:
     (tests/test_model_init.py). Use it only on types sent between processes in bulk.
     """
     names = [item.name for item in fields(cls)]
+    if not names:
+        raise TypeError(f"{cls.__name__} has no fields; it needs no quick state")
     namespace: dict[str, Any] = {"__name__": __name__}  # the methods' module: this one
     for k, name in enumerate(names):
         namespace[f"_get{k}"] = getattr(cls, name).__get__

@@ -389,8 +389,8 @@ def stranded_check(store: Path, files: Sequence[CorpusFile]) -> StrandedCheck:
     from cakit.project import STORE_FOLDER
     from cakit.store.rekey import claimants, stranded_layers
 
-    real_store = Path(store).resolve()
     roots = dict.fromkeys(file.root for file in files if file.declared)  # few, in order
+    real_store = Path(store).resolve() if roots else None
     project = next((root for root in roots if (root / STORE_FOLDER).resolve() == real_store),
                    None)
     if project is None:

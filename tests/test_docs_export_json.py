@@ -248,3 +248,7 @@ def test_a_record_is_read_with_unknown_fields_ignored_and_bad_evidence_named() -
     (nulled,) = consultation_from_dict({**data, "attempts": [
         {**attempt, "evidence": None}]}).attempts
     assert nulled.evidence == ()
+    plain = {key: value for key, value in attempt.items() if key not in ("evidence",
+                                                                          "added_later")}
+    (listed,) = consultation_from_dict({**data, "attempts": [plain]}).attempts
+    assert listed.subtypes == ("PSY_Q",) and listed == bare  # a list is still a tuple

@@ -100,8 +100,11 @@ def test_report_inputs_round_trip_through_pickle_unchanged() -> None:
         blank = object.__new__(type(item))
         blank.__setstate__(state)  # type: ignore[attr-defined]
         assert blank == item
+        half = object.__new__(type(item))
         with pytest.raises(ValueError):  # a state of another shape is refused, not half-set
-            object.__new__(type(item)).__setstate__(state[:-1])  # type: ignore[attr-defined]
+            half.__setstate__(state[:-1])  # type: ignore[attr-defined]
+        with pytest.raises(AttributeError):
+            getattr(half, dataclass_fields(item)[0].name)
 
 
 def test_run_outcomes_round_trip_through_pickle_unchanged() -> None:

@@ -45,3 +45,16 @@ def test_each_transcript_once_however_reached(tmp_path: Path) -> None:
     files = corpus_files([str(through_link), str(real)], supported_suffixes())
     assert [f.identity for f in files] == ["a.txt", "sub/b.txt"]
     assert files[0].path == through_link / "a.txt"  # as found first, for messages
+
+
+def test_projects_and_globs_list_the_same_transcripts(tmp_path: Path) -> None:
+    """A project (its `cakit.yaml`, looked up once per folder) and a glob over it."""
+    real = _corpus(tmp_path)
+    (real / "cakit.yaml").write_text("roles:\n  D: clinician\n  P: patient\n",
+                                     encoding="utf-8")
+    (real / "sub" / "d.txt").write_text(TURNS, encoding="utf-8")
+    pattern = str(tmp_path / "linked" / "corpus" / "**" / "*.txt")
+    files = corpus_files([pattern, str(real / "sub")], supported_suffixes())
+    assert [(f.identity, f.declared) for f in files] == [
+        ("a.txt", True), ("sub/b.txt", True), ("sub/d.txt", True)]
+    assert {f.root for f in files} == {tmp_path / "linked" / "corpus"}
