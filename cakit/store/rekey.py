@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -134,17 +134,24 @@ class StoreListing:
 
     def _list(self) -> dict[str, list[tuple[str, Path]]]:
         by_stem: dict[str, list[tuple[str, Path]]] = {}
-        if not self.root.is_dir():
-            return by_stem
-        for folder in sorted(self.root.iterdir()):
-            if not folder.is_dir():
-                continue
-            for entry in sorted(folder.iterdir()):
-                suffix = _KEY_SUFFIX.search(entry.name)
-                if suffix is not None and suffix.start() > 0 and entry.is_file():
-                    by_stem.setdefault(entry.name[:suffix.start()], []).append(
-                        (folder.name, entry))
+        for layer, entry, stem in layer_files(self.root):
+            by_stem.setdefault(stem, []).append((layer, entry))
         return by_stem
+
+
+def layer_files(root: Path, *, skip: Iterable[str] = ()) -> Iterator[tuple[str, Path, str]]:
+    """(layer name, file, transcript stem) of every layer file in the store `root`, in
+    folder and file name order; the layers named in `skip` are not listed."""
+    if not root.is_dir():
+        return
+    skipped = set(skip)
+    for folder in sorted(root.iterdir()):
+        if folder.name in skipped or not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            suffix = _KEY_SUFFIX.search(entry.name)
+            if suffix is not None and suffix.start() > 0 and entry.is_file():
+                yield folder.name, entry, entry.name[:suffix.start()]
 
 
 def _header(path: Path) -> dict[str, object] | None:
@@ -303,20 +310,14 @@ def stranded_layers(root: Path, project: Path, present: Iterable[str]) -> list[S
     projects, whose transcripts it cannot find. Layers keyed by an older identity (schema 2
     and older) are left out (the first run over their transcript moves them), and so is a
     layer that cannot be read (it is reported where it is used)."""
-    root = Path(root)
-    if not root.is_dir():
-        return []
     known = {f"{transcript_key(identity)}.jsonl" for identity in present}
     stranded: list[Stranded] = []
-    for folder in sorted(root.iterdir()):
-        if folder.name == AUTO or not folder.is_dir():
+    for layer, entry, _ in layer_files(Path(root), skip=(AUTO,)):
+        if entry.name in known:
             continue
-        for entry in sorted(folder.iterdir()):
-            if entry.name in known or _KEY_SUFFIX.search(entry.name) is None:
-                continue
-            keyed = _project_keyed(entry)
-            if keyed is not None and keyed[0] and not _found(keyed[0], Path(project)):
-                stranded.append(Stranded(folder.name, entry, *keyed))
+        keyed = _project_keyed(entry)
+        if keyed is not None and keyed[0] and not _found(keyed[0], Path(project)):
+            stranded.append(Stranded(layer, entry, *keyed))
     return sorted(stranded, key=lambda s: (s.identity, s.layer))
 
 
