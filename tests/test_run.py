@@ -527,3 +527,43 @@ def test_the_python_api_warns_of_a_stranded_layer_and_takes_over_a_renamed_one(
         warnings.simplefilter("error", cakit.StrandedLayerWarning)
         codes = cakit.read_corpus(project).annotate(coder="ann")
     assert not codes[0].attempts  # taken over: the rejects apply again
+
+
+def test_run_loads_the_annotator_before_forking_only_when_some_file_has_no_layer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, a run that will annotate loads the annotator once, here, before the
+    fork, so that the workers share it; a run whose files all have a machine layer does not
+    load it here (a warm run never imports spaCy). The codes are the same either way."""
+    from cakit import run
+    from cakit.store.layers import AUTO, layer_file_name
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in PROJECT_FILES[:3]:
+        shutil.copyfile(DEMO / name, corpus / name)
+    files = [corpus_file(path, corpus) for path in sorted(corpus.iterdir())]
+    store = tmp_path / "store"
+    assert run.surely_annotates(files, RunOptions())  # no store: every file is annotated
+    assert run.surely_annotates(files, RunOptions(store=store))  # an empty store
+    loads: list[int] = []
+    real = run._Annotators.__call__
+
+    def counted(self: Any) -> Any:
+        loads.append(os.getpid())  # a worker's calls are counted in its own memory
+        return real(self)
+
+    monkeypatch.setattr(run._Annotators, "__call__", counted)
+    alone = [o.value for o in run.run_corpus(files, RunOptions(), run.machine_codes)]
+    loads.clear()
+    cold = [o.value for o in run.run_corpus(files, RunOptions(store=store), run.machine_codes,
+                                            jobs=2)]
+    assert loads == [os.getpid()]
+    assert cold == alone and all(codes.attempts for codes in cold)
+    assert not run.surely_annotates(files, RunOptions(store=store))
+    loads.clear()
+    warm = [o.value for o in run.run_corpus(files, RunOptions(store=store), run.machine_codes,
+                                            jobs=2)]
+    assert loads == [] and warm == cold
+    (store / AUTO / layer_file_name(files[1].identity)).unlink()
+    assert run.surely_annotates(files, RunOptions(store=store))

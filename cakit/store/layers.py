@@ -78,12 +78,17 @@ def transcript_key(identity: str) -> str:
 
 def layer_path(root: Path, layer: str, identity: str) -> Path:
     """Where one transcript's file of one layer lives."""
-    return Path(root) / layer / f"{transcript_key(identity)}.jsonl"
+    return Path(root) / layer / layer_file_name(identity)
+
+
+def layer_file_name(identity: str) -> str:
+    """The name of a transcript's file in each layer's folder."""
+    return f"{transcript_key(identity)}.jsonl"
 
 
 def coders(root: Path, identity: str) -> tuple[str, ...]:
     """Names of the coder layers that hold a file for this transcript, sorted."""
-    key = f"{transcript_key(identity)}.jsonl"
+    key = layer_file_name(identity)
     base = Path(root)
     if not base.is_dir():
         return ()

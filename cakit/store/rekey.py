@@ -40,9 +40,9 @@ from cakit.store.items import machine_items
 from cakit.store.layers import (
     AUTO,
     json_line,
+    layer_file_name,
     layer_path,
     read_layer,
-    transcript_key,
     update_layer,
 )
 from cakit.store.records import PROJECT_KEYED, Layer, MachineItem
@@ -122,7 +122,7 @@ class StoreListing:
     def candidates(self, identity: str) -> list[tuple[str, Path]]:
         """(layer name, file) for files of the same stem under another key, in every
         layer, in folder and file name order."""
-        current = f"{transcript_key(identity)}.jsonl"
+        current = layer_file_name(identity)
         return [(layer, entry) for layer, entry in
                 self.by_stem().get(PurePosixPath(identity).stem, ()) if entry.name != current]
 
@@ -310,7 +310,7 @@ def stranded_layers(root: Path, project: Path, present: Iterable[str]) -> list[S
     projects, whose transcripts it cannot find. Layers keyed by an older identity (schema 2
     and older) are left out (the first run over their transcript moves them), and so is a
     layer that cannot be read (it is reported where it is used)."""
-    known = {f"{transcript_key(identity)}.jsonl" for identity in present}
+    known = {layer_file_name(identity) for identity in present}
     stranded: list[Stranded] = []
     for layer, entry, _ in layer_files(Path(root), skip=(AUTO,)):
         if entry.name in known:
