@@ -453,22 +453,25 @@ def run_corpus(files: Iterable[CorpusFile], options: RunOptions,
     work = list(files)
 
     def preload() -> None:
-        if surely_annotates(work, options):
+        if annotates_widely(work, options, jobs):
             _Annotators(options.codebook, options.signal)()
 
     return ordered_map(_run_one, work, jobs=jobs, initializer=_start,
                        initargs=(options, finish), scheduler=scheduler, before_fork=preload)
 
 
-def surely_annotates(files: Sequence[CorpusFile], options: RunOptions) -> bool:
-    """Whether a run will annotate some file: it has no store, or some file has no machine
-    layer there. Only then is the annotator loaded before the workers are forked, so that
-    they share it (at 1,400 files and `--jobs 2` a first run's peak memory fell from
-    304 to 251 MiB, each worker's own from 96 to 40 MiB). Otherwise each worker loads it
-    when it first annotates: a run whose stored layers are all current never imports spaCy
-    (loading it anyway cost a warm run 1.4 s and 80 MiB). A stored layer may still be stale
-    (that is known only once its transcript is hashed); its worker then loads the
-    annotator itself. Either way the codes are the same."""
+def annotates_widely(files: Sequence[CorpusFile], options: RunOptions, jobs: int) -> bool:
+    """Whether a run will annotate across its workers: it has no store, or at least one
+    file per worker, and one in twenty, has no machine layer there.
+
+    Only then is the annotator loaded before the workers are forked, so that they share
+    it (at 1,400 files and `--jobs 2` a first run's peak memory fell from 304 to 251 MiB,
+    each worker's own from 96 to 40 MiB). Otherwise each worker loads it when it first
+    annotates, and a run whose stored layers are all current never imports spaCy (loading
+    it anyway cost a warm run 1.4 s and 80 MiB). A few files without a layer are often
+    files with no talk, which are never annotated, so they do not count; and a stored
+    layer may be stale, which is known only once its transcript is hashed (its worker
+    then loads the annotator itself). The codes are the same either way."""
     from cakit.store.layers import AUTO, layer_file_name
 
     if options.store is None:
@@ -477,7 +480,8 @@ def surely_annotates(files: Sequence[CorpusFile], options: RunOptions) -> bool:
         stored = {entry.name for entry in os.scandir(Path(options.store) / AUTO)}
     except OSError:
         return True
-    return any(layer_file_name(file.identity) not in stored for file in files)
+    unlayered = sum(layer_file_name(file.identity) not in stored for file in files)
+    return unlayered >= max(jobs, 1) and unlayered * 20 >= len(files)
 
 
 def transcript_and_codes(coded: Coded) -> tuple[Transcript, ConsultationAnnotations]:

@@ -529,12 +529,13 @@ def test_the_python_api_warns_of_a_stranded_layer_and_takes_over_a_renamed_one(
     assert not codes[0].attempts  # taken over: the rejects apply again
 
 
-def test_run_loads_the_annotator_before_forking_only_when_some_file_has_no_layer(
+def test_run_loads_the_annotator_before_forking_only_when_files_lack_a_layer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With workers, a run that will annotate loads the annotator once, here, before the
-    fork, so that the workers share it; a run whose files all have a machine layer does not
-    load it here (a warm run never imports spaCy). The codes are the same either way."""
+    fork, so that the workers share it; a run whose files (all, or all but a few) have a
+    machine layer does not load it here (a warm run never imports spaCy). The codes are
+    the same either way."""
     from cakit import run
     from cakit.store.layers import AUTO, layer_file_name
 
@@ -544,8 +545,8 @@ def test_run_loads_the_annotator_before_forking_only_when_some_file_has_no_layer
         shutil.copyfile(DEMO / name, corpus / name)
     files = [corpus_file(path, corpus) for path in sorted(corpus.iterdir())]
     store = tmp_path / "store"
-    assert run.surely_annotates(files, RunOptions())  # no store: every file is annotated
-    assert run.surely_annotates(files, RunOptions(store=store))  # an empty store
+    assert run.annotates_widely(files, RunOptions(), 2)  # no store: every file is annotated
+    assert run.annotates_widely(files, RunOptions(store=store), 2)  # an empty store
     loads: list[int] = []
     real = run._Annotators.__call__
 
@@ -560,10 +561,21 @@ def test_run_loads_the_annotator_before_forking_only_when_some_file_has_no_layer
                                             jobs=2)]
     assert loads == [os.getpid()]
     assert cold == alone and all(codes.attempts for codes in cold)
-    assert not run.surely_annotates(files, RunOptions(store=store))
+    assert not run.annotates_widely(files, RunOptions(store=store), 2)
     loads.clear()
     warm = [o.value for o in run.run_corpus(files, RunOptions(store=store), run.machine_codes,
                                             jobs=2)]
     assert loads == [] and warm == cold
-    (store / AUTO / layer_file_name(files[1].identity)).unlink()
-    assert run.surely_annotates(files, RunOptions(store=store))
+    # one file without a layer is fewer than one per worker; two of three are enough
+    for file in files[:2]:
+        (store / AUTO / layer_file_name(file.identity)).unlink()
+        assert run.annotates_widely(files, RunOptions(store=store), 2) is (file == files[1])
+    assert not run.annotates_widely(files, RunOptions(store=store), 3)
+    # fewer than one file in twenty without a layer (empty transcripts, say): a warm run
+    many = [corpus_file(corpus / f"{index:02}.txt", corpus) for index in range(60)]
+    (store / AUTO).mkdir(exist_ok=True)
+    for file in many[3:]:
+        (store / AUTO / layer_file_name(file.identity)).write_text("{}")
+    assert run.annotates_widely(many, RunOptions(store=store), 2)  # 3 of 60
+    (store / AUTO / layer_file_name(many[0].identity)).write_text("{}")
+    assert not run.annotates_widely(many, RunOptions(store=store), 2)  # 2 of 60
