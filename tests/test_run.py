@@ -571,11 +571,30 @@ def test_run_loads_the_annotator_before_forking_only_when_files_lack_a_layer(
         (store / AUTO / layer_file_name(file.identity)).unlink()
         assert run.annotates_widely(files, RunOptions(store=store), 2) is (file == files[1])
     assert not run.annotates_widely(files, RunOptions(store=store), 3)
-    # fewer than one file in twenty without a layer (empty transcripts, say): a warm run
+    # fewer than a quarter of the files without a layer (files with no talk or an unmapped
+    # speaker never get one): a warm run
     many = [corpus_file(corpus / f"{index:02}.txt", corpus) for index in range(60)]
     (store / AUTO).mkdir(exist_ok=True)
-    for file in many[3:]:
+    for file in many[15:]:
         (store / AUTO / layer_file_name(file.identity)).write_text("{}")
-    assert run.annotates_widely(many, RunOptions(store=store), 2)  # 3 of 60
+    assert run.annotates_widely(many, RunOptions(store=store), 2)  # 15 of 60
     (store / AUTO / layer_file_name(many[0].identity)).write_text("{}")
-    assert not run.annotates_widely(many, RunOptions(store=store), 2)  # 2 of 60
+    assert not run.annotates_widely(many, RunOptions(store=store), 2)  # 14 of 60
+
+
+@needs_shared
+def test_run_over_real_conversations_is_warm_the_second_time(tmp_path: Path) -> None:
+    """The shared CABNC conversations: four files have a speaker no role is mapped to and
+    never get a machine layer, so a second run is warm and does not load the annotator
+    before forking its workers."""
+    from cakit import run
+
+    files = [corpus_file(path) for path in chat_files("cabnc-ca")]
+    options = RunOptions(store=tmp_path / "store")
+    outcomes = list(run.run_corpus(files, options, lambda coded: None))
+    unlayered = [outcome.file.path for outcome in outcomes
+                 if not layer_path(options.store, "auto", outcome.file.identity).is_file()]
+    assert len(files) >= 30 and 0 < len(unlayered) < len(files) / 4
+    assert all(outcome.errors for outcome in outcomes if outcome.file.path in unlayered)
+    assert run.annotates_widely(files, RunOptions(store=tmp_path / "empty"), 2)
+    assert not run.annotates_widely(files, options, 2)
