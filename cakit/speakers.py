@@ -48,22 +48,29 @@ def speaker_roles(transcript: Transcript) -> tuple[tuple[str, str], ...]:
 
 def missing_parties(seen: Iterable[tuple[tuple[str, str], ...]]) -> str | None:
     """A warning when no transcript had both a patient and a clinician speaking, naming the
-    labels seen and how to map them; None when at least one had both.
+    labels seen and how to map them; None when at least one had both. It says what that
+    leaves: with no patient nothing is coded; with patients but no clinician, attempts are
+    still coded, but none can have a clinician's response.
 
     Args:
         seen: per transcript, its `speaker_roles`.
     """
     labels: dict[str, str] = {}
+    patients = False
     for transcript in seen:
         roles = {role for _, role in transcript}
         if {"patient", "clinician"} <= roles:
             return None
+        patients = patients or "patient" in roles
         for label, role in transcript:
             labels.setdefault(label, role)
     if not labels:
         return None
     shown = ", ".join(f"{label} ({role})" for label, role in list(labels.items())[:12])
     more = f" and {len(labels) - 12} more" if len(labels) > 12 else ""
-    return ("no transcript has both a patient and a clinician speaking, so every count is "
-            f"zero; speakers seen: {shown}{more}. Map them in the project's cakit.yaml or a "
+    effect = ("patients' attempts are still coded, but none can have a clinician's response "
+              "(every R1 is NO_UPTAKE)" if patients else "nothing is coded, so every count is "
+              "zero")
+    return ("no transcript has both a patient and a clinician speaking: "
+            f"{effect}; speakers seen: {shown}{more}. Map them in the project's cakit.yaml or a "
             "--roles file, e.g. roles: {CHR: patient, NOR: clinician}")

@@ -3,6 +3,7 @@ whenever the roles change; unknown speakers are errors; old layers are re-keyed.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -321,7 +322,17 @@ def test_run_no_patient_and_clinician_warns_with_the_labels(runner: Any, tmp_pat
     path.write_text("Mum:  are you hungry?\nDad:  not really.\nMum:  okay.\n", encoding="utf-8")
     result = invoke(runner, ["annotate", str(path), "--no-store", "-o", str(tmp_path / "x")])
     assert "no transcript has both a patient and a clinician" in result.stderr
+    assert "nothing is coded, so every count is zero" in result.stderr
     assert "Mum (carer)" in result.stderr and "Dad (carer)" in result.stderr
+    # a patient but no clinician: attempts are still coded, so the counts are not all zero
+    alone = tmp_path / "alone.txt"
+    alone.write_text("Participants: P = patient\n\nP:  I hear voices at night, they talk "
+                     "about me.\nP:  they say I'm being watched.\n", encoding="utf-8")
+    out = tmp_path / "alone.json"
+    result = invoke(runner, ["annotate", str(alone), "--no-store", "-o", str(out)])
+    assert "patients' attempts are still coded" in result.stderr
+    assert "every count is zero" not in result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["transcripts"][0]["attempts"]
     quiet = invoke(runner, ["annotate", str(DEMO / "01-brennan-jefferson.txt"), "--no-store",
                             "-o", str(tmp_path / "y")])
     assert "no transcript has both" not in quiet.stderr
