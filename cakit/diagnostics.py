@@ -202,6 +202,13 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
            "code's rule naming a step that does not exist.",
            "Give the code a rule (or remove it), define the code the annotator gives, or "
            "name an existing step in `before:`."),
+        _e("CK405", "error", "A roster file (`--roster`) has a row cakit cannot use: a broken "
+           "quote, more cells than the header (a file separated by semicolons or tabs), an "
+           "empty name, an unknown kind, or a semicolon or tab inside a name. Nothing is "
+           "skipped: a name left out would stay in clear in every shared output.",
+           "Write the roster as CSV with commas: a header `text,kind`, then one name per row "
+           "(kind: name, place, address, date, phone, nhs, postcode, email, id); or one name "
+           "per line with no header."),
     ),
     _section(
         "Writing outputs and converting",

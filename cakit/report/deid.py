@@ -37,7 +37,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
-import io
 import os
 import re
 import secrets
@@ -45,7 +44,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cakit.model import Transcript
+from cakit.errors import DiagnosticsError
+from cakit.model import Diagnostic, SourceSpan, Transcript
 from cakit.report.names import (
     drug_word,
     english_words,
@@ -58,6 +58,10 @@ from cakit.report.names import (
 
 KEY_ENV = "CAKIT_DEID_KEY_FILE"
 KINDS = ("name", "place", "address", "date", "phone", "nhs", "postcode", "email", "id")
+
+
+class RosterError(DiagnosticsError):
+    """A roster file (`--roster`) has rows that cannot be used; each is named at its line."""
 _LABELS = {"name": "Name", "place": "Place", "address": "Address", "date": "Date",
            "phone": "Phone", "nhs": "NHS", "postcode": "Postcode", "email": "Email", "id": "ID"}
 _CONSONANTS = "bdfgklmnprstvz"
@@ -300,28 +304,72 @@ def label_terms(transcripts: Iterable[Transcript]) -> list[Term]:
     return list(terms.values())
 
 
+_ROSTER_HINT = ("write the roster as CSV with commas: a header `text,kind`, then one name per "
+                "row (kind: " + ", ".join(KINDS) + "); or one name per line, with no header")
+
+
 def read_roster(path: Path) -> list[Term]:
     """A roster file: CSV with a `text` column (and optional `kind`), or one name per line.
 
+    A row cakit cannot use is an error, never skipped: a name left out of the roster would
+    stay in clear in every shared output.
+
     Raises:
         OSError: the file cannot be read.
+        RosterError: rows that cannot be used (CK405, each at its line): a broken quote,
+            more cells than the header (a semicolon- or tab-separated file), an empty name,
+            an unknown kind, or a semicolon or tab inside a name.
     """
     text = path.read_text(encoding="utf-8-sig")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    if not lines:
-        return []
-    header = [cell.strip().lower() for cell in next(csv.reader([lines[0]]))]
+    rows = [(number, line) for number, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not line.startswith("#")]
+    problems: list[Diagnostic] = []
+
+    def problem(number: int, line: str, message: str) -> None:
+        problems.append(Diagnostic("CK405", "error", message, SourceSpan(str(path), number, 1),
+                                   _ROSTER_HINT, line))
+
+    def cells(number: int, line: str) -> list[str] | None:
+        try:
+            return [cell.strip() for cell in next(csv.reader([line], strict=True))]
+        except csv.Error as exc:
+            problem(number, line, f"not a CSV row: {exc}")
+            return None
+
     terms: list[Term] = []
+    header = [cell.lower() for cell in cells(*rows[0]) or []] if rows else []
     if "text" in header:
-        reader = csv.DictReader(io.StringIO("\n".join(lines)))
-        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
-        for row in reader:
-            value = (row.get("text") or "").strip()
-            kind = (row.get("kind") or "name").strip().lower() or "name"
-            if value:
-                terms.append(Term(value, kind if kind in KINDS else "name", "roster"))
-        return terms
-    return [Term(line.strip(), "name", "roster") for line in lines]
+        text_at = header.index("text")
+        kind_at = header.index("kind") if "kind" in header else None
+        for number, line in rows[1:]:
+            row = cells(number, line)
+            if row is None:
+                continue
+            if len(row) > len(header):
+                problem(number, line, f"{len(row)} cells under a header of {len(header)}")
+                continue
+            value = row[text_at] if text_at < len(row) else ""
+            kind = (row[kind_at] if kind_at is not None and kind_at < len(row) else "").lower()
+            if not value:
+                problem(number, line, "no name in the text column")
+            elif ";" in value or "\t" in value:
+                problem(number, line, f"{value!r} holds a semicolon or a tab: is the file "
+                        "separated by semicolons?")
+            elif kind and kind not in KINDS:
+                problem(number, line, f"unknown kind {kind!r}")
+            else:
+                terms.append(Term(value, kind or "name", "roster"))
+    else:
+        for number, line in rows:
+            name = line.strip()
+            if ";" in name or "\t" in name:
+                problem(number, line, f"{name!r} holds a semicolon or a tab: a roster without "
+                        "a `text,kind` header has one name per line")
+            else:
+                terms.append(Term(name, "name", "roster"))
+    if problems:
+        raise RosterError(f"{path}: roster rows that cannot be used", problems)
+    return terms
 
 
 def lowercase_convention(transcript: Transcript) -> bool:

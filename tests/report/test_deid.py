@@ -257,6 +257,47 @@ def test_deid_roster_csv_and_plain(tmp_path: Path) -> None:
     assert deid.pseudonym("Elmhurst Ward", "place").lower() in out
 
 
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("text,kind\nHarlow;name\nDanny,name\n", 2, "holds a semicolon or a tab"),
+    ("text;kind\nHarlow;name\n", 1, "holds a semicolon or a tab"),
+    ('text,kind\nDanny,name\n"Harlow,name\n', 3, "not a CSV row"),
+    ("text,kind\nHarlow,name,extra\n", 2, "3 cells under a header of 2"),
+    ("text,kind\n,place\n", 2, "no name in the text column"),
+    ("text,kind\nHarlow,nurse\n", 2, "unknown kind 'nurse'"),
+])
+def test_deid_roster_rows_that_cannot_be_used_are_errors(tmp_path: Path, text: str, line: int,
+                                                         message: str) -> None:
+    """A roster row cakit cannot use (a file separated by semicolons, as some spreadsheets
+    write it; a broken quote) is an error at its line: skipped, its name would stay in
+    clear in every shared output."""
+    from cakit.report.deid import RosterError
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text, encoding="utf-8")
+    with pytest.raises(RosterError) as caught:
+        read_roster(roster)
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "CK405" and problem.span.line == line
+    assert message in problem.message and f"{roster}:{line}:1: CK405" in str(caught.value)
+
+
+def test_deid_a_bad_roster_stops_the_report_before_anything_is_written(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cakit.cli import cli
+    from tests.conftest import DEMO
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("text,kind\nBrennan;name\n", encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(cli, ["report", str(DEMO / "01-brennan-jefferson.txt"),
+                                      "--no-store", "--format", "html", "-o", str(out),
+                                      "--roster", str(roster)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert f"{roster}:2:1: CK405" in result.output
+    assert not out.exists()
+
+
 def test_deid_identifier_replaces_the_whole_id() -> None:
     """A file name can hold a name nobody says (13-adebayo) or a date of birth: the whole
     consultation id is replaced, stably, and the audit maps it back."""
