@@ -319,3 +319,26 @@ def test_convert_roundtrip_a_media_name_unlike_the_file_name_is_said_not_refused
     assert "cakit bug" not in outcome.output
     assert "@Media:\tr03_v20_s5, audio\n" in (tmp_path / "c" / "session.cha").read_text(
         encoding="utf-8")
+
+
+def test_convert_roundtrip_a_speaker_declared_unknown_stays_unknown(tmp_path: Path) -> None:
+    """A Jefferson `REG = unknown` is written to CHAT as `Unidentified`; read back, REG
+    must not become a clinician by its label (registrar): the counts would change, and
+    cakit never guesses a role."""
+    source = tmp_path / "j.txt"
+    source.write_text("Participants: PAT = Bob, patient (Participant); REG = unknown\n\n"
+                      "PAT:  I hear voices at night.\nREG:  okay.\nPAT:  they talk about me.\n"
+                      "REG:  right, what do they say?\n", encoding="utf-8")
+    written = _convert(CliRunner(), source, "chat", tmp_path / "out")
+    assert "REG Unidentified" in written.read_text(encoding="utf-8")
+    roles = {p.code: p.role for p in cakit.read(written).transcript.participants}
+    original = {p.code: p.role for p in cakit.read(source).transcript.participants}
+    assert original == {"PAT": "patient", "REG": "unknown"} and roles == original
+    runner = CliRunner()
+    reports = [runner.invoke(cli, ["report", str(path), "--no-store", "--by", "consultation",
+                                   "--format", "csv"]) for path in (source, written)]
+    # the CHAT file says the role is not known, so its reading names REG (CK301); the
+    # Jefferson declaration is read as given. Either way REG is nobody's clinician
+    assert "CK301 speaker REG (CHAT role 'Unidentified') has no cakit role" in reports[1].stderr
+    rows = [report.stdout.splitlines()[1].split(",")[3:] for report in reports]
+    assert rows[0] == rows[1]

@@ -70,7 +70,9 @@ CHAT_ROLE_MAP: dict[str, Role] = {
 def chat_role(code: str, role: str, overrides: Mapping[str, Role]) -> Role:
     """A CHAT speaker's cakit role: the corpus map by speaker code, then by CHAT role (any
     case), then the CHAT role table, then the built-in label table by code (`DOC`, `PAT`,
-    `MUM` …); "unknown" when none says, never a guess."""
+    `MUM` …); "unknown" when none says, never a guess. A speaker declared `Unidentified`
+    is unknown whatever its code: the file says who it is not known (cakit writes a
+    Jefferson `REG = unknown` so, which must not come back as a registrar)."""
     from cakit.formats.jefferson.roles import DEFAULT_LABELS
 
     if overrides:
@@ -80,6 +82,8 @@ def chat_role(code: str, role: str, overrides: Mapping[str, Role]) -> Role:
                 return lowered[key.lower()]
     if role in CHAT_ROLE_MAP:
         return CHAT_ROLE_MAP[role]
+    if role == "Unidentified":
+        return "unknown"
     return DEFAULT_LABELS.get(code.lower(), "unknown")
 
 
