@@ -58,10 +58,6 @@ from cakit.report.names import (
 
 KEY_ENV = "CAKIT_DEID_KEY_FILE"
 KINDS = ("name", "place", "address", "date", "phone", "nhs", "postcode", "email", "id")
-
-
-class RosterError(DiagnosticsError):
-    """A roster file (`--roster`) has rows that cannot be used; each is named at its line."""
 _LABELS = {"name": "Name", "place": "Place", "address": "Address", "date": "Date",
            "phone": "Phone", "nhs": "NHS", "postcode": "Postcode", "email": "Email", "id": "ID"}
 _CONSONANTS = "bdfgklmnprstvz"
@@ -302,6 +298,10 @@ def label_terms(transcripts: Iterable[Transcript]) -> list[Term]:
                     continue
                 terms.setdefault(key, Term(word, "name", "speaker label"))
     return list(terms.values())
+
+
+class RosterError(DiagnosticsError):
+    """A roster file (`--roster`) has rows that cannot be used; each is named at its line."""
 
 
 _ROSTER_HINT = ("write the roster as CSV with commas: a header `text,kind`, then one name per "
