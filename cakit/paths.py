@@ -36,9 +36,11 @@ class RealPaths:
 
 
 def expand_paths(paths: Iterable[str], suffixes: tuple[str, ...],
-                 real: Callable[[Path], str] | None = None) -> list[Path]:
+                 real: Callable[[Path], str] | None = None,
+                 seen: set[str] | None = None) -> list[Path]:
     """Every transcript named by `paths`, in a stable order, each once (by where it
-    really is: `real`, a `RealPaths` by default).
+    really is: `real`, a `RealPaths` by default). `seen` holds the real paths already
+    listed, for a caller listing in several calls; each one found is added to it.
 
     Folders are searched recursively for files with a known suffix; hidden files and
     Word lock files (`~$x.docx`) are skipped. A path or pattern that matches nothing is a
@@ -48,7 +50,7 @@ def expand_paths(paths: Iterable[str], suffixes: tuple[str, ...],
         UsageError: a path does not exist or a pattern matches nothing.
     """
     found: list[Path] = []
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     wanted = tuple(s.lower() for s in suffixes)
     real_path = real or RealPaths()
 

@@ -84,16 +84,13 @@ def corpus_files(paths: Iterable[str], suffixes: tuple[str, ...]) -> list[Corpus
         UsageError: a path does not exist or a pattern matches nothing.
     """
     found: list[CorpusFile] = []
-    seen: set[str] = set()
+    seen: set[str] = set()  # across the paths: a file named twice is listed once
     real = RealPaths()
     find = lru_cache(maxsize=None)(find_config)  # each folder looked up once per listing
     for raw in paths:
         given = _given_folder(raw)
-        for path in expand_paths([raw], suffixes, real):
-            resolved = real(path)
-            if resolved not in seen:
-                seen.add(resolved)
-                found.append(corpus_file(path, given, find))
+        found.extend(corpus_file(path, given, find)
+                     for path in expand_paths([raw], suffixes, real, seen))
     return found
 
 
