@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, fields
 
 from cakit.model import Feature, Transcript
 from cakit.notation import LAUGH_DESCRIPTIONS
-from cakit.timing import media_timed
+from cakit.timing import media_timed, talk_span_ms
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +53,10 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
     words = overlaps = pauses = laughter = smile = in_breaths = 0
     overlap_links: set[str] = set()  # a Jefferson [ … [ pair shares one link
     pause_time = 0.0
-    starts: list[int] = []
-    ends: list[int] = []
-    timed = 0
+    spans: list[tuple[int, int]] = []
     for utterance in transcript.utterances:
         if utterance.media is not None:
-            timed += 1
-            starts.append(utterance.media.start_ms)
-            ends.append(utterance.media.end_ms)
+            spans.append((utterance.media.start_ms, utterance.media.end_ms))
         in_smile = False
         for token in utterance.tokens:
             if token.is_spoken:
@@ -89,20 +85,14 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
                 laughter += 1
             elif kind == "breath" and event.label == "in":
                 in_breaths += 1
-            elif kind == "bullet" and event.media is not None:
-                starts.append(event.media.start_ms)
-                ends.append(event.media.end_ms)
     overlaps += len(overlap_links) + scoped_overlaps(transcript)
     for gap in transcript.gaps:
         pauses += 1
         pause_time += gap.duration or 0.0
-        if gap.media is not None:
-            starts.append(gap.media.start_ms)
-            ends.append(gap.media.end_ms)
-    # from the first bullet's start to the last one's end, when bullets cover the talk as
-    # `cakit report` asks (cakit.timing.media_timed); else unknown, never a made-up figure
-    timed_enough = media_timed(timed, len(transcript.utterances))
-    duration = (max(ends) - min(starts)) / 1000.0 if starts and timed_enough else None
+    # the talk's span, as `cakit report` splits it over phases, when bullets cover the talk
+    # (cakit.timing.media_timed); else unknown, never a made-up figure
+    timed_enough = media_timed(len(spans), len(transcript.utterances))
+    duration = talk_span_ms(spans) / 1000.0 if timed_enough else None
     errors = sum(1 for d in transcript.diagnostics if d.severity == "error")
     warnings = sum(1 for d in transcript.diagnostics if d.severity == "warning")
     return TranscriptSummary(

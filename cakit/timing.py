@@ -5,6 +5,8 @@ summary` and `cakit report` never disagree about it)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cakit.model import Transcript, Utterance
 
 #: Share of utterances that must carry a media bullet before durations are trusted.
@@ -16,6 +18,27 @@ def media_timed(timed: int, utterances: int) -> bool:
     duration: at least two, and at least MEDIA_COVERAGE of them. One bullet in a
     transcript of fifty utterances times that utterance, not the recording."""
     return timed >= 2 and timed >= MEDIA_COVERAGE * utterances
+
+
+def owned_media_ms(spans: Sequence[tuple[int, int]]) -> list[int]:
+    """The milliseconds each timed utterance owns, given their media `(start, end)` sorted by
+    start: up to the next utterance's start, so gaps between turns belong to the turn before
+    them; the last owns up to the latest end of any utterance. The parts add up to
+    `talk_span_ms`: `cakit report` splits a consultation's duration over its phases this way,
+    and `cakit summary` reports the whole."""
+    owned: list[int] = []
+    latest_end = max((end for _, end in spans), default=0)
+    for index, (start, _) in enumerate(spans):
+        until = spans[index + 1][0] if index + 1 < len(spans) else latest_end
+        owned.append(max(until - start, 0))
+    return owned
+
+
+def talk_span_ms(spans: Sequence[tuple[int, int]]) -> int:
+    """A recording's duration as cakit counts it: from the first timed utterance's start to
+    the latest end of any. Bullets that time silence or a comment on a line of its own (a
+    CABNC gap, `((Tape starts))`) are not talk and do not stretch it."""
+    return max(end for _, end in spans) - min(start for start, _ in spans) if spans else 0
 
 
 def silences(transcript: Transcript) -> dict[int, float]:

@@ -13,7 +13,7 @@ from cakit.annotate import annotate
 from cakit.cli import cli
 from cakit.report.inputs import consultation_input
 from cakit.summary import summarize, total
-from tests.conftest import REPO
+from tests.conftest import CHAT_DATA, REPO, needs_shared
 
 TIMED = REPO / "corpora" / "demo" / "11-rahman-chat-media.cha"
 UNTIMED = REPO / "corpora" / "demo" / "01-brennan-jefferson.txt"
@@ -54,6 +54,36 @@ def test_bullets_on_every_utterance_give_the_reports_duration() -> None:
     report_input = consultation_input(transcript, annotate(transcript))
     assert summary.duration_s is not None and summary.duration_s > 60
     assert summary.duration_s == report_input.duration_s
+
+
+def test_summary_and_report_give_one_duration_whatever_overlaps_and_gap_lines(
+        tmp_path: Path) -> None:
+    # the second utterance overlaps the third and ends after it; a gap after the last
+    # turn is timed on a line of its own, as CABNC writes it: the talk runs 1.0 -> 9.0 s
+    lines = ["*DOC:\thow have you been ? \x151000_3000\x15",
+             "*PAT:\tnot so good the voices have been going on and on . \x152000_9000\x15",
+             "*DOC:\tmhm . \x154000_5000\x15",
+             "\t(2.0) \x159000_11000\x15"]
+    transcript = cakit.read(_chat(tmp_path, lines)).transcript
+    assert [d for d in transcript.diagnostics if d.severity == "error"] == []
+    report_input = consultation_input(transcript, annotate(transcript))
+    assert summarize(transcript).duration_s == 8.0
+    assert report_input.duration_s == 8.0
+    assert sum(s.duration_s or 0 for s in report_input.phase_stats) == 8.0
+
+
+@needs_shared
+def test_summary_and_report_agree_on_every_real_recordings_duration() -> None:
+    # CABNC times gaps, music and tape changes on lines of their own; summary once took
+    # them in and report did not (KBK_2-manual: 216.844 s against 198.662 s)
+    timed = 0
+    for path in sorted((CHAT_DATA / "cabnc-ca").glob("*.cha")):
+        transcript = cakit.read(path).transcript
+        summary = summarize(transcript)
+        report_input = consultation_input(transcript, annotate(transcript))
+        assert summary.duration_s == report_input.duration_s, path.name
+        timed += summary.duration_s is not None
+    assert timed >= 3  # the files with bullets on nine in ten utterances
 
 
 def test_the_total_has_a_duration_only_when_every_file_has_one() -> None:

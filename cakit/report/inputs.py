@@ -30,7 +30,7 @@ from cakit.annotations import (
 )
 from cakit.model import Transcript
 from cakit.profile import TranscriptProfile, profile_of
-from cakit.timing import media_timed
+from cakit.timing import media_timed, owned_media_ms
 
 _TITLES = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx",
                      "prof", "prof.", "professor", "nurse", "sister", "doctor", "sir", "dame"})
@@ -125,23 +125,20 @@ def _media_durations(profile: TranscriptProfile, phase_of: PhaseLookup
                      ) -> dict[str, float] | None:
     """Seconds per phase from media bullets, or None when timing is missing.
 
-    Each timed utterance owns the time from its start to the next timed utterance's start
-    (the last one owns its own length), so phases partition the recording, gaps included.
+    Each timed utterance owns the time up to the next one (`cakit.timing.owned_media_ms`),
+    so phases partition the recording, gaps included, and add up to `cakit summary`'s
+    duration.
     """
     utterances = profile.utterances
     timed = [u for u in utterances if u.media_start_ms is not None]
     if not media_timed(len(timed), len(utterances)):
         return None
     timed.sort(key=lambda u: (u.media_start_ms, u.line))
+    owned = owned_media_ms([(u.media_start_ms or 0, u.media_end_ms or 0) for u in timed])
     seconds: dict[str, float] = {}
-    for index, utterance in enumerate(timed):
-        start = utterance.media_start_ms or 0
-        if index + 1 < len(timed):
-            span = (timed[index + 1].media_start_ms or 0) - start
-        else:
-            span = (utterance.media_end_ms or 0) - start
+    for utterance, milliseconds in zip(timed, owned, strict=True):
         phase = phase_of(utterance.line)
-        seconds[phase] = seconds.get(phase, 0.0) + max(span, 0) / 1000.0
+        seconds[phase] = seconds.get(phase, 0.0) + milliseconds / 1000.0
     return seconds
 
 
