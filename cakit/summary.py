@@ -20,6 +20,7 @@ class TranscriptSummary:
     patients: int
     carers: int
     others: int
+    unknown: int
     utterances: int
     turns: int
     words: int
@@ -101,7 +102,8 @@ def summarize(transcript: Transcript) -> TranscriptSummary:
         clinicians=roles.get("clinician", 0),
         patients=roles.get("patient", 0),
         carers=roles.get("carer", 0),
-        others=roles.get("other", 0) + roles.get("unknown", 0),
+        others=roles.get("other", 0),
+        unknown=roles.get("unknown", 0),
         utterances=len(transcript.utterances),
         turns=len(transcript.turns),
         words=words,

@@ -141,3 +141,15 @@ def test_back_channels_are_utterances_of_their_own(tmp_path: Path) -> None:
         assert not host["meta"]["backchannel"] and host["speaker"] != line["speaker"]
         assert line["meta"]["codes"] == []
         assert all(other["reply_to"] != line["id"] for other in lines)
+
+
+def test_an_export_says_it_is_not_de_identified(tmp_path: Path) -> None:
+    # an export is a working copy: the transcripts as written, names included
+    out = tmp_path / "corpus"
+    result = run("export", "--to", "convokit", str(FIRST), "-o", str(out), "--store",
+                 str(tmp_path / "store"))
+    assert result.exit_code == 0, result.output
+    assert "NOT de-identified" in result.stderr
+    assert "brennan" in (out / "conversations.json").read_text(encoding="utf-8").lower()
+    codebook = run("export", "--to", "qdc", "-o", str(tmp_path / "codebook.qdc"))
+    assert codebook.exit_code == 0 and "NOT de-identified" not in codebook.stderr

@@ -120,7 +120,7 @@ def test_the_corpus_run_skips_tier_structure_checks_that_validate_makes(tmp_path
 
 @needs_shared
 @pytest.mark.parametrize("command", [["validate", "--format", "json"],
-                                     ["summary", "--format", "csv"]])
+                                     ["summary", "--format", "csv", "--no-deidentify"]])
 def test_validate_and_summary_give_the_same_output_with_jobs(command: list[str]) -> None:
     files = [str(path) for path in chat_files("cabnc-ca")][:6]
     runner = CliRunner()

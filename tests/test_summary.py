@@ -130,3 +130,41 @@ def test_an_overlap_counts_once_in_jefferson_as_in_chat(tmp_path: Path) -> None:
     begins = sum(e.label == "begin" for u in harlow.utterances for e in u.events
                  if e.kind == "overlap")
     assert summarize(harlow).overlaps == begins // 2 == 2
+
+
+def test_file_names_are_the_reports_pseudonyms_unless_asked(tmp_path: Path) -> None:
+    # demo file names carry the invented patients' names; a summary is shared like a report
+    demo = REPO / "corpora" / "demo"
+    stems = [path.stem for path in sorted(demo.iterdir()) if path.suffix in (".txt", ".cha")]
+    for output_format in ("table", "csv", "json", "md"):
+        result = CliRunner().invoke(cli, ["summary", str(demo), "--format", output_format,
+                                          "--no-color"])
+        assert result.exit_code == 0, result.output
+        assert not [stem for stem in stems if stem in result.stdout], output_format
+        assert result.stdout.count("[ID-") >= len(stems)
+    rows = json.loads(CliRunner().invoke(cli, ["summary", str(demo), "--format",
+                                               "json"]).stdout)
+    report = CliRunner().invoke(cli, ["report", str(demo), "--by", "consultation",
+                                      "--format", "json", "--no-store"])
+    assert report.exit_code == 0, report.output
+    reported = set(json.loads(report.stdout)["consultations"])
+    assert {row["file"] for row in rows[:-1]} == reported  # the same file, the same id
+    shown = CliRunner().invoke(cli, ["summary", str(demo), "--format", "csv",
+                                     "--no-deidentify"])
+    assert all(stem in shown.stdout for stem in stems)
+    assert "NOT de-identified" in shown.stderr
+
+
+def test_speakers_with_no_role_are_counted_apart_from_others(tmp_path: Path) -> None:
+    path = tmp_path / "t.cha"
+    path.write_text(HEADER.replace("PAT Bob Participant", "PAT Bob Participant, "
+                                   "ROB Rob Investigator, UNK Someone Unidentified")
+                    + "@ID:\teng|demo|ROB|||||Investigator|||\n"
+                    + "@ID:\teng|demo|UNK|||||Unidentified|||\n"
+                    + "*DOC:\thow are you ?\n*PAT:\tfine .\n*ROB:\tokay .\n*UNK:\tyes .\n"
+                    + "@End\n", encoding="utf-8")
+    transcript = cakit.read(path).transcript
+    assert [d for d in transcript.diagnostics if d.severity == "error"] == []
+    row = summarize(transcript)
+    assert (row.clinicians, row.patients, row.carers, row.others, row.unknown) == \
+        (1, 1, 0, 1, 1)

@@ -103,6 +103,10 @@ def export(paths: tuple[str, ...], to: str, output: str, force: bool, codebook: 
     With --coder NAME a qdpx holds only that coder's decisions, and convokit codes are
     those NAME decided. With --consensus a qdpx also has a user "consensus" coding the
     codes most coders kept, and convokit codes are the consensus.
+
+    An export is a working copy of the data, not a shareable output: qdpx and convokit
+    hold the transcripts as written (names, places, file names, speaker labels), so
+    keep them as confidential as the transcripts.
     """
     from cakit.build import build_id
     from cakit.cli._output import check_writable, write_bytes
@@ -146,5 +150,9 @@ def export(paths: tuple[str, ...], to: str, output: str, force: bool, codebook: 
             write_bytes(str(Path(output) / name), body, force=force)
     err.print(f"wrote {output} ({to}, {len(data.docs)} transcripts)", markup=False,
               highlight=False)
+    if exporter.needs_corpus:
+        err.print("NOT de-identified: the export holds the transcripts, file names and "
+                  "speaker labels as written; keep it as confidential as the transcripts",
+                  style="bold red", markup=False, highlight=False)
     if problems:
         raise SystemExit(1)

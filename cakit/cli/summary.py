@@ -27,11 +27,14 @@ if TYPE_CHECKING:
 
 _HEADINGS = {
     "file": "file", "format": "format", "clinicians": "clin", "patients": "pat",
-    "carers": "carer", "others": "other", "utterances": "utts", "turns": "turns",
+    "carers": "carer", "others": "other", "unknown": "unknown", "utterances": "utts",
+    "turns": "turns",
     "words": "words", "duration_s": "dur s", "overlaps": "overlaps", "pauses": "pauses",
     "pause_time_s": "pause s", "laughter": "laughs", "smile_voice": "smile",
     "in_breaths": "in-br", "errors": "errors", "warnings": "warn",
 }
+
+_ROLE_COLUMNS = ("clinicians", "patients", "carers", "others", "unknown")
 
 
 @click.command()
@@ -41,21 +44,26 @@ _HEADINGS = {
 @click.option("-o", "--output", type=click.Path(dir_okay=False), callback=dash_is_stdout,
               help="Write to this file (default, or -: standard output).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option("--no-deidentify", is_flag=True,
+              help="Show file names as written (they may identify people); by default "
+                   "each file is the keyed pseudonym reports give it, [ID-…].")
 @roles_option
 @jobs_option
 @click.option("--no-color", is_flag=True, help="Plain output.")
 @handle_errors
 def summary(
     paths: tuple[str, ...], output_format: str, output: str | None, force: bool,
-    roles_file: str | None, no_color: bool, jobs: int = 1,
+    no_deidentify: bool, roles_file: str | None, no_color: bool, jobs: int = 1,
 ) -> None:
     """Count participants by role, utterances, turns, words, duration and CA features.
 
     Words are every spoken item, fillers and retraced words included (docs/counts.md).
     Pauses include gaps between speakers; micropauses count 0.1 s. Duration comes from
     media bullets on at least nine in ten utterances, and is empty otherwise; the total
-    has one only when every file has. A file with reading errors is still counted, its
-    first error is printed, and the exit code is 1.
+    has one only when every file has. Roles count speakers; `unknown` ones have no role
+    mapped (--roles), so the annotator codes nothing of theirs. A file with reading
+    errors is still counted, its first error is printed, and the exit code is 1. Files
+    are shown as the pseudonyms reports give them unless --no-deidentify.
     """
     output_format = format_for_output(output_format, output)
     from pathlib import Path
@@ -78,15 +86,20 @@ def summary(
                       highlight=False)
     rows = [row for row, _ in read]
     rows.append(total(rows))
+    if no_deidentify:
+        err.print("NOT de-identified: file names are shown as written", style="bold red",
+                  markup=False, highlight=False)
+    else:
+        rows = _pseudonymised(rows)
     records = [row.as_dict() for row in rows]
     if output_format == "table":
         from rich.table import Table
 
         table = Table(title="cakit summary", title_justify="left",
-                      caption="roles = clinicians/patients/carers/others; pauses include gaps "
-                      "between speakers; duration from media bullets", caption_justify="left")
-        shown = [c for c in COLUMNS if c not in ("format", "clinicians", "patients", "carers",
-                                                  "others")]
+                      caption="roles = clinicians/patients/carers/others/unknown (no role "
+                      "mapped); pauses include gaps between speakers; duration from media "
+                      "bullets", caption_justify="left")
+        shown = [c for c in COLUMNS if c not in ("format", *_ROLE_COLUMNS)]
         table.add_column("file", overflow="fold")
         table.add_column("roles", justify="right")
         for name in shown[1:]:
@@ -94,8 +107,7 @@ def summary(
         for index, record in enumerate(records):
             name = str(record["file"])
             label = name if index == len(records) - 1 else Path(name).name
-            roles_cell = "/".join(str(record[k]) for k in ("clinicians", "patients", "carers",
-                                                            "others"))
+            roles_cell = "/".join(str(record[k]) for k in _ROLE_COLUMNS)
             cells = [label, roles_cell] + [
                 "" if record[c] is None else str(record[c]) for c in shown[1:]
             ]
@@ -105,6 +117,19 @@ def summary(
         _write(records, output_format, output, force)
     if any(first_error is not None for _, first_error in read):
         raise SystemExit(1)
+
+
+def _pseudonymised(rows: list[TranscriptSummary]) -> list[TranscriptSummary]:
+    """Each file's row under the keyed pseudonym reports give the file (a file name may
+    hold a name or a date of birth); the TOTAL row as it is."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from cakit.report.deid import Deidentifier
+
+    deid = Deidentifier.for_transcripts([])
+    return [replace(row, file=deid.identifier(Path(row.file).stem)) for row in rows[:-1]] + \
+        rows[-1:]
 
 
 def _write(records: list[dict[str, object]], output_format: str, output: str | None,
