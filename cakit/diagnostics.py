@@ -62,7 +62,7 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
         _e("CK100", "error", "The file cannot be read at all (it is missing, a folder, or "
            "not readable by you).",
            "Check the path and the file's permissions."),
-        _e("CK101", "error", "The file is empty (zero bytes).",
+        _e("CK101", "error", "The file is empty (zero bytes, or only a byte-order mark).",
            "Check that this is the file you meant; an empty file has nothing to read."),
         _e("CK102", "error", "The file contains NUL bytes: it is binary, not a text "
            "transcript.",

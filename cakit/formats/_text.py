@@ -59,10 +59,9 @@ def decode_bytes(data: bytes, source: str, *, utf8_required: bool = False) -> De
     """
     diagnostics: list[Diagnostic] = []
     span = SourceSpan(source, 1, 1)
-    if not data:
-        diagnostics.append(
-            Diagnostic("CK101", "error", "file is empty", span, "nothing to read")
-        )
+    if not data or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        message = "file is empty" if not data else "file is empty: only a byte-order mark"
+        diagnostics.append(Diagnostic("CK101", "error", message, span, "nothing to read"))
         return DecodedText("", "utf-8", False, False, tuple(diagnostics))
 
     encoding = "utf-8"

@@ -107,3 +107,14 @@ def test_commas_between_laugh_particles_do_not_part_them_in_chat(line: str,
     utterance = _utterance(line)
     assert utterance.words == ()
     assert sum(1 for e in utterance.events if e.kind == "laugh") == laughs
+
+
+@pytest.mark.parametrize("bom", [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"])
+@pytest.mark.parametrize("suffix", [".txt", ".cha"])
+def test_a_file_holding_only_a_byte_order_mark_is_empty(tmp_path: Path, bom: bytes,
+                                                        suffix: str) -> None:
+    # an outside review found such a file passing `cakit validate` while a zero-byte one
+    # failed: an editor that saves an empty document as UTF-8 writes exactly these bytes
+    path = tmp_path / f"t{suffix}"
+    path.write_bytes(bom)
+    assert [(d.code, d.severity) for d in cakit.read(path).diagnostics] == [("CK101", "error")]
