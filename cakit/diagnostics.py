@@ -222,6 +222,13 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
            "cannot hold (dependent tiers, `@ID` details, pauses between utterances …); the "
            "warning names it.",
            "Nothing to fix: keep the source file, which still holds everything."),
+        _e("CK421", "warning", "The converted file, read back, gives other figures than its "
+           "source (speakers by role, turns, words, duration, overlaps, pauses, laughter, "
+           "in-breaths, as `cakit summary` counts them): the target notation cannot hold "
+           "something, or writes it so that it reads differently. Codes that depend on "
+           "those figures (HESITATE on pauses, SMILE_LAUGH on laughter …) can change too.",
+           "Analyse the source file; if the converted one must be used, compare `cakit "
+           "summary` and `cakit annotate` on both."),
     ),
     _section(
         "The annotation store",

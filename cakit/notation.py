@@ -224,6 +224,10 @@ MARKS: tuple[Mark, ...] = (
     _row("...", "long pause (clinical keys); four or more dots too", "item", "pause:long",
          "J", "jg", value=1.0),
     _row("…", "long pause (clinical keys)", "item", "pause:long", "J", "jg", value=1.0),
+    _row("((pause))", "a pause nobody timed, as cakit writes a BNC `<pause>` tag (no seconds "
+         "counted)", "item", "pause:untimed", "J", "jg", "j"),
+    _row("&=pause", "a pause nobody timed, as cakit writes a BNC `<pause>` tag (no seconds "
+         "counted)", "item", "pause:untimed", "C", "c", "c"),
     # --- intonation: Jefferson punctuation marks prosody, not grammar --------------------
     _row(".", "falling, final intonation", "item", "intonation:fall", "J", "jc", "j",
          also_writes=("fall_low", "fall_mid", "fall_back")),

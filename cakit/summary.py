@@ -40,6 +40,22 @@ class TranscriptSummary:
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(TranscriptSummary))
 
+#: The figures a transcript's notation should not change: what a conversion must keep
+#: (its name, format and diagnostics are not the talk).
+TALK_FIGURES: tuple[str, ...] = tuple(c for c in COLUMNS
+                                      if c not in ("file", "format", "errors", "warnings"))
+
+
+def changed_figures(before: TranscriptSummary, after: TranscriptSummary) -> list[str]:
+    """`pauses 117 → 21` for each talk figure that differs between two readings of one
+    conversation (a transcript and its conversion), in column order."""
+    return [f"{name} {_shown(getattr(before, name))} → {_shown(getattr(after, name))}"
+            for name in TALK_FIGURES if getattr(before, name) != getattr(after, name)]
+
+
+def _shown(value: object) -> str:
+    return "none" if value is None else str(value)
+
 
 def scoped_overlaps(transcript: Transcript) -> int:
     """CHAT `<…> [>]` / `<…> [<]` overlaps: a pair counts once, as a ⌈ … ⌊ pair does."""

@@ -21,9 +21,9 @@ from cakit.model import Transcript
 from cakit.summary import summarize
 
 try:  # tests/ may or may not be a package; it is the same conftest either way
-    from tests.conftest import chat_files, needs_shared
+    from tests.conftest import DEMO, chat_files, needs_shared
 except ModuleNotFoundError:  # pragma: no cover
-    from conftest import chat_files, needs_shared  # type: ignore[no-redef]
+    from conftest import DEMO, chat_files, needs_shared  # type: ignore[no-redef]
 
 TAB_SEPARATED = {
     "021A-C0897X0026XX-AAZZP0.cha", "021A-C0897X0176XX-AAZZP0.cha",
@@ -342,3 +342,48 @@ def test_convert_roundtrip_a_speaker_declared_unknown_stays_unknown(tmp_path: Pa
     assert "CK301 speaker REG (CHAT role 'Unidentified') has no cakit role" in reports[1].stderr
     rows = [report.stdout.splitlines()[1].split(",")[3:] for report in reports]
     assert rows[0] == rows[1]
+
+
+def test_convert_roundtrip_untimed_pauses_stay_pauses_in_jefferson(tmp_path: Path) -> None:
+    # CHAT `&=pause` (a BNC <pause>: nobody timed it) has no Jefferson mark: it is written
+    # `((pause))`, which read back as a comment until an outside review saw CABNC lose
+    # 96 of 117 pauses (and HESITATE codes with them) on the way to Jefferson
+    source = tmp_path / "p.cha"
+    source.write_text("@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tDOC Ann Doctor, "
+                      "PAT Bob Participant\n@ID:\teng|c|DOC|||||Doctor|||\n"
+                      "@ID:\teng|c|PAT|||||Participant|||\n*DOC:\tanything else ?\n"
+                      "*PAT:\t&=pause the voices again .\n*DOC:\tright &=pause okay .\n@End\n",
+                      encoding="utf-8")
+    written = _convert(CliRunner(), source, "jefferson", tmp_path / "out")
+    assert written.read_text(encoding="utf-8").count("((pause))") == 2
+    pauses = [e for u in cakit.read(written).transcript.utterances for e in u.events
+              if e.kind == "pause"]
+    assert [(e.label, e.value) for e in pauses] == [("untimed", None)] * 2
+    assert summarize(cakit.read(written).transcript).pauses == \
+        summarize(cakit.read(source).transcript).pauses == 2
+
+
+@needs_shared
+def test_convert_roundtrip_bnc_pauses_survive_jefferson(tmp_path: Path) -> None:
+    path = next(path for path in CABNC if path.name == "021A-C0897X0040XX-ABZZP0.cha")
+    written = _convert(CliRunner(), path, "jefferson", tmp_path / "out")
+    before = summarize(cakit.read(path).transcript)
+    assert before.pauses > 100
+    assert summarize(cakit.read(written).transcript).pauses == before.pauses
+
+
+def test_convert_says_when_the_converted_file_counts_differently(small: Path,
+                                                                  tmp_path: Path) -> None:
+    # EAF holds no pause on a line of its own: the figures change, and convert says which
+    source = DEMO / "01-brennan-jefferson.txt"
+    outcome = CliRunner().invoke(cli, ["convert", str(source), "--to", "eaf", "-o",
+                                       str(tmp_path), "--no-color"])
+    assert outcome.exit_code == 0, outcome.output
+    before = summarize(cakit.read(source).transcript)
+    after = summarize(cakit.read(tmp_path / "01-brennan-jefferson.eaf").transcript)
+    assert after.pauses < before.pauses
+    assert "CK421 the converted file counts differently: " in outcome.stderr
+    assert f"pauses {before.pauses} → {after.pauses}" in outcome.stderr
+    same = CliRunner().invoke(cli, ["convert", str(small), "--to", "chat", "-o",
+                                    str(tmp_path / "chat"), "--no-color"])
+    assert same.exit_code == 0 and "CK421" not in same.output

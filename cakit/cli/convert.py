@@ -177,6 +177,7 @@ def convert(
             continue
         written.add(destination.resolve())
         converted += 1
+        _print_drift(err, path, result.transcript, read(destination, roles=roles))
         out.print(f"{path} → {destination}", markup=False, highlight=False, soft_wrap=True)
     verdict = "FAILED" if failed else "ok"
     out.print(f"{verdict}: converted {converted} file{'s' if converted != 1 else ''} to "
@@ -215,6 +216,21 @@ def _print_losses(
         for loss in eaf_losses(result.transcript):
             show(f"{path}:1:1: CK420 the EAF holds talk only, not {loss}: left out",
                  style="yellow", markup=False, soft_wrap=True)
+
+
+def _print_drift(console: Console, path: Path, source: Transcript,
+                 converted: ParseResult) -> None:
+    """CK421 when the written file reads back with other counts than its source: what a
+    notation cannot hold (or a writer gets wrong) changes figures and codes silently."""
+    from cakit.summary import changed_figures, summarize
+
+    changed = changed_figures(summarize(source), summarize(converted.transcript))
+    if converted.errors:
+        changed.append(f"{len(converted.errors)} reading error(s)")
+    if changed:
+        console.print(f"{path}:1:1: CK421 the converted file counts differently: "
+                      f"{', '.join(changed)}; codes that depend on these can change too",
+                      style="yellow", markup=False, soft_wrap=True)
 
 
 def _print_diagnostics(console: object, diagnostics: Sequence[object]) -> None:

@@ -734,7 +734,10 @@ def _amp_item(state: _State, text: str, line: int, col: int) -> None:
                                f"the event {text!r}", line, col + 2 + stop,
                                hint="an event label has no . ? or !; put a space before the "
                                "terminator (&=laughs .)")
-        _event(state, "comment", text, line, col, label=body.rstrip(".?!"))
+        if body == "pause":  # how cakit writes a pause nobody timed (a BNC <pause> tag)
+            _event(state, "pause", text, line, col, label="untimed")
+        else:
+            _event(state, "comment", text, line, col, label=body.rstrip(".?!"))
         return
     if second in "{}":
         _long_feature(state, text, line, col)

@@ -70,6 +70,9 @@ BARE_PAUSES: dict[str, tuple[float, str]] = {
     mark: reading for mark, reading in pause_marks("jefferson").items()
     if not mark.startswith("(")
 }
+#: `((pause))`: a pause of no stated length (a BNC `<pause>` tag, CHAT `&=pause`), read as a
+#: pause with no value, not as a transcriber's comment.
+UNTIMED_PAUSE = "pause"
 #: Lip smacks and clicks written as words.
 SOUNDS: dict[str, str] = event_labels("sound", "jefferson")
 

@@ -68,6 +68,7 @@ from cakit.formats.jefferson.marks import (
     SPLIT,
     STRICT_PARTICLE,
     TOGGLES,
+    UNTIMED_PAUSE,
     WEAK_ITEM,
     WEAK_PARTICLES,
     Content,
@@ -214,7 +215,10 @@ def _marked_turn(state: _State, content: Content) -> Tokenized:
         line, col = content.position(piece.offset)
         if kind == "comment":
             label = " ".join(piece.text[2:-2].split())
-            _event(state, "comment", piece.text, line, col, label=label)
+            if label.lower() == UNTIMED_PAUSE:  # a pause nobody timed, not a description
+                _event(state, "pause", piece.text, line, col, label="untimed")
+            else:
+                _event(state, "comment", piece.text, line, col, label=label)
         elif kind == "brace":
             label = " ".join(piece.text[1:-1].split())
             _event(state, "interposed", piece.text, line, col, label=label)

@@ -20,7 +20,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from cakit.formats._order import talk_lines
-from cakit.formats.jefferson.marks import GAT_INTONATION, INTONATION, SOUNDS, pause_reading
+from cakit.formats.jefferson.marks import (
+    GAT_INTONATION,
+    INTONATION,
+    SOUNDS,
+    UNTIMED_PAUSE,
+    pause_reading,
+)
 from cakit.formats.jefferson.shape import ordered_items, word_shape
 from cakit.model import (
     Event,
@@ -508,7 +514,7 @@ def _pause_text(text: str, value: float | None, label: str) -> str:
     if pause_reading(stripped) is not None and not stripped.startswith("(-"):
         return stripped
     if label == "untimed":  # a pause of no stated length (a BNC <pause> tag)
-        return "((pause))"
+        return f"(({UNTIMED_PAUSE}))"
     if label == "micro" or value is None:
         return "(.)"
     if label == "medium" and stripped == "(..)":
