@@ -387,3 +387,37 @@ def test_convert_says_when_the_converted_file_counts_differently(small: Path,
     same = CliRunner().invoke(cli, ["convert", str(small), "--to", "chat", "-o",
                                     str(tmp_path / "chat"), "--no-color"])
     assert same.exit_code == 0 and "CK421" not in same.output
+
+
+def test_convert_a_role_chat_does_not_list_is_written_as_one_that_reads_back(
+        tmp_path: Path) -> None:
+    # `Grandma` is no CHAT role: written as it was, the file did not validate and the
+    # conversion was refused as "a cakit bug"; with --lenient the carer came back unknown
+    source = tmp_path / "g.txt"
+    source.write_text("Participants: DOC = Ann, clinician (Doctor); GRA = Gran, carer "
+                      "(Grandma); PAT = Bob, patient\n\nDOC:  hello.\nGRA:  hi.\nPAT:  hi.\n",
+                      encoding="utf-8")
+    outcome = CliRunner().invoke(cli, ["convert", str(source), "--to", "chat", "-o",
+                                       str(tmp_path / "out"), "--no-color"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "CK420 CHAT cannot hold the roles GRA 'Grandma' → Relative" in outcome.stderr
+    assert "CK421" not in outcome.stderr
+    written = tmp_path / "out" / "g.cha"
+    assert "GRA Gran Relative" in written.read_text(encoding="utf-8")
+    back = cakit.read(written)
+    assert back.errors == ()
+    assert {p.code: p.role for p in back.transcript.participants} == \
+        {p.code: p.role for p in cakit.read(source).transcript.participants}
+
+
+@needs_shared
+def test_convert_chat_to_chat_counts_the_same_on_real_files(tmp_path: Path) -> None:
+    # verbatim: read back (relaxed as the source was), every figure is the source's
+    outcome = CliRunner().invoke(cli, ["convert", *map(str, CABNC_CHAT), "--to", "chat",
+                                       "--lenient", "-o", str(tmp_path), "--no-color"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "CK421" not in outcome.output
+    jefferson = CliRunner().invoke(cli, ["convert", *map(str, CABNC_CHAT), "--to",
+                                         "jefferson", "--lenient", "-o",
+                                         str(tmp_path / "j"), "--no-color"])
+    assert jefferson.exit_code == 0 and "CK421" in jefferson.stderr  # CA marks, docs/convert.md

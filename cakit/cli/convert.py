@@ -177,7 +177,9 @@ def convert(
             continue
         written.add(destination.resolve())
         converted += 1
-        _print_drift(err, path, result.transcript, read(destination, roles=roles))
+        written_back = read(destination, roles=roles)
+        _print_drift(err, path, result.transcript,
+                     relax(written_back) if lenient else written_back)
         out.print(f"{path} → {destination}", markup=False, highlight=False, soft_wrap=True)
     verdict = "FAILED" if failed else "ok"
     out.print(f"{verdict}: converted {converted} file{'s' if converted != 1 else ''} to "
@@ -193,6 +195,7 @@ def _print_losses(
     """Warnings for what the conversion cannot keep, and for what --lenient relaxed."""
     from collections import Counter
 
+    from cakit.formats.chat.writer import chat_losses
     from cakit.formats.elan.writer import eaf_losses
     from cakit.formats.jefferson.writer import jefferson_losses
     from cakit.formats.lenient import LENIENT_CODES, LINE_CODES
@@ -211,6 +214,10 @@ def _print_losses(
     if target == "jefferson" and result.transcript.format == "chat":
         for loss in jefferson_losses(result.transcript):
             show(f"{path}:1:1: CK420 Jefferson cannot hold {loss}: left out", style="yellow",
+                 markup=False, soft_wrap=True)
+    if target == "chat" and result.transcript.format != "chat":
+        for loss in chat_losses(result.transcript):
+            show(f"{path}:1:1: CK420 CHAT cannot hold {loss}: written so", style="yellow",
                  markup=False, soft_wrap=True)
     if target == "eaf":
         for loss in eaf_losses(result.transcript):

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from cakit.formats._order import talk_lines
+from cakit.formats.chat.headers import CHAT_ROLES, chat_role
 from cakit.formats.jefferson.shape import ordered_items, split_alternative, word_shape
 from cakit.formats.jefferson.writer import laugh_letters
 from cakit.model import Event, Feature, Header, Participant, Role, Token, Transcript, Utterance
@@ -68,7 +69,6 @@ _PASS_THROUGH = frozenset({
     "Warning", "Recording Quality", "Room Layout", "Tape Location", "New Episode", "Blank",
     "Date",
 })
-_CHAT_ROLE = re.compile(r"^[A-Za-z][A-Za-z_'-]*$")
 
 
 #: Media file suffixes that CHAT's `@Media` leaves out (it names the file without one).
@@ -220,11 +220,29 @@ def _declares_participants(header: Header) -> bool:
 
 
 def _chat_role(participant: Participant) -> str:
-    """The CHAT role the source gave (kept through Jefferson), else one for the cakit role."""
+    """The CHAT role the source gave (kept through Jefferson) when CHAT lists it and it
+    reads back as the same cakit role; else the CHAT role for the cakit role. A Jefferson
+    `GRA = Gran, carer (Grandma)` is written `Relative`: `Grandma` is no CHAT role, and
+    read back it would leave the carer without a role (the change is said, CK420)."""
     kept = participant.id.role if participant.id is not None else ""
-    if kept and _CHAT_ROLE.match(kept):
+    if kept in CHAT_ROLES and chat_role(participant.code, kept, {}) == participant.role:
         return kept
     return CHAT_ROLE_FOR.get(participant.role, "Unidentified")
+
+
+def chat_losses(transcript: Transcript) -> list[str]:
+    """What a CHAT rendering of a transcript from another notation cannot keep, one phrase
+    per kind: speakers' roles that CHAT does not list, written as another."""
+    changed = []
+    for participant in transcript.participants:
+        kept = participant.id.role if participant.id is not None else ""
+        written = _chat_role(participant)
+        if kept and kept != written:
+            changed.append(f"{participant.code} {kept!r} → {written}")
+    if not changed:
+        return []
+    return [f"the roles {', '.join(changed)} (a role CHAT does not list, or one that would "
+            "read back as another cakit role)"]
 
 
 def _paired_gems(headers: tuple[Header, ...]) -> set[int]:
