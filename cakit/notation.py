@@ -276,6 +276,17 @@ MARKS: tuple[Mark, ...] = (
     _row("tsk", "tongue click", "item", "sound:click", "J", "jg", "j"),
     _row("tk", "tongue click", "item", "sound:click", "J", "jg", "j"),
     _row("ptk", "tongue click", "item", "sound:click", "J", "jg", "j"),
+    # CHAT has no mark for them: cakit writes Jefferson's as `&=` events, read back as sounds
+    _row("&=pt", "lip smack (as cakit writes Jefferson's `pt`)", "item", "sound:lip_smack",
+         "C", "c", "c"),
+    _row("&=tch", "tongue click (as cakit writes Jefferson's `tch`)", "item", "sound:click",
+         "C", "c", "c"),
+    _row("&=tsk", "tongue click (as cakit writes Jefferson's `tsk`)", "item", "sound:click",
+         "C", "c", "c"),
+    _row("&=tk", "tongue click (as cakit writes Jefferson's `tk`)", "item", "sound:click",
+         "C", "c", "c"),
+    _row("&=ptk", "tongue click (as cakit writes Jefferson's `ptk`)", "item", "sound:click",
+         "C", "c", "c"),
     # --- transcriber's notes ----------------------------------------------------------
     _row("((", "transcriber's description, `((laughs))`", "item", "comment", "JG", "jg", "j",
          close="))"),

@@ -421,3 +421,25 @@ def test_convert_chat_to_chat_counts_the_same_on_real_files(tmp_path: Path) -> N
                                          "jefferson", "--lenient", "-o",
                                          str(tmp_path / "j"), "--no-color"])
     assert jefferson.exit_code == 0 and "CK421" in jefferson.stderr  # CA marks, docs/convert.md
+
+
+def test_convert_clicks_stay_sounds_from_jefferson_to_chat(tmp_path: Path) -> None:
+    # `pt` and `tch` were written `&=pt`, `&=tch` and read back as transcriber's comments,
+    # so the demo consultation 07 gained "non-verbal notes" it never had (outside review)
+    sources = sorted(DEMO.glob("*.txt"))
+    outcome = CliRunner().invoke(cli, ["convert", *map(str, sources), "--to", "chat", "-o",
+                                       str(tmp_path), "--no-color"])
+    assert outcome.exit_code == 0, outcome.output
+
+    def sounds(transcript: Transcript) -> list[tuple[str, str]]:
+        # CHAT writes a comment's spaces as `_` (`&=rolls_sleeve`)
+        return [(e.kind, e.label.replace("_", " ")) for u in transcript.utterances
+                for e in u.events if e.kind in ("sound", "comment")]
+
+    clicked = 0
+    for source in sources:
+        before = cakit.read(source).transcript
+        after = cakit.read(tmp_path / source.with_suffix(".cha").name).transcript
+        assert sounds(after) == sounds(before), source.name
+        clicked += any(kind == "sound" for kind, _ in sounds(before))
+    assert clicked >= 1

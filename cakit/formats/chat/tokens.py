@@ -26,6 +26,7 @@ from cakit.notation import (
     INBREATH_BODY,
     LAUGH_PARTICLE,
     OUTBREATH,
+    event_labels,
     glued_marks,
     pause_value,
 )
@@ -44,6 +45,8 @@ _PAUSE_ANY = re.compile(r"\((?:\.{1,3}|\d+(?::\d+)?\.\d*)\)")
 # Unicode but CA glyphs to CHAT, so words containing them take the slow path.
 _PLAIN = re.compile(r"[^\W\d_ἩΫˈˌ]+(?:'[^\W\d_ἩΫˈˌ]+)*'?\Z")
 _DIGIT = re.compile(r"\d")
+#: `&=pt`, `&=tch` …: Jefferson's lip smacks and clicks as cakit writes them in CHAT.
+_SOUNDS = event_labels("sound", "chat")
 #: Languages whose orthography writes tones or homonym numbers with digits (E220).
 DIGIT_LANGUAGES = frozenset({"zho", "cym", "vie", "tha", "nan", "yue", "min", "hak"})
 #: Form markers a compound (`ice+cream`) may carry; others mark single words only (E203).
@@ -736,6 +739,8 @@ def _amp_item(state: _State, text: str, line: int, col: int) -> None:
                                "terminator (&=laughs .)")
         if body == "pause":  # how cakit writes a pause nobody timed (a BNC <pause> tag)
             _event(state, "pause", text, line, col, label="untimed")
+        elif text in _SOUNDS:  # a Jefferson click or lip smack, as cakit writes it
+            _event(state, "sound", text, line, col, label=_SOUNDS[text])
         else:
             _event(state, "comment", text, line, col, label=body.rstrip(".?!"))
         return
