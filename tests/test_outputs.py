@@ -335,3 +335,20 @@ def test_the_output_suffix_chooses_the_format_unless_one_is_given(
     result = CliRunner().invoke(cli, [*args, str(DEMO_FILE), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().lstrip()[:len(starts)] == starts
+
+
+def test_a_missing_output_folder_is_created_and_said(tmp_path: Path) -> None:
+    # a mistyped -o path made folders without a word (outside review)
+    target = tmp_path / "new" / "deeper" / "summary.csv"
+    made = CliRunner().invoke(cli, ["summary", str(DEMO_FILE), "--format", "csv", "-o",
+                                    str(target)])
+    assert made.exit_code == 0, made.output
+    assert target.is_file()
+    assert made.stderr.count("note: creating the folder") == 1
+    assert str(target.parent) in made.stderr
+    again = CliRunner().invoke(cli, ["summary", str(DEMO_FILE), "--format", "csv", "-o",
+                                     str(target), "--force"])
+    assert again.exit_code == 0 and "creating the folder" not in again.stderr
+    converted = CliRunner().invoke(cli, ["convert", str(DEMO_FILE), "--to", "chat", "-o",
+                                         str(tmp_path / "chat")])
+    assert converted.exit_code == 0 and "creating the folder" in converted.stderr

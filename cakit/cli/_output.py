@@ -12,7 +12,10 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TextIO
+
+import click
 
 from cakit.errors import UsageError
 from cakit.store.atomic import (
@@ -41,6 +44,13 @@ def check_writable(path: str | None, force: bool) -> None:
         check_folder(target, shown=path)
 
 
+def say_new_folder(folder: Path) -> None:
+    """A note on stderr when an output's folder does not exist and is about to be created,
+    so that a mistyped `-o` path is seen, not silently made."""
+    if not folder.exists():
+        click.echo(f"note: creating the folder {folder} (it does not exist)", err=True)
+
+
 @contextlib.contextmanager
 def output_stream(path: str | None, *, force: bool = False) -> Iterator[TextIO]:
     """A text stream for the output: stdout, or `path` written atomically on success."""
@@ -48,6 +58,7 @@ def output_stream(path: str | None, *, force: bool = False) -> Iterator[TextIO]:
         yield sys.stdout
         return
     check_writable(path, force)
+    say_new_folder(Path(path).parent)
     with _refuse_existing(path), atomic_text(path, replace=force) as stream:
         yield stream
 
@@ -67,6 +78,7 @@ def print_table(table: Any, output: str | None, out: Any, *, force: bool = False
 def write_bytes(path: str, data: bytes, *, force: bool = False) -> None:
     """Write a binary output (xlsx, docx, png) atomically, refusing to overwrite."""
     check_writable(path, force)
+    say_new_folder(Path(path).parent)
     with _refuse_existing(path):
         atomic_write_bytes(path, data, replace=force)
 

@@ -91,6 +91,7 @@ def convert(
     file could not be converted (read errors, or an output that exists without --force).
     """
 
+    from cakit.cli._output import say_new_folder
     from cakit.config import load_roles_file
     from cakit.formats import read
     from cakit.formats.chat.reader import parse_chat
@@ -102,6 +103,7 @@ def convert(
     files = transcript_files(paths)
     directory = Path(output_dir) if output_dir else None
     if directory is not None:
+        say_new_folder(directory)
         directory.mkdir(parents=True, exist_ok=True)
     out, err = consoles(no_color)
     written: set[Path] = set()
