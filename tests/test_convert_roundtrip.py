@@ -372,20 +372,24 @@ def test_convert_roundtrip_bnc_pauses_survive_jefferson(tmp_path: Path) -> None:
     assert summarize(cakit.read(written).transcript).pauses == before.pauses
 
 
-def test_convert_says_when_the_converted_file_counts_differently(small: Path,
-                                                                  tmp_path: Path) -> None:
-    # EAF holds no pause on a line of its own: the figures change, and convert says which
-    source = DEMO / "01-brennan-jefferson.txt"
-    outcome = CliRunner().invoke(cli, ["convert", str(source), "--to", "eaf", "-o",
-                                       str(tmp_path), "--no-color"])
+def test_convert_says_when_the_converted_file_counts_differently(tmp_path: Path) -> None:
+    # CHAT-CA reads `tk` as a word, Jefferson as a tongue click: the word count changes,
+    # and convert says which figure did
+    source = tmp_path / "small.cha"  # the name its @Media gives
+    source.write_text(SMALL.replace("*DOC:\tgood", "*DOC:\ttk good"), encoding="utf-8")
+    outcome = CliRunner().invoke(cli, ["convert", str(source), "--to", "jefferson", "-o",
+                                       str(tmp_path / "j"), "--no-color"])
     assert outcome.exit_code == 0, outcome.output
     before = summarize(cakit.read(source).transcript)
-    after = summarize(cakit.read(tmp_path / "01-brennan-jefferson.eaf").transcript)
-    assert after.pauses < before.pauses
+    after = summarize(cakit.read(tmp_path / "j" / "small.txt").transcript)
+    assert after.words == before.words - 1
     assert "CK421 the converted file counts differently: " in outcome.stderr
-    assert f"pauses {before.pauses} → {after.pauses}" in outcome.stderr
-    same = CliRunner().invoke(cli, ["convert", str(small), "--to", "chat", "-o",
-                                    str(tmp_path / "chat"), "--no-color"])
+    assert f"words {before.words} → {after.words}" in outcome.stderr
+    (tmp_path / "plain").mkdir()
+    plain = tmp_path / "plain" / "small.cha"
+    plain.write_text(SMALL, encoding="utf-8")
+    same = CliRunner().invoke(cli, ["convert", str(plain), "--to", "eaf", "-o",
+                                    str(tmp_path / "eaf"), "--no-color"])
     assert same.exit_code == 0 and "CK421" not in same.output
 
 
@@ -443,3 +447,39 @@ def test_convert_clicks_stay_sounds_from_jefferson_to_chat(tmp_path: Path) -> No
         assert sounds(after) == sounds(before), source.name
         clicked += any(kind == "sound" for kind, _ in sounds(before))
     assert clicked >= 1
+
+
+def test_convert_demo_to_elan_keeps_every_reported_figure(tmp_path: Path) -> None:
+    # an outside review found ELAN conversion changing codes: CHAT talk written as CHAT
+    # (⌈ ⌉, &=laughs) and pauses on their own line dropped. Now the report of the EAF
+    # files is the report of the demo, row by row
+    out = tmp_path / "eaf"
+    converted = CliRunner().invoke(cli, ["convert", str(DEMO), "--to", "eaf", "-o", str(out),
+                                         "--no-color"])
+    assert converted.exit_code == 0, converted.output
+    (out / "cakit.yaml").write_text("roles:\n  Gran: carer\n", encoding="utf-8")  # the demo's
+
+    def rows(folder: Path) -> dict[str, list[str]]:
+        result = CliRunner().invoke(cli, ["report", str(folder), "--by", "consultation",
+                                          "--format", "csv", "--no-store"])
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        # consultation id, then every count; the format and sha256 differ by nature
+        return {line.split(",")[0]: line.split(",")[3:] for line in lines[1:]}
+
+    before, after = rows(DEMO), rows(out)
+    assert len(before) == 14
+    assert after == before
+
+
+def test_convert_to_elan_keeps_an_undeclared_speaker_unknown(tmp_path: Path) -> None:
+    # CABNC 021A-C0897X0298XX: REG speaks without being declared; the EAF held no role for
+    # it, and read back REG was a registrar (a clinician) by the built-in label map
+    source = tmp_path / "small.cha"
+    source.write_text(SMALL.replace("*PAT:\t⌊ mhm ⌋ .", "*REG:\t⌊ mhm ⌋ ."), encoding="utf-8")
+    outcome = CliRunner().invoke(cli, ["convert", str(source), "--to", "eaf", "--lenient",
+                                       "-o", str(tmp_path / "e"), "--no-color"])
+    assert outcome.exit_code == 0, outcome.output
+    roles = {p.code: p.role for p in cakit.read(tmp_path / "e" / "small.eaf").transcript
+             .participants}
+    assert roles["REG"] == "unknown" and roles["DOC"] == "clinician"

@@ -16,6 +16,10 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 #: The linguistic type of the speaker tiers (time-alignable, no constraints).
 UTTERANCE_TYPE = "utterance"
+#: The tier (no participant) and linguistic type of the silences written on a line of their
+#: own between utterances (`(1.2)`): not "cakit-…", which marks code tiers.
+GAP_TIER = "cakit:gaps"
+GAP_TYPE = "cakit:gap"
 #: Linguistic types of the code tiers start with this.
 CODE_TYPE_PREFIX = "cakit-"
 #: Header property holding a speaker's cakit role: `cakit:role:DOC` → `clinician`.

@@ -14,6 +14,7 @@ empty or not speech), CK505 no speaker tier at all. Lines are the XML lines of t
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -22,12 +23,13 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from cakit.formats._diag import Collector, ErrorMode
-from cakit.formats.elan.names import CODE_TYPE_PREFIX, ROLE_PROPERTY, media_kind
-from cakit.formats.jefferson.marks import Content, Convention
+from cakit.formats.elan.names import CODE_TYPE_PREFIX, GAP_TYPE, ROLE_PROPERTY, media_kind
+from cakit.formats.jefferson.marks import Content, Convention, pause_reading
 from cakit.formats.jefferson.roles import normalise_label, resolve_role
 from cakit.formats.jefferson.tokens import tokenize_turn
 from cakit.model import (
     ROLES,
+    Gap,
     Header,
     MediaTime,
     ParseResult,
@@ -93,6 +95,7 @@ def parse_eaf(
     reader = _Reader(root, diag, lines, roles or {})
     reader.run()
     utterances = pair_onsets(reader.utterances(convention, tokenize))
+    gaps = tuple(reader.gaps())
     participants = tuple(reader.participants.values())
     role_by_code = {p.code: p.role for p in participants}
     if not participants and not diag.error_count:
@@ -101,8 +104,9 @@ def parse_eaf(
     transcript = Transcript(
         id=Path(source).stem, source=source, format="elan", sha256="",
         headers=tuple(reader.headers), participants=participants,
-        utterances=tuple(utterances), options=("CA",),
-        turns=derive_turns(utterances, lambda code: role_by_code.get(code, "unknown")),
+        utterances=tuple(utterances), gaps=gaps, options=("CA",),
+        turns=derive_turns(utterances, lambda code: role_by_code.get(code, "unknown"),
+                           {gap.position for gap in gaps}),
         diagnostics=tuple(diag.items), line_count=len(lines),
     )
     return ParseResult(transcript, tuple(diag.items))
@@ -123,6 +127,7 @@ class _Reader:
         self.headers: list[Header] = []
         self.participants: dict[str, Participant] = {}
         self.raw: list[_Raw] = []
+        self.gap_raw: list[_Raw] = []
 
     def run(self) -> None:
         self._header()
@@ -189,6 +194,10 @@ class _Reader:
                               hint="cakit reads the top-level tiers of speech only")
             return
         annotations = tier.findall("ANNOTATION/ALIGNABLE_ANNOTATION")
+        if type_ref == GAP_TYPE:  # silences between utterances, as cakit writes them
+            for index, annotation in enumerate(annotations):
+                self._annotation(order, index, "", annotation, into=self.gap_raw)
+            return
         participant = (tier.get("PARTICIPANT") or "").strip()
         if not annotations and normalise_label(tier_id) in self.declared:
             self._speaker(tier_id, participant, line, col)  # a silent speaker cakit wrote
@@ -247,7 +256,7 @@ class _Reader:
         )
 
     def _annotation(self, order: int, index: int, speaker: str,
-                    annotation: etree._Element) -> None:
+                    annotation: etree._Element, into: list[_Raw] | None = None) -> None:
         line, col = self._locate(annotation, "<ALIGNABLE_ANNOTATION")
         refs = (annotation.get("TIME_SLOT_REF1", ""), annotation.get("TIME_SLOT_REF2", ""))
         missing = [ref for ref in refs if ref not in self.slots]
@@ -264,8 +273,9 @@ class _Reader:
         text = " ".join(((value.text if value is not None else "") or "").split())
         value_line = (value.sourceline if value is not None else None) or line
         value_col = self._col(value_line, "<ANNOTATION_VALUE>") + len("<ANNOTATION_VALUE>")
-        self.raw.append(_Raw((start.effective, start.position, order, index), speaker, text,
-                             line, col, value_line, value_col, media))
+        (self.raw if into is None else into).append(
+            _Raw((start.effective, start.position, order, index), speaker, text, line, col,
+                 value_line, value_col, media))
 
     def utterances(self, convention: Convention, tokenize: bool) -> list[Utterance]:
         result: list[Utterance] = []
@@ -281,6 +291,24 @@ class _Reader:
             result.append(Utterance(**common, tokens=tuple(found.tokens),  # type: ignore[arg-type]
                                     events=tuple(found.events)))
         return result
+
+
+    def gaps(self) -> list[Gap]:
+        """The silences of the gap tier, each placed before the first utterance that starts
+        after it; an annotation that is no pause (`(1.2)`, `(.)`) is reported and left out."""
+        starts = sorted(raw.key for raw in self.raw)
+        found: list[Gap] = []
+        for raw in sorted(self.gap_raw, key=lambda r: r.key):
+            reading = pause_reading(raw.text)
+            if reading is None:
+                self.diag.add("CK504", "warning", f"{raw.text!r} on the tier of silences is "
+                              "not a pause and is not read", raw.value_line, raw.value_col,
+                              hint="write a silence as (1.2) or (.)")
+                continue
+            position = bisect.bisect_left(starts, raw.key)
+            found.append(Gap(text=raw.text, duration=reading[0], line=raw.value_line,
+                             col=raw.value_col, position=position, media=raw.media))
+        return found
 
 
 def pair_onsets(utterances: list[Utterance]) -> list[Utterance]:

@@ -23,13 +23,16 @@ from cakit.formats.elan.codes import CodeTier, code_tiers, vocabularies
 from cakit.formats.elan.names import (
     CV_LANGUAGE,
     EAF_VERSION,
+    GAP_TIER,
+    GAP_TYPE,
     ROLE_PROPERTY,
     SCHEMA_URL,
     UTTERANCE_TYPE,
     XSI,
     mime_type,
 )
-from cakit.model import Participant, Transcript, Utterance
+from cakit.formats.jefferson.writer import gap_text, utterance_texts
+from cakit.model import Gap, MediaTime, Participant, Transcript, Utterance
 
 _BULLET = re.compile("\x15[^\x15]*\x15")
 _SPACE = re.compile(r"\s+")
@@ -91,11 +94,13 @@ def to_eaf(
             name, mime = found
             etree.SubElement(header, "MEDIA_DESCRIPTOR", MEDIA_URL=_xml(name),
                              MIME_TYPE=mime, RELATIVE_MEDIA_URL=f"./{_xml(name)}")
-    for participant in transcript.participants:
+    # every speaker's role, an undeclared speaker's `unknown` too: left out, an unknown
+    # `REG` came back a registrar by the built-in label map (CABNC 0298)
+    for participant in _speakers(transcript):
         prop = etree.SubElement(header, "PROPERTY",
                                 NAME=f"{ROLE_PROPERTY}{_xml(participant.code)}")
         prop.text = participant.role
-    slots = _time_order(etree.SubElement(root, "TIME_ORDER"), transcript.utterances)
+    slots, gap_slots = _time_order(etree.SubElement(root, "TIME_ORDER"), transcript)
     coded = code_tiers(transcript, codes) if codes is not None and codebook is not None else ()
     ids = _Ids()
     for participant in _speakers(transcript):
@@ -103,8 +108,11 @@ def to_eaf(
         for tier in coded:
             if participant.role in tier.roles or any(i in tier.values for i in utterance_ids):
                 _code_tier(root, participant, tier, utterance_ids, ids)
+    if gap_slots:
+        _gap_tier(root, gap_slots, ids)
     etree.SubElement(header, "PROPERTY", NAME="lastUsedAnnotationId").text = str(ids.last)
-    _types(root, coded, vocabularies(codebook) if codebook is not None else {})
+    _types(root, coded, vocabularies(codebook) if codebook is not None else {},
+           gaps=bool(gap_slots))
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                  pretty_print=True)
     return data.decode("utf-8")
@@ -135,32 +143,53 @@ def _speakers(transcript: Transcript) -> list[Participant]:
 
 
 def _time_order(
-    parent: etree._Element, utterances: tuple[Utterance, ...]
-) -> dict[int, tuple[str, str]]:
-    """TIME_SLOTs for every utterance, sorted by time; unaligned slots stay after the last
-    aligned slot before them in the talk."""
+    parent: etree._Element, transcript: Transcript
+) -> tuple[dict[int, tuple[str, str]], list[tuple[Gap, str, str]]]:
+    """TIME_SLOTs for every utterance and every silence between utterances, sorted by time;
+    unaligned slots stay after the last aligned slot before them in the talk. Returns the
+    slots of each utterance (by index) and each silence with its slots."""
     entries: list[tuple[int, int, str, int | None]] = []
-    slots: dict[int, tuple[str, str]] = {}
     anchor = 0
-    for utterance in utterances:
-        times = (
-            (utterance.media.start_ms, utterance.media.end_ms) if utterance.media is not None
-            else (None, None)
-        )
-        pair: list[str] = []
-        for value in times:
+
+    def pair(media: MediaTime | None) -> tuple[str, str]:
+        nonlocal anchor
+        ids: list[str] = []
+        for value in (media.start_ms, media.end_ms) if media is not None else (None, None):
             slot_id = f"ts{len(entries) + 1}"
             if value is not None:
                 anchor = max(value, 0)
             entries.append((anchor if value is None else max(value, 0), len(entries), slot_id,
                             value))
-            pair.append(slot_id)
-        slots[utterance.index] = (pair[0], pair[1])
+            ids.append(slot_id)
+        return ids[0], ids[1]
+
+    gaps_at: dict[int, list[Gap]] = {}
+    for gap in sorted(transcript.gaps, key=lambda g: (g.position, g.line)):
+        gaps_at.setdefault(gap.position, []).append(gap)
+    slots: dict[int, tuple[str, str]] = {}
+    gap_slots: list[tuple[Gap, str, str]] = []
+    for position in range(len(transcript.utterances) + 1):
+        gap_slots.extend((gap, *pair(gap.media)) for gap in gaps_at.get(position, ()))
+        if position < len(transcript.utterances):
+            utterance = transcript.utterances[position]
+            slots[utterance.index] = pair(utterance.media)
     for _, _, slot_id, value in sorted(entries):
         slot = etree.SubElement(parent, "TIME_SLOT", TIME_SLOT_ID=slot_id)
         if value is not None:
             slot.set("TIME_VALUE", str(max(value, 0)))
-    return slots
+    return slots, gap_slots
+
+
+def _gap_tier(root: etree._Element, gaps: list[tuple[Gap, str, str]], ids: _Ids) -> None:
+    """The silences on a line of their own, `(1.2)`, on a tier of their own (no speaker):
+    read back, they end turns and count as pauses and hesitations as in the source."""
+    tier = etree.SubElement(root, "TIER", LINGUISTIC_TYPE_REF=GAP_TYPE, TIER_ID=GAP_TIER)
+    for gap, start, end in gaps:
+        annotation = etree.SubElement(
+            etree.SubElement(tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION",
+            ANNOTATION_ID=ids.next(), TIME_SLOT_REF1=start, TIME_SLOT_REF2=end,
+        )
+        etree.SubElement(annotation, "ANNOTATION_VALUE").text = _xml(gap_text(gap))
 
 
 def _speaker_tier(
@@ -172,6 +201,9 @@ def _speaker_tier(
                             PARTICIPANT=_xml(participant.name or participant.code),
                             TIER_ID=_xml(participant.code))
     written: dict[int, str] = {}
+    # CHAT talk in Jefferson notation, which is how an EAF's annotations are read back:
+    # written as CHAT, ⌈ ⌉ overlaps and &=laughs were not read as overlaps and laughter
+    rendered = utterance_texts(transcript) if transcript.format == "chat" else {}
     for utterance in transcript.utterances:
         if utterance.speaker != participant.code:
             continue
@@ -181,7 +213,8 @@ def _speaker_tier(
             etree.SubElement(tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION",
             ANNOTATION_ID=annotation_id, TIME_SLOT_REF1=start, TIME_SLOT_REF2=end,
         )
-        etree.SubElement(annotation, "ANNOTATION_VALUE").text = utterance_text(utterance)
+        text = rendered.get(utterance.index) if rendered else utterance_text(utterance)
+        etree.SubElement(annotation, "ANNOTATION_VALUE").text = _xml(text or "")
         written[utterance.index] = annotation_id
     return written
 
@@ -214,11 +247,15 @@ def _entry_id(vocabulary: str, value: str) -> str:
 
 
 def _types(
-    root: etree._Element, coded: tuple[CodeTier, ...], cvs: Mapping[str, tuple[str, ...]]
+    root: etree._Element, coded: tuple[CodeTier, ...], cvs: Mapping[str, tuple[str, ...]],
+    *, gaps: bool = False,
 ) -> None:
     """LINGUISTIC_TYPEs, LANGUAGE, CONSTRAINTs and CONTROLLED_VOCABULARYs, in schema order."""
     etree.SubElement(root, "LINGUISTIC_TYPE", GRAPHIC_REFERENCES="false",
                      LINGUISTIC_TYPE_ID=UTTERANCE_TYPE, TIME_ALIGNABLE="true")
+    if gaps:
+        etree.SubElement(root, "LINGUISTIC_TYPE", GRAPHIC_REFERENCES="false",
+                         LINGUISTIC_TYPE_ID=GAP_TYPE, TIME_ALIGNABLE="true")
     for code in coded:
         etree.SubElement(
             root, "LINGUISTIC_TYPE",
@@ -247,15 +284,11 @@ def _types(
 def eaf_losses(transcript: Transcript) -> list[str]:
     """What an EAF of `transcript` (as `to_eaf` writes it) leaves out, one phrase per kind."""
     tiers = sum(len(u.tiers) for u in transcript.utterances)
-    gaps = len(transcript.gaps)
-    seconds = sum(gap.duration or 0.0 for gap in transcript.gaps)
     headers = sorted({h.name for h in transcript.headers
                       if h.name not in ("Media", "UTF8", "Begin", "End", "Participants", "ID")})
     losses = [
         f"{tiers} dependent tier{'s' if tiers != 1 else ''} (%mor, %gra, %com …)" if tiers
         else "",
-        f"{gaps} pause{'s' if gaps != 1 else ''} on a line of {'their' if gaps != 1 else 'its'}"
-        f" own between utterances ({seconds:.1f} s)" if gaps else "",
         f"header{'s' if len(headers) != 1 else ''} {', '.join(headers)}" if headers else "",
     ]
     return [loss for loss in losses if loss]

@@ -257,7 +257,7 @@ def render_lines(transcript: Transcript, *, media: bool = False,
                                         transcript, links, media=media, bullet=bullet,
                                         label=labels[element.speaker]))
         elif isinstance(element, Gap):
-            chunks = [_Chunk(body=_pause_text(element.text, element.duration, "timed"))]
+            chunks = [_Chunk(body=gap_text(element))]
             if media and element.media is not None:
                 chunks.append(_Chunk(body=bullet(element.media)))
             rows.append(_Row(element.line, "gap", chunks=chunks))
@@ -271,6 +271,25 @@ def render_lines(transcript: Transcript, *, media: bool = False,
         )
         for number, row in enumerate(rows, start=1)
     ]
+
+
+def utterance_texts(transcript: Transcript) -> dict[int, str]:
+    """Each utterance (by index) in Jefferson notation on one line, as `to_jefferson`
+    writes it but without the column alignment of overlaps and without media bullets: the
+    text an ELAN annotation holds, which cakit reads back as Jefferson."""
+    roles = {p.code: p.role for p in transcript.participants}
+    links = scoped_overlap_links(transcript)
+    return {
+        utterance.index: " ".join(" ".join(_join(row.chunks).split()) for row in rows).strip()
+        for utterance in transcript.utterances
+        for rows in [_utterance_rows(utterance, roles.get(utterance.speaker, "unknown"),
+                                     transcript, links)]
+    }
+
+
+def gap_text(gap: Gap) -> str:
+    """A silence on a line of its own as Jefferson writes it: `(1.2)`, `(.)`."""
+    return _pause_text(gap.text, gap.duration, "timed")
 
 
 def _header_text(header: Header) -> str:

@@ -13,7 +13,9 @@ from cakit.cli import cli
 from cakit.formats import format_for, read
 from cakit.formats.elan import parse_eaf, to_coded_eaf
 from cakit.formats.elan.codes import vocabularies
+from cakit.formats.elan.names import GAP_TIER
 from cakit.formats.elan.writer import media_descriptor, to_eaf, utterance_text
+from cakit.formats.jefferson.writer import utterance_texts
 from cakit.model import MediaTime, Transcript
 from tests.conftest import DEMO, SHARED_DATA
 
@@ -45,8 +47,17 @@ def _write(tmp_path: Path, text: str, name: str = "doc.eaf") -> Path:
     return path
 
 
+def _written(transcript: Transcript) -> dict[int, str]:
+    """Each utterance's text as an EAF holds it: CHAT talk in Jefferson notation (which is
+    how an EAF is read back), other talk as transcribed."""
+    if transcript.format == "chat":
+        return utterance_texts(transcript)
+    return {u.index: utterance_text(u) for u in transcript.utterances}
+
+
 def _talk(transcript: Transcript) -> list[tuple[str, str, MediaTime | None]]:
-    return [(u.speaker, utterance_text(u), u.media) for u in transcript.utterances]
+    written = _written(transcript)
+    return [(u.speaker, written[u.index], u.media) for u in transcript.utterances]
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -59,8 +70,11 @@ def test_demo_eaf_validates_against_the_schema(path: Path, schema: etree.XMLSche
     assert schema.validate(document), str(schema.error_log)
     speaker_tiers = document.findall("TIER[@LINGUISTIC_TYPE_REF='utterance']")
     assert [t.get("TIER_ID") for t in speaker_tiers] == [p.code for p in transcript.participants]
-    assert len(document.findall("TIER/ANNOTATION/ALIGNABLE_ANNOTATION")) == len(
-        transcript.utterances)
+    assert len(document.findall("TIER[@LINGUISTIC_TYPE_REF='utterance']/ANNOTATION/"
+                                "ALIGNABLE_ANNOTATION")) == len(transcript.utterances)
+    # silences on a line of their own have a tier of their own, with no speaker
+    gaps = document.findall(f"TIER[@TIER_ID='{GAP_TIER}']/ANNOTATION/ALIGNABLE_ANNOTATION")
+    assert len(gaps) == len(transcript.gaps)
 
 
 def test_demo_files_cover_every_input_format() -> None:
@@ -76,7 +90,7 @@ def test_times_come_from_bullets_and_slots_are_unaligned_without_them() -> None:
     plain = _transcript(JEFFERSON_FILE)
     untimed = etree.fromstring(to_eaf(plain, date=DATE).encode())
     slots = untimed.findall("TIME_ORDER/TIME_SLOT")
-    assert len(slots) == 2 * len(plain.utterances)
+    assert len(slots) == 2 * (len(plain.utterances) + len(plain.gaps))
     assert all(slot.get("TIME_VALUE") is None for slot in slots)
 
 
@@ -110,8 +124,9 @@ def test_pympi_reads_tiers_times_and_values(tmp_path: Path) -> None:
     tiers = set(eaf.get_tier_names())
     assert {"DOC", "PAT", "MOT", "attempts@PAT", "responses@DOC", "phase@PAT"} <= tiers
     assert eaf.get_parameters_for_tier("PAT")["PARTICIPANT"] == "Imran"
+    written = _written(transcript)
     for participant in transcript.participants:
-        expected = [(u.media.start_ms, u.media.end_ms, utterance_text(u))
+        expected = [(u.media.start_ms, u.media.end_ms, written[u.index])
                     for u in transcript.utterances
                     if u.speaker == participant.code and u.media is not None]
         assert sorted(eaf.get_annotation_data_for_tier(participant.code)) == sorted(expected)
@@ -524,7 +539,8 @@ def test_an_overlap_counts_once_through_elan(tmp_path: Path) -> None:
 def test_converting_chat_to_elan_says_what_it_leaves_out(tmp_path: Path) -> None:
     """An audit converted CABNC files to ELAN: their pauses on lines of their own (one
     file's pause time went from 102.5 s to 27.1 s), %com tiers and @Comment lines were
-    gone without a word; converting to Jefferson said so (CK420), to ELAN nothing."""
+    gone without a word; converting to Jefferson said so (CK420), to ELAN nothing. The
+    pauses are now kept, on a tier of their own; the rest is said."""
     source = tmp_path / "gap.cha"
     source.write_text(
         "@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tDOC Doctor, PAT Participant\n"
@@ -536,6 +552,8 @@ def test_converting_chat_to_elan_says_what_it_leaves_out(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     said = [line for line in result.output.splitlines() if "CK420" in line]
     assert any("1 dependent tier" in line for line in said), said
-    assert any("1 pause on a line of its own between utterances (2.5 s)" in line
-               for line in said), said
+    assert not any("pause" in line for line in said), said
     assert any("headers Comment" in line for line in said), said
+    assert "CK421" not in result.output
+    back = read(tmp_path / "e" / "gap.eaf").transcript
+    assert [(gap.text, gap.duration, gap.position) for gap in back.gaps] == [("(2.5)", 2.5, 1)]
