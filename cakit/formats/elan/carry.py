@@ -54,10 +54,15 @@ def _slot_times(root: etree._Element) -> dict[str, str | None]:
             for slot in root.iter("TIME_SLOT")}
 
 
-def _utterance_keys(root: etree._Element) -> dict[tuple[str, str | None, str | None, str], str]:
-    """(speaker tier, start, end, text) → annotation id, for every top-level annotation."""
+def _utterance_keys(root: etree._Element
+                    ) -> dict[tuple[str, str | None, str | None, str, int], str]:
+    """(speaker tier, start, end, text, occurrence) → annotation id, for every top-level
+    annotation. The occurrence (0, 1 …) tells apart a speaker's utterances of the same
+    text and times, such as two untimed "yeah."s, which both documents hold in the same
+    order; without it the second took the first's place and its codes could not follow."""
     times = _slot_times(root)
     keys = {}
+    seen: dict[tuple[str, str | None, str | None, str], int] = {}
     for tier in root.iter("TIER"):
         if tier.get("PARENT_REF"):
             continue
@@ -65,7 +70,10 @@ def _utterance_keys(root: etree._Element) -> dict[tuple[str, str | None, str | N
             key = (tier.get("TIER_ID", ""), times.get(ann.get("TIME_SLOT_REF1", "")),
                    times.get(ann.get("TIME_SLOT_REF2", "")),
                    ann.findtext("ANNOTATION_VALUE") or "")
-            keys[key] = ann.get("ANNOTATION_ID", "")
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            numbered = (*key, occurrence)
+            keys[numbered] = ann.get("ANNOTATION_ID", "")
     return keys
 
 

@@ -473,6 +473,26 @@ def test_eaf_to_eaf_keeps_every_annotation_including_edits_made_in_elan(
     assert schema.validate(etree.parse(str(written))), str(schema.error_log)
 
 
+@needs_elan
+def test_eaf_to_eaf_carries_the_codes_of_every_demo_consultation(
+        tmp_path: Path, schema: etree.XMLSchema) -> None:
+    """An untimed speaker who says the same thing twice (two "yeah."s) has two utterances
+    with one key (tier, no times, text): the second's codes could not follow it, and
+    every Jefferson demo file failed EAF → EAF."""
+    runner = CliRunner()
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert runner.invoke(cli, ["convert", str(DEMO), "--to", "eaf", "-o",
+                               str(first)]).exit_code == 0
+    result = runner.invoke(cli, ["convert", str(first), "--to", "eaf", "-o", str(second)])
+    assert result.exit_code == 0, result.output
+    sources = sorted(first.glob("*.eaf"))
+    assert len(sources) == 14
+    for source in sources:
+        written = second / source.name
+        assert _dependent_annotations(written) == _dependent_annotations(source), source.name
+        assert schema.validate(etree.parse(str(written))), str(schema.error_log)
+
+
 def test_an_annotation_that_cannot_be_carried_stops_the_conversion(tmp_path: Path) -> None:
     """An annotation whose utterance is not in the converted talk is never dropped: the
     file is not converted and the reason is printed."""
