@@ -8,10 +8,11 @@ gems and comments, and that no header comes back doubled.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 import cakit
 from cakit.cli import cli
@@ -61,6 +62,14 @@ def _convert(runner: CliRunner, source: Path, target: str, out: Path) -> Path:
     assert outcome.exit_code == 0, outcome.output
     assert "Traceback" not in outcome.output
     return out / source.with_suffix(".cha" if target == "chat" else ".txt").name
+
+
+def _converted(sources: Sequence[Path], target: str, out: Path, *extra: str) -> Result:
+    """`cakit convert SOURCES --to TARGET -o OUT`, which must succeed."""
+    outcome = CliRunner().invoke(cli, ["convert", *map(str, sources), "--to", target, *extra,
+                                       "-o", str(out), "--no-color"])
+    assert outcome.exit_code == 0, outcome.output
+    return outcome
 
 
 @needs_shared
@@ -377,9 +386,7 @@ def test_convert_says_when_the_converted_file_counts_differently(tmp_path: Path)
     # and convert says which figure did
     source = tmp_path / "small.cha"  # the name its @Media gives
     source.write_text(SMALL.replace("*DOC:\tgood", "*DOC:\ttk good"), encoding="utf-8")
-    outcome = CliRunner().invoke(cli, ["convert", str(source), "--to", "jefferson", "-o",
-                                       str(tmp_path / "j"), "--no-color"])
-    assert outcome.exit_code == 0, outcome.output
+    outcome = _converted([source], "jefferson", tmp_path / "j")
     before = summarize(cakit.read(source).transcript)
     after = summarize(cakit.read(tmp_path / "j" / "small.txt").transcript)
     assert after.words == before.words - 1
@@ -388,9 +395,8 @@ def test_convert_says_when_the_converted_file_counts_differently(tmp_path: Path)
     (tmp_path / "plain").mkdir()
     plain = tmp_path / "plain" / "small.cha"
     plain.write_text(SMALL, encoding="utf-8")
-    same = CliRunner().invoke(cli, ["convert", str(plain), "--to", "eaf", "-o",
-                                    str(tmp_path / "eaf"), "--no-color"])
-    assert same.exit_code == 0 and "CK421" not in same.output
+    same = _converted([plain], "eaf", tmp_path / "eaf")
+    assert "CK421" not in same.output
 
 
 def test_convert_a_role_chat_does_not_list_is_written_as_one_that_reads_back(
@@ -401,9 +407,7 @@ def test_convert_a_role_chat_does_not_list_is_written_as_one_that_reads_back(
     source.write_text("Participants: DOC = Ann, clinician (Doctor); GRA = Gran, carer "
                       "(Grandma); PAT = Bob, patient\n\nDOC:  hello.\nGRA:  hi.\nPAT:  hi.\n",
                       encoding="utf-8")
-    outcome = CliRunner().invoke(cli, ["convert", str(source), "--to", "chat", "-o",
-                                       str(tmp_path / "out"), "--no-color"])
-    assert outcome.exit_code == 0, outcome.output
+    outcome = _converted([source], "chat", tmp_path / "out")
     assert "CK420 CHAT cannot hold the roles GRA 'Grandma' → Relative" in outcome.stderr
     assert "CK421" not in outcome.stderr
     written = tmp_path / "out" / "g.cha"
@@ -417,23 +421,17 @@ def test_convert_a_role_chat_does_not_list_is_written_as_one_that_reads_back(
 @needs_shared
 def test_convert_chat_to_chat_counts_the_same_on_real_files(tmp_path: Path) -> None:
     # verbatim: read back (relaxed as the source was), every figure is the source's
-    outcome = CliRunner().invoke(cli, ["convert", *map(str, CABNC_CHAT), "--to", "chat",
-                                       "--lenient", "-o", str(tmp_path), "--no-color"])
-    assert outcome.exit_code == 0, outcome.output
+    outcome = _converted(CABNC_CHAT, "chat", tmp_path, "--lenient")
     assert "CK421" not in outcome.output
-    jefferson = CliRunner().invoke(cli, ["convert", *map(str, CABNC_CHAT), "--to",
-                                         "jefferson", "--lenient", "-o",
-                                         str(tmp_path / "j"), "--no-color"])
-    assert jefferson.exit_code == 0 and "CK421" in jefferson.stderr  # CA marks, docs/convert.md
+    jefferson = _converted(CABNC_CHAT, "jefferson", tmp_path / "j", "--lenient")
+    assert "CK421" in jefferson.stderr  # CA marks, docs/convert.md
 
 
 def test_convert_clicks_stay_sounds_from_jefferson_to_chat(tmp_path: Path) -> None:
     # `pt` and `tch` were written `&=pt`, `&=tch` and read back as transcriber's comments,
     # so the demo consultation 07 gained "non-verbal notes" it never had (outside review)
     sources = sorted(DEMO.glob("*.txt"))
-    outcome = CliRunner().invoke(cli, ["convert", *map(str, sources), "--to", "chat", "-o",
-                                       str(tmp_path), "--no-color"])
-    assert outcome.exit_code == 0, outcome.output
+    _converted(sources, "chat", tmp_path)
 
     def sounds(transcript: Transcript) -> list[tuple[str, str]]:
         # CHAT writes a comment's spaces as `_` (`&=rolls_sleeve`)
@@ -454,9 +452,7 @@ def test_convert_demo_to_elan_keeps_every_reported_figure(tmp_path: Path) -> Non
     # (⌈ ⌉, &=laughs) and pauses on their own line dropped. Now the report of the EAF
     # files is the report of the demo, row by row
     out = tmp_path / "eaf"
-    converted = CliRunner().invoke(cli, ["convert", str(DEMO), "--to", "eaf", "-o", str(out),
-                                         "--no-color"])
-    assert converted.exit_code == 0, converted.output
+    _converted([DEMO], "eaf", out)
     (out / "cakit.yaml").write_text("roles:\n  Gran: carer\n", encoding="utf-8")  # the demo's
 
     def rows(folder: Path) -> dict[str, list[str]]:
@@ -477,9 +473,7 @@ def test_convert_to_elan_keeps_an_undeclared_speaker_unknown(tmp_path: Path) -> 
     # it, and read back REG was a registrar (a clinician) by the built-in label map
     source = tmp_path / "small.cha"
     source.write_text(SMALL.replace("*PAT:\t⌊ mhm ⌋ .", "*REG:\t⌊ mhm ⌋ ."), encoding="utf-8")
-    outcome = CliRunner().invoke(cli, ["convert", str(source), "--to", "eaf", "--lenient",
-                                       "-o", str(tmp_path / "e"), "--no-color"])
-    assert outcome.exit_code == 0, outcome.output
+    _converted([source], "eaf", tmp_path / "e", "--lenient")
     roles = {p.code: p.role for p in cakit.read(tmp_path / "e" / "small.eaf").transcript
              .participants}
     assert roles["REG"] == "unknown" and roles["DOC"] == "clinician"
