@@ -487,3 +487,36 @@ def test_own_responses_to_an_own_attempt_come_back_as_they_were(tmp_path: Path) 
     after = read_layer(layer_path(fresh, "ann", identity))
     assert before is not None and after is not None and not after.decisions
     assert sorted(after.codes, key=lambda c: c.id) == sorted(before.codes, key=lambda c: c.id)
+
+
+def test_a_decision_by_guid_stays_on_its_turn_after_a_like_turn_is_inserted(
+        tmp_path: Path) -> None:
+    # an outside review: a selection's GUID names a code by its id, a position among like
+    # codes; a "yeah." answering a symptom question inserted above the decided one took
+    # its id, and the rejection landed on the inserted turn nobody reviewed
+    path = tmp_path / "harlow.txt"
+    path.write_text((DEMO / "02-harlow-consultant.txt").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    store = tmp_path / "store"
+    state = machine_state(path, store)
+    reviewed = next(i for i in state.items if i.kind == "elicited" and i.anchor.line == 53)
+    decisions = [make_decision(item, coder="OP",
+                               decision="reject" if item is reviewed else "accept")
+                 for item in state.items]
+    save_decisions(store, state.identity, decisions, sha256=state.transcript.sha256)
+    study = tmp_path / "study.qdpx"
+    export(store, study, path, extra=("--coder", "OP"))
+    asked = "Consultant:  and you're eating alright?\n"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        asked, "Consultant:  and any voices, (.) hearing things?\nPt:          yeah.\n"
+        "Consultant:  okay.\n" + asked, 1), encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    run("import", "qdpx", str(study), str(path), "--coder", "OP", "--store", str(fresh))
+    after = machine_state(path, fresh)
+    elicited = {i.anchor.line: i for i in after.items if i.kind == "elicited"}
+    assert elicited[45].id == reviewed.id  # the inserted turn took the id
+    layer = read_layer(layer_path(fresh, "OP", after.identity))
+    assert layer is not None
+    decided = {d.target: d.decision for d in layer.decisions}
+    assert decided.get(elicited[56].id) == "reject"
+    assert elicited[45].id not in decided

@@ -32,7 +32,7 @@ from lxml import etree
 from cakit.exchange import guids
 from cakit.exchange.codes import CodeEntry, families
 from cakit.exchange.inputs import ExportDoc, ExportInput
-from cakit.exchange.sourcetext import SourceText, source_text
+from cakit.exchange.sourcetext import SHA_NOTE, SourceText, source_text
 from cakit.store.labels import ATTEMPT_BOUND, format_label
 from cakit.store.records import Decision, HumanCode, Layer, MachineItem
 
@@ -155,7 +155,8 @@ class _Project:
                       plainTextPath=f"internal://{source_id}.txt",
                       creatingUser=guids.machine_user())
         _text(element, "Description", self.ns, f"{doc.identity} ({doc.transcript.format}), "
-              "one turn a line: speaker label, tab, talk as transcribed")
+              "one turn a line: speaker label, tab, talk as transcribed; "
+              f"{SHA_NOTE}{doc.transcript.sha256}")
         layers = dict(doc.layers)
         decided = ({item.id: item for item in doc.decided_items}
                    if self.data.decided_by == CONSENSUS else {})

@@ -24,7 +24,7 @@ from cakit.errors import UsageError
 from cakit.exchange import guids
 from cakit.exchange.qdpx import REJECTED, RESPONDS_TO
 from cakit.exchange.qdpx_read import QdaProject, QdaSelection, QdaSource
-from cakit.exchange.sourcetext import SourceLine, SourceText
+from cakit.exchange.sourcetext import SourceLine, SourceText, recorded_sha
 from cakit.store.coding import plan_code
 from cakit.store.labels import ATTEMPT_BOUND, CodebookLike, check_label, family, kind_for_code
 from cakit.store.records import Decision, HumanCode, Layer, MachineItem
@@ -127,6 +127,33 @@ class _Planner:
         return code in family(self.codebook.catalogue, item.kind) and \
             check_label(self.codebook, item.kind, code, subtype) is None
 
+    def transcript_changed(self) -> bool:
+        """Whether the transcript is not the version the archive was exported from: by the
+        sha256 a cakit export records, else (an older export) by its text."""
+        recorded = recorded_sha(self.source.description)
+        if recorded is not None:
+            return recorded != self.state.transcript.sha256
+        return self.source.text is not None and self.source.text != self.text.text
+
+    def placed(self, selection: QdaSelection, item: MachineItem) -> MachineItem | None:
+        """The machine item a selection cakit exported decides on, once the transcript has
+        changed: a selection's GUID names a code by its id, which is a position among like
+        codes, so a like turn inserted above would take it. The item whose line, with the
+        line before or after it, reads as the selection's did is the one; None when no
+        single item does."""
+        old = _lines_around(self.source.text or "", selection.start)
+        fits = []
+        for other in self.state.items:
+            if (other.kind, other.code) != (item.kind, item.code):
+                continue
+            line = self.text.line_of_utterance(other.anchor.utterance)
+            if line is None:
+                continue
+            new = _lines_around(self.text.text, line.start)
+            if new[1] == old[1] and (new[0] == old[0] or new[2] == old[2]):
+                fits.append(other)
+        return fits[0] if len(fits) == 1 else None
+
     def line_of(self, selection: QdaSelection) -> SourceLine | None:
         if self.source.text != self.text.text:
             return None
@@ -212,6 +239,16 @@ class _Planner:
                 continue
             labelled.append((label, coding.time))
         item = items.get(selection.guid)
+        if item is not None and self.transcript_changed():
+            placed = self.placed(selection, item)
+            if placed is None:
+                for label, _ in labelled:
+                    self.problems.append(
+                        f"{self.where(selection)}: {label} not imported: the transcript "
+                        "changed around it since the export, and its turn is not found "
+                        "for sure (export a fresh project)")
+                return
+            item = placed
         if item is not None:
             own = [lab for lab in labelled if lab[0] == item.label]
             other = [lab for lab in labelled if lab[0] != item.label]
@@ -249,6 +286,13 @@ class _Planner:
                 self.decide(family[0], "relabel", label, note, time or note_time)
                 continue
             self.own(selection, line, label, note, time or note_time)
+
+
+def _lines_around(text: str, offset: int) -> tuple[str, str, str]:
+    """The line holding `offset` of a source text, with the lines before and after it."""
+    lines = ["", *text.split("\n"), ""]  # an empty line before the first and after the last
+    index = text.count("\n", 0, max(offset, 0)) + 1
+    return lines[index - 1], lines[index], lines[index + 1]
 
 
 def plan_import(project: QdaProject, source: QdaSource, text: SourceText,

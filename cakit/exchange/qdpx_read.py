@@ -65,6 +65,7 @@ class QdaSource:
     #: the plain text (None when the archive does not hold it)
     text: str | None
     selections: tuple[QdaSelection, ...]
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +194,7 @@ def read_qdpx(path: Path) -> QdaProject:
                 sources.append(QdaSource(
                     guid=normal(source.get("guid")), name=source.get("name", ""), text=text,
                     selections=tuple(_selection(s)
-                                     for s in _children(source, "PlainTextSelection"))))
+                                     for s in _children(source, "PlainTextSelection")),
+                    description=_child_text(source, "Description") or ""))
     return QdaProject(users=users, codes=codes, notes=notes, links=links,
                       sources=tuple(sources))

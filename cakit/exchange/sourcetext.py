@@ -55,6 +55,18 @@ class SourceText:
         return None
 
 
+#: How a source's description names the transcript version its text and selections came
+#: from; an import compares it with the transcript's sha256 now.
+SHA_NOTE = "transcript sha256 "
+
+
+def recorded_sha(description: str) -> str | None:
+    """The transcript sha256 a cakit export wrote in a source's description, if any."""
+    _, found, rest = description.partition(SHA_NOTE)
+    digest = rest[:64]
+    return digest if found and len(digest) == 64 else None
+
+
 def _clean(text: str) -> str:
     return " ".join(text.replace("\t", " ").splitlines())
 

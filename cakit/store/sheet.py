@@ -18,6 +18,7 @@ again (`restore`) from every cell it reads, so ids, paths and notes come back as
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 from cakit.errors import CakitError, UsageError
 from cakit.media import readable_bullets
 from cakit.spreadsheet import append_row, restore
+from cakit.store.anchors import context_fits, locate
 from cakit.store.labels import (
     CodebookLike,
     all_labels,
@@ -34,7 +36,14 @@ from cakit.store.labels import (
     kind_for_code,
     parse_label,
 )
-from cakit.store.records import DECISIONS, HumanCode, Layer, MachineItem
+from cakit.store.records import (
+    DECISIONS,
+    HumanCode,
+    InvalidRecord,
+    Layer,
+    MachineItem,
+    anchor_from_dict,
+)
 from cakit.store.state import MachineState
 
 MACHINE_SHEET = "machine codes"
@@ -42,12 +51,15 @@ HUMAN_SHEET = "human codes"
 CODES_SHEET = "codes"
 MACHINE_COLUMNS: tuple[str, ...] = (
     "transcript", "id", "kind", "line", "attempt_line", "speaker", "context", "code", "subtype",
-    "confidence", "evidence", "decision", "relabel_to", "note",
+    "confidence", "evidence", "decision", "relabel_to", "note", "anchor",
 )
+#: the hidden column holding where each row's code stood when the sheet was exported
+#: (`Anchor.to_dict` as JSON): on import, a transcript edited since then is checked
+#: against it, so that a decision never lands on a like turn that took the row's id
 HUMAN_COLUMNS: tuple[str, ...] = ("transcript", "line", "code", "subtype", "attempt_line", "note")
 _WIDTHS = {"transcript": 28, "id": 18, "kind": 14, "line": 6, "attempt_line": 8, "speaker": 8,
            "context": 70, "code": 18, "subtype": 20, "confidence": 8, "evidence": 50,
-           "decision": 10, "relabel_to": 28, "note": 40}
+           "decision": 10, "relabel_to": 28, "note": 40, "anchor": 10}
 
 
 def _context(state: MachineState, item: MachineItem) -> tuple[str, str]:
@@ -99,6 +111,7 @@ def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
                                             for e in item.evidence)),
                 decision.decision or "" if decision is not None else "", relabel,
                 decision.note if decision is not None else "",
+                json.dumps(item.anchor.to_dict(), ensure_ascii=False, separators=(",", ":")),
             ])
     rows = sheet.max_row
     codes = book.create_sheet(CODES_SHEET)
@@ -122,6 +135,7 @@ def export_workbook(states: Sequence[MachineState], codebook: CodebookLike, *,
     decision_check.add(f"{column['decision']}2:{column['decision']}{last}")
     label_check.add(f"{column['relabel_to']}2:{column['relabel_to']}{last}")
     _style(sheet, MACHINE_COLUMNS, Font, Alignment)
+    sheet.column_dimensions[column["anchor"]].hidden = True
     human = book.create_sheet(HUMAN_SHEET, 1)
     append_row(human, HUMAN_COLUMNS)
     code_names = [c for c in codebook.code_names
@@ -315,6 +329,15 @@ def _decision_row(plan: ImportPlan, number: int, row: Mapping[str, Any],
     if item is None:
         return (f"unknown id {item_id!r} for {source} (the machine no longer proposes it, or "
                 "the sheet was edited); export a fresh sheet")
+    placed = _decided_item(found, item, _text(row.get("anchor")))
+    if isinstance(placed, str):
+        return placed
+    item = placed
+    twice = next((r.row for r in plan.decisions if (r.source, r.item.id) == (source, item.id)),
+                 None)
+    if twice is not None:
+        return (f"this row and row {twice} decide the same code now that the transcript has "
+                "changed; export a fresh sheet")
     if decision and decision not in DECISIONS:
         return f"decision {decision!r} is not one of accept, reject, relabel"
     code = subtype = None
@@ -332,6 +355,34 @@ def _decision_row(plan: ImportPlan, number: int, row: Mapping[str, Any],
                                           code=code, subtype=subtype,
                                           note=note if note else None, row=number))
     return None
+
+
+def _decided_item(state: MachineState, item: MachineItem, stored: str) -> MachineItem | str:
+    """The machine item a row decided on, or why it cannot be known.
+
+    The row names its code by id, but an id is a position among like codes: when the
+    transcript was edited after the export (a turn like the decided one inserted above it),
+    the id can now name another turn. The row's anchor says where its code stood; the item
+    there, of the same kind and code, is the one decided. A sheet without anchors (made
+    before they were written) is taken by id, as it always was."""
+    if not stored:
+        return item
+    try:
+        anchor = anchor_from_dict(json.loads(stored))
+    except (ValueError, InvalidRecord):
+        return "the hidden anchor column of this row was changed; export a fresh sheet"
+    if anchor.sha256 == state.text.sha256 or context_fits(anchor, state.text,
+                                                          item.anchor.utterance):
+        return item
+    outcome, moved = locate(anchor, state.text)
+    if outcome in ("kept", "moved"):
+        for other in state.items:
+            if (other.kind, other.code, other.anchor.utterance) == (
+                    item.kind, item.code, moved.utterance):
+                return other
+    return (f"the transcript changed after the sheet was exported, and this row's code "
+            f"(line {anchor.line}: {anchor.quote!r}) is not where the sheet says; nothing "
+            "is decided for it (export a fresh sheet, or decide it with cakit review)")
 
 
 def _code_row(plan: ImportPlan, number: int, row: Mapping[str, Any], coder: str,

@@ -410,3 +410,37 @@ def test_store_sheet_cli_export_names_a_tab_separated_file(runner: Any, tmp_path
     assert result.exit_code == 1
     assert f"{CABNC_TABS[0]}: no talk could be read" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "r.xlsx").exists()
+
+
+def test_store_sheet_decision_stays_on_its_turn_after_a_like_turn_is_inserted(
+        runner: Any, tmp_path: Path) -> None:
+    # an outside review: a coder rejects the PSY_ELICITED on "yeah." (line 53); before the
+    # sheet comes back, the transcriber adds a symptom question answered "yeah." above it.
+    # The rows named codes by id, the inserted turn took the id, and the rejection landed
+    # on a turn nobody reviewed while the reviewed one stayed undecided
+    path = write(tmp_path, "harlow.txt",
+                 (DEMO / "02-harlow-consultant.txt").read_text(encoding="utf-8"))
+    store, sheet = tmp_path / "store", tmp_path / "review.xlsx"
+    invoke(runner, ["review-sheet", "export", str(path), "-o", str(sheet), "--store", str(store)])
+    before = machine_state(path, store)
+    reviewed = next(i for i in before.items if i.kind == "elicited" and i.anchor.line == 53)
+    rows = {item.id: k for k, item in enumerate(before.items, 2)}
+    _fill(sheet, {k: ("reject" if item_id == reviewed.id else "accept", "", "")
+                  for item_id, k in rows.items()})
+    asked = "Consultant:  and you're eating alright?\n"
+    text = path.read_text(encoding="utf-8")
+    assert asked in text
+    path.write_text(text.replace(asked, "Consultant:  and any voices, (.) hearing things?\n"
+                                 "Pt:          yeah.\nConsultant:  okay.\n" + asked, 1),
+                    encoding="utf-8")
+    invoke(runner, ["review-sheet", "import", str(sheet), "--coder", "kl", "--store",
+                    str(store)])
+    after = machine_state(path, store)
+    elicited = {i.anchor.line: i for i in after.items if i.kind == "elicited"}
+    assert {45, 56} <= set(elicited)  # the inserted turn, and the reviewed one moved down
+    assert elicited[45].id == reviewed.id  # the id a position among like codes
+    layer = read_layer(layer_path(store, "kl", ident(path)))
+    assert layer is not None
+    decided = {d.target: d.decision for d in layer.decisions}
+    assert decided.get(elicited[56].id) == "reject"
+    assert elicited[45].id not in decided  # nobody reviewed the inserted turn
