@@ -415,6 +415,12 @@ def _row(measure: str, scope: str, code: str, data: Sequence[Sequence[Label]],
                         kappa=kappa, alpha=krippendorff_alpha(data), note=note)
 
 
+def labels_used(measures: Sequence[Measure]) -> set[str]:
+    """Every label some coder gave some unit ("none" aside): the codes `--code` can ask for."""
+    return {label for measure in measures for unit in measure.units for label in unit.labels
+            if label is not None and label != NONE}
+
+
 def agreement(measures: Sequence[Measure], *, code: str | None = None,
               phases: Sequence[str] = PHASES_WITH_UNKNOWN) -> tuple[AgreementRow, ...]:
     """Agreement per measure: overall and per code, for all units and per phase.

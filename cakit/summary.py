@@ -67,6 +67,9 @@ def scoped_overlaps(transcript: Transcript) -> int:
 def summarize(transcript: Transcript) -> TranscriptSummary:
     """Count participants by role, talk, timing and CA features in one transcript."""
     roles = Counter(p.role for p in transcript.participants)
+    # a speaker who talks without being declared (CHAT E308) has no role either
+    declared = {p.code for p in transcript.participants}
+    roles["unknown"] += len({u.speaker for u in transcript.utterances} - declared)
     words = overlaps = pauses = laughter = smile = in_breaths = 0
     overlap_links: set[str] = set()  # a Jefferson [ … [ pair shares one link
     pause_time = 0.0

@@ -425,3 +425,14 @@ def test_agree_command_needs_two_coders(runner: Any, tmp_path: Path) -> None:
     result = _run(runner, ["agree", str(path), "--coders", "ann", "--store",
                            str(tmp_path / "s")], code=2)
     assert "at least two" in result.output
+
+
+def test_agree_refuses_a_code_no_coder_gave(runner: Any, tmp_path: Path) -> None:
+    # a typo printed 100% agreement (everyone "agreed" PSY_ATEMPT was absent), exit 0
+    path, common = _two_coders_on_short(runner, tmp_path)
+    args = ["agree", str(path), "--coders", "ann", "ben", "--unit", "attempt",
+            "--include-undecided", "--format", "json", *common]
+    typo = _run(runner, [*args, "--code", "PSY_ATEMPT"], code=2)
+    assert "no coder gave that label" in typo.output and "did you mean PSY_ATTEMPT" in typo.output
+    rows = json.loads(_run(runner, [*args, "--code", "PSY_ATTEMPT"]).stdout)["rows"]
+    assert rows and {r["code"] for r in rows} == {"PSY_ATTEMPT"}

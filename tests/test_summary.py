@@ -168,3 +168,9 @@ def test_speakers_with_no_role_are_counted_apart_from_others(tmp_path: Path) -> 
     row = summarize(transcript)
     assert (row.clinicians, row.patients, row.carers, row.others, row.unknown) == \
         (1, 1, 0, 1, 1)
+
+    undeclared = tmp_path / "u.cha"
+    undeclared.write_text(path.read_text(encoding="utf-8").replace("*UNK:", "*XYZ:"),
+                          encoding="utf-8")
+    read = cakit.read(undeclared).transcript  # E308: XYZ talks without being declared
+    assert summarize(read).unknown == 2  # UNK, declared Unidentified, and XYZ

@@ -128,7 +128,14 @@ def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code:
     codes" column: left out, or counted as accepted), then the coefficients.
     """
     output_format = format_for_output(output_format, output)
-    from cakit.agreement import MIN_JOINT_UNITS, coverage, joint_units, merge_measures, units_for
+    from cakit.agreement import (
+        MIN_JOINT_UNITS,
+        coverage,
+        joint_units,
+        labels_used,
+        merge_measures,
+        units_for,
+    )
     from cakit.cli._common import Tally, corpus, outcomes, run_options
     from cakit.cli._output import check_writable
     from cakit.errors import UsageError
@@ -161,6 +168,8 @@ def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code:
     if not parts:
         raise UsageError("nothing to compare: no transcript with talk was read")
     measures = merge_measures(parts)
+    if code is not None:
+        _check_code(code, labels_used(measures), unit)
     found = coverage(measures, len(names))
     joint = joint_units(found)
     if show_disagreements:
@@ -233,6 +242,22 @@ class _Section:
     columns: list[str]
     rows: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+
+
+def _check_code(code: str, used: set[str], unit: str) -> None:
+    """Refuse a --code no coder gave any unit: its agreement would read as a perfect 100%
+    (everyone agreed it was absent), which a typo (PSY_ATEMPT) must never produce."""
+    import difflib
+
+    from cakit.errors import UsageError
+
+    if code in used:
+        return
+    close = difflib.get_close_matches(code, sorted(used), n=3)
+    hint = f"did you mean {', '.join(close)}?" if close else \
+        f"the labels given are {', '.join(sorted(used)) or 'none'}"
+    raise UsageError(f"--code {code!r}: no coder gave that label to any unit of --unit {unit}"
+                     f" here; {hint}")
 
 
 def _write_agreement(output: str | None, force: bool, output_format: str,
