@@ -58,7 +58,14 @@ def _load(path: str, mtime: float) -> dict[str, Role]:
     if not isinstance(node, yaml.MappingNode):
         problem("the file must be a mapping (e.g. 'roles:')", node.start_mark.line + 1, 1)
         raise ConfigError(f"{path}: invalid corpus configuration", problems)
+    seen: dict[str, int] = {}
     for key, value in node.value:
+        if key.value in seen:
+            problem(f"{key.value!r} appears twice (first on line {seen[key.value]}); YAML would "
+                    "keep only the last", key.start_mark.line + 1, key.start_mark.column + 1,
+                    "merge the two into one")
+            continue
+        seen[key.value] = key.start_mark.line + 1
         if key.value != "roles":
             problem(f"unknown setting {key.value!r}", key.start_mark.line + 1,
                     key.start_mark.column + 1, "known settings: roles")
@@ -67,7 +74,15 @@ def _load(path: str, mtime: float) -> dict[str, Role]:
             problem("'roles' must map speaker labels to roles", value.start_mark.line + 1,
                     value.start_mark.column + 1)
             continue
+        labels: dict[str, int] = {}
         for label, role in value.value:
+            written = str(label.value)
+            if written.lower() in labels:  # labels are matched in any case
+                problem(f"speaker label {written!r} is mapped twice (first on line "
+                        f"{labels[written.lower()]})", label.start_mark.line + 1,
+                        label.start_mark.column + 1, "keep one role per speaker label")
+                continue
+            labels[written.lower()] = label.start_mark.line + 1
             if not isinstance(role, yaml.ScalarNode) or role.value not in ROLES:
                 problem(f"role for {label.value!r} must be one of {', '.join(ROLES)}",
                         role.start_mark.line + 1, role.start_mark.column + 1)

@@ -187,12 +187,13 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
     _section(
         "Project files: configuration and codebook",
         _e("CK401", "error", "A corpus configuration file (cakit.yaml or a `--roles` file) "
-           "is invalid: not UTF-8, not YAML, not a mapping, an unknown setting or an unknown "
-           "role.",
+           "is invalid: not UTF-8, not YAML, not a mapping, an unknown setting, an unknown "
+           "role, or a setting or speaker label given twice (YAML would keep the last).",
            "Fix the file at the reported line; `roles:` maps speaker labels to clinician, "
            "patient, carer or other."),
         _e("CK402", "error", "The codebook YAML is invalid (not YAML, a missing or unknown "
-           "section, a malformed pattern, a bad value).",
+           "section, a malformed pattern, a bad value, a key written twice, which YAML would "
+           "silently replace).",
            "Fix the codebook at the reported line; `cakit codebook check` lists every "
            "problem."),
         _e("CK403", "error", "A codebook pattern cannot be compiled by spaCy.",

@@ -281,6 +281,22 @@ def test_outputs_roles_file_not_utf8_is_ck401(tmp_path: Path, command: str) -> N
     assert_no_traceback(outcome)
 
 
+@pytest.mark.parametrize("text, line", [("roles:\n  Mum: carer\n  Mum: patient\n", 3),
+                                        ("roles:\n  Mum: carer\n  mum: patient\n", 3),
+                                        ("roles:\n  Mum: carer\nroles:\n  P: patient\n", 3)])
+def test_outputs_a_roles_file_saying_a_thing_twice_is_ck401(tmp_path: Path, text: str,
+                                                            line: int) -> None:
+    # YAML keeps the last of two equal keys: Mum became a patient without a word
+    roles = tmp_path / "roles.yaml"
+    roles.write_text(text, encoding="utf-8")
+    outcome = CliRunner().invoke(cli, ["summary", str(DEMO_FILE), "--roles", str(roles)])
+    assert outcome.exit_code != 0
+    assert f"{roles}:{line}:3: CK401" in outcome.output or \
+        f"{roles}:{line}:1: CK401" in outcome.output, outcome.output
+    assert "twice" in outcome.output
+    assert_no_traceback(outcome)
+
+
 @pytest.mark.parametrize("command", [["annotate", "--no-store"], ["summary"],
                                      ["report", "--no-store", "--format", "csv"]])
 def test_dash_output_is_standard_output(tmp_path: Path, command: list[str],

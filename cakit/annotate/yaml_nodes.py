@@ -36,8 +36,18 @@ class NodeLoader:
             self.problem(node, f"{where} must be a mapping")
             return None
         out: dict[str, Any] = {}
+        first: dict[str, Any] = {}
         for key, value in node.value:
-            out[str(key.value)] = value
+            name = str(key.value)
+            if name in first:
+                # YAML keeps the last of two equal keys: the first (a built-in lexicon
+                # category, say) would be replaced without a word
+                self.problem(key, f"{where}: {name!r} appears twice (first on line "
+                             f"{first[name].start_mark.line + 1})",
+                             "merge the two entries into one")
+                continue
+            first[name] = key
+            out[name] = value
         return out
 
     def sequence(self, node: Any, where: str) -> list[Any] | None:

@@ -149,3 +149,17 @@ def test_codebook_cli(runner, tmp_path: Path) -> None:  # type: ignore[no-untype
     shown = runner.invoke(cli, ["codebook", "show", str(PACKAGED_CODEBOOK), "--no-color"])
     assert shown.exit_code == 0 and "persecution" in shown.output
     assert "departs from its coding scheme" in shown.output  # deviations are data, and shown
+
+
+def test_codebook_a_key_written_twice_is_an_error_not_a_silent_replacement() -> None:
+    # an outside review appended a second `voices:` category to add one phrase: YAML kept
+    # only the second, 54 built-in patterns went, `codebook check` said ok, and the demo's
+    # attempts fell from 34 to 30
+    first = SOURCE.index("\nlexicon:\n  voices:\n")
+    lexicon = first + len("\nlexicon:\n")
+    second = "  voices:\n    section: A\n    label: one more phrase\n"
+    doubled = SOURCE[:lexicon] + second + SOURCE[lexicon:]
+    with pytest.raises(CodebookError) as raised:
+        parse_codebook(doubled, source="twice.yaml")
+    messages = [str(d) for d in raised.value.diagnostics]
+    assert any("CK402" in m and "'voices' appears twice" in m for m in messages), messages
