@@ -358,6 +358,106 @@ def consultation_from_dict(
     return ConsultationAnnotations(**kwargs)
 
 
+#: What a value of each field type written in the export may be (JSON: lists for tuples).
+_SHAPES: dict[str, tuple[type, ...]] = {
+    "str": (str,), "str | None": (str, type(None)), "int": (int,),
+    "int | None": (int, type(None)), "float": (int, float),
+    "float | None": (int, float, type(None)), "bool": (bool,),
+}
+
+
+def _value_problem(value: Any, kind: str) -> str | None:
+    """Why a JSON value cannot be a field of the given type (None when it can)."""
+    if kind.startswith("tuple["):
+        if not isinstance(value, list):
+            return f"expected a list, found {_json_type(value)}"
+        if kind == "tuple[str, ...]" and not all(isinstance(v, str) for v in value):
+            return "expected a list of strings"
+        return None
+    allowed = _SHAPES.get(kind)
+    if allowed is None:
+        return None
+    if isinstance(value, bool) and bool not in allowed:
+        return f"expected {kind}, found a boolean"
+    return None if isinstance(value, allowed) else f"expected {kind}, found {_json_type(value)}"
+
+
+def _json_type(value: Any) -> str:
+    names = {type(None): "null", bool: "a boolean", int: "a number", float: "a number",
+             str: "a string", list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
+
+
+def shape_problems(data: Mapping[str, Any]) -> list[str]:
+    """What the reader (lenient, for forward compatibility) would pass over in an export
+    written or edited by hand, such as a gold file: keys that are not the export's (a
+    misspelt `attempts` reads as "no attempts"), null or mistyped values, and codes that
+    point at an attempt or a turn the consultation does not have."""
+    problems: list[str] = []
+    transcripts = data.get("transcripts") if isinstance(data, Mapping) else None
+    if not isinstance(transcripts, list):
+        return ["not a cakit annotation export: no 'transcripts' list"]
+    known = {f.name: str(f.type) for f in fields(ConsultationAnnotations)}
+    for k, consultation in enumerate(transcripts):
+        where = f"transcripts[{k}]"
+        if not isinstance(consultation, Mapping):
+            problems.append(f"{where}: expected an object, found {_json_type(consultation)}")
+            continue
+        for key in consultation:
+            if key not in known:
+                problems.append(f"{where}: unknown key {key!r} (the export's keys are "
+                                f"{', '.join(known)})")
+            elif key not in _LISTS:
+                problem = _value_problem(consultation[key], known[key])
+                if problem:
+                    problems.append(f"{where}.{key}: {problem}")
+        for name, cls in _LISTS.items():
+            items = consultation.get(name, [])
+            if not isinstance(items, list):
+                problems.append(f"{where}.{name}: expected a list, found {_json_type(items)}")
+                continue
+            types = {f.name: str(f.type) for f in fields(cls)}
+            for n, item in enumerate(items):
+                if not isinstance(item, Mapping):
+                    continue  # the reader says so
+                for key, value in item.items():
+                    if key not in types:
+                        problems.append(f"{where}.{name}[{n}]: unknown key {key!r}")
+                    elif key != "evidence":
+                        problem = _value_problem(value, types[key])
+                        if problem:
+                            problems.append(f"{where}.{name}[{n}].{key}: {problem}")
+        problems.extend(_reference_problems(consultation, where))
+    return problems
+
+
+def _reference_problems(consultation: Mapping[str, Any], where: str) -> list[str]:
+    """Codes pointing at an attempt or a turn the consultation does not have."""
+    def ids(name: str) -> set[Any]:
+        items = consultation.get(name)
+        return {item.get("id") for item in items if isinstance(item, Mapping)} \
+            if isinstance(items, list) else set()
+
+    attempts, turns = ids("attempts"), ids("turns")
+    problems = []
+    for name in ("responses", "carer_responses", "sequences"):
+        items = consultation.get(name)
+        for n, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, Mapping) and item.get("attempt_id") not in attempts:
+                problems.append(f"{where}.{name}[{n}]: attempt_id {item.get('attempt_id')!r} "
+                                "is no attempt of this consultation")
+    if turns:
+        for name in ("attempts", "elicited", "repairs", "medchecks", "responses",
+                     "carer_responses"):
+            items = consultation.get(name)
+            for n, item in enumerate(items if isinstance(items, list) else []):
+                turn = item.get("turn_id") if isinstance(item, Mapping) else None
+                if turn is not None and turn not in turns:
+                    problems.append(f"{where}.{name}[{n}]: turn_id {turn!r} is no turn of "
+                                    "this consultation")
+    return problems
+
+
 def from_dict(data: Mapping[str, Any]) -> AnnotationSet:
     """Parse the export shape (raises AnnotationFormatError with the path to the problem)."""
     if not isinstance(data, Mapping) or "transcripts" not in data:

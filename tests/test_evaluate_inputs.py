@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cakit.cli import cli
 from tests.conftest import DEMO, GOLD
 
@@ -221,9 +223,11 @@ def test_gold_with_nulls_where_codes_belong_is_named_not_a_crash(runner: Any,
 
     _edit_gold(gold, null)
     result = _evaluate(runner, gold, data)
-    assert result.exit_code == 0, result.output
-    assert "does not define (None)" in result.stderr
-    assert "1 of" in result.stderr and "have no phase" in result.stderr
+    # refused, each null named (they were once scored as an undefined code and no phase)
+    assert result.exit_code == 1, result.output
+    assert ".responses[0].uptake: expected str, found null" in result.stderr
+    assert ".turns[0].phase: expected str, found null" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_gold_turns_without_a_phase_are_not_scored_for_phase(runner: Any,
@@ -244,3 +248,45 @@ def test_gold_turns_without_a_phase_are_not_scored_for_phase(runner: Any,
     assert phases["items"] == was["items"] - 10
     assert "phase:UNKNOWN" not in {s["code"] for s in json.loads(result.stdout)["scores"]}
     assert "10 of" in result.stderr and "no phase (UNKNOWN)" in result.stderr
+
+
+def _misspell_attempts(consultation: dict[str, Any]) -> None:
+    consultation["attempt"] = consultation.pop("attempts")
+
+
+def _null_turns(consultation: dict[str, Any]) -> None:
+    consultation["turns"] = None
+
+
+def _line_as_text(consultation: dict[str, Any]) -> None:
+    consultation["turns"][3]["line"] = str(consultation["turns"][3]["line"])
+
+
+def _response_to_no_attempt(consultation: dict[str, Any]) -> None:
+    consultation["responses"][0]["attempt_id"] = "a99"
+
+
+def _null_subtypes(consultation: dict[str, Any]) -> None:
+    consultation["attempts"][0]["subtypes"] = None
+
+
+@pytest.mark.parametrize("edit, said", [
+    (_misspell_attempts, "unknown key 'attempt'"),
+    (_null_turns, ".turns: expected a list, found null"),
+    (_line_as_text, ".turns[3].line: expected int, found a string"),
+    (_response_to_no_attempt, "attempt_id 'a99' is no attempt"),
+    (_null_subtypes, ".attempts[0].subtypes: expected a list, found null"),
+])
+def test_a_gold_file_the_reader_would_guess_at_is_refused(
+        runner: Any, tmp_path: Path, edit: Any, said: str) -> None:
+    # an outside review: a misspelt `attempts` was scored as "no attempts" (exit 0, precision
+    # 1.000 -> 0.941), and a line given as text or a null list crashed with a traceback
+    data, gold = _corpus(tmp_path, NAME)
+    path = gold / f"{NAME}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    edit(document["transcripts"][0])
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 1, result.output
+    assert said in result.output and "not a gold file cakit can score" in result.output
+    assert "Traceback" not in result.output

@@ -34,7 +34,9 @@ def load_gold(directory: Path) -> list[ConsultationAnnotations]:
             files hold the same consultation (a backup or an older revision beside the
             gold would be counted twice).
     """
-    from cakit.annotations import AnnotationFormatError, from_json
+    import json
+
+    from cakit.annotations import AnnotationFormatError, from_dict, shape_problems
     from cakit.errors import CakitError
 
     paths = sorted(directory.glob("*.json"))
@@ -45,9 +47,21 @@ def load_gold(directory: Path) -> list[ConsultationAnnotations]:
     found_in: dict[str, Path] = {}
     for path in paths:
         try:
-            transcripts = from_json(path.read_text(encoding="utf-8")).transcripts
+            data = json.loads(path.read_text(encoding="utf-8"))
+            # a gold file is written by hand: what the reader would pass over (a misspelt
+            # key read as "no attempts", a null list, a line given as text) is refused
+            problems = shape_problems(data)
+            if problems:
+                shown = "\n".join(f"{path}: {problem}" for problem in problems[:10])
+                more = f"\n… and {len(problems) - 10} more" if len(problems) > 10 else ""
+                raise CakitError(f"{shown}{more}\n{path}: not a gold file cakit can score "
+                                 "without guessing; fix it (docs/export-json.md)")
+            transcripts = from_dict(data).transcripts
         except (AnnotationFormatError, OSError, UnicodeDecodeError) as exc:
             raise CakitError(f"{path}: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise CakitError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") \
+                from None
         for consultation in transcripts:
             if consultation.id in found_in:
                 raise CakitError(f"{path}: consultation {consultation.id!r} is also in "
