@@ -349,9 +349,11 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
     writes = options.store is not None and options.write_store
     deciding = options.coder is not None or options.consensus
     if coder_root is not None and (writes or deciding):
-        # first run under this identity, or the bytes of a stranded layer's transcript: an
-        # older identity may hold layers
-        if stored is None or coded.text.sha256 in options.stranded:
+        elsewhere = _under_another_identity(coder_root, file, listing)
+        # first run under this identity, the bytes of a stranded layer's transcript, or a
+        # layer of this very file under the identity another folder gave it: an older
+        # identity may hold layers
+        if stored is None or coded.text.sha256 in options.stranded or elsewhere:
             moved = rekey_layers(coder_root, file.identity, file.path, coded.machine,
                                  coded.text, coded.items,
                                  listing=listing(coder_root) if listing else None)
@@ -365,6 +367,33 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
                             consensus=options.consensus)
         coded = coded.decided_as(decided)
     return coded, reports, notes
+
+
+def _under_another_identity(coder_root: Path, file: CorpusFile,
+                            listing: Callable[[Path], StoreListing] | None) -> bool:
+    """Whether a coder's layer holds this very file under another identity. In a project
+    (a `cakit.yaml` above it) that is an identity from before: the layer is moved to the
+    project identity. With no project, the identity is the file's path from the folder
+    named on the command line, and moving the layer to and fro would leave one command
+    without the coder's decisions, or split them over two layers: the run stops instead.
+
+    Raises:
+        StoreError: no project, and such a layer exists (naming it and the fix).
+    """
+    from cakit.store.rekey import StoreListing as Listing
+    from cakit.store.rekey import same_file_elsewhere
+
+    found = same_file_elsewhere(listing(coder_root) if listing else Listing(coder_root),
+                                file.identity, file.path)
+    if found and not file.declared:
+        held = ", ".join(f"{layer}'s layer as {identity!r}" for layer, identity in found)
+        raise StoreError(
+            f"{file.path}: the store holds this transcript under another identity ({held}): "
+            "with no cakit.yaml above it, a transcript's identity is its path from the "
+            f"folder named on the command line, here {file.identity!r}. Put a cakit.yaml "
+            "(it can be empty) at the top of the corpus and run again: the layers then "
+            "follow it (docs/store.md)")
+    return bool(found)
 
 
 # -- layers left behind ----------------------------------------------------------------

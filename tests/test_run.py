@@ -609,3 +609,31 @@ def test_run_over_real_conversations_is_warm_the_second_time(tmp_path: Path) -> 
     assert all(outcome.errors for outcome in outcomes if outcome.file.path in unlayered)
     assert run.annotates_widely(files, RunOptions(store=tmp_path / "empty"), 2)
     assert not run.annotates_widely(files, options, 2)
+
+
+def test_run_without_a_project_stops_rather_than_split_a_coders_work(
+        runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an outside review: with no cakit.yaml, `review corpus/sub/x.txt` keys the file
+    # 'x.txt' and `agree corpus` keys it 'sub/x.txt'; agree moved the coder's layer, the
+    # next review saw "0 decided", and its decisions went into a second layer agree ignored
+    sub = tmp_path / "corpus" / "sub"
+    sub.mkdir(parents=True)
+    shutil.copyfile(DEMO / "04-osei-crlf.txt", sub / "04.txt")
+    monkeypatch.chdir(tmp_path)
+    _review_all(runner, Path("corpus/sub/04.txt"), "a\n" * 40 + "q\n")
+    layers = sorted((tmp_path / "annotations" / "store" / "AB").glob("*.jsonl"))
+    assert len(layers) == 1
+    stopped = runner.invoke(cli, ["agree", "corpus", "--coders", "auto", "AB"])
+    assert stopped.exit_code == 1
+    assert "the store holds this transcript under another identity (AB's layer as " \
+        "'04.txt')" in stopped.output and "Put a cakit.yaml" in stopped.output
+    assert sorted((tmp_path / "annotations" / "store" / "AB").glob("*.jsonl")) == layers
+    # the fix it names: a cakit.yaml at the top of the corpus; the layer then follows
+    (tmp_path / "corpus" / "cakit.yaml").write_text("", encoding="utf-8")
+    store = tmp_path / "annotations" / "store"
+    fixed = invoke(runner, ["annotate", "corpus", "--store", str(store), "--coder", "AB",
+                            "--format", "jsonl"])
+    assert "layer stored under its old identity '04.txt' re-keyed" in fixed.stderr
+    moved = read_layer(layer_path(store, "AB", "sub/04.txt"))
+    assert moved is not None and moved.decisions
+    assert not layers[0].exists()

@@ -186,6 +186,24 @@ def _gone(old_identity: str, path: Path) -> bool:
                    for folder in here.parents)
 
 
+def same_file_elsewhere(listing: StoreListing, identity: str, path: Path
+                        ) -> list[tuple[str, str]]:
+    """(layer name, identity) of the coder layers keyed by another identity that names this
+    very file from another folder. With no `cakit.yaml`, a transcript's identity is its
+    path from the folder named on the command line, so `cakit review corpus/sub/x.txt` and
+    `cakit agree corpus` key one file two ways: moving its layer to and fro would leave
+    one command without the coder's decisions, or split them over two layers."""
+    here = path.resolve()
+    found = []
+    for layer_name, entry in listing.by_stem().get(PurePosixPath(identity).stem, ()):
+        keyed = _project_keyed(entry) if layer_name != AUTO else None
+        if keyed is None or keyed[0] == identity or PurePosixPath(keyed[0]).is_absolute():
+            continue
+        if any((folder / keyed[0]).resolve() == here for folder in here.parents):
+            found.append((layer_name, keyed[0]))
+    return found
+
+
 def rekey_layers(root: Path, identity: str, path: Path, consultation: ConsultationAnnotations,
                  text: TranscriptText, items: tuple[MachineItem, ...], *,
                  listing: StoreListing | None = None) -> tuple[Rekeyed, ...]:
