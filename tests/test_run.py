@@ -637,3 +637,23 @@ def test_run_without_a_project_stops_rather_than_split_a_coders_work(
     moved = read_layer(layer_path(store, "AB", "sub/04.txt"))
     assert moved is not None and moved.decisions
     assert not layers[0].exists()
+
+
+def test_annotate_as_a_coder_writes_nothing_when_a_coders_layer_cannot_be_read(
+        runner: Any, tmp_path: Path) -> None:
+    # an outside review: `annotate --coder ann -o codes.json` wrote an export without the
+    # transcript whose layer was damaged and said "no layer for coder 'ann'"; `report`
+    # wrote nothing. The coder's view now stops as the report does
+    _, source, store, _ = _project_with_rejects(tmp_path)
+    layer = layer_path(store, "ann", "c.txt")
+    lines = layer.read_text(encoding="utf-8").split("\n")
+    lines[2] = '{"type": "decision", "target": broken'
+    layer.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "codes.json"
+    result = runner.invoke(cli, ["annotate", str(source), "--coder", "ann", "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"{layer}:3: not valid JSON" in result.output
+    assert "no layer for coder" not in result.output
+    assert not out.exists()
+    machine = invoke(runner, ["annotate", str(source), "-o", str(out)])  # the machine's view
+    assert out.exists() and "not valid JSON" not in machine.output

@@ -105,8 +105,11 @@ def annotate(
                              jobs=jobs, scheduler=scheduler)
         speakers: list[tuple[tuple[str, str], ...]] = []
         coded = total = 0
+        # a coder's view missing a transcript whose layer cannot be read would pass for
+        # the coder's whole work: with --coder or --consensus a store error stops the run
+        # and nothing is written, as in `report`; the machine's codes alone go on
         for result in outcomes(results, len(files), "annotating", err, tally,
-                               stop_on_store_error=False):
+                               stop_on_store_error=bool(coder or consensus)):
             speakers.append(result.speakers)
             coded += result.coded
             total += 1
