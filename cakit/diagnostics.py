@@ -71,10 +71,12 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
            "(or are broken UTF-16); they were read as U+FFFD.",
            "Re-save the file as UTF-8 and check the characters around the reported place."),
         _e("CK104", "warning", "The file is not UTF-8; it was decoded as Windows-1252 "
-           "(cp1252) or UTF-16.",
-           "Re-save the file as UTF-8.",
-           "info for formats that need not be UTF-8; an error in a CHAT file that declares "
-           "`@UTF8`"),
+           "(cp1252) or UTF-16. Or it is UTF-8 with a few bytes that are not (text pasted "
+           "in from elsewhere): those are read as Windows-1252 characters, the rest as "
+           "UTF-8, and the warning points at the first.",
+           "Re-save the file as UTF-8 (check the characters it points at).",
+           "info for a whole file in Windows-1252 in formats that need not be UTF-8; an "
+           "error in a CHAT file that declares `@UTF8`"),
         _e("CK105", "warning", "A line is over 100,000 characters long: is this really a "
            "transcript?",
            "Check that the file is a transcript and that its line breaks survived."),

@@ -109,7 +109,19 @@ def decode_bytes(data: bytes, source: str, *, utf8_required: bool = False) -> De
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         high = [b for b in body if b >= 0x80]
-        if high and not any(b in _CP1252_UNDEFINED for b in high):
+        if high and _mostly_utf8(body):
+            # UTF-8 with a few stray Windows-1252 bytes (text pasted in from elsewhere):
+            # decoded whole as cp1252, every "é" of the file would become "Ã©"
+            text = body.decode("utf-8", errors=_STRAY_CP1252)
+            encoding = "utf-8"
+            line, col = _position(data, exc.start + (3 if had_bom else 0))
+            stray = len(body) - len(body.decode("utf-8", errors="ignore").encode("utf-8"))
+            diagnostics.append(Diagnostic(
+                "CK104", "error" if utf8_required and _declares_utf8(text) else "warning",
+                f"UTF-8 file with {stray} byte(s) that are not UTF-8, first here; read as "
+                "Windows-1252 (cp1252) characters", SourceSpan(source, line, col),
+                "check those characters and re-save the file as UTF-8"))
+        elif high and not any(b in _CP1252_UNDEFINED for b in high):
             text = body.decode("cp1252")
             encoding = "cp1252"
             if utf8_required:
@@ -133,6 +145,28 @@ def decode_bytes(data: bytes, source: str, *, utf8_required: bool = False) -> De
                 )
             )
     return _finish(text, encoding, had_bom, source, diagnostics)
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes UTF-8 could not as Windows-1252 (a codec error handler)."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+_STRAY_CP1252 = "cakit-stray-cp1252"
+codecs.register_error(_STRAY_CP1252, _cp1252_bytes)
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """Whether bytes that are not all UTF-8 still hold well-formed UTF-8 characters beyond
+    ASCII: a UTF-8 file with a few bytes from another encoding, not a Windows-1252 file.
+    In Windows-1252 text an "é" is one byte, which is never UTF-8; a pair that happens to
+    be (an accented capital before a symbol, "É…") is rare, so one such pair among many
+    stray bytes does not count: the pairs must be at least a quarter as many."""
+    valid = body.decode("utf-8", errors="ignore")
+    wide = sum(1 for ch in valid if ord(ch) > 0x7F)
+    stray = len(body) - len(valid.encode("utf-8"))
+    return wide > 0 and 4 * wide >= stray
 
 
 def _not_utf8(text: str, what: str, where: SourceSpan) -> Diagnostic:

@@ -118,3 +118,22 @@ def test_a_file_holding_only_a_byte_order_mark_is_empty(tmp_path: Path, bom: byt
     path = tmp_path / f"t{suffix}"
     path.write_bytes(bom)
     assert [(d.code, d.severity) for d in cakit.read(path).diagnostics] == [("CK101", "error")]
+
+
+def test_a_utf8_file_with_a_few_windows_1252_bytes_keeps_its_utf8(tmp_path: Path) -> None:
+    # an outside review: one pasted pair of Windows-1252 quotes made the whole file read as
+    # Windows-1252, every "é" becoming "Ã©", with only a note
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(b"Dr: how are you? caf\xc3\xa9 on the corner, Zo\xc3\xab said.\n"
+                     b"P: I hear voices at night \x93they\x94 say things\n")
+    result = cakit.read(path)
+    words = [t.clean for u in result.transcript.utterances for t in u.tokens]
+    assert "café" in words and "zoë" in [w.lower() for w in words]
+    assert "\u201cthey\u201d" in result.transcript.utterances[1].content
+    (warning,) = [d for d in result.diagnostics if d.code == "CK104"]
+    assert warning.severity == "warning" and (warning.span.line, warning.span.col) == (2, 27)
+    legacy = tmp_path / "legacy.txt"  # Windows-1252 throughout: read as such, as before
+    legacy.write_bytes("Dr: café, Zoë?\nP: “yes”\n".encode("cp1252"))
+    old = cakit.read(legacy)
+    assert "café" in old.transcript.utterances[0].content
+    assert [d.severity for d in old.diagnostics if d.code == "CK104"] == ["info"]
