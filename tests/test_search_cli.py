@@ -80,7 +80,8 @@ def test_search_cli_csv_columns_cells_and_formula_safety(search: Any) -> None:
 def test_search_cli_json_has_lines_spans_and_the_query(search: Any) -> None:
     result = search("-q", "~voice & role=patient", "--format", "json")
     data = json.loads(result.stdout)
-    assert data["query"] == "~voice & role=patient" and data["deidentified"] is True
+    # de-identified, the words searched for are left out: they may be a name
+    assert data["query"] == "~[words] & role=patient" and data["deidentified"] is True
     assert data["total"] == data["shown"] == 8
     hit_lines = [line for hit in data["hits"] for line in hit["lines"] if line["part"] == "hit"]
     assert [line["matched"] for line in hit_lines][:3] == [["voices"]] * 3
@@ -206,3 +207,16 @@ def test_search_cli_jobs_and_coder_go_through_the_run(search: Any) -> None:
     coded = search("-q", "code=PSY_ATTEMPT", "--format", "csv", "--coder", "NOBODY")
     assert coded.exit_code == 0 and "no layer for coder 'NOBODY'" in coded.stderr
     assert coded.stdout == one.stdout  # no decisions: the machine's codes
+
+
+def test_search_cli_a_de_identified_output_leaves_out_the_words_searched_for(
+        search: Any) -> None:
+    # an outside review searched for a patient's name and a town: the hits showed
+    # pseudonyms under a header that printed both in clear
+    query = "tunbridge | okafor* & speaker=Dr"
+    for output_format in ("json", "md", "html"):
+        shown = search("-q", query, "--format", output_format).stdout
+        assert "tunbridge" not in shown.lower() and "okafor" not in shown.lower()
+        assert "[words] | [words] & speaker=[…]" in shown.replace("&amp;", "&")
+    plain = search("-q", query, "--format", "json", "--no-deidentify").stdout
+    assert json.loads(plain)["query"] == query

@@ -198,7 +198,7 @@ def search(
             name = names[index.file_of[hit.units[0]]]
             tally[name] = tally.get(name, 0) + 1
         _write_counts(list(tally.items()), query, output_format, output, force, out,
-                      len(found))
+                      len(found), deidentify)
     else:
         from cakit.search.kwic import KwicBuilder
 
@@ -256,7 +256,8 @@ def _write_hits(hits: list[KwicHit], query: Query, output_format: str, output: s
 
 
 def _write_counts(tally: list[tuple[str, int]], query: Query, output_format: str,
-                  output: str | None, force: bool, out: Any, total: int) -> None:
+                  output: str | None, force: bool, out: Any, total: int,
+                  deidentified: bool) -> None:
     """Hits per consultation (with a total) as a table, CSV, JSON or Markdown."""
     if output_format == "csv":
         from cakit.spreadsheet import csv_text
@@ -265,7 +266,9 @@ def _write_counts(tally: list[tuple[str, int]], query: Query, output_format: str
     elif output_format == "json":
         import json
 
-        data = {"query": str(query), "total": total,
+        from cakit.search.tree import shown_query
+
+        data = {"query": shown_query(query, deidentified=deidentified), "total": total,
                 "consultations": [{"consultation": c, "hits": n} for c, n in tally]}
         _write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output, force)
     elif output_format == "md":

@@ -41,7 +41,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cakit.errors import DiagnosticsError
@@ -110,14 +110,18 @@ PATTERNS: tuple[tuple[str, str, re.Pattern[str], int], ...] = (
         r"(?<![\d])(?:\+44\s?\(?0?\)?\s?\d{2,4}|\(?0\d{2,4}\)?)[\s-]?\d{3,4}[\s-]?\d{3,4}"
         r"(?![\d])"), 0),
     ("nhs", "pattern", re.compile(r"(?<![\d])[1-9]\d{9}(?![\d])"), 0),
+    # a hospital or record number: a few letters and six or more digits (RX1234567,
+    # MRN 00123456 is caught by the digits alone only when they make an NHS number)
+    ("id", "pattern", re.compile(r"\b[A-Za-z]{1,4}[ -]?\d{6,12}\b"), 0),
     ("date", "pattern", re.compile(
         r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b|\b\d{4}-\d{2}-\d{2}\b"), 0),
     ("date", "pattern", re.compile(
         rf"\b\d{{1,2}}-(?:{_MONTHS})-\d{{2,4}}\b", re.IGNORECASE), 0),
     ("date", "pattern", re.compile(
-        rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+\d{{4}})?", re.IGNORECASE), 0),
+        rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?:{_MONTHS})\b"
+        rf"(?:,?\s+(?:\d{{4}}|{_SPOKEN_YEAR}\b))?", re.IGNORECASE), 0),
     ("date", "pattern", re.compile(
-        rf"\b(?:{_MONTHS})\s+(?:the\s+)?{_DAY}\b(?:,?\s+\d{{4}})?"), 0),
+        rf"\b(?:{_MONTHS})\s+(?:the\s+)?{_DAY}\b(?:,?\s+(?:\d{{4}}|{_SPOKEN_YEAR}\b))?"), 0),
     ("address", "pattern", re.compile(rf"\b(?:{_CAP}\s+){{1,2}}{_STREET}\b"), 0),
     ("place", "pattern", re.compile(r"\bSt\.?\s+[A-Z][a-z]+(?:['’]s)?"), 0),
     # the same, as CA transcripts write them: lower case, postcodes without the space,
@@ -211,6 +215,19 @@ class Hit:
     kind: str
     detector: str
     confident: bool = True
+
+
+#: The rest of a hyphenated name after the part found: "okafor-smith", "mary-anne".
+_HYPHENATED = re.compile(r"-[^\W\d_]{2,}(?![\w'’])")
+
+
+def _with_hyphenated_part(text: str, hit: Hit) -> Hit:
+    """A name hit taken over the hyphenated part that follows it: found as a name, the
+    first half of "jamal okafor-smith" left "-smith" in clear."""
+    if hit.kind != "name":
+        return hit
+    more = _HYPHENATED.match(text, hit.end)
+    return replace(hit, end=more.end()) if more else hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -727,6 +744,7 @@ class Deidentifier:
                    for start, stop, _ in glued):
                 continue  # a piece of a word cut by a CA mark ("ying" of "cr(h)ying")
             if hit.start >= end:
+                hit = _with_hyphenated_part(text, hit)
                 chosen.append(hit)
                 end = hit.end
         return chosen

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cakit.report.page import CAVEAT, DEIDENTIFIED, NOT_DEIDENTIFIED
 from cakit.search.kwic import KwicHit, Line, Source
+from cakit.search.tree import shown_query
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -80,7 +81,7 @@ def to_json(hits: Sequence[KwicHit], query: Query, *, deidentified: bool,
     """One JSON object: the query as read, the hits with every line shown, and `total`
     (hits found, when more were found than shown)."""
     data = {
-        "query": str(query), "deidentified": deidentified,
+        "query": shown_query(query, deidentified=deidentified), "deidentified": deidentified,
         "total": len(hits) if total is None else total, "shown": len(hits),
         "hits": [{"hit": hit.number, "consultation": hit.consultation, "file": hit.file,
                   "lines": [_line_json(line) for line in hit.lines]} for hit in hits],
@@ -95,7 +96,8 @@ def _md(text: str) -> str:
 def to_markdown(hits: Sequence[KwicHit], query: Query, *, deidentified: bool) -> str:
     """A Markdown table: every hit with its context; what matched in **bold**."""
     banner = DEIDENTIFIED if deidentified else NOT_DEIDENTIFIED
-    out = ["# cakit search", "", f"> {banner}", "", f"Query: `{str(query).replace('`', '')}` "
+    text = shown_query(query, deidentified=deidentified).replace("`", "")
+    out = ["# cakit search", "", f"> {banner}", "", f"Query: `{text}` "
            f"— {len(hits)} hit(s)", ""]
     if not hits:
         return "\n".join([*out, "No turn matches the query."]) + "\n"
@@ -138,7 +140,8 @@ def to_html(hits: Sequence[KwicHit], query: Query, *, deidentified: bool) -> str
         body = ("<table class=\"data\"><tr><th>#</th><th>consultation</th><th>line</th>"
                 "<th>speaker</th><th>phase</th><th>talk</th></tr>" + "\n".join(rows_html)
                 + "</table>")
-    intro = (f"<p>Query: <code>{html.escape(str(query))}</code> — {len(hits)} hit(s)</p>")
+    shown = html.escape(shown_query(query, deidentified=deidentified))
+    intro = f"<p>Query: <code>{shown}</code> — {len(hits)} hit(s)</p>"
     return page("cakit search", intro + body, deidentified=deidentified, caveat=CAVEAT)
 
 
@@ -188,7 +191,7 @@ def hit_excerpts(index: CorpusIndex, hits: Sequence[Hit], sources: Sequence[Sour
         first = min(index.units[unit].line for unit in shown)
         last = max(index.units[unit].end_line for unit in shown)
         marked: dict[int, str] = {}
-        summary = [("query", str(query))]
+        summary = [("query", shown_query(query, deidentified=deid is not None))]
         for step, unit_number in enumerate(hit.units, 1):
             unit = index.units[unit_number]
             for line in range(unit.line, unit.end_line + 1):

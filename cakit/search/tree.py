@@ -192,6 +192,37 @@ class Query:
         return " ".join(parts)
 
 
+def shown_query(query: Query, *, deidentified: bool) -> str:
+    """The query as an output shows it. De-identified, what may name someone is left out
+    (the words and phrases searched for, regular expressions, speaker and file values):
+    a search for a patient's name must not print the name above the pseudonyms."""
+    if not deidentified:
+        return str(query)
+    parts = [_redacted(query.steps[0])]
+    for window, step in zip(query.windows, query.steps[1:], strict=True):
+        parts.append(">>" if window == 1 else f">>{window}")
+        parts.append(_redacted(step))
+    return " ".join(parts)
+
+
+def _redacted(node: Node) -> str:
+    if isinstance(node, Words):
+        return ("~" if node.inflect else "") + "[words]"
+    if isinstance(node, Regex):
+        return "/[pattern]/"
+    if isinstance(node, Attribute) and node.name in ("speaker", "file"):
+        return f"{node.name}=[…]"
+    if isinstance(node, Not):
+        inner = _redacted(node.operand)
+        return f"!({inner})" if isinstance(node.operand, (And, Or)) else f"!{inner}"
+    if isinstance(node, And):
+        return " & ".join(f"({_redacted(op)})" if isinstance(op, Or) else _redacted(op)
+                          for op in node.operands)
+    if isinstance(node, Or):
+        return " | ".join(_redacted(op) for op in node.operands)
+    return str(node)
+
+
 def _is_plain_word(word: str) -> bool:
     """A word that reads back as a word without quotes (not a feature name, no marks)."""
     lower = word.lower()
