@@ -165,12 +165,17 @@ def _excerpts_audit(folder: Path, out: Path) -> list[Path]:
 
 
 def _agree(folder: Path, out: Path) -> list[Path]:
-    """Coverage and coefficients: no transcript text reaches them, so the code asked for
-    (`--code`, written as given in the code column) is the planted value."""
+    """Coverage and coefficients: no transcript text reaches them. The code asked for with
+    `--code` once reached the code column as typed; now only a label a coder gave does,
+    so a formula-like `--code` is refused and the labels planted are the codes'."""
     _decide(folder, out, "ann", "reject")
     target = out / "agree.csv"
+    refused = CliRunner().invoke(cli, ["agree", "--coders", "auto", "ann", *_store(folder),
+                                       "--format", "csv", "--code", "=PSY_ATTEMPT", "-o",
+                                       str(target), "--", *NAMES])
+    assert refused.exit_code == 2 and not target.exists()
     _run("agree", "--coders", "auto", "ann", *_store(folder), "--format", "csv",
-         "--code", "=PSY_ATTEMPT", "-o", str(target), "--", *NAMES)
+         "--disagreements", "--include-undecided", "-o", str(target), "--", *NAMES)
     return [target]
 
 

@@ -162,11 +162,30 @@ def _mostly_utf8(body: bytes) -> bool:
     ASCII: a UTF-8 file with a few bytes from another encoding, not a Windows-1252 file.
     In Windows-1252 text an "é" is one byte, which is never UTF-8; a pair that happens to
     be (an accented capital before a symbol, "É…") is rare, so one such pair among many
-    stray bytes does not count: the pairs must be at least a quarter as many."""
+    stray bytes does not count: the pairs must be at least a quarter as many. The stray
+    bytes must be Windows-1252 characters: others are CK103, as in any file."""
     valid = body.decode("utf-8", errors="ignore")
     wide = sum(1 for ch in valid if ord(ch) > 0x7F)
-    stray = len(body) - len(valid.encode("utf-8"))
-    return wide > 0 and 4 * wide >= stray
+    # at most 100 stray bytes: "a few", and each costs one more pass over the rest
+    stray = _stray_bytes(body, limit=min(4 * wide, 100))
+    return (wide > 0 and stray is not None
+            and not any(byte in _CP1252_UNDEFINED for byte in stray))
+
+
+def _stray_bytes(body: bytes, *, limit: int) -> bytes | None:
+    """The bytes of `body` that are not UTF-8, or None when there are more than `limit`
+    (then it is no UTF-8 file with a few stray bytes, and the search stops early)."""
+    found = bytearray()
+    start = 0
+    while True:
+        try:
+            body[start:].decode("utf-8")
+            return bytes(found)
+        except UnicodeDecodeError as error:
+            found += error.object[error.start:error.end]
+            if len(found) > limit:
+                return None
+            start += error.end
 
 
 def _not_utf8(text: str, what: str, where: SourceSpan) -> Diagnostic:
