@@ -679,6 +679,14 @@ def report_notes(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> tupl
         notes.append(f"{decided} of {len(statuses)} attempt and response codes were accepted, "
                      "relabelled or added by human coders (status accepted/edited); the rest "
                      "are as the annotator proposed them.")
+    unanswered = sum(1 for item in prepared for attempt in item.annotations.attempts
+                     if attempt.producer.startswith("human")
+                     and not any(r.attempt_id == attempt.id for r in item.annotations.responses))
+    if unanswered:
+        notes.append(f"{unanswered} attempt(s) that coders added, or relabelled from another "
+                     "code, have no response coded, so their outcome counts as NO_UPTAKE: "
+                     "the annotator looks for responses to its own attempts only. Code the "
+                     "clinician's response (cakit code, cakit review) for a true outcome.")
     untimed = [k for item, k in zip(prepared, keys, strict=True) if not item.timing_available]
     silent = [k for item, k in zip(prepared, keys, strict=True) if not item.nonverbal_available]
     no_media = [k for item, k in zip(prepared, keys, strict=True) if not item.media_timed]

@@ -221,6 +221,21 @@ def test_tables_report_notes_name_missing_nonverbal_notes() -> None:
         assert stem in notes
 
 
+def test_tables_report_notes_say_when_a_coders_attempt_has_no_response_coded() -> None:
+    # an outside review relabelled a turn code as an attempt: nobody looked for its
+    # responses, and its outcome counted as NO_UPTAKE without a word
+    from dataclasses import replace
+
+    pairs = list(gold_pairs())
+    transcript, gold = pairs[0]
+    assert gold.attempts and not any(n for n in tables.report_notes(pairs)
+                                     if "have no response coded" in n)
+    added = replace(gold.attempts[0], id="a-human", producer="human:IJ", status="edited")
+    changed = replace(gold, attempts=(*gold.attempts, added))
+    notes = tables.report_notes([(transcript, changed), *pairs[1:]])
+    assert any(n.startswith("1 attempt(s) that coders added") for n in notes), notes
+
+
 def test_a_report_view_registered_before_first_use_joins_the_built_in_ones() -> None:
     """A plug-in view coexists with the built-ins and every format shows its tables."""
     from cakit.report.serialize import to_csv, to_markdown
