@@ -17,8 +17,10 @@ For the chosen user's codings on one transcript:
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from cakit.errors import UsageError
 from cakit.exchange import guids
@@ -141,7 +143,7 @@ class _Planner:
         codes, so a like turn inserted above would take it. The item whose line, with the
         line before or after it, reads as the selection's did is the one; None when no
         single item does."""
-        old = _lines_around(self.source.text or "", selection.start)
+        old = self.exported_lines.around(selection.start)
         fits = []
         for other in self.state.items:
             if (other.kind, other.code) != (item.kind, item.code):
@@ -149,10 +151,18 @@ class _Planner:
             line = self.text.line_of_utterance(other.anchor.utterance)
             if line is None:
                 continue
-            new = _lines_around(self.text.text, line.start)
+            new = self.current_lines.around(line.start)
             if new[1] == old[1] and (new[0] == old[0] or new[2] == old[2]):
                 fits.append(other)
         return fits[0] if len(fits) == 1 else None
+
+    @cached_property
+    def exported_lines(self) -> _Lines:
+        return _Lines(self.source.text or "")
+
+    @cached_property
+    def current_lines(self) -> _Lines:
+        return _Lines(self.text.text)
 
     def line_of(self, selection: QdaSelection) -> SourceLine | None:
         if self.source.text != self.text.text:
@@ -288,11 +298,22 @@ class _Planner:
             self.own(selection, line, label, note, time or note_time)
 
 
-def _lines_around(text: str, offset: int) -> tuple[str, str, str]:
-    """The line holding `offset` of a source text, with the lines before and after it."""
-    lines = ["", *text.split("\n"), ""]  # an empty line before the first and after the last
-    index = text.count("\n", 0, max(offset, 0)) + 1
-    return lines[index - 1], lines[index], lines[index + 1]
+class _Lines:
+    """A source text's lines, split once, found by character offset."""
+
+    def __init__(self, text: str) -> None:
+        split = text.split("\n")
+        self.lines = ["", *split, ""]  # an empty line before the first and after the last
+        self.starts: list[int] = []  # where each line of the text starts
+        offset = 0
+        for line in split:
+            self.starts.append(offset)
+            offset += len(line) + 1
+
+    def around(self, offset: int) -> tuple[str, str, str]:
+        """The line holding `offset`, with the lines before and after it."""
+        index = max(bisect.bisect_right(self.starts, offset), 1)
+        return self.lines[index - 1], self.lines[index], self.lines[index + 1]
 
 
 def plan_import(project: QdaProject, source: QdaSource, text: SourceText,

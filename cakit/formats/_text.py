@@ -109,17 +109,17 @@ def decode_bytes(data: bytes, source: str, *, utf8_required: bool = False) -> De
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         high = [b for b in body if b >= 0x80]
-        if high and _mostly_utf8(body):
+        stray = _stray_cp1252(body) if high else None
+        if stray is not None:
             # UTF-8 with a few stray Windows-1252 bytes (text pasted in from elsewhere):
             # decoded whole as cp1252, every "é" of the file would become "Ã©"
             text = body.decode("utf-8", errors=_STRAY_CP1252)
             encoding = "utf-8"
             line, col = _position(data, exc.start + (3 if had_bom else 0))
-            stray = len(body) - len(body.decode("utf-8", errors="ignore").encode("utf-8"))
             diagnostics.append(Diagnostic(
                 "CK104", "error" if utf8_required and _declares_utf8(text) else "warning",
-                f"UTF-8 file with {stray} byte(s) that are not UTF-8, first here; read as "
-                "Windows-1252 (cp1252) characters", SourceSpan(source, line, col),
+                f"UTF-8 file with {len(stray)} byte(s) that are not UTF-8, first here; read "
+                "as Windows-1252 (cp1252) characters", SourceSpan(source, line, col),
                 "check those characters and re-save the file as UTF-8"))
         elif high and not any(b in _CP1252_UNDEFINED for b in high):
             text = body.decode("cp1252")
@@ -157,19 +157,22 @@ _STRAY_CP1252 = "cakit-stray-cp1252"
 codecs.register_error(_STRAY_CP1252, _cp1252_bytes)
 
 
-def _mostly_utf8(body: bytes) -> bool:
-    """Whether bytes that are not all UTF-8 still hold well-formed UTF-8 characters beyond
-    ASCII: a UTF-8 file with a few bytes from another encoding, not a Windows-1252 file.
-    In Windows-1252 text an "é" is one byte, which is never UTF-8; a pair that happens to
-    be (an accented capital before a symbol, "É…") is rare, so one such pair among many
-    stray bytes does not count: the pairs must be at least a quarter as many. The stray
-    bytes must be Windows-1252 characters: others are CK103, as in any file."""
+def _stray_cp1252(body: bytes) -> bytes | None:
+    """The bytes that are not UTF-8 when the rest is UTF-8 and they are Windows-1252
+    characters (a UTF-8 file with a few bytes from another encoding); else None.
+
+    The rest must hold well-formed UTF-8 characters beyond ASCII: in Windows-1252 text an
+    "é" is one byte, which is never UTF-8, and a pair that happens to be (an accented
+    capital before a symbol, "É…") is rare, so such pairs must be at least a quarter as
+    many as the stray bytes. Stray bytes Windows-1252 does not define are CK103, as in
+    any file."""
     valid = body.decode("utf-8", errors="ignore")
     wide = sum(1 for ch in valid if ord(ch) > 0x7F)
     # at most 100 stray bytes: "a few", and each costs one more pass over the rest
-    stray = _stray_bytes(body, limit=min(4 * wide, 100))
-    return (wide > 0 and stray is not None
-            and not any(byte in _CP1252_UNDEFINED for byte in stray))
+    stray = _stray_bytes(body, limit=min(4 * wide, 100)) if wide else None
+    if stray is None or any(byte in _CP1252_UNDEFINED for byte in stray):
+        return None
+    return stray
 
 
 def _stray_bytes(body: bytes, *, limit: int) -> bytes | None:

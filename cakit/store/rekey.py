@@ -195,7 +195,9 @@ def same_file_elsewhere(listing: StoreListing, identity: str, path: Path
     one command without the coder's decisions, or split them over two layers."""
     here = path.resolve()
     found = []
-    for layer_name, entry in listing.by_stem().get(PurePosixPath(identity).stem, ()):
+    # files of the same stem under another key only (their names hash the identity): a
+    # warm run reads no header unless such a file is there
+    for layer_name, entry in listing.candidates(identity):
         keyed = _project_keyed(entry) if layer_name != AUTO else None
         if keyed is None or keyed[0] == identity or PurePosixPath(keyed[0]).is_absolute():
             continue
