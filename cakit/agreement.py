@@ -16,7 +16,8 @@ on a rare code can come with 98% raw agreement (the kappa paradox).
 - `attempt`: every patient turn — whether it is an attempt ("PSY_ATTEMPT"/"none") and its
   primary subtype;
 - `sequence`: every turn any coder marked as an attempt — R1 uptake and outcome (missing
-  for a coder who did not see an attempt there).
+  for a coder who did not see an attempt there, or whose attempt has no response coded:
+  R1 `NOT_CODED`).
 
 Only **decided** units count. Effective annotations keep the machine codes a coder never
 looked at; a coder's label on a unit they have not decided (see
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any, Literal
 
-from cakit.annotations import PHASES_WITH_UNKNOWN, ConsultationAnnotations
+from cakit.annotations import NOT_CODED, PHASES_WITH_UNKNOWN, ConsultationAnnotations
 
 Label = str | None
 UnitKind = Literal["turn", "attempt", "sequence"]
@@ -320,6 +321,10 @@ def _units(unit: str, consultations: Sequence[ConsultationAnnotations],
                 out.append(None)
                 continue
             first = min(c.responses_to(attempt.id), key=lambda r: r.rank, default=None)
+            if first is not None and first.uptake == NOT_CODED:
+                r1.append(None)  # nobody coded a response: no label to agree or disagree on
+                out.append(None)
+                continue
             r1.append(first.uptake if first is not None else "NO_UPTAKE")
             sequence = c.sequence(attempt.id)
             out.append(sequence.outcome if sequence is not None else "UNRESOLVED")

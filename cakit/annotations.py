@@ -554,6 +554,21 @@ def consultation_csv(consultation: ConsultationAnnotations) -> str:
     return csv_records(rows(consultation), CSV_COLUMNS, header=False)
 
 
+#: The R1 "uptake" of an attempt whose responses nobody coded: an attempt a coder added, or
+#: relabelled from another code, or one whose every proposed response a coder rejected.
+#: The annotator looks for responses to its own attempts only, so counting such an attempt
+#: as NO_UPTAKE would claim the clinician did not take it up. Being no code of the
+#: codebook, it is decisive and leads to the codebook's last ("otherwise") outcome.
+NOT_CODED = "NOT_CODED"
+
+
+def not_coded(attempt: Attempt) -> Response:
+    """The stand-in R1 of an attempt with no response coded (`NOT_CODED`): reports, the
+    JSON export and agreement then count it as what it is, not as NO_UPTAKE."""
+    return Response(attempt_id=attempt.id, turn_id=None, line=None, rank=1, uptake=NOT_CODED,
+                    evidence=(Evidence(rule="no_response_coded", text="", line=attempt.line),))
+
+
 def outcome(uptakes: list[str], catalogue: CodeCatalogue | None = None) -> str:
     """Sequence outcome from the uptakes of R1–R3, by the codebook's outcome rules (the
     packaged codebook's when none is given): the annotator and the coders' effective codes

@@ -317,6 +317,7 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
           annotator: Callable[[], Annotator], diagnostics: tuple[Diagnostic, ...] = (),
           listing: Callable[[Path], StoreListing] | None = None,
           ) -> tuple[Coded, tuple[SyncReport, ...], tuple[str, ...]]:
+    from cakit.annotate import codebook_for
     from cakit.profile import profile_of
     from cakit.store.effective import effective
     from cakit.store.layers import consultation_of, read_auto_layer, save_auto
@@ -363,8 +364,9 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
             reports = sync_all(coder_root, file.identity, coded.text, coded.items)
     if coder_root is not None and deciding:
         decided = effective(coded.machine, root=coder_root, identity=file.identity,
-                            text=coded.text, items=coded.items, coder=options.coder,
-                            consensus=options.consensus)
+                            text=coded.text, items=coded.items,
+                            catalogue=codebook_for(options.codebook).catalogue,
+                            coder=options.coder, consensus=options.consensus)
         coded = coded.decided_as(decided)
     return coded, reports, notes
 

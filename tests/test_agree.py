@@ -226,6 +226,25 @@ def test_agree_coverage_counts_decided_joint_and_machine_only() -> None:
     assert [(c.units, c.decided, c.joint) for c in empty] == [(0, (0, 0), 0)] * 2
 
 
+def test_agree_an_attempt_with_no_response_coded_gives_no_r1_to_agree_on() -> None:
+    # two coders who each added the same attempt and coded no response "agreed" on
+    # NO_UPTAKE: an agreement on codes nobody gave
+    from dataclasses import replace
+
+    from cakit.annotations import not_coded
+
+    def added(consultation: ConsultationAnnotations) -> ConsultationAnnotations:
+        return replace(consultation, responses=tuple(not_coded(a)
+                                                     for a in consultation.attempts))
+
+    measures = units_for("sequence", [added(FIRST), added(SECOND)], "c.txt")
+    for name in ("R1 uptake", "outcome"):
+        labels = {u.key: u.labels for u in next(m for m in measures if m.name == name).units}
+        assert labels["t1"] == (None, None), name
+    uptake = next(m for m in measures if m.name == "R1 uptake")
+    assert pairable_units([[u.labels[k] for u in uptake.units] for k in (0, 1)]) == 0
+
+
 def test_agree_sequence_units_keep_only_decided_sequences() -> None:
     measures = units_for("sequence", [FIRST, SECOND], "c.txt",
                          [_turn_ids(1, 2, 4), _turn_ids(1, 3)])

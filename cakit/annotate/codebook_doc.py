@@ -101,7 +101,11 @@ def codebook_markdown(codebook: Codebook) -> str:
         "matches. *first*: R1 is one of the codes; *later*: R2 or R3 is; *any*: one of "
         "R1–R3 is; *only*: no decisive response and one of the codes is present; "
         "*first_decisive*: the first decisive response is one of them; *otherwise*: always. "
-        "An attempt with no response counts as NO_UPTAKE.",
+        "The annotator gives every attempt a response: NO_UPTAKE when no clinician turn "
+        "falls in its window. In a gold file an attempt with no response counts as "
+        "NO_UPTAKE. In a coder's effective codes an attempt left with none (added or "
+        "relabelled by the coder, or every response rejected) gets R1 NOT_CODED, no code "
+        "of the codebook, and so the last outcome.",
         "",
         *_outcomes(catalogue),
         "",

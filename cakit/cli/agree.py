@@ -27,6 +27,7 @@ from cakit.cli._common import (
 if TYPE_CHECKING:
     from cakit.agreement import Coverage, Decided, Measure
     from cakit.annotations import ConsultationAnnotations
+    from cakit.codes import CodeCatalogue
     from cakit.run import Coded
 
 #: What the output says about undecided machine codes, by `--include-undecided`.
@@ -159,10 +160,13 @@ def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code:
     _, err = consoles()
     tally = Tally()
     parts = []
+    from cakit.annotate import codebook_for
+
+    catalogue = codebook_for(options.codebook).catalogue
     for result in outcomes(run_corpus(files, options, keep, jobs=jobs), len(files),
                            "reading and annotating", err, tally):
         assert result.value is not None
-        consultations, decided = _coder_views(result.value, root, names, unit)
+        consultations, decided = _coder_views(result.value, root, names, unit, catalogue)
         parts.append(units_for(unit, consultations, str(result.value.file.path), decided,
                                include_undecided=include_undecided))
     if not parts:
@@ -184,8 +188,8 @@ def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code:
         raise SystemExit(1)
 
 
-def _coder_views(coded: Coded, root: Path, names: Sequence[str], unit: str
-                 ) -> tuple[list[ConsultationAnnotations], list[Decided]]:
+def _coder_views(coded: Coded, root: Path, names: Sequence[str], unit: str,
+                 catalogue: CodeCatalogue) -> tuple[list[ConsultationAnnotations], list[Decided]]:
     """Per coder, their codes of one transcript and the units they decided (None: the
     machine, which decides everything). The one place that reads coder layers."""
     from cakit.store import effective, layer_path, read_layer
@@ -199,7 +203,8 @@ def _coder_views(coded: Coded, root: Path, names: Sequence[str], unit: str
             decided.append(None)
             continue
         consultations.append(effective(coded.machine, root=root, identity=coded.file.identity,
-                                       text=coded.text, items=coded.items, coder=name))
+                                       text=coded.text, items=coded.items,
+                                       catalogue=catalogue, coder=name))
         layer = read_layer(layer_path(root, name, coded.file.identity))
         decided.append(decided_turns(layer, coded.text, coded.items, unit))
     return consultations, decided

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from cakit.annotate.codebook import builtin_catalogue
-from cakit.annotations import LATE_PHASES, PHASES_WITH_UNKNOWN, Response
+from cakit.annotations import LATE_PHASES, NOT_CODED, PHASES_WITH_UNKNOWN, Response
 from cakit.codes import CodeCatalogue
 from cakit.report.cube import ALL, PHASE_COLUMNS, CountCube, count_cube, pooled_frame
 from cakit.report.deid import person_key
@@ -653,7 +653,7 @@ def unknown_codes(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> lis
     codebook renamed, annotations made with another codebook), as column names: they keep
     rows of their own, never dropped, and the report says so."""
     prepared = as_inputs(inputs)
-    known = set(_row_order((), catalogue))
+    known = set(_row_order((), catalogue)) | {("r1_uptake", NOT_CODED)}
     seen = {(family, code) for item, key in zip(prepared, consultation_keys(prepared),
                                                 strict=True)
             for _, _, family, code, *_ in _consultation_events(item, key)}
@@ -673,20 +673,23 @@ def report_notes(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> tupl
         "phase and UNCLASSIFIED uptake keep their rows.",
     ]
     statuses = [code.status for item in prepared for code in item.annotations.attempts]
-    statuses += [code.status for item in prepared for code in item.annotations.responses]
+    statuses += [code.status for item in prepared for code in item.annotations.responses
+                 if code.uptake != NOT_CODED]
     decided = sum(status in ("accepted", "edited") for status in statuses)
     if decided:
         notes.append(f"{decided} of {len(statuses)} attempt and response codes were accepted, "
                      "relabelled or added by human coders (status accepted/edited); the rest "
                      "are as the annotator proposed them.")
-    unanswered = sum(1 for item in prepared for attempt in item.annotations.attempts
-                     if attempt.producer.startswith("human")
-                     and not any(r.attempt_id == attempt.id for r in item.annotations.responses))
+    unanswered = sum(1 for item in prepared for response in item.annotations.responses
+                     if response.uptake == NOT_CODED)
     if unanswered:
-        notes.append(f"{unanswered} attempt(s) that coders added, or relabelled from another "
-                     "code, have no response coded, so their outcome counts as NO_UPTAKE: "
-                     "the annotator looks for responses to its own attempts only. Code the "
-                     "clinician's response (cakit code, cakit review) for a true outcome.")
+        unresolved = (catalogue or builtin_catalogue()).outcome([NOT_CODED])
+        notes.append(f"{unanswered} attempt(s) have no response coded: coders added them, "
+                     "relabelled them from another code or rejected every response proposed, "
+                     "and the annotator looks for responses to its own attempts only. They "
+                     f"count as R1 {NOT_CODED}, and their outcome as {unresolved}, never "
+                     "as NO_UPTAKE. Code the clinician's response "
+                     "(cakit code, cakit review) for a true outcome.")
     untimed = [k for item, k in zip(prepared, keys, strict=True) if not item.timing_available]
     silent = [k for item, k in zip(prepared, keys, strict=True) if not item.nonverbal_available]
     no_media = [k for item, k in zip(prepared, keys, strict=True) if not item.media_timed]

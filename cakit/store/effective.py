@@ -5,7 +5,12 @@
 - relabelled: changed, status `edited`, producer `human:<coder>`;
 - undecided: kept as the machine proposed them (status `proposed`);
 - the coder's own codes are added (status `accepted`, producer `human:<coder>`);
-- sequence outcomes are recomputed from the effective responses.
+- sequence outcomes are recomputed from the effective responses, by the outcome rules of
+  the codebook the run codes with;
+- an attempt left with no response (a coder's own attempt, one relabelled from another
+  code, or one whose every response was rejected) gets the stand-in R1 `NOT_CODED`
+  (`cakit.annotations.not_coded`), never NO_UPTAKE: the annotator looks for responses to
+  its own attempts only.
 
 A decision records what the machine proposed when the coder decided. If a later run
 (another codebook) proposes something else under the same stable id, an accept still
@@ -26,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cakit.annotations import (
     LATE_PHASES,
@@ -35,10 +41,13 @@ from cakit.annotations import (
     Response,
     SequenceRecord,
     TurnCode,
-    outcome,
+    not_coded,
 )
 from cakit.errors import StoreError
 from cakit.store.anchors import TranscriptText
+
+if TYPE_CHECKING:
+    from cakit.codes import CodeCatalogue
 from cakit.store.labels import off_role
 from cakit.store.layers import coders as layer_coders
 from cakit.store.layers import layer_path, read_layer
@@ -140,7 +149,8 @@ def _turn_id(text: TranscriptText, utterance_id: str) -> str | None:
 
 def effective(
     consultation: ConsultationAnnotations, *, root: Path, identity: str, text: TranscriptText,
-    items: Sequence[MachineItem], coder: str | None = None, consensus: bool = False,
+    items: Sequence[MachineItem], catalogue: CodeCatalogue, coder: str | None = None,
+    consensus: bool = False,
 ) -> ConsultationAnnotations:
     """The machine annotations of one transcript as decided by a coder, or by consensus.
 
@@ -150,6 +160,7 @@ def effective(
         identity: the transcript's identity in the store.
         text: the transcript the annotations were made from, indexed.
         items: the machine items of `consultation` (`machine_items`).
+        catalogue: the codes and outcome rules of the codebook the run codes with.
         coder: whose decisions and codes to apply.
         consensus: apply the majority over every coder with a layer for this transcript.
 
@@ -187,14 +198,14 @@ def effective(
         verdicts = {item.id: verdict_for(item, layer.decision(item.id) if layer else None, coder)
                     for item in items}
         codes = layer.codes if layer else ()
-    return apply(consultation, items, verdicts, codes, text)
+    return apply(consultation, items, verdicts, codes, text, catalogue)
 
 
 # -- applying verdicts -----------------------------------------------------------------
 
 def apply(consultation: ConsultationAnnotations, items: Sequence[MachineItem],
           verdicts: dict[str, Verdict], codes: Iterable[HumanCode],
-          text: TranscriptText) -> ConsultationAnnotations:
+          text: TranscriptText, catalogue: CodeCatalogue) -> ConsultationAnnotations:
     """Build the effective consultation from per-item verdicts and human codes (pure)."""
     by_ref = {(item.kind, item.ref): item for item in items}
     attempt_ref = {item.id: item.ref for item in items if item.kind == "attempt"}
@@ -280,8 +291,11 @@ def apply(consultation: ConsultationAnnotations, items: Sequence[MachineItem],
     attempts.sort(key=lambda a: (a.line, a.id))
     kept = {a.id for a in attempts}
     responses = _rerank([r for r in responses if r.attempt_id in kept])
+    answered = {r.attempt_id for r in responses}
+    responses += [not_coded(a) for a in attempts if a.id not in answered]
     carers = [c for c in carers if c.attempt_id in kept]
-    sequences = tuple(_sequence(consultation, attempt, responses, carers) for attempt in attempts)
+    sequences = tuple(_sequence(consultation, attempt, responses, carers, catalogue)
+                      for attempt in attempts)
     return replace(
         consultation, attempts=tuple(attempts), responses=tuple(responses),
         carer_responses=tuple(sorted(carers, key=lambda c: (c.line, c.attempt_id))),
@@ -395,7 +409,8 @@ def _rerank(responses: list[Response]) -> list[Response]:
 
 
 def _sequence(consultation: ConsultationAnnotations, attempt: Attempt,
-              responses: Sequence[Response], carers: Sequence[CarerResponse]) -> SequenceRecord:
+              responses: Sequence[Response], carers: Sequence[CarerResponse],
+              catalogue: CodeCatalogue) -> SequenceRecord:
     """The sequence as decided: outcome and flags recomputed from the decided codes.
 
     A flag that needs what only the machine saw (turn distances, laughter in the attempt
@@ -416,7 +431,7 @@ def _sequence(consultation: ConsultationAnnotations, attempt: Attempt,
                                                        for e in c.evidence)
                         for c in carer_mine)
     return replace(
-        base, attempt_id=attempt.id, outcome=outcome([r.uptake for r in mine]),
+        base, attempt_id=attempt.id, outcome=catalogue.outcome([r.uptake for r in mine]),
         hesitated=any("HESITATE" in r.modifiers for r in mine), laughed=laughed,
         carer_involved=bool(carer_mine), late=attempt.late, carer_first=carer_first,
         joint_laughter=base.joint_laughter and laughed and carer_laughed,

@@ -223,17 +223,31 @@ def test_tables_report_notes_name_missing_nonverbal_notes() -> None:
 
 def test_tables_report_notes_say_when_a_coders_attempt_has_no_response_coded() -> None:
     # an outside review relabelled a turn code as an attempt: nobody looked for its
-    # responses, and its outcome counted as NO_UPTAKE without a word
+    # responses, and its outcome counted as NO_UPTAKE without a word; the effective codes
+    # now give it the stand-in R1 NOT_CODED (cakit.store.effective), counted as such
     from dataclasses import replace
+
+    from cakit.annotations import SequenceRecord, not_coded
 
     pairs = list(gold_pairs())
     transcript, gold = pairs[0]
     assert gold.attempts and not any(n for n in tables.report_notes(pairs)
-                                     if "have no response coded" in n)
+                                     if "no response coded" in n)
     added = replace(gold.attempts[0], id="a-human", producer="human:IJ", status="edited")
-    changed = replace(gold, attempts=(*gold.attempts, added))
+    changed = replace(gold, attempts=(*gold.attempts, added),
+                      responses=(*gold.responses, not_coded(added)),
+                      sequences=(*gold.sequences,
+                                 SequenceRecord(attempt_id="a-human", outcome="UNRESOLVED")))
     notes = tables.report_notes([(transcript, changed), *pairs[1:]])
-    assert any(n.startswith("1 attempt(s) that coders added") for n in notes), notes
+    assert any(n.startswith("1 attempt(s) have no response coded") and "UNRESOLVED" in n
+               for n in notes), notes
+    assert not any("does not define" in n for n in notes), notes
+    before = tables.counts_by_phase([(transcript, gold)])
+    after = tables.counts_by_phase([(transcript, changed)])
+    assert after.loc["ALL", "R1 NOT_CODED"] == 1
+    assert after.loc["ALL", "R1 NO_UPTAKE"] == before.loc["ALL", "R1 NO_UPTAKE"]
+    assert after.loc["ALL", "out NO_UPTAKE"] == before.loc["ALL", "out NO_UPTAKE"]
+    assert after.loc["ALL", "out UNRESOLVED"] == before.loc["ALL", "out UNRESOLVED"] + 1
 
 
 def test_a_report_view_registered_before_first_use_joins_the_built_in_ones() -> None:

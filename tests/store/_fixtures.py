@@ -105,10 +105,12 @@ def machine_state(path: str | Path, root: Path, *, codebook: str | None = None,
 def effective_of(state: Any, root: Path, *, coder: str | None = None,
                  consensus: bool = False) -> Any:
     """The machine codes of a state as a coder (or the consensus) in the store decided."""
+    from cakit.annotate.codebook import builtin_catalogue
     from cakit.store import effective
 
     return effective(state.consultation, root=Path(root), identity=state.identity,
-                     text=state.text, items=state.items, coder=coder, consensus=consensus)
+                     text=state.text, items=state.items, catalogue=builtin_catalogue(),
+                     coder=coder, consensus=consensus)
 
 
 def ident(path: str | Path) -> str:

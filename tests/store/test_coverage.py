@@ -10,6 +10,7 @@ import pytest
 
 from cakit.agreement import Coverage, coverage, units_for
 from cakit.annotate import annotator_for
+from cakit.annotate.codebook import builtin_catalogue
 from cakit.annotations import ConsultationAnnotations
 from cakit.formats import read
 from cakit.store.anchors import Anchor, TranscriptText
@@ -185,7 +186,8 @@ def test_coverage_follows_an_edited_transcript(machine: Machine, tmp_path: Path)
 def _effective(machine: Machine, layer: Layer) -> ConsultationAnnotations:
     verdicts = {item.id: verdict_for(item, layer.decision(item.id), layer.header.layer)
                 for item in machine.items}
-    return apply(machine.consultation, machine.items, verdicts, layer.codes, machine.text)
+    return apply(machine.consultation, machine.items, verdicts, layer.codes, machine.text,
+                 builtin_catalogue())
 
 
 def test_coverage_counts_for_a_pair_of_coders(machine: Machine) -> None:

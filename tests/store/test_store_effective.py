@@ -100,6 +100,70 @@ def test_store_effective_adds_the_coders_own_codes(state: MachineState, tmp_path
     assert sequence is not None and sequence.outcome == "MINIMAL"
 
 
+def test_store_a_coders_attempt_with_no_response_coded_is_not_coded_not_no_uptake(
+        state: MachineState, tmp_path: Path) -> None:
+    # the annotator looks for responses to its own attempts only: an attempt a coder added
+    # has none, and counting it as NO_UPTAKE claimed the clinician did not take it up
+    root = tmp_path / "store"
+    attempt = plan_code(state, None, load_codebook(None), coder="ann", line=4,
+                        code="PSY_ATTEMPT", subtype="PSY_ASSERT")
+    decide_many(root, state, (), coder="ann", codes=(attempt,))
+    result = effective_of(state, root, coder="ann")
+    mine = next(a for a in result.attempts if a.line == 4)
+    assert [(r.uptake, r.turn_id, r.rank) for r in result.responses_to(mine.id)] == \
+        [("NOT_CODED", None, 1)]
+    sequence = result.sequence(mine.id)
+    assert sequence is not None and sequence.outcome == "UNRESOLVED"
+    # the machine's own attempts keep their responses: none of them is NOT_CODED
+    assert [r for r in result.responses if r.uptake == "NOT_CODED"] == \
+        list(result.responses_to(mine.id))
+
+
+def test_store_an_attempt_whose_every_response_was_rejected_is_not_coded(
+        state: MachineState, tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    attempt = _item(state, "attempt", 6)
+    responses = [i for i in state.items if i.kind == "response"
+                 and i.ref.startswith(f"{attempt.ref}:")]
+    assert responses
+    for item in responses:
+        decide(root, state, item, coder="ann", decision="reject")
+    result = effective_of(state, root, coder="ann")
+    kept = next(a for a in result.attempts if a.line == 6)
+    assert [r.uptake for r in result.responses_to(kept.id)] == ["NOT_CODED"]
+    sequence = result.sequence(kept.id)
+    assert sequence is not None and sequence.outcome == "UNRESOLVED"
+
+
+def test_store_effective_outcomes_follow_the_runs_codebook(state: MachineState,
+                                                          tmp_path: Path) -> None:
+    # the decided outcome was computed with the packaged codebook's rules, whatever
+    # codebook the run coded with
+    from cakit.annotate.codebook import default_codebook_path
+    from cakit.store import effective
+
+    text = default_codebook_path().read_text(encoding="utf-8")
+    assert "\n  MINIMAL: {when: only" in text
+    custom = tmp_path / "codebook.yaml"
+    custom.write_text(text.replace("\n  MINIMAL: {when: only", "\n  RECEIPT_ONLY: {when: only"),
+                      encoding="utf-8")
+    root = tmp_path / "store"
+    book = load_codebook(None)
+    attempt = plan_code(state, None, book, coder="ann", line=4, code="PSY_ATTEMPT",
+                        subtype="PSY_ASSERT")
+    decide_many(root, state, (), coder="ann", codes=(attempt,))
+    layer = read_layer(layer_path(root, "ann", state.identity))
+    response = plan_code(state, layer, book, coder="ann", line=5, code="ACKNOWLEDGE",
+                         attempt_line=4)
+    decide_many(root, state, (), coder="ann", codes=(response,))
+    result = effective(state.consultation, root=root, identity=state.identity,
+                       text=state.text, items=state.items,
+                       catalogue=load_codebook(custom).catalogue, coder="ann")
+    mine = next(a for a in result.attempts if a.line == 4)
+    sequence = result.sequence(mine.id)
+    assert sequence is not None and sequence.outcome == "RECEIPT_ONLY"
+
+
 @pytest.mark.parametrize("kwargs,message", [
     ({"line": 4, "code": "PSY_ATTEMPT"}, "needs a subtype"),
     ({"line": 4, "code": "PSY_ATTEMPT", "subtype": "PSY_WHATEVER"}, "not a subtype"),
