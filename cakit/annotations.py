@@ -388,33 +388,61 @@ def _json_type(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def shape_problems(data: Mapping[str, Any]) -> list[str]:
+#: Where a value is in an export: keys and list positions from the top
+#: (`("transcripts", 0, "turns", 3, "line")`).
+JsonPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeProblem:
+    """One thing `shape_problems` found: where (`on_key`: the key itself, not its value)
+    and what."""
+
+    where: JsonPath
+    message: str
+    on_key: bool = False
+
+    def __str__(self) -> str:
+        return f"{json_path_text(self.where)}: {self.message}"
+
+
+def json_path_text(where: JsonPath) -> str:
+    """`transcripts[0].turns[3].line` for `("transcripts", 0, "turns", 3, "line")`."""
+    out = ""
+    for step in where:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+def shape_problems(data: Mapping[str, Any]) -> list[ShapeProblem]:
     """What the reader (lenient, for forward compatibility) would pass over in an export
     written or edited by hand, such as a gold file: keys that are not the export's (a
     misspelt `attempts` reads as "no attempts"), null or mistyped values, and codes that
     point at an attempt or a turn the consultation does not have."""
-    problems: list[str] = []
+    problems: list[ShapeProblem] = []
     transcripts = data.get("transcripts") if isinstance(data, Mapping) else None
     if not isinstance(transcripts, list):
-        return ["not a cakit annotation export: no 'transcripts' list"]
+        return [ShapeProblem((), "not a cakit annotation export: no 'transcripts' list")]
     known = {f.name: str(f.type) for f in fields(ConsultationAnnotations)}
     for k, consultation in enumerate(transcripts):
-        where = f"transcripts[{k}]"
+        where: JsonPath = ("transcripts", k)
         if not isinstance(consultation, Mapping):
-            problems.append(f"{where}: expected an object, found {_json_type(consultation)}")
+            problems.append(ShapeProblem(where, "expected an object, found "
+                                         f"{_json_type(consultation)}"))
             continue
         for key in consultation:
             if key not in known:
-                problems.append(f"{where}: unknown key {key!r} (the export's keys are "
-                                f"{', '.join(known)})")
+                problems.append(ShapeProblem((*where, key), f"unknown key {key!r} (the "
+                                             f"export's keys are {', '.join(known)})", True))
             elif key not in _LISTS:
                 problem = _value_problem(consultation[key], known[key])
                 if problem:
-                    problems.append(f"{where}.{key}: {problem}")
+                    problems.append(ShapeProblem((*where, key), problem))
         for name, cls in _LISTS.items():
             items = consultation.get(name, [])
             if not isinstance(items, list):
-                problems.append(f"{where}.{name}: expected a list, found {_json_type(items)}")
+                problems.append(ShapeProblem((*where, name),
+                                             f"expected a list, found {_json_type(items)}"))
                 continue
             types = {f.name: str(f.type) for f in fields(cls)}
             for n, item in enumerate(items):
@@ -422,16 +450,18 @@ def shape_problems(data: Mapping[str, Any]) -> list[str]:
                     continue  # the reader says so
                 for key, value in item.items():
                     if key not in types:
-                        problems.append(f"{where}.{name}[{n}]: unknown key {key!r}")
+                        problems.append(ShapeProblem((*where, name, n, key),
+                                                     f"unknown key {key!r}", True))
                     elif key != "evidence":
                         problem = _value_problem(value, types[key])
                         if problem:
-                            problems.append(f"{where}.{name}[{n}].{key}: {problem}")
+                            problems.append(ShapeProblem((*where, name, n, key), problem))
         problems.extend(_reference_problems(consultation, where))
     return problems
 
 
-def _reference_problems(consultation: Mapping[str, Any], where: str) -> list[str]:
+def _reference_problems(consultation: Mapping[str, Any], where: JsonPath
+                        ) -> list[ShapeProblem]:
     """Codes pointing at an attempt or a turn the consultation does not have."""
     def ids(name: str) -> set[Any]:
         items = consultation.get(name)
@@ -444,8 +474,9 @@ def _reference_problems(consultation: Mapping[str, Any], where: str) -> list[str
         items = consultation.get(name)
         for n, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, Mapping) and item.get("attempt_id") not in attempts:
-                problems.append(f"{where}.{name}[{n}]: attempt_id {item.get('attempt_id')!r} "
-                                "is no attempt of this consultation")
+                problems.append(ShapeProblem(
+                    (*where, name, n, "attempt_id"), f"attempt_id {item.get('attempt_id')!r} "
+                    "is no attempt of this consultation"))
     if turns:
         for name in ("attempts", "elicited", "repairs", "medchecks", "responses",
                      "carer_responses"):
@@ -453,8 +484,9 @@ def _reference_problems(consultation: Mapping[str, Any], where: str) -> list[str
             for n, item in enumerate(items if isinstance(items, list) else []):
                 turn = item.get("turn_id") if isinstance(item, Mapping) else None
                 if turn is not None and turn not in turns:
-                    problems.append(f"{where}.{name}[{n}]: turn_id {turn!r} is no turn of "
-                                    "this consultation")
+                    problems.append(ShapeProblem((*where, name, n, "turn_id"),
+                                                 f"turn_id {turn!r} is no turn of this "
+                                                 "consultation"))
     return problems
 
 

@@ -212,6 +212,13 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
            "Write the roster as CSV with commas: a header `text,kind`, then one name per row "
            "(kind: name, place, address, date, phone, nhs, postcode, email, id); or one name "
            "per line with no header."),
+        _e("CK406", "error", "A gold annotations file (`cakit evaluate --gold`) is not one "
+           "cakit can score without guessing: not valid JSON, a key that is not the "
+           "export's (a misspelt `attempts` would read as no attempts), a null or mistyped "
+           "value, a key written twice in one object (JSON keeps the last), or a code that "
+           "points at an attempt or turn the consultation does not have.",
+           "Fix the gold file at the reported line; docs/export-json.md gives the export's "
+           "keys and what each holds."),
     ),
     _section(
         "Writing outputs and converting",

@@ -290,3 +290,55 @@ def test_a_gold_file_the_reader_would_guess_at_is_refused(
     assert result.exit_code == 1, result.output
     assert said in result.output and "not a gold file cakit can score" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_gold_problem_is_reported_at_its_line_and_column(runner: Any, tmp_path: Path) -> None:
+    # gold problems named a JSON path only (`transcripts[0].turns[3].line`): a hand-edited
+    # gold file gets `path:line:col: CODE message` like every other input
+    data, gold = _corpus(tmp_path, NAME)
+    path = gold / f"{NAME}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    _line_as_text(document["transcripts"][0])
+    _misspell_attempts(document["transcripts"][0])
+    text = json.dumps(document, indent=2)
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    value = f'"line": "{document["transcripts"][0]["turns"][3]["line"]}"'
+    line = next(k for k, row in enumerate(lines, 1) if value in row)
+    col = lines[line - 1].index(value) + len('"line": ') + 1
+    key = next(k for k, row in enumerate(lines, 1) if '"attempt":' in row)
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 1, result.output
+    assert f"{path}:{line}:{col}: CK406 transcripts[0].turns[3].line: expected int" \
+        in result.stderr
+    key_col = lines[key - 1].index('"attempt"') + 1
+    assert f"{path}:{key}:{key_col}: CK406 transcripts[0].attempt: unknown key" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_key_written_twice_in_a_gold_file_is_refused_where_it_is(runner: Any,
+                                                                  tmp_path: Path) -> None:
+    # JSON keeps the last of two equal keys: a second "attempts" list (say, a coder's
+    # partial re-coding pasted in) silently replaced the first
+    data, gold = _corpus(tmp_path, NAME)
+    path = gold / f"{NAME}.json"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('"attempts":') == 1
+    doubled = text.replace('"attempts":', '"attempts": [],\n      "attempts":', 1)
+    path.write_text(doubled, encoding="utf-8")
+    lines = doubled.splitlines()
+    second = next(k for k, row in enumerate(lines, 1) if row.strip().startswith('"attempts":')
+                  and '[],' not in row)
+    col = lines[second - 1].index('"attempts"') + 1
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 1, result.output
+    assert f"{path}:{second}:{col}: CK406 the key 'attempts' is written twice" in result.stderr
+
+
+def test_invalid_json_in_a_gold_file_is_ck406_at_its_place(runner: Any, tmp_path: Path) -> None:
+    data, gold = _corpus(tmp_path, NAME)
+    path = gold / f"{NAME}.json"
+    path.write_text('{"transcripts": [\n  {"id": "x",}\n]}\n', encoding="utf-8")
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 1, result.output
+    assert f"{path}:2:14: CK406 not valid JSON" in result.stderr

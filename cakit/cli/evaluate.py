@@ -26,51 +26,6 @@ if TYPE_CHECKING:
     from cakit.project import CorpusFile
 
 
-def load_gold(directory: Path) -> list[ConsultationAnnotations]:
-    """Every consultation in the JSON exports of a folder (files *.json).
-
-    Raises:
-        CakitError: the folder holds no *.json file, a file is not a JSON export, or two
-            files hold the same consultation (a backup or an older revision beside the
-            gold would be counted twice).
-    """
-    import json
-
-    from cakit.annotations import AnnotationFormatError, from_dict, shape_problems
-    from cakit.errors import CakitError
-
-    paths = sorted(directory.glob("*.json"))
-    if not paths:
-        raise CakitError(f"{directory}: no gold annotations here (the JSON exports, files "
-                         "named *.json, directly in this folder)")
-    consultations: list[ConsultationAnnotations] = []
-    found_in: dict[str, Path] = {}
-    for path in paths:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            # a gold file is written by hand: what the reader would pass over (a misspelt
-            # key read as "no attempts", a null list, a line given as text) is refused
-            problems = shape_problems(data)
-            if problems:
-                shown = "\n".join(f"{path}: {problem}" for problem in problems[:10])
-                more = f"\n… and {len(problems) - 10} more" if len(problems) > 10 else ""
-                raise CakitError(f"{shown}{more}\n{path}: not a gold file cakit can score "
-                                 "without guessing; fix it (docs/export-json.md)")
-            transcripts = from_dict(data).transcripts
-        except (AnnotationFormatError, OSError, UnicodeDecodeError) as exc:
-            raise CakitError(f"{path}: {exc}") from None
-        except json.JSONDecodeError as exc:
-            raise CakitError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") \
-                from None
-        for consultation in transcripts:
-            if consultation.id in found_in:
-                raise CakitError(f"{path}: consultation {consultation.id!r} is also in "
-                                 f"{found_in[consultation.id]}: keep one gold file for it")
-            found_in[consultation.id] = path
-        consultations.extend(transcripts)
-    return consultations
-
-
 @click.command()
 @paths_argument
 @click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False),
@@ -108,6 +63,7 @@ def evaluate(
     from cakit.annotations import ConsultationAnnotations
     from cakit.config import load_roles_file
     from cakit.evaluate import evaluate as run
+    from cakit.gold import load_gold
     from cakit.run import RunOptions, machine_codes, run_corpus
 
     gold = load_gold(Path(gold_dir))

@@ -17,7 +17,7 @@ from tests.conftest import DEMO, GOLD, REPO
 
 @pytest.fixture(scope="module")
 def evaluation() -> Evaluation:
-    from cakit.cli.evaluate import load_gold
+    from cakit.gold import load_gold
 
     gold = load_gold(GOLD)
     assert len(gold) >= 12, "the demo gold set is incomplete"

@@ -28,7 +28,7 @@ DATA = REPO / "tests" / "data"
 
 
 def _evaluation(folder: Path) -> Evaluation:
-    from cakit.cli.evaluate import load_gold
+    from cakit.gold import load_gold
 
     gold = load_gold(folder / "gold")
     annotator = annotator_for(REPO / "cakit" / "data" / "codebook.yaml")
