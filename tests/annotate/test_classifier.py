@@ -173,13 +173,25 @@ def test_second_held_out_floor_and_ceiling() -> None:
 
 
 def test_model_is_the_training_scripts_output(tmp_path: Path) -> None:
-    """Same data and seed, same model: the shipped model can be rebuilt bit for bit."""
+    """Same data and seed, same model: the shipped model can be rebuilt from the training
+    script. Bit for bit only with the numeric libraries it was trained with: a fresh
+    install of 8 December 2026 (spaCy 3.8.18, thinc 8.3.14, numpy 2.4.6) moved its
+    weights by float rounding (scores by at most 5e-7 on the 4,140 held-out turns, no
+    decision changed) and failed the byte comparison this test made. So the rebuilt model
+    must score every held-out turn as the shipped one does, to the three decimals the
+    evidence shows (one step of rounding allowed); another seed or other data moves
+    scores by far more."""
     out = tmp_path / "model"
     done = subprocess.run([sys.executable, str(REPO / "training" / "train_attempt_classifier.py"),
                            "--out", str(out)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "held-out accuracy" in done.stdout
-    assert model_digest(out) == model_digest(MODEL_DIR)
+    _, train = _training_scripts()
+    texts = [text for text, _, _, _ in train.load_examples(HELDOUT)]
+    assert len(texts) > 1000
+    rebuilt, shipped = scores(texts, out), scores(texts, MODEL_DIR)
+    assert max(abs(a - b) for a, b in zip(rebuilt, shipped, strict=True)) <= 0.001
+    assert [a >= 0.5 for a in rebuilt] == [b >= 0.5 for b in shipped]
 
 
 def test_classifier_is_not_moved_by_style_alone() -> None:
