@@ -9,15 +9,20 @@ A silence the transcriber wrote on its own line between two utterances of one sp
 it, so the resumption is a new turn. This is how the coding scheme reads (R1
 ACKNOWLEDGE, then R2 TOPIC_SHIFT). A pause inside a line, or on a continuation line of the
 same turn, stays inside the turn.
+
+A manual phase mark between two utterances of one speaker (a CHAT gem `@Bg: CLOSING`, a
+Jefferson `((phase: closing))`) ends it too: the transcriber put the two in different
+phases, and one turn has one phase.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
-from cakit.model import Role, Turn, Utterance
+from cakit.model import Gap, Header, Role, Turn, Utterance
 from cakit.notation import MINIMAL_TOKENS
+from cakit.phase_marks import manual_marks
 
 _LETTERS = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 #: How a CHAT code in brackets opens, after its `[` (`[<]`, `[= x]`, `[: x]`, `[+ RES]`,
@@ -44,14 +49,21 @@ def is_backchannel(utterance: Utterance) -> bool:
     return all(word.lower().replace(":", "") in MINIMAL_TOKENS for word in words)
 
 
+def turn_breaks(gaps: Iterable[Gap], headers: Iterable[Header]) -> frozenset[int]:
+    """The indices of utterances that never continue the turn before them: those after a
+    silence on its own line (`Gap.position`) or after a manual phase mark."""
+    return frozenset(gap.position for gap in gaps) | frozenset(
+        position for position, _ in manual_marks(headers))
+
+
 def derive_turns(
     utterances: Sequence[Utterance], role_of: Callable[[str], Role],
-    silences_before: Collection[int] = (),
+    breaks_before: Collection[int] = (),
 ) -> tuple[Turn, ...]:
     """Group utterances into turns; back-channels inside another's turn do not split it.
 
-    `silences_before` holds the indices of utterances preceded by a silence on its own line
-    (`Gap.position`); one of them never continues the turn before it.
+    `breaks_before` holds the indices of utterances that never continue the turn before
+    them (`turn_breaks`).
     """
     turns: list[Turn] = []
     count = len(utterances)
@@ -64,7 +76,7 @@ def derive_turns(
         j = i + 1
         while j < count:
             candidate = utterances[j]
-            if candidate.speaker == speaker and j not in silences_before:
+            if candidate.speaker == speaker and j not in breaks_before:
                 members.append(j)
                 j += 1
                 continue

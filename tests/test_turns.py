@@ -38,3 +38,31 @@ def test_a_minimal_reply_in_overlap_is_a_back_channel_in_jefferson() -> None:
             "Dr:   started again\n")
     (turn,) = parse_jefferson(text.splitlines(), source="t.txt").transcript.turns
     assert (turn.speaker, turn.backchannels) == ("Dr", (1,))
+
+
+def test_a_manual_phase_mark_ends_a_turn_in_chat_and_jefferson() -> None:
+    """An outside review: two utterances of one speaker either side of a phase mark were one
+    turn, with the phase of the first, so an attempt the transcriber put in CLOSING was
+    counted in TREATMENT and not late. A gem whose name is no phase splits nothing."""
+    from cakit.annotate import annotate
+
+    chat = ("@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tDOC Alma Therapist, PAT "
+            "Bruno Participant\n@ID:\teng|x|DOC|||||Therapist|||\n"
+            "@ID:\teng|x|PAT|||||Participant|||\n"
+            "@Bg:\tTREATMENT\n*DOC:\tlet us talk about your tablets .\n"
+            "*PAT:\tokay .\n@Eg:\tTREATMENT\n@Bg:\tCLOSING\n"
+            "*PAT:\tcan the people on the telly read my thoughts ?\n"
+            "*DOC:\twe can talk about that next time .\n@Eg:\tCLOSING\n@End\n")
+    jefferson = ("((phase: treatment))\nDr:    are you still taking the tablets?\n"
+                 "P:     yes every day.\n((phase: pre-closing))\n"
+                 "P:     why do the neighbours keep watching me through the wall?\n"
+                 "Dr:    we can talk about that next time.\n")
+    for transcript, speaker, late in (
+            (parse_chat(chat, source="t.cha").transcript, "PAT", "CLOSING"),
+            (parse_jefferson(jefferson.splitlines(), source="t.txt").transcript, "P",
+             "PRE_CLOSING")):
+        assert [t.speaker for t in transcript.turns].count(speaker) == 2, transcript.source
+        (attempt,) = annotate(transcript).attempts
+        assert (attempt.phase, attempt.late) == (late, True), transcript.source
+    plain = (f"{HEAD}*MOT:\tlook .\n@G:\tbath time\n*MOT:\tin you go .\n@End\n")
+    assert len(parse_chat(plain, source="t.cha").transcript.turns) == 1

@@ -25,6 +25,7 @@ from cakit.annotate.codebook import Codebook
 from cakit.annotate.views import TurnView
 from cakit.annotations import PHASES, PhaseSpan
 from cakit.model import Transcript
+from cakit.phase_marks import manual_marks
 
 _INDEX = {phase: k for k, phase in enumerate(PHASES)}
 O, PH, EX, TR, PC, CL = range(6)
@@ -47,17 +48,6 @@ _PREDECESSORS: tuple[tuple[tuple[int, float], ...], ...] = tuple(
     for p in range(6)
 )
 
-_MANUAL_LABELS = {
-    "opening": "OPENING", "greeting": "OPENING", "greetings": "OPENING",
-    "history": "PROBLEM_HISTORY", "problem history": "PROBLEM_HISTORY",
-    "problem_history": "PROBLEM_HISTORY", "problem": "PROBLEM_HISTORY",
-    "examination": "EXAMINATION", "exam": "EXAMINATION", "mental state": "EXAMINATION",
-    "treatment": "TREATMENT", "medication": "TREATMENT", "plan": "TREATMENT",
-    "pre-closing": "PRE_CLOSING", "pre_closing": "PRE_CLOSING", "preclosing": "PRE_CLOSING",
-    "pre closing": "PRE_CLOSING", "closing": "CLOSING", "close": "CLOSING",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class PhaseResult:
     """The phase of every turn, the spans, and whether marks in the file decided them."""
@@ -65,30 +55,6 @@ class PhaseResult:
     labels: tuple[str, ...]
     spans: tuple[PhaseSpan, ...]
     manual: bool
-
-
-def manual_label(text: str) -> str | None:
-    """A phase name from a manual mark's text ("pre-closing", "PRE_CLOSING" …)."""
-    cleaned = text.strip().strip(":").strip().lower()
-    if cleaned.startswith("phase"):
-        cleaned = cleaned[5:].strip(" :")
-    if cleaned.upper() in PHASES:
-        return cleaned.upper()
-    return _MANUAL_LABELS.get(cleaned)
-
-
-def _manual_marks(transcript: Transcript) -> list[tuple[int, str | None]]:
-    """(utterance position, phase or None for an end mark) from gems and phase comments."""
-    marks: list[tuple[int, str | None]] = []
-    for header in transcript.headers:
-        name = header.name
-        if name in ("Bg", "G", "phase") and header.value:
-            label = manual_label(header.value)
-            if label:
-                marks.append((header.position, label))
-        elif name == "Eg" and header.value and manual_label(header.value):
-            marks.append((header.position, None))
-    return marks
 
 
 def score_turns(views: list[TurnView], codebook: Codebook) -> list[list[float]]:
@@ -165,7 +131,7 @@ def segment(transcript: Transcript, views: list[TurnView], codebook: Codebook) -
     raw = score_turns(views, codebook)
     smoothed = _smoothed(raw, thresholds.phase_window, thresholds.phase_window_weight)
     auto_labels, reopened = _decode(views, raw, smoothed, codebook)
-    marks = _manual_marks(transcript)
+    marks = manual_marks(transcript.headers)
     labels = list(auto_labels)
     manual = bool(marks)
     if marks:

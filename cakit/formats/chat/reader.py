@@ -31,7 +31,7 @@ from cakit.model import (
     Utterance,
 )
 from cakit.notation import pause_value
-from cakit.turns import derive_turns
+from cakit.turns import derive_turns, turn_breaks
 
 _BARE_HEADERS = frozenset({"Begin", "End", "Blank", "New Episode", "UTF8", "Bg", "Eg", "G"})
 #: A pause alone on a continuation line, maybe with its bullet: the gap after a turn,
@@ -541,7 +541,7 @@ class _Reader:
         self._check_media_linkage(utterances)
         role_by_code = {p.code: p.role for p in participants}
         turns = derive_turns(utterances, lambda code: role_by_code.get(code, "unknown"),
-                             {gap.position for gap in self.gaps})
+                             turn_breaks(self.gaps, self.headers))
         metadata = tuple((h.name, h.value) for h in self.headers if h.position == 0 and h.value)
         transcript = Transcript(
             id=self.stem or source.rsplit("/", 1)[-1].rsplit(".", 1)[0],

@@ -38,7 +38,7 @@ from cakit.model import (
     Transcript,
     Utterance,
 )
-from cakit.turns import derive_turns
+from cakit.turns import derive_turns, turn_breaks
 
 _WHERE = re.compile(r",? line \d+, column \d+\s*$")
 
@@ -106,7 +106,7 @@ def parse_eaf(
         headers=tuple(reader.headers), participants=participants,
         utterances=tuple(utterances), gaps=gaps, options=("CA",),
         turns=derive_turns(utterances, lambda code: role_by_code.get(code, "unknown"),
-                           {gap.position for gap in gaps}),
+                           turn_breaks(gaps, reader.headers)),
         diagnostics=tuple(diag.items), line_count=len(lines),
     )
     return ParseResult(transcript, tuple(diag.items))

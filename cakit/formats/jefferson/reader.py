@@ -43,7 +43,7 @@ from cakit.model import (
     Transcript,
     Utterance,
 )
-from cakit.turns import derive_turns
+from cakit.turns import derive_turns, turn_breaks
 
 _ARROW = r"(?:→|->|⇒|➔|►|⟶)"
 _NUMBER = re.compile(rf"^[ \t]*(?:{_ARROW}[ \t]*)?\d{{1,6}}(?:[.:)](?=\s|$))?(?=\s|$)")
@@ -470,7 +470,7 @@ class _Reader:
         participants = tuple(self.participants.values())
         role_by_code = {p.code: p.role for p in participants}
         turns = derive_turns(utterances, lambda code: role_by_code.get(code, "unknown"),
-                             {gap.position for gap in self.gaps})
+                             turn_breaks(self.gaps, self.headers))
         headers = sorted(self.headers, key=lambda h: h.line)
         meta = tuple((h.name, h.value) for h in headers if h.position == 0 and h.name != "note")
         transcript = Transcript(
