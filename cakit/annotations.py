@@ -586,6 +586,20 @@ def consultation_csv(consultation: ConsultationAnnotations) -> str:
     return csv_records(rows(consultation), CSV_COLUMNS, header=False)
 
 
+def consultation_keys(ids: Iterable[str]) -> list[str]:
+    """The consultations' ids, in run order, made unique: a repeated id (two files of one
+    name in different folders) gets `~2`, `~3` (`p01`, `p01~2`). Every output that names
+    consultations (report, summary, freq, mlu, search, excerpts) keys them so, so two
+    files are never one row, and one file has one pseudonym everywhere."""
+    seen: dict[str, int] = {}
+    keys: list[str] = []
+    for identifier in ids:
+        count = seen.get(identifier, 0) + 1
+        seen[identifier] = count
+        keys.append(identifier if count == 1 else f"{identifier}~{count}")
+    return keys
+
+
 #: The R1 "uptake" of an attempt whose responses nobody coded: an attempt a coder added, or
 #: relabelled from another code, or one whose every proposed response a coder rejected.
 #: The annotator looks for responses to its own attempts only, so counting such an attempt

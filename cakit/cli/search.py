@@ -187,12 +187,16 @@ def search(
 
         deid = Deidentifier.for_transcripts([t for t, _ in sources],
                                             roster=Path(roster) if roster else None)
+    # two files of one name in two folders are two consultations (`p01`, `p01~2`)
+    from cakit.annotations import consultation_keys
+
+    keys = consultation_keys(codes.id for _, codes in sources)
     if as_excerpts:
         _write_excerpts(index, shown, sources, query, context, deid, output_format, output,
                         force)
     elif count_only:
-        names = [deid.identifier(codes.id, file=transcript.source) if deid else codes.id
-                 for transcript, codes in sources]
+        names = [deid.identifier(key, file=transcript.source) if deid else key
+                 for (transcript, _), key in zip(sources, keys, strict=True)]
         tally: dict[str, int] = {}
         for hit in found:
             name = names[index.file_of[hit.units[0]]]
@@ -202,7 +206,8 @@ def search(
     else:
         from cakit.search.kwic import KwicBuilder
 
-        hits = KwicBuilder(index, sources, query, context=context, deid=deid).build(shown)
+        hits = KwicBuilder(index, sources, query, context=context, deid=deid,
+                           keys=keys).build(shown)
         _write_hits(hits, query, output_format, output, force, out, deidentify, len(found))
     more = f" (showing {len(shown)})" if len(shown) < len(found) else ""
     err.print(f"{len(found)} hit(s) in {len({index.file_of[h.units[0]] for h in found})} of "

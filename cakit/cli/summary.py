@@ -125,11 +125,14 @@ def _pseudonymised(rows: list[TranscriptSummary]) -> list[TranscriptSummary]:
     from dataclasses import replace
     from pathlib import Path
 
+    from cakit.annotations import consultation_keys
     from cakit.report.deid import Deidentifier
 
     deid = Deidentifier.for_transcripts([])
-    return [replace(row, file=deid.identifier(Path(row.file).stem)) for row in rows[:-1]] + \
-        rows[-1:]
+    keys = consultation_keys(Path(row.file).stem for row in rows[:-1])
+    files = [replace(row, file=deid.identifier(key))
+             for row, key in zip(rows[:-1], keys, strict=True)]
+    return [*files, *rows[-1:]]
 
 
 def _write(records: list[dict[str, object]], output_format: str, output: str | None,

@@ -15,7 +15,7 @@ so nothing identifying reaches a renderer. Renderers: plain text, Markdown, HTML
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from cakit.annotations import (
     ConsultationAnnotations,
     Evidence,
     TurnRecord,
+    consultation_keys,
 )
 from cakit.codes import CodeCatalogue
 from cakit.media import MediaFile, find_media, lines_span, media_element
@@ -167,6 +168,9 @@ class ExcerptBuilder:
     context: int = 2
     deid: Deidentifier | None = None
     media: bool = False
+    #: transcript source → its consultation's key in the run (`consultation_keys`: two
+    #: files of one name are `p01` and `p01~2`); the consultation id when absent
+    keys: Mapping[str, str] = field(default_factory=dict)
     _views: dict[int, SourceView] = field(default_factory=dict)
     _media_files: dict[int, MediaFile | None] = field(default_factory=dict)
 
@@ -212,9 +216,9 @@ class ExcerptBuilder:
                  ) -> tuple[str, tuple[ExcerptLine, ...]]:
         """The consultation id as shown and lines first..last, de-identified if asked."""
         chosen = self.view(transcript).between(first, last)
-        cid = annotations.id
+        cid = self.keys.get(transcript.source, annotations.id)
         if self.deid is not None:
-            cid = self.deid.identifier(annotations.id, file=transcript.source)
+            cid = self.deid.identifier(cid, file=transcript.source)
             texts = self.deid.lines([(line.number, line.text, line.label_end) for line in chosen],
                                     file=transcript.source, consultation=annotations.id)
         else:
@@ -332,11 +336,20 @@ def build_excerpts(items: Iterable[tuple[Transcript, ConsultationAnnotations]],
                    media: bool = False) -> list[Excerpt]:
     """Select sequences and build their excerpts (at most `limit`); with `media`, each
     carries the recording found beside its transcript and its segment."""
-    builder = ExcerptBuilder(context=context, deid=deid, media=media)
+    items = list(items)
+    builder = ExcerptBuilder(context=context, deid=deid, media=media,
+                             keys=keys_by_source(items))
     chosen = select(items, selection)
     if limit is not None:
         chosen = chosen[:limit]
     return [builder.build(t, a, attempt) for t, a, attempt in chosen]
+
+
+def keys_by_source(items: Sequence[tuple[Transcript, ConsultationAnnotations]]
+                   ) -> dict[str, str]:
+    """Each transcript's consultation key in the run, by its source."""
+    return dict(zip((transcript.source for transcript, _ in items),
+                    consultation_keys(annotations.id for _, annotations in items), strict=True))
 
 
 # -- renderers ------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ import pandas as pd
 
 from cakit.annotate.codebook import builtin_catalogue
 from cakit.annotations import LATE_PHASES, NOT_CODED, PHASES_WITH_UNKNOWN, Response
+from cakit.annotations import consultation_keys as unique_keys
 from cakit.codes import CodeCatalogue
 from cakit.report.cube import ALL, PHASE_COLUMNS, CountCube, count_cube, pooled_frame
 from cakit.report.deid import person_key
@@ -82,14 +83,9 @@ def r1_of(responses: Iterable[Response]) -> Response | None:
 
 
 def consultation_keys(inputs: Sequence[ConsultationInput]) -> list[str]:
-    """Consultation ids, made unique (`id~2`) when two inputs share one."""
-    seen: dict[str, int] = {}
-    keys: list[str] = []
-    for item in inputs:
-        count = seen.get(item.id, 0) + 1
-        seen[item.id] = count
-        keys.append(item.id if count == 1 else f"{item.id}~{count}")
-    return keys
+    """Consultation ids, made unique (`id~2`) when two inputs share one
+    (`cakit.annotations.consultation_keys`)."""
+    return unique_keys(item.id for item in inputs)
 
 
 def clinician_label(item: ConsultationInput, speaker: str | None, key: str) -> str:

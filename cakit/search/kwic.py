@@ -121,6 +121,9 @@ class KwicBuilder:
     query: Query
     context: int = 1
     deid: Deidentifier | None = None
+    #: per file of the index, its consultation's key in the run (`consultation_keys`);
+    #: the consultation id when empty
+    keys: Sequence[str] = ()
     _views: dict[int, SourceView] = field(default_factory=dict)
     _overlaps: dict[int, dict[tuple[int, int], str]] = field(default_factory=dict)
 
@@ -140,11 +143,12 @@ class KwicBuilder:
                           for between in range(hit.units[step - 1] + 1, unit)]
             lines.append(self.line(file, unit, "hit", step))
         lines += [self.line(file, unit, "after", -1) for unit in after]
+        key = self.keys[file] if self.keys else annotations.id
         if self.deid is not None:
-            consultation = self.deid.identifier(annotations.id, file=transcript.source)
+            consultation = self.deid.identifier(key, file=transcript.source)
             path = ""
         else:
-            consultation, path = annotations.id, self.index.files[file].path
+            consultation, path = key, self.index.files[file].path
         return KwicHit(number, consultation, path, tuple(lines))
 
     def view(self, file: int) -> SourceView:

@@ -178,9 +178,9 @@ def hit_excerpts(index: CorpusIndex, hits: Sequence[Hit], sources: Sequence[Sour
                  first_number: int = 1) -> list[Excerpt]:
     """Each hit as a trainer excerpt: its turns with `context` turns either side, an
     arrow on every line of the hit turns, de-identified by the excerpt writer."""
-    from cakit.report.excerpts import ExcerptBuilder
+    from cakit.report.excerpts import ExcerptBuilder, keys_by_source
 
-    builder = ExcerptBuilder(context=context, deid=deid)
+    builder = ExcerptBuilder(context=context, deid=deid, keys=keys_by_source(sources))
     out = []
     for number, hit in enumerate(hits, first_number):
         file = index.file_of[hit.units[0]]
