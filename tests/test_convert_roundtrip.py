@@ -477,3 +477,25 @@ def test_convert_to_elan_keeps_an_undeclared_speaker_unknown(tmp_path: Path) -> 
     roles = {p.code: p.role for p in cakit.read(tmp_path / "e" / "small.eaf").transcript
              .participants}
     assert roles["REG"] == "unknown" and roles["DOC"] == "clinician"
+
+
+def test_convert_roundtrip_phase_marks_stay_phase_marks_in_chat(tmp_path: Path) -> None:
+    """An outside review: Jefferson `((phase: …))` lines were written to CHAT as
+    `@Comment: phase: …`, which the CHAT reader does not take as a phase mark, so the
+    analyst's phases were replaced by the automatic ones without a word. They are now lazy
+    gems (`@G: examination`), and a comment that names no phase stays a comment."""
+    from cakit.phase_marks import manual_marks
+
+    source = tmp_path / "m.txt"
+    source.write_text("((phase: opening))\nDr:    morning, come and sit down.\nP:     morning.\n"
+                      "((phase: examination))\nDr:    how have things been?\n"
+                      "P:     not good. I keep hearing voices at night.\n"
+                      "((phase: not sure yet))\nDr:    what do the voices say?\n"
+                      "((phase: closing))\nDr:    okay see you in a month.\nP:     bye.\n",
+                      encoding="utf-8")
+    chat = _convert(CliRunner(), source, "chat", tmp_path / "c")
+    text = chat.read_text(encoding="utf-8")
+    assert "@G:\texamination" in text and "@Comment:\tphase: not sure yet" in text
+    before, after = (cakit.read(p).transcript for p in (source, chat))
+    assert manual_marks(after.headers) == manual_marks(before.headers)
+    assert [m for _, m in manual_marks(after.headers)] == ["OPENING", "EXAMINATION", "CLOSING"]

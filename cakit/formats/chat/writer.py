@@ -32,6 +32,7 @@ from cakit.notation import (
     UNDERLINE_END,
     written_mark,
 )
+from cakit.phase_marks import manual_label
 
 #: cakit role → CHAT participant role, for transcripts that did not come from CHAT.
 CHAT_ROLE_FOR: dict[Role, str] = {
@@ -193,8 +194,10 @@ def _from_model(transcript: Transcript) -> str:
             body.append((anchor, 2 + gap.line, f"\t{text}{bullet}"))
     for header in transcript.headers:
         if header.name == "phase":
+            # a phase mark stays one as a lazy gem, which CHAT closes by the next
             text = _clean_text(header.value)
-            body.append((header.line, 0, f"@Comment:\tphase: {text}".rstrip()))
+            mark = f"@G:\t{text}" if manual_label(text) else f"@Comment:\tphase: {text}"
+            body.append((header.line, 0, mark.rstrip()))
         elif header.position > 0 and header.name != "note":
             body.append((header.line, 0, _metadata_header(header.name, header.value,
                                                           header.line in gems)))
