@@ -275,6 +275,9 @@ def _pieces(text: str) -> list[_Piece]:
 
 #: A dot glued after a letter: where an in-breath glued to a word starts ("yeah.hh").
 _GLUED_DOT = re.compile(r"(?<=[^\W\d_])\.")
+#: An initialism (N.H.S., S.H.O., o.k.): single letters between dots, which hold no
+#: in-breath however many of the letters are h.
+_INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\.?[?,!]?\Z")
 
 
 def _word_pieces(pieces: list[_Piece], text: str, offset: int) -> None:
@@ -282,8 +285,9 @@ def _word_pieces(pieces: list[_Piece], text: str, offset: int) -> None:
     (`cakit.notation.glued_marks`: the mark ends the word before it, "three?" then
     "four") or an in-breath is glued to a word ("yeah" then ".hh")."""
     cuts = {at + 1 for at in glued_marks(text)}
-    cuts.update(dot.start() for dot in _GLUED_DOT.finditer(text)
-                if INBREATH.match(text, dot.start()))
+    if not _INITIALISM.match(text):
+        cuts.update(dot.start() for dot in _GLUED_DOT.finditer(text)
+                    if INBREATH.match(text, dot.start()))
     position = 0
     for cut in sorted(cuts):
         pieces.append(_Piece("word", text[position:cut], offset + position))
@@ -464,6 +468,45 @@ def _toggle_quiet(state: _State, text: str, at: int) -> int:
     return 1
 
 
+#: Words a transcriber writes with a leading apostrophe for a dropped sound ('cause, 'em,
+#: 'ere): the apostrophe is part of the word, not an opening quotation mark.
+_ELIDED_START = frozenset({
+    "cause", "cos", "coz", "cuz", "em", "bout", "til", "till", "n", "round", "fraid",
+    "kay", "ere", "im", "er", "is", "ave", "ad", "alf", "ow", "ome", "ello", "appen", "twas",
+    "tis", "s", "d", "ll", "re", "ve", "m", "t", "nother",
+})
+#: Word ends a trailing apostrophe belongs to (goin', o', an', th'): not a closing quote.
+_ELIDED_END = ("in", "o", "an", "th", "ol", "fo", "wi", "s")
+
+
+def _currency(text: str, i: int, end: int) -> bool:
+    """Whether the £ or $ at `i` is a currency sign (a digit follows: £9, $20), not the
+    smile-voice mark."""
+    return text[i] in "£$" and i + 1 < end and text[i + 1].isdigit()
+
+
+def _opens_quote(text: str, i: int) -> bool:
+    """Whether the ASCII apostrophe at the start of an item opens a quotation
+    ('voices') rather than marking a dropped sound ('cause)."""
+    rest = LETTERS.match(text, i + 1)
+    return rest is not None and rest.group().lower() not in _ELIDED_START
+
+
+def _closes_quote(text: str, start: int, end: int, quoted: bool) -> bool:
+    """Whether the mark at `end - 1` closes a quotation (and is no part of the word): double
+    quotes and guillemets always; an apostrophe after a letter when the item opened a
+    quotation, or when the word is no elision (goin', o'), e.g. the end of 'you and evil'."""
+    ch = text[end - 1]
+    if ch not in "'’":
+        return True
+    if not (end - 2 >= start and text[end - 2].isalpha()):
+        return ch == "’"  # a closing typographic quote after a mark; a lone ' stays
+    if quoted:
+        return True
+    word = text[start:end - 1].lower()
+    return not word.endswith(_ELIDED_END) and ch == "'" and "'" not in text[start:end - 1]
+
+
 def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> None:
     text = piece.text
     offset = piece.offset
@@ -494,6 +537,7 @@ def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> N
     i = 0
     text_start = 0
     seen_mark = False
+    quoted = False  # the item opens a single quotation ('voices' or ‘voices’)
     # -- leading marks ---------------------------------------------------------------------
     while i < n:
         ch = text[i]
@@ -526,6 +570,8 @@ def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> N
             seen_mark = True
             continue
         if ch in TOGGLES:
+            if _currency(text, i, n):
+                break  # £9, $20: a price, part of the word, not smile voice
             _toggle(state, TOGGLES[ch])
             i += 1
             seen_mark = True
@@ -559,7 +605,9 @@ def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> N
             i += 1
             seen_mark = True
             continue
-        if ch in "\"“”‘«»" or (ch == "!" and gat) or ch == "→":
+        if ch in "\"“”‘«»" or (ch == "!" and gat) or ch == "→" or (
+                ch == "'" and _opens_quote(text, i)):
+            quoted = quoted or ch in "‘'"
             i += 1
             seen_mark = True
             continue
@@ -613,7 +661,7 @@ def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> N
             trailing.append(("intonation", j - 1, j, ch))
             j -= 1
             continue
-        if ch in "\"“”’«»" and not (ch == "’" and j - 2 >= i and text[j - 2].isalpha()):
+        if ch in "\"“”’«»'" and _closes_quote(text, i, j, quoted):
             trailing.append(("skip", j - 1, j, ""))
             j -= 1
             continue
@@ -645,6 +693,10 @@ def _word(state: _State, piece: _Piece, content: Content, weak_laugh: bool) -> N
             continue
         if ch == "°":
             k += _toggle_quiet(state, text, k)
+            continue
+        if ch in "£$" and _currency(text, k, core_end):
+            chars.append(ch)
+            k += 1
             continue
         if ch in TOGGLES and not (ch == "_" and chars and k + 1 < core_end
                                   and text[k + 1].isalnum()):

@@ -421,6 +421,8 @@ class _UtteranceWriter:
         for bit, mark in JEFFERSON_PREFIX_MARKS:
             if features & bit and token.kind != "untranscribed":
                 pre += mark
+        if numeric and pre.endswith(("£", "$")):
+            pre += " "  # `£9` reads as a price: smile voice opens on a number apart
         if token.kind == "untranscribed":
             body = "( )"
         else:
