@@ -123,17 +123,27 @@ def participant_names(transcript: Transcript) -> dict[str, str]:
     CHAT declares names in `@Participants`. Parenthesised descriptions are dropped.
     """
     names: dict[str, str] = {}
+    # a name that only repeats the speaker's label (`DR Dr Therapist`, as cakit writes a
+    # Jefferson label into CHAT) says nothing about who speaks: grouping clinicians by it
+    # would make every consultation's "Dr" one person
+    label_of: dict[str, str] = {}
     for participant in transcript.participants:
         name = _PARENTHESIS.sub("", participant.name or "").strip()
-        if name:
+        if name.lower() == participant.code.lower():
+            label_of[name] = participant.code
+        elif name:
             names[participant.code] = name
     if transcript.format == "jefferson":
         declared = transcript.meta("Participants")
-        for part in _split_declaration(declared):
-            label, _, name = part.partition("=")
-            name = _PARENTHESIS.sub("", name).strip()
-            if label.strip() and name:
-                names[label.strip()] = name
+    else:
+        # a Jefferson header block converted to CHAT keeps its declaration as a comment
+        declared = next((h.value.partition(":")[2] for h in transcript.headers
+                         if h.name == "Comment" and h.value.startswith("Participants:")), "")
+    for part in _split_declaration(declared):
+        label, _, name = part.partition("=")
+        label, name = label.strip(), _PARENTHESIS.sub("", name).strip()
+        if label and name:
+            names[label_of.get(label, label)] = name
     return names
 
 

@@ -499,3 +499,27 @@ def test_convert_roundtrip_phase_marks_stay_phase_marks_in_chat(tmp_path: Path) 
     before, after = (cakit.read(p).transcript for p in (source, chat))
     assert manual_marks(after.headers) == manual_marks(before.headers)
     assert [m for _, m in manual_marks(after.headers)] == ["OPENING", "EXAMINATION", "CLOSING"]
+
+
+def test_convert_roundtrip_clinicians_stay_apart_and_keep_declared_names(tmp_path: Path) -> None:
+    """An outside review: Jefferson → CHAT wrote the label as the participant's name (`DR
+    Dr Therapist`), and `report --by clinician` groups clinicians by declared name, so every
+    converted consultation's "Dr" became one clinician; a header's `Dr = Dr Okafor` became
+    "Dr". The report now reads the same clinicians from the converted file."""
+    from cakit.profile import participant_names
+
+    plain = tmp_path / "a.txt"
+    plain.write_text("Dr:    how have things been?\nP:     the voices are back.\n",
+                     encoding="utf-8")
+    named = tmp_path / "b.txt"
+    named.write_text("Participants: Dr = Dr Okafor (psychiatrist), P = Kevin Brennan (patient)"
+                     "\n\nDr:    how have things been?\nP:     the voices are back.\n",
+                     encoding="utf-8")
+    for source in (plain, named):
+        chat = _convert(CliRunner(), source, "chat", tmp_path / "c")
+        before = participant_names(cakit.read(source).transcript)
+        after = participant_names(cakit.read(chat).transcript)
+        assert before.get("Dr") == after.get("DR"), (source.name, before, after)
+    assert participant_names(cakit.read(tmp_path / "c" / "b.cha").transcript)["DR"] == \
+        "Dr Okafor"
+    assert "DR" not in participant_names(cakit.read(tmp_path / "c" / "a.cha").transcript)
