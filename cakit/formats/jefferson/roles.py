@@ -53,6 +53,15 @@ AMBIGUOUS_LABELS: dict[str, str] = {
     "r": "researcher or relative",
 }
 
+#: Words that name a role when a label starts with them (`Dr Smith`, `Nurse Jo`, `Mum
+#: (Jane)`): whole role words, never an abbreviation or letter that can start a name
+#: (`Pat Jones` is no patient, `D Smith` no doctor).
+FIRST_WORDS = frozenset(
+    "dr doc doctor nurse consultant psychiatrist psychologist therapist registrar clinician "
+    "gp cpn sho patient client carer mum mom mother dad father wife husband partner sister "
+    "brother son daughter grandmother grandfather aunt uncle cousin friend relative parent "
+    "spouse niece nephew interpreter student researcher observer receptionist".split())
+
 _TRAILING_DIGITS = re.compile(r"\d+$")
 _SPACES = re.compile(r"\s+")
 
@@ -75,13 +84,14 @@ def normalise_label(label: str) -> str:
 
 
 def _candidates(label: str) -> list[str]:
-    """The label, then without a trailing number (`Dr2`), then its first word (`Dr Smith`)."""
+    """The label, then without a trailing number (`Dr2`), then its first word when that is
+    a role word (`Dr Smith`; `FIRST_WORDS`)."""
     key = normalise_label(label)
     found = [key]
     stripped = _TRAILING_DIGITS.sub("", key).strip()
     if stripped and stripped != key:
         found.append(stripped)
-    if " " in key:
+    if " " in key and key.split(" ", 1)[0] in FIRST_WORDS:
         found.append(key.split(" ", 1)[0])
     return found
 
@@ -134,7 +144,10 @@ def role_from_description(description: str) -> Role | None:
     ("consultant psychiatrist", "patient's mother"); nothing is inferred beyond that.
     """
     words = re.findall(r"[A-Za-z]+", description.lower().replace("'s", " "))
-    for word in reversed(words):
+    for at in range(len(words) - 1, -1, -1):
+        word = words[at]
+        if word == "sister":  # a ward sister is a senior nurse
+            return "clinician" if at and words[at - 1] == "ward" else "carer"
         if word in DEFAULT_LABELS and len(word) > 2:
             return DEFAULT_LABELS[word]
     return None
@@ -143,6 +156,7 @@ def role_from_description(description: str) -> Role | None:
 __all__ = [
     "AMBIGUOUS_LABELS",
     "DEFAULT_LABELS",
+    "FIRST_WORDS",
     "RoleLookup",
     "is_known_label",
     "normalise_label",

@@ -23,7 +23,7 @@ from cakit.formats.jefferson.roles import resolve_role
         ("M", "carer"), ("Mum", "carer"), ("Mother", "carer"), ("Dad", "carer"),
         ("F", "carer"), ("Carer", "carer"), ("Wife", "carer"), ("Husband", "carer"),
         ("Partner", "carer"), ("Sister", "carer"), ("Brother", "carer"), ("Friend", "carer"),
-        ("SW", "carer"),
+        ("SW", "carer"),  # a support worker, as the coding manual's label map has it
         ("Interpreter", "other"), ("Student", "other"),
     ],
 )
@@ -127,3 +127,24 @@ def test_jefferson_labels_resolution_order() -> None:
     assert resolve_role("C").how == "ambiguous"
     assert resolve_role("Keeper").how == "unknown"
     assert resolve_role("Dr Okafor").role == "clinician"
+
+
+@pytest.mark.parametrize("label, code", [
+    # an outside review: roles were guessed from a label's first word, so a carer called
+    # Pat Jones was a patient ("pat"), a D Smith a doctor
+    ("Pat Jones", "CK301"), ("D Smith", "CK301"), ("M Khan", "CK301"), ("Rel Ahmed", "CK301"),
+])
+def test_jefferson_labels_no_role_is_guessed_from_a_name(label: str, code: str) -> None:
+    result = parse_jefferson([f"{label}: hello there", "Dr: yes"], source="t.txt")
+    assert [d.code for d in result.errors] == [code]
+    assert result.transcript.participants[0].role == "unknown"
+
+
+@pytest.mark.parametrize("label, role", [
+    ("Dr Okafor", "clinician"), ("Nurse Jo", "clinician"), ("Mum Jane", "carer"),
+    ("Patient Kevin", "patient"), ("Sister Mary", "carer"),
+])
+def test_jefferson_labels_a_role_word_first_still_names_the_role(label: str, role: str) -> None:
+    result = parse_jefferson([f"{label}: hello there", "Dr: yes"], source="t.txt")
+    assert not result.errors, [str(d) for d in result.errors]
+    assert result.transcript.participants[0].role == role
