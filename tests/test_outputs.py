@@ -353,6 +353,25 @@ def test_the_output_suffix_chooses_the_format_unless_one_is_given(
     assert out.read_bytes().lstrip()[:len(starts)] == starts
 
 
+@pytest.mark.parametrize(("args", "name"), [
+    (["report", "--no-store"], "r.docx"), (["summary"], "s.xlsx"),
+    (["excerpts", "--no-store"], "e.csv"), (["annotate", "--no-store"], "a.md"),
+])
+def test_an_output_suffix_the_command_does_not_write_is_refused(
+        tmp_path: Path, args: list[str], name: str) -> None:
+    """An outside review: `report -o x.docx`, `summary -o x.xlsx` … wrote a text table or
+    JSON under that name, exit 0, which Word or Excel then refuse."""
+    out = tmp_path / name
+    result = CliRunner().invoke(cli, [*args, str(DEMO_FILE), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"does not write {name.rsplit('.', 1)[1]}" in result.stderr
+    assert not out.exists()
+    # a text table into a .txt file is what the user asked for
+    text = tmp_path / "r.txt"
+    kept = CliRunner().invoke(cli, ["report", "--no-store", str(DEMO_FILE), "-o", str(text)])
+    assert kept.exit_code == 0 and text.is_file()
+
+
 def test_a_missing_output_folder_is_created_and_said(tmp_path: Path) -> None:
     # a mistyped -o path made folders without a word (outside review)
     target = tmp_path / "new" / "deeper" / "summary.csv"

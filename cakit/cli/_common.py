@@ -212,10 +212,18 @@ def format_for_output(output_format: str, output: str | None) -> str:
     if not output or ctx.get_parameter_source("output_format") is not \
             click.core.ParameterSource.DEFAULT:
         return output_format
-    wanted = _SUFFIX_FORMATS.get(Path(output).suffix.lower())
+    suffix = Path(output).suffix.lower()
+    wanted = _SUFFIX_FORMATS.get(suffix)
     option = next((p for p in ctx.command.params if p.name == "output_format"), None)
     choices = getattr(option.type, "choices", ()) if option is not None else ()
-    return wanted if wanted is not None and wanted in choices else output_format
+    if wanted is not None and wanted in choices:
+        return wanted
+    if wanted is not None and wanted != "txt":
+        # `-o report.docx` wrote a text table under that name (exit 0), which Word refuses
+        raise UsageError(f"-o {output}: `cakit {ctx.command.name}` does not write "
+                         f"{wanted} (it writes {', '.join(choices)}); give a file name "
+                         "with one of those suffixes, or --format")
+    return output_format
 
 
 def dash_is_stdout(ctx: click.Context, param: click.Parameter, value: str | None
