@@ -57,15 +57,21 @@ def relabel_frame(frame: pd.DataFrame, labels: Mapping[str, str],
 
 def relabel_note(note: str, labels: Mapping[str, str]) -> str:
     """A note with every consultation key it names replaced by its label (one pass: the
-    longest key that stands alone as a word wins, and a label is never relabelled)."""
-    # only the keys the note contains: one pattern of every key of a large study took
+    longest key that stands alone as a word wins, and a label is never relabelled).
+
+    A note names consultations only in the list after its last ": "
+    (`cakit.report.tables.report_notes`); the words before are the note's own, so a
+    consultation called `media` or `none` leaves "media timing" alone."""
+    head, colon, listed = note.rpartition(": ")
+    # only the keys the list contains: one pattern of every key of a large study took
     # a second to compile for each note
-    changed = sorted((key for key in labels if key != labels[key] and key in note), key=len,
-                     reverse=True)
+    changed = sorted((key for key in labels if key != labels[key] and key in listed),
+                     key=len, reverse=True)
     if not changed:
         return note
     keys = "|".join(map(re.escape, changed))
-    return re.sub(rf"(?<![\w-])(?:{keys})(?![\w-])", lambda m: labels[m.group(0)], note)
+    return head + colon + re.sub(rf"(?<![\w-])(?:{keys})(?![\w-])",
+                                 lambda m: labels[m.group(0)], listed)
 
 
 def pseudonymised(report: Report, deid: Deidentifier,

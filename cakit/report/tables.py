@@ -658,7 +658,8 @@ def unknown_codes(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> lis
 
 def report_notes(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> tuple[str, ...]:
     """What the figures are, which consultations lack timing or non-verbal notes, and which
-    codes the codebook does not define."""
+    codes the codebook does not define. A note names consultations only in a list after
+    its last ": " (`relabel_note` pseudonymises there alone)."""
     prepared = as_inputs(inputs)
     keys = consultation_keys(prepared)
     notes = [

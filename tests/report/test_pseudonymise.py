@@ -12,3 +12,33 @@ def test_notes_name_consultations_by_their_labels_longest_key_first() -> None:
     assert relabel_note(note, labels) == (
         "No media timing in 3 consultation(s): [ID-x], [ID-y], 02-b, 01-ab.")
     assert relabel_note(note, {}) == note
+
+
+def test_a_consultation_named_like_a_word_of_the_note_changes_only_the_list() -> None:
+    """An outside review: consultations `media` and `none` garbled the notes ("No timed
+    pauses or [ID-…] timing in 2 of 2 consultation(s)")."""
+    labels = {"media": "[ID-m]", "none": "[ID-n]"}
+    note = "No timed pauses or media timing in 2 of 2 consultation(s), so none: media, none."
+    assert relabel_note(note, labels) == (
+        "No timed pauses or media timing in 2 of 2 consultation(s), so none: [ID-m], [ID-n].")
+
+
+def test_every_note_that_names_consultations_names_them_after_its_last_colon() -> None:
+    """relabel_note pseudonymises only the list after a note's last ": " (a name left
+    anywhere else would be shown in clear)."""
+    from dataclasses import replace
+
+    from cakit.report import tables
+    from tests.report._helpers import gold_pairs
+
+    pairs = list(gold_pairs())
+    from cakit.report.inputs import consultation_input
+
+    untimed = [consultation_input(None, replace(gold, id=f"zz-consultation-{k}",
+                                                timing_available=False,
+                                                nonverbal_available=False))
+               for k, (_, gold) in enumerate(pairs)]
+    notes = tables.report_notes(untimed)
+    named = [note for note in notes if "zz-consultation-" in note]
+    assert len(named) >= 2
+    assert all("zz-consultation-" not in note.rpartition(": ")[0] for note in named)
