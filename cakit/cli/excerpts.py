@@ -131,6 +131,7 @@ def excerpts(
         Selection,
         build_excerpts,
         known_codes,
+        select,
         to_docx,
         to_html,
         to_markdown,
@@ -173,6 +174,11 @@ def excerpts(
                                             roster=Path(roster) if roster else None)
     chosen = build_excerpts(pairs, selection, context=context, limit=limit, deid=deid,
                             media=link_media and output_format == "html")
+    matched = len(select(pairs, selection)) if limit is not None else len(chosen)
+    # `--limit 2` of 34 matching said "2 excerpt(s)", as if that were all
+    count = f"{len(chosen)} excerpt(s)" + (
+        f" (showing {len(chosen)} of {matched} matching sequences: --limit)"
+        if matched > len(chosen) else "")
     deidentified = deid is not None
     if output_format == "docx":
         assert output is not None
@@ -188,9 +194,9 @@ def excerpts(
     if link_media:
         _media_note(err, chosen, output_format)
     if deid is not None:
-        write_deid_audit(deid, output, force, err, lead=f"{len(chosen)} excerpt(s); ")
+        write_deid_audit(deid, output, force, err, lead=f"{count}; ")
     else:
-        err.print(f"{len(chosen)} excerpt(s); NOT de-identified", style="bold red",
-                  markup=False, highlight=False)
+        err.print(f"{count}; NOT de-identified", style="bold red", markup=False,
+                  highlight=False)
     if problems:
         raise SystemExit(1)

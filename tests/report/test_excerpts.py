@@ -175,3 +175,21 @@ def test_excerpts_evidence_names_no_declared_participant() -> None:
     assert "tie.anaphora" in evidence  # evidence with quoted talk is there to check
     leaked = {word for word in re.findall(r"[^\W\d_]+", evidence.casefold()) if word in names}
     assert leaked == set()
+
+
+def test_excerpts_limit_says_how_many_sequences_matched(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An outside review: `--limit 2` of 34 matching sequences said "2 excerpt(s)"."""
+    from click.testing import CliRunner
+
+    from cakit.cli import cli
+    from tests.conftest import DEMO
+
+    out = tmp_path / "e.md"
+    limited = CliRunner().invoke(cli, ["excerpts", str(DEMO), "--no-store", "--limit", "2",
+                                       "-o", str(out)])
+    assert limited.exit_code == 0, limited.output
+    everything = CliRunner().invoke(cli, ["excerpts", str(DEMO), "--no-store", "-o",
+                                          str(tmp_path / "all.md")])
+    total = int(re.search(r"(\d+) excerpt\(s\)", everything.stderr).group(1))  # type: ignore[union-attr]
+    assert total > 2 and "showing" not in everything.stderr
+    assert f"showing 2 of {total} matching sequences" in limited.stderr
