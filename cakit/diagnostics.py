@@ -234,7 +234,8 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
            "Nothing to fix: keep the source file, which still holds everything."),
         _e("CK421", "warning", "The converted file, read back, gives other figures than its "
            "source (speakers by role, turns, words, duration, overlaps, pauses, laughter, "
-           "in-breaths, as `cakit summary` counts them): the target notation cannot hold "
+           "in-breaths, as `cakit summary` counts them; the words `freq` and `mlu` count, "
+           "without retraced words, fillers and fragments): the target notation cannot hold "
            "something, or writes it so that it reads differently. Codes that depend on "
            "those figures (HESITATE on pauses, SMILE_LAUGH on laughter …) can change too.",
            "Analyse the source file; if the converted one must be used, compare `cakit "

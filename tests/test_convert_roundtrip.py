@@ -523,3 +523,19 @@ def test_convert_roundtrip_clinicians_stay_apart_and_keep_declared_names(tmp_pat
     assert participant_names(cakit.read(tmp_path / "c" / "b.cha").transcript)["DR"] == \
         "Dr Okafor"
     assert "DR" not in participant_names(cakit.read(tmp_path / "c" / "a.cha").transcript)
+
+
+def test_convert_roundtrip_says_when_freq_and_mlu_words_change(tmp_path: Path) -> None:
+    """An outside review: CHAT → Jefferson turned retraced words, replacements and fragments
+    into words (CHI MLU 4.0 → 5.333) and CK421 said nothing: it compared `summary`'s
+    figures only, which count retraced words anyway."""
+    source = tmp_path / "kids.cha"
+    source.write_text(
+        "@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tCHI Target_Child, MOT Mother\n"
+        "@ID:\teng|qa|CHI|3;00.||||Target_Child|||\n@ID:\teng|qa|MOT|||||Mother|||\n"
+        "*MOT:\tdo you want the ball ?\n*CHI:\t<I want> [/] I want (be)cause it is red .\n"
+        "*CHI:\tdis [: this] one .\n*CHI:\tthe doggy is running [//] runs &+fa fast .\n"
+        "@End\n", encoding="utf-8")
+    result = _converted([source], "jefferson", tmp_path / "j")
+    assert result.exit_code == 0, result.output
+    assert "CK421" in result.stderr and "words freq and mlu count" in result.stderr

@@ -231,9 +231,16 @@ def _print_drift(console: Console, path: Path, source: Transcript,
                  converted: ParseResult) -> None:
     """CK421 when the written file reads back with other counts than its source: what a
     notation cannot hold (or a writer gets wrong) changes figures and codes silently."""
+    from cakit.counts import spoken_words
     from cakit.summary import changed_figures, summarize
 
     changed = changed_figures(summarize(source), summarize(converted.transcript))
+    # what freq and mlu count: without retraced words, fillers and fragments, which a
+    # notation without those marks turns into words (CHAT `<I want> [/]` in Jefferson)
+    counted = [sum(len(spoken_words(u)) for u in t.utterances)
+               for t in (source, converted.transcript)]
+    if counted[0] != counted[1]:
+        changed.append(f"words freq and mlu count {counted[0]} → {counted[1]}")
     if converted.errors:
         changed.append(f"{len(converted.errors)} reading error(s)")
     if changed:
