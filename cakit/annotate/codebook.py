@@ -58,6 +58,7 @@ class Thresholds:
     joint_laughter_turns: int = 2
     follow_up_max_words: int = 14
     follow_up_turns: int = 6
+    follow_ups_in_a_row: int = 2
     phase_window: int = 2
     phase_window_weight: float = 0.5
     phase_reopen_min_turns: int = 3

@@ -89,6 +89,10 @@ class _Window:
         return _ruled(self.code)
 
     @property
+    def followed_up(self) -> bool:
+        return bool(self.code.evidence) and self.code.evidence[0].rule.startswith("thread.")
+
+    @property
     def line(self) -> int:
         return self.attempt_view.line
 

@@ -107,6 +107,12 @@ class TopicWindow(Protocol):
     def ruled(self) -> bool: ...
 
     @property
+    def followed_up(self) -> bool:
+        """Whether its attempt is a follow-up on a thread (`Threads.follow_up`): coded by
+        referring back alone, with no evidence of its own."""
+        ...
+
+    @property
     def line(self) -> int: ...
 
     @property
@@ -164,6 +170,13 @@ class Thread:
     def ruled(self) -> bool:
         """Whether the rules coded the thread's latest attempt (not the classifier alone)."""
         return self.windows[-1].ruled
+
+    def fading(self, in_a_row: int) -> bool:
+        """Whether the thread's last `in_a_row` attempts were all follow-ups (`follow_up`):
+        kept alive by reference alone, it takes no more of them (one false attempt in
+        everyday talk made a dozen follow-ups on its words in a row)."""
+        latest = self.windows[-in_a_row:] if in_a_row > 0 else []
+        return len(latest) == in_a_row > 0 and all(w.followed_up for w in latest)
 
     def describe(self) -> str:
         """How the evidence names the thread: "thread 2 (line 14: voices; radio, song)", its
@@ -244,7 +257,9 @@ class Threads:
         by_activity = sorted(self.threads, key=lambda thread: -thread.last_turn)
         live = by_activity[0]
         found: tuple[str, str, Thread] | None = None
-        if expanding is None and live.ruled and t - live.last_turn <= thresholds.follow_up_turns:
+        in_a_row = thresholds.follow_ups_in_a_row
+        if expanding is None and live.ruled and t - live.last_turn <= thresholds.follow_up_turns \
+                and not live.fading(in_a_row):
             how = self._refers_back(view, after_question=after_question)
             if how is not None:
                 found = (*how, live)
@@ -253,7 +268,8 @@ class Threads:
             for thread in by_activity:
                 if window and t - thread.last_turn > window:
                     continue
-                if thread.windows[-1] is expanding or thread.engaged(self.rules.engaging):
+                if thread.windows[-1] is expanding or thread.engaged(self.rules.engaging) \
+                        or thread.fading(in_a_row):
                     continue
                 referent = self._names_referent(view, thread)
                 if referent is not None:

@@ -9,14 +9,16 @@ from cakit.annotate import annotate
 from cakit.annotations import ConsultationAnnotations
 
 
-def annotate_text(tmp_path: Path, text: str, name: str = "t.txt") -> ConsultationAnnotations:
-    """Write an invented transcript, read it with cakit and annotate it."""
+def annotate_text(tmp_path: Path, text: str, name: str = "t.txt",
+                  codebook: Path | None = None) -> ConsultationAnnotations:
+    """Write an invented transcript, read it with cakit and annotate it (with the packaged
+    codebook, or `codebook`)."""
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     result = cakit.read(path)
     errors = [str(d) for d in result.diagnostics if d.severity == "error"]
     assert not errors, errors
-    return annotate(result.transcript)
+    return annotate(result.transcript, codebook)
 
 
 def attempt_at(annotations: ConsultationAnnotations, line: int):  # type: ignore[no-untyped-def]

@@ -99,3 +99,44 @@ def test_a_word_of_habit_is_not_persistence(tmp_path: Path) -> None:
     for line in ("he always open it and open it.", "she does every Tuesday."):
         coded = annotate_text(tmp_path, TALK.format(follow_up=line))
         assert [a.line for a in coded.attempts] == [2], line
+
+
+CASCADE = """\
+Dr:   how have things been?
+P:    the men in the van have been watching my flat again.
+Dr:   okay. let's go through your tablets now.
+P:    but the flat still feels wrong to me though.
+Dr:   I'll write to your GP about the dose.
+P:    the flat still feels wrong at bedtime though.
+Dr:   we'll look at the tablets again next month.
+P:    I keep thinking about the flat still though.
+Dr:   the nurse will ring you on Friday.
+P:    the men in the van were watching my flat again yesterday.
+Dr:   okay.
+"""
+
+
+def test_a_thread_kept_alive_by_follow_ups_alone_takes_no_more_than_the_codebook_allows(
+        tmp_path: Path) -> None:
+    """An outside review: one false attempt in a CHILDES conversation opened a thread, and a
+    child's questions naming the same toys made 12 follow-ups in a row on it. After
+    `follow_ups_in_a_row` (2) follow-ups, the next turn on the thread needs evidence of its
+    own; here the lexicon still sees the men in the van watching the flat."""
+    coded = annotate_text(tmp_path, CASCADE)
+    by_line = {a.line: a.evidence[0].rule for a in coded.attempts}
+    followed = [line for line, rule in sorted(by_line.items()) if rule.startswith("thread.")]
+    assert followed == [4, 6], by_line
+    assert 8 not in by_line  # a third follow-up in a row
+    assert 10 in by_line and not by_line[10].startswith("thread.")
+
+
+def test_the_follow_up_cap_is_a_codebook_threshold(tmp_path: Path) -> None:
+    from cakit.annotate.codebook import default_codebook_path
+
+    text = default_codebook_path().read_text(encoding="utf-8")
+    assert "  follow_ups_in_a_row: 2 " in text
+    wider = tmp_path / "codebook.yaml"
+    wider.write_text(text.replace("  follow_ups_in_a_row: 2 ", "  follow_ups_in_a_row: 5 "),
+                     encoding="utf-8")
+    coded = annotate_text(tmp_path, CASCADE, codebook=wider)
+    assert 8 in {a.line for a in coded.attempts}
