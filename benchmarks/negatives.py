@@ -9,7 +9,9 @@ per 1,000 patient turns, the count by the first rule of each attempt's evidence,
 with --list each attempt with its file, line, rule and words; then the rate with each
 signal of the codebook's `classifier:` (rules alone, the attempt classifier alone, both).
 The goal (issue 14) is at most 2 attempts per 1,000 turns; the gold consultations (demo,
-dev, blind, blind2) hold 84–140 attempts per 1,000 patient turns.
+dev, blind, blind2) hold 84–140 attempts per 1,000 patient turns. The shared CHILDES
+conversations (children's play and picture books, every speaker a patient) are measured
+the same way and reported after, as a harder set with no goal of its own.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from cakit.formats import read
 from cakit.project import corpus_file
 from cakit.run import Coded, RunOptions, code_one
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "chat" / "cabnc-ca"
+CHAT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "chat"
+DATA = CHAT / "cabnc-ca"
+CHILDES = CHAT / "childes"
 
 
 def everyone_a_patient(path: Path) -> dict[str, str]:
@@ -46,14 +50,14 @@ def patient_turns(annotations: ConsultationAnnotations) -> int:
     return sum(1 for turn in annotations.turns if turn.role == "patient")
 
 
-def measure(signal: str | None, codebook: str | None = None
+def measure(signal: str | None, codebook: str | None = None, data: Path = DATA
             ) -> tuple[int, int, Counter[str], list[str]]:
     """(files, patient turns, attempts by first rule, listed attempts) with one signal."""
     turns = 0
     rules: Counter[str] = Counter()
     found: list[str] = []
     files = 0
-    for path in sorted(DATA.glob("*.cha")):
+    for path in sorted(data.glob("*.cha")):
         result = coded(path, signal, codebook)
         if result is None:
             continue
@@ -92,6 +96,15 @@ def main() -> None:
         print(f"with signal {signal}: {attempts} = {1000 * attempts / turns:.1f} per 1,000 turns")
         if args.list and signal != "rules":
             print("\n".join(f"  {line}" for line in found if "classifier.attempt" in line))
+    if CHILDES.is_dir():
+        files, turns, rules, found = measure(None, args.codebook, CHILDES)
+        attempts = sum(rules.values())
+        print(f"\n{files} CHILDES conversations, {turns:,} turns, every speaker a patient: "
+              f"{attempts} = {1000 * attempts / turns:.1f} per 1,000 turns")
+        for rule, count in rules.most_common(8):
+            print(f"  {count:>3}  {rule}")
+        if args.list:
+            print("\n".join(found))
 
 
 if __name__ == "__main__":
