@@ -3,13 +3,15 @@
 A transcript belongs to the nearest `cakit.yaml` in its folder or a folder above it (as
 git finds `.git`); that file's folder is the project root (`cakit.project`). Today the
 file holds the speaker-label → role map (`roles:`), so a corpus with its own labels
-("Gran:", "Keyworker:") can say who is who without touching cakit. The file is validated
-and every problem reported at its YAML line.
+("Gran:", "Keyworker:") can say who is who without touching cakit, and how its Jefferson
+transcripts' marks are read (`convention: gat2`, for a corpus transcribed in GAT 2; the
+default is `jefferson`). The file is validated and every problem reported at its YAML line.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,10 +19,21 @@ from cakit.errors import ConfigError
 from cakit.model import ROLES, Diagnostic, Role, SourceSpan
 
 CONFIG_NAME = "cakit.yaml"
+#: How a project's Jefferson transcripts can be read (`cakit.formats.Convention`).
+CONVENTIONS = ("jefferson", "gat2")
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectConfig:
+    """What a `cakit.yaml` (or a `--roles` file) says."""
+
+    roles: dict[str, Role] = field(default_factory=dict)
+    #: `convention:`, or None when the file does not set it
+    convention: str | None = None
 
 
 @lru_cache(maxsize=256)
-def _load(path: str, mtime: float) -> dict[str, Role]:
+def _load(path: str, mtime: float) -> ProjectConfig:
     import yaml
 
     data = Path(path).read_bytes()
@@ -53,8 +66,9 @@ def _load(path: str, mtime: float) -> dict[str, Role]:
         problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", line, col)
         raise ConfigError(f"{path}: invalid corpus configuration", problems) from None
     roles: dict[str, Role] = {}
+    convention: str | None = None
     if node is None:
-        return roles
+        return ProjectConfig()
     if not isinstance(node, yaml.MappingNode):
         problem("the file must be a mapping (e.g. 'roles:')", node.start_mark.line + 1, 1)
         raise ConfigError(f"{path}: invalid corpus configuration", problems)
@@ -66,9 +80,16 @@ def _load(path: str, mtime: float) -> dict[str, Role]:
                     "merge the two into one")
             continue
         seen[key.value] = key.start_mark.line + 1
+        if key.value == "convention":
+            if not isinstance(value, yaml.ScalarNode) or value.value not in CONVENTIONS:
+                problem(f"'convention' must be one of {', '.join(CONVENTIONS)}",
+                        value.start_mark.line + 1, value.start_mark.column + 1)
+            else:
+                convention = value.value
+            continue
         if key.value != "roles":
             problem(f"unknown setting {key.value!r}", key.start_mark.line + 1,
-                    key.start_mark.column + 1, "known settings: roles")
+                    key.start_mark.column + 1, "known settings: roles, convention")
             continue
         if not isinstance(value, yaml.MappingNode):
             problem("'roles' must map speaker labels to roles", value.start_mark.line + 1,
@@ -90,7 +111,7 @@ def _load(path: str, mtime: float) -> dict[str, Role]:
             roles[str(label.value)] = role.value
     if problems:
         raise ConfigError(f"{path}: invalid corpus configuration", problems)
-    return roles
+    return ProjectConfig(roles, convention)
 
 
 def find_config(start: Path) -> Path | None:
@@ -110,12 +131,33 @@ def corpus_roles(directory: Path) -> dict[str, Role]:
     Raises:
         ConfigError: the file exists but is invalid.
     """
+    return dict(project_config(directory).roles)
+
+
+def corpus_convention(directory: Path) -> str | None:
+    """The `convention:` of the project `directory` belongs to, or None when it sets none.
+
+    Raises:
+        ConfigError: the file exists but is invalid.
+    """
+    return project_config(directory).convention
+
+
+def project_config(directory: Path) -> ProjectConfig:
+    """What the nearest `cakit.yaml` at or above `directory` says (nothing when none)."""
     path = find_config(directory)
     if path is None:
-        return {}
-    return dict(_load(str(path), path.stat().st_mtime))
+        return ProjectConfig()
+    return _load(str(path), path.stat().st_mtime)
 
 
 def load_roles_file(path: Path) -> dict[str, Role]:
-    """A roles file given with `--roles` (same shape as `cakit.yaml`)."""
-    return dict(_load(str(path), path.stat().st_mtime))
+    """A roles file given with `--roles` (same shape as `cakit.yaml`; a `convention:` in
+    it is refused: it belongs to the project, in its `cakit.yaml`)."""
+    config = _load(str(path), path.stat().st_mtime)
+    if config.convention is not None:
+        raise ConfigError(f"{path}: invalid roles file", [Diagnostic(
+            "CK401", "error", "a --roles file maps speaker labels only: 'convention' belongs "
+            "in the project's cakit.yaml", SourceSpan(str(path), 1, 1),
+            "move the convention: line into cakit.yaml")])
+    return dict(config.roles)

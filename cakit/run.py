@@ -59,8 +59,9 @@ class RunOptions:
     codebook: str | None = None
     #: speaker label → role from `--roles`, over the project's `cakit.yaml`
     roles: Mapping[str, Role] = field(default_factory=dict)
-    #: how Jefferson marks are read
-    convention: Convention = "jefferson"
+    #: how Jefferson marks are read (None: as each file's project says, `cakit.yaml`
+    #: `convention:`, else "jefferson")
+    convention: Convention | None = None
     #: the store of machine layers (None: neither read nor write them)
     store: Path | None = None
     #: whether to write machine layers there (False: reuse only)
@@ -166,14 +167,23 @@ def inputs_key(transcript: Transcript, convention: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def run_key(transcript: Transcript, options: RunOptions) -> RunKey:
-    """Everything the machine codes of `transcript` depend on in this run."""
+def run_key(transcript: Transcript, options: RunOptions, convention: str) -> RunKey:
+    """Everything the machine codes of `transcript` depend on in this run (`convention`:
+    how its Jefferson marks were read, `file_convention`)."""
     from cakit.annotate import codebook_key
     from cakit.build import build_id
 
     return RunKey(sha256=transcript.sha256,
                   codebook=codebook_key(options.codebook, options.signal),
-                  inputs=inputs_key(transcript, options.convention), cakit_version=build_id())
+                  inputs=inputs_key(transcript, convention), cakit_version=build_id())
+
+
+def file_convention(file: CorpusFile, options: RunOptions) -> Convention:
+    """How this run reads the file's Jefferson marks: `--convention`-like options first,
+    else its project's `cakit.yaml`, else "jefferson" (`cakit.formats.project_convention`)."""
+    from cakit.formats import project_convention
+
+    return project_convention(Path(file.path), options.convention)
 
 
 # -- one file --------------------------------------------------------------------------
@@ -212,7 +222,7 @@ class ProfileFinish(Generic[T]):
         return self.full(coded)
 
 
-def read_file(file: CorpusFile, roles: Mapping[str, Role], convention: Convention = "jefferson"
+def read_file(file: CorpusFile, roles: Mapping[str, Role], convention: Convention | None = None
               ) -> tuple[Transcript, FileOutcome[Any]]:
     """Read one transcript as every corpus command does (without the %mor/%gra checks only
     `validate` makes): the transcript, and its outcome so far (reading diagnostics, an
@@ -273,7 +283,8 @@ def _options_key(file: CorpusFile, options: RunOptions) -> str:
     from cakit.formats import role_configuration
     from cakit.profile import options_key
 
-    return options_key(role_configuration(Path(file.path), options.roles), options.convention)
+    return options_key(role_configuration(Path(file.path), options.roles),
+                       file_convention(file, options))
 
 
 def _with(base: FileOutcome[T], **changes: Any) -> FileOutcome[T]:
@@ -324,7 +335,7 @@ def _code(file: CorpusFile, transcript: Transcript, options: RunOptions,
     from cakit.store.rekey import rekey_layers
     from cakit.store.sync import sync_all
 
-    key = run_key(transcript, options)
+    key = run_key(transcript, options, file_convention(file, options))
     stored = read_auto_layer(options.store, file.identity) if options.store else None
     profile = profile_of(transcript, diagnostics, _options_key(file, options)).to_dict()
     if stored is not None and is_current(stored, key):

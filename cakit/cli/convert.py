@@ -74,8 +74,9 @@ def output_path(source: Path, target: str, directory: Path | None) -> Path:
               help="Write into this folder (created if needed) instead of next to the inputs.")
 @click.option("--force", is_flag=True, help="Overwrite output files that already exist.")
 @roles_option
-@click.option("--convention", type=click.Choice(["jefferson", "gat2"]), default="jefferson",
-              show_default=True, help="How to read Jefferson marks (gat2: capitals = accent).")
+@click.option("--convention", type=click.Choice(["jefferson", "gat2"]), default=None,
+              help="How to read Jefferson marks (gat2: capitals = accent). Default: the "
+              "project's cakit.yaml `convention:`, else jefferson.")
 @click.option("--lenient", is_flag=True,
               help="Header-level CHAT problems (age 60;1.1, unknown role or @Options value, "
               "missing @End …) are warnings, not errors (docs/convert.md).")
@@ -83,7 +84,7 @@ def output_path(source: Path, target: str, directory: Path | None) -> Path:
 @handle_errors
 def convert(
     paths: tuple[str, ...], target: str, output_dir: str | None, force: bool,
-    roles_file: str | None, convention: str, no_color: bool, lenient: bool = False,
+    roles_file: str | None, convention: str | None, no_color: bool, lenient: bool = False,
 ) -> None:
     """Convert transcripts to CHAT, Jefferson or ELAN (.eaf).
 
@@ -179,7 +180,8 @@ def convert(
             continue
         written.add(destination.resolve())
         converted += 1
-        written_back = read(destination, roles=roles)
+        # cakit writes Jefferson marks (in .txt and in EAF text) whatever it read
+        written_back = read(destination, roles=roles, convention="jefferson")
         _print_drift(err, path, result.transcript,
                      relax(written_back) if lenient else written_back)
         out.print(f"{path} → {destination}", markup=False, highlight=False, soft_wrap=True)

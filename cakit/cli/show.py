@@ -67,12 +67,14 @@ def parse_range(text: str | None) -> tuple[int, int] | None:
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--lines", "line_range", metavar="A-B", help="Show only source lines A to B.")
 @roles_option
-@click.option("--convention", type=click.Choice(["jefferson", "gat2"]), default="jefferson",
-              show_default=True, help="How to read Jefferson marks (gat2: capitals = accent).")
+@click.option("--convention", type=click.Choice(["jefferson", "gat2"]), default=None,
+              help="How to read Jefferson marks (gat2: capitals = accent). Default: the "
+              "project's cakit.yaml `convention:`, else jefferson.")
 @click.option("--no-color", is_flag=True, help="Plain output.")
 @handle_errors
 def show(
-    path: str, line_range: str | None, roles_file: str | None, convention: str, no_color: bool,
+    path: str, line_range: str | None, roles_file: str | None, convention: str | None,
+    no_color: bool,
 ) -> None:
     """Show a transcript with its source line numbers and speakers coloured by role.
 

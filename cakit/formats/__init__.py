@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 
 from cakit.formats._diag import ErrorMode
 from cakit.model import Diagnostic, ParseResult, Role, SourceSpan, Transcript
@@ -196,6 +196,20 @@ def role_configuration(path: Path, roles: Mapping[str, Role] | None = None
     return merged
 
 
+def project_convention(path: Path, convention: Convention | None = None) -> Convention:
+    """How a file's Jefferson marks are read: `convention` when given, else its project's
+    `cakit.yaml` `convention:`, else "jefferson".
+
+    Raises:
+        ConfigError: the project's `cakit.yaml` is invalid.
+    """
+    from cakit.config import corpus_convention
+
+    if convention is not None:
+        return convention
+    return cast(Convention, corpus_convention(path.parent) or "jefferson")
+
+
 def read(
     path: str | Path,
     *,
@@ -203,7 +217,7 @@ def read(
     errors: ErrorMode = "collect",
     tokenize: bool = True,
     roles: Mapping[str, Role] | None = None,
-    convention: Convention = "jefferson",
+    convention: Convention | None = None,
     check_tiers: bool = False,
 ) -> ParseResult:
     """Read one transcript file.
@@ -215,7 +229,8 @@ def read(
         errors: "collect" returns every diagnostic; "raise" raises on the first error.
         tokenize: False reads speakers, headers and turns only (fast corpus counts).
         roles: speaker label → role, overriding the corpus config and built-in maps.
-        convention: how Jefferson marks are read ("gat2": capitals mark accent).
+        convention: how Jefferson marks are read ("gat2": capitals mark accent); by
+            default the project's `cakit.yaml` `convention:`, else "jefferson".
         check_tiers: also check the structure of CHAT %mor/%gra tiers against the main
             tier (`cakit validate` and `cakit convert` do; off by default: nothing that
             analyses talk reads those tiers, and the checks are about a fifth of reading
@@ -245,7 +260,8 @@ def read(
         Collector(source, [], errors).extend([diagnostic])
         return empty_result(source, "unknown", [diagnostic], sha256)
     options = ReadOptions(tokenize=tokenize, roles=role_configuration(file_path, roles),
-                          convention=convention, check_tiers=check_tiers)
+                          convention=project_convention(file_path, convention),
+                          check_tiers=check_tiers)
     result = fmt.read_bytes(data, source=source, errors=errors, options=options)
     if result.transcript.sha256 != sha256:
         from dataclasses import replace
