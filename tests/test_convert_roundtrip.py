@@ -539,3 +539,32 @@ def test_convert_roundtrip_says_when_freq_and_mlu_words_change(tmp_path: Path) -
     result = _converted([source], "jefferson", tmp_path / "j")
     assert result.exit_code == 0, result.output
     assert "CK421" in result.stderr and "words freq and mlu count" in result.stderr
+
+
+def test_convert_roundtrip_back_to_back_overlaps_of_three_speakers_stay_apart(
+        tmp_path: Path) -> None:
+    """An outside review: a `[>]`/`[<]` overlap right after another overlap, with a third
+    speaker, was written with all four `[` in one column; read back, three made one
+    three-party overlap and the fourth was unpaired (CK305 on cakit's own output), and who
+    overlapped whom changed. The later overlap is now written three columns apart."""
+    source = tmp_path / "ca.cha"
+    source.write_text(
+        "@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tDOC Doc Therapist, PAT Pat "
+        "Participant, MOT Mum Mother\n@Options:\tCA\n@ID:\teng|qa|DOC|||||Therapist|||\n"
+        "@ID:\teng|qa|PAT|||||Participant|||\n@ID:\teng|qa|MOT|||||Mother|||\n"
+        "*DOC:\tso how are you ⇗\n*MOT:\t⌈ yes ⌉ no:: ⇘\n*DOC:\t⌊ mm ⌋ right ⇘\n"
+        "*PAT:\t<I know> [>] .\n*MOT:\t<me too> [<] .\n@End\n", encoding="utf-8")
+    jefferson = _convert(CliRunner(), source, "jefferson", tmp_path / "j")
+    back = cakit.read(jefferson)
+    assert not [d for d in back.diagnostics if d.code == "CK305"]
+
+    def pairs(transcript: Transcript) -> set[frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for utterance in transcript.utterances:
+            for event in utterance.events:
+                if event.kind == "overlap" and event.link and event.label.endswith("begin"):
+                    found.setdefault(event.link, set()).add(
+                        f"{utterance.speaker}{utterance.index}")
+        return {frozenset(members) for members in found.values()}
+
+    assert pairs(back.transcript) == {frozenset({"MOT1", "DOC2"}), frozenset({"PAT3", "MOT4"})}

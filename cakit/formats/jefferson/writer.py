@@ -564,6 +564,7 @@ def _align(rows: list[_Row]) -> None:
     if not groups:
         return
     label_width = max((len(row.label) for row in rows), default=0)
+    groups.sort(key=lambda members: min(members))
     for _ in range(50):
         changed = False
         for members in groups:
@@ -573,8 +574,36 @@ def _align(rows: list[_Row]) -> None:
                 if column < target:
                     rows[r].chunks[c].pad += target - column
                     changed = True
+        changed = _apart(rows, groups, label_width) or changed
         if not changed:
             return
+
+
+#: How far back (in rows) the reader looks for an overlap group a `[` could join, with some
+#: room: it looks back four utterances (`cakit.formats.jefferson.reader._pair_overlaps`).
+_REACH_ROWS = 8
+
+
+def _apart(rows: list[_Row], groups: list[list[tuple[int, int]]], label_width: int) -> bool:
+    """Move an overlap whose first `[` the reader would take into an earlier, different
+    overlap (within two columns of its `[`, by a speaker not in it) three columns to the
+    right of it: back-to-back overlaps of three speakers were read as one three-party
+    overlap and an unpaired `[`. True when something moved."""
+    moved = False
+    for k, members in enumerate(groups):
+        first_row, first_chunk = min(members)
+        speaker = rows[first_row].speaker
+        column = _column(rows[first_row], first_chunk, label_width)
+        for earlier in groups[:k]:
+            if first_row - max(r for r, _ in earlier) > _REACH_ROWS or \
+                    speaker in {rows[r].speaker for r, _ in earlier}:
+                continue
+            other = max(_column(rows[r], c, label_width) for r, c in earlier)
+            if abs(other - column) <= 2:
+                rows[first_row].chunks[first_chunk].pad += other + 3 - column
+                moved = True
+                break
+    return moved
 
 
 def _column(row: _Row, chunk_index: int, label_width: int) -> int:
