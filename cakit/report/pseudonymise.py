@@ -55,14 +55,21 @@ def relabel_frame(frame: pd.DataFrame, labels: Mapping[str, str],
     return frame
 
 
+#: What comes before the list of consultations a note names, and only there (the notes of
+#: `cakit.report.tables.report_notes`: "… may be under-counted there: 01-a, 02-b.").
+NAMES_THEM = " there: "
+
+
 def relabel_note(note: str, labels: Mapping[str, str]) -> str:
     """A note with every consultation key it names replaced by its label (one pass: the
     longest key that stands alone as a word wins, and a label is never relabelled).
 
-    A note names consultations only in the list after its last ": "
-    (`cakit.report.tables.report_notes`); the words before are the note's own, so a
-    consultation called `media` or `none` leaves "media timing" alone."""
-    head, colon, listed = note.rpartition(": ")
+    A note names consultations only in the list after `NAMES_THEM`; every other word is
+    the note's own, so a consultation called `a`, `media` or `none` leaves "a true
+    outcome" and "media timing" alone."""
+    head, marker, listed = note.rpartition(NAMES_THEM)
+    if not marker:
+        return note
     # only the keys the list contains: one pattern of every key of a large study took
     # a second to compile for each note
     changed = sorted((key for key in labels if key != labels[key] and key in listed),
@@ -70,8 +77,8 @@ def relabel_note(note: str, labels: Mapping[str, str]) -> str:
     if not changed:
         return note
     keys = "|".join(map(re.escape, changed))
-    return head + colon + re.sub(rf"(?<![\w-])(?:{keys})(?![\w-])",
-                                 lambda m: labels[m.group(0)], listed)
+    return head + marker + re.sub(rf"(?<![\w-])(?:{keys})(?![\w-])",
+                                  lambda m: labels[m.group(0)], listed)
 
 
 def pseudonymised(report: Report, deid: Deidentifier,

@@ -41,6 +41,7 @@ from cakit.codes import CodeCatalogue
 from cakit.report.cube import ALL, PHASE_COLUMNS, CountCube, count_cube, pooled_frame
 from cakit.report.deid import person_key
 from cakit.report.inputs import ConsultationInput, Pair, as_inputs, normal_phase
+from cakit.report.pseudonymise import NAMES_THEM
 
 Inputs = Sequence[ConsultationInput | Pair]
 
@@ -659,7 +660,7 @@ def unknown_codes(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> lis
 def report_notes(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> tuple[str, ...]:
     """What the figures are, which consultations lack timing or non-verbal notes, and which
     codes the codebook does not define. A note names consultations only in a list after
-    its last ": " (`relabel_note` pseudonymises there alone)."""
+    `NAMES_THEM` (`relabel_note` pseudonymises there alone)."""
     prepared = as_inputs(inputs)
     keys = consultation_keys(prepared)
     notes = [
@@ -692,11 +693,11 @@ def report_notes(inputs: Inputs, catalogue: CodeCatalogue | None = None) -> tupl
     no_media = [k for item, k in zip(prepared, keys, strict=True) if not item.media_timed]
     if untimed:
         notes.append(f"No timed pauses or media timing in {len(untimed)} of {len(keys)} "
-                     f"consultation(s), so HESITATE may be under-counted there: "
+                     f"consultation(s), so HESITATE may be under-counted{NAMES_THEM}"
                      f"{', '.join(untimed)}.")
     if silent:
         notes.append(f"No ((non-verbal)) notes in {len(silent)} of {len(keys)} "
-                     f"consultation(s), so SMILE_LAUGH may be under-counted there: "
+                     f"consultation(s), so SMILE_LAUGH may be under-counted{NAMES_THEM}"
                      f"{', '.join(silent)}.")
     if no_media:
         notes.append(f"Per-10-minute rates use only the {len(keys) - len(no_media)} "

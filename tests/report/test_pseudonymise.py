@@ -8,24 +8,30 @@ from cakit.report.pseudonymise import relabel_note
 def test_notes_name_consultations_by_their_labels_longest_key_first() -> None:
     """`01-a` must not be relabelled inside `01-a-2`, and a label is never relabelled."""
     labels = {"01-a": "[ID-x]", "01-a-2": "[ID-y]", "02-b": "02-b", "[ID-x]": "[ID-z]"}
-    note = "No media timing in 3 consultation(s): 01-a, 01-a-2, 02-b, 01-ab."
+    note = "No media timing in 3 consultation(s), missing there: 01-a, 01-a-2, 02-b, 01-ab."
     assert relabel_note(note, labels) == (
-        "No media timing in 3 consultation(s): [ID-x], [ID-y], 02-b, 01-ab.")
+        "No media timing in 3 consultation(s), missing there: [ID-x], [ID-y], 02-b, "
+        "01-ab.")
     assert relabel_note(note, {}) == note
 
 
 def test_a_consultation_named_like_a_word_of_the_note_changes_only_the_list() -> None:
-    """An outside review: consultations `media` and `none` garbled the notes ("No timed
-    pauses or [ID-…] timing in 2 of 2 consultation(s)")."""
-    labels = {"media": "[ID-m]", "none": "[ID-n]"}
-    note = "No timed pauses or media timing in 2 of 2 consultation(s), so none: media, none."
+    """Outside reviews: consultations `media`, `none` and `a` garbled the notes ("No timed
+    pauses or [ID-…] timing", "[ID-…] true outcome"): a note's own words are never ids."""
+    labels = {"media": "[ID-m]", "none": "[ID-n]", "a": "[ID-a]"}
+    note = ("No timed pauses or media timing in 2 of 2 consultation(s), so none may be "
+            "under-counted there: media, none.")
     assert relabel_note(note, labels) == (
-        "No timed pauses or media timing in 2 of 2 consultation(s), so none: [ID-m], [ID-n].")
+        "No timed pauses or media timing in 2 of 2 consultation(s), so none may be "
+        "under-counted there: [ID-m], [ID-n].")
+    coded = ("1 attempt(s) have no response coded: code the clinician's response for a true "
+             "outcome.")
+    assert relabel_note(coded, labels) == coded
 
 
-def test_every_note_that_names_consultations_names_them_after_its_last_colon() -> None:
-    """relabel_note pseudonymises only the list after a note's last ": " (a name left
-    anywhere else would be shown in clear)."""
+def test_every_note_that_names_consultations_names_them_after_its_marker() -> None:
+    """relabel_note pseudonymises only the list after `NAMES_THEM` (a name left anywhere
+    else would be shown in clear)."""
     from dataclasses import replace
 
     from cakit.report import tables
@@ -41,4 +47,7 @@ def test_every_note_that_names_consultations_names_them_after_its_last_colon() -
     notes = tables.report_notes(untimed)
     named = [note for note in notes if "zz-consultation-" in note]
     assert len(named) >= 2
-    assert all("zz-consultation-" not in note.rpartition(": ")[0] for note in named)
+    from cakit.report.pseudonymise import NAMES_THEM
+
+    assert all(NAMES_THEM in note and "zz-consultation-" not in note.rpartition(NAMES_THEM)[0]
+               for note in named)
