@@ -85,3 +85,24 @@ def test_without_deidentifying_the_two_are_p01_and_p01_2(runner: Any, project: P
                                   "voices", "--count", "--format", "csv"],
                             catch_exceptions=False)
     assert "p01~2" in counted.stdout, counted.stdout
+
+
+def test_the_plots_and_the_audit_name_the_two_apart(runner: Any, project: Path) -> None:
+    """A second outside review: the timeline plot (--plot, and the HTML report's) gave both
+    files one pseudonym, and the HTML audit log mapped site2/p01.txt to site1's."""
+    root = str(project)
+    plot, page = project / "p.svg", project / "r.html"
+    result = runner.invoke(cli, ["report", root, "--no-store", "--by", "consultation",
+                                 "--format", "html", "-o", str(page), "--plot", str(plot)])
+    assert result.exit_code == 0, result.output
+    table = _rows(runner, ["report", root, "--no-store", "--by", "consultation",
+                           "--format", "csv"])
+    names = sorted(row["consultation"] for row in table)
+    assert sorted(set(PSEUDONYM.findall(plot.read_text(encoding="utf-8")))) == names
+    figures = page.read_text(encoding="utf-8").split("<h2>Plots</h2>", 1)[1]
+    assert sorted(set(PSEUDONYM.findall(figures))) == names
+    audit = list(csv.DictReader(io.StringIO(
+        (project / "r.html.deid-audit.csv").read_text(encoding="utf-8"))))
+    shown = {(row["file"].replace("\\\\", "/").rsplit("/", 2)[-2], row["pseudonym"])
+             for row in audit if row["kind"] == "id"}
+    assert len(shown) == 2 and len({name for _, name in shown}) == 2, shown

@@ -314,7 +314,11 @@ def _write_html(built: Report, loaded: list[Loaded], output: str | None, force: 
                   markup=False, highlight=False)
     if deid is None:
         return None
-    labels = {c.id: deid.identifier(c.id, file=t.source) for c, t in items}
+    from cakit.report.tables import consultation_keys
+
+    keys = consultation_keys([c for c, _ in items])
+    labels = {key: deid.identifier(key, file=t.source)
+              for key, (_, t) in zip(keys, items, strict=True)}
     write_deid_audit(deid, output, force, err)
     return labels
 

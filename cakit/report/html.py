@@ -284,14 +284,12 @@ def report_html(report: Report, items: Sequence[tuple[ConsultationInput, Transcr
         pooled = report.tables.get("pooled_by_phase")
         if pooled is None:
             pooled = pooled_by_phase(inputs, report.catalogue)
-        keyed = dict(zip([i.id for i in inputs], consultation_keys(inputs), strict=True))
-        plot_labels = {i.id: labels.get(keyed[i.id], i.id) for i in inputs}
         parts.append("<h2>Plots</h2>")
         codes = report.catalogue
         for caption, figure in (
                 ("Response types (R1 uptake) by phase", uptake_figure(pooled, codes)),
                 ("Outcome shares by phase", outcome_figure(pooled, codes)),
-                ("Consultation timelines", timeline_figure(inputs, plot_labels, codes))):
+                ("Consultation timelines", timeline_figure(inputs, labels, codes))):
             parts.append(f"<figure>{_svg(figure)}<figcaption>{esc(caption)}</figcaption></figure>")
     parts.append("<h2>Consultations</h2>")
     pairs = zip(report.consultations, items, strict=True)

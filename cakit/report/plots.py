@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from cakit.annotate.codebook import builtin_catalogue
 from cakit.annotations import PHASES_WITH_UNKNOWN
+from cakit.annotations import consultation_keys as unique_keys
 from cakit.codes import CodeCatalogue
 from cakit.report.inputs import ConsultationInput
 
@@ -121,10 +122,13 @@ def draw_timeline(axes: Axes, inputs: Sequence[ConsultationInput],
     from matplotlib.patches import Patch
 
     shown = list(inputs)[:limit]
+    # labels are keyed like the tables (`consultation_keys`: two files named p01 are p01
+    # and p01~2), never by the id two consultations can share
+    keys = unique_keys(item.id for item in inputs)
     names = []
     used_phases: set[str] = set()
     used_outcomes: set[str] = set()
-    for row, item in enumerate(shown):
+    for row, (item, key) in enumerate(zip(shown, keys, strict=False)):
         start = 0
         for phase, length in item.phase_runs:
             used_phases.add(phase)
@@ -138,7 +142,7 @@ def draw_timeline(axes: Axes, inputs: Sequence[ConsultationInput],
             axes.plot(position + 0.5, row, marker="o", markersize=6, linestyle="none",
                       color=codes.colour(outcome), markeredgecolor="black",
                       markeredgewidth=0.5)
-        names.append((labels or {}).get(item.id, item.id))
+        names.append((labels or {}).get(key, key))
     axes.set_yticks(range(len(shown)), names, fontsize=7)
     axes.invert_yaxis()
     axes.set_xlabel("turn")
