@@ -535,7 +535,8 @@ def rows(consultation: ConsultationAnnotations) -> list[dict[str, Any]]:
     for attempt in consultation.attempts:
         sequence = consultation.sequence(attempt.id)
         out.append({
-            "consultation": consultation.id, "kind": "attempt", "attempt_id": attempt.id,
+            "consultation": consultation.id, "source": consultation.source, "kind": "attempt",
+            "attempt_id": attempt.id,
             "turn_id": attempt.turn_id, "line": attempt.line, "phase": attempt.phase,
             "code": "PSY_ATTEMPT", "subtype": attempt.primary_subtype,
             "subtypes": ";".join(attempt.subtypes), "categories": ";".join(attempt.categories),
@@ -547,7 +548,8 @@ def rows(consultation: ConsultationAnnotations) -> list[dict[str, Any]]:
         })
         for response in consultation.responses_to(attempt.id):
             out.append({
-                "consultation": consultation.id, "kind": "response", "attempt_id": attempt.id,
+                "consultation": consultation.id, "source": consultation.source,
+                "kind": "response", "attempt_id": attempt.id,
                 "turn_id": response.turn_id or "", "line": response.line or "",
                 "phase": consultation.phase_at_line(response.line) if response.line else "",
                 "code": response.uptake, "subtype": response.uptake_subtype or "",
@@ -560,7 +562,8 @@ def rows(consultation: ConsultationAnnotations) -> list[dict[str, Any]]:
             })
         for carer in consultation.carer_responses_to(attempt.id):
             out.append({
-                "consultation": consultation.id, "kind": "carer_response",
+                "consultation": consultation.id, "source": consultation.source,
+                "kind": "carer_response",
                 "attempt_id": attempt.id, "turn_id": carer.turn_id, "line": carer.line,
                 "phase": consultation.phase_at_line(carer.line), "code": carer.code,
                 "subtype": "", "subtypes": "", "categories": "", "late": "", "chain_id": "",
@@ -572,7 +575,7 @@ def rows(consultation: ConsultationAnnotations) -> list[dict[str, Any]]:
 
 
 CSV_COLUMNS: Sequence[str] = (
-    "consultation", "kind", "attempt_id", "turn_id", "line", "phase", "code", "subtype",
+    "consultation", "source", "kind", "attempt_id", "turn_id", "line", "phase", "code", "subtype",
     "subtypes", "categories", "late", "chain_id", "attempt_index", "rank", "modifiers",
     "gap_before_s", "outcome", "confidence", "evidence",
 )

@@ -106,3 +106,15 @@ def test_the_plots_and_the_audit_name_the_two_apart(runner: Any, project: Path) 
     shown = {(row["file"].replace("\\\\", "/").rsplit("/", 2)[-2], row["pseudonym"])
              for row in audit if row["kind"] == "id"}
     assert len(shown) == 2 and len({name for _, name in shown}) == 2, shown
+
+
+def test_the_annotation_csv_says_which_file_each_row_is_from(runner: Any,
+                                                           project: Path) -> None:
+    """A second outside review: `annotate --format csv` had no file column, so the rows of
+    two files named p01 (both consultation `p01`, both attempt `a1`) could not be told
+    apart. The `source` column is the transcript's path in the project."""
+    (project / "site2" / "p01.txt").write_text(SITE1.replace("at night", "in the flat"),
+                                               encoding="utf-8")
+    rows = _rows(runner, ["annotate", str(project), "--no-store", "--format", "csv"])
+    assert {row["consultation"] for row in rows} == {"p01"}
+    assert {row["source"] for row in rows} == {"site1/p01.txt", "site2/p01.txt"}
