@@ -520,3 +520,36 @@ def test_a_decision_by_guid_stays_on_its_turn_after_a_like_turn_is_inserted(
     decided = {d.target: d.decision for d in layer.decisions}
     assert decided.get(elicited[56].id) == "reject"
     assert elicited[45].id not in decided
+
+
+def test_qdpx_and_convokit_leave_out_the_not_coded_stand_in(tmp_path: Path) -> None:
+    """A second outside review: the stand-in R1 NOT_CODED of an attempt nobody coded a
+    response to was exported as a code (the qdpx codebook got NOT_CODED, with a coding on
+    the patient's turn; ConvoKit listed it among the turn's codes)."""
+    import json as _json
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "cakit.yaml").write_text("", encoding="utf-8")
+    transcript = project / "a.txt"
+    transcript.write_text("Dr:   how have things been?\nP:    not bad.\n"
+                          "Dr:   and the tablets?\nP:    fine. I keep hearing voices at night.\n"
+                          "Dr:   right.\n", encoding="utf-8")
+    runner = CliRunner()
+    coded = runner.invoke(cli, ["code", str(transcript), "--line", "2", "--code", "PSY_ATTEMPT",
+                                "--subtype", "PSY_ASSERT", "--coder", "AB"])
+    assert coded.exit_code == 0, coded.output
+    annotated = runner.invoke(cli, ["annotate", str(project), "--coder", "AB", "-o", "-"])
+    assert "NOT_CODED" in annotated.stdout  # the stand-in is there to be left out
+    qdpx = tmp_path / "x.qdpx"
+    done = runner.invoke(cli, ["export", "--to", "qdpx", str(project), "-o", str(qdpx),
+                               "--coder", "AB"])
+    assert done.exit_code == 0, done.output
+    with zipfile.ZipFile(qdpx) as archive:
+        assert b"NOT_CODED" not in archive.read("project.qde")
+    convokit = tmp_path / "ck"
+    done = runner.invoke(cli, ["export", "--to", "convokit", str(project), "-o", str(convokit),
+                               "--coder", "AB"])
+    assert done.exit_code == 0, done.output
+    lines = (convokit / "utterances.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines and not any("NOT_CODED" in _json.loads(line)["meta"]["codes"] for line in lines)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from cakit.annotations import Attempt, ConsultationAnnotations, TurnCode, stable_id
+from cakit.annotations import NOT_CODED, Attempt, ConsultationAnnotations, TurnCode, stable_id
 from cakit.model import Turn
 from cakit.store.anchors import ID_WORDS, Anchor, TranscriptText
 from cakit.store.records import KINDS, MachineItem
@@ -102,7 +102,8 @@ def machine_items(consultation: ConsultationAnnotations, text: TranscriptText,
 
     Returns:
         Items ordered by line: an attempt, then its responses with their modifiers and its
-        carer responses; turn codes where their turns fall.
+        carer responses; turn codes where their turns fall. The `NOT_CODED` stand-in of a
+        coder's effective codes is no code and no item (exports never show it).
     """
     openings = _Openings(text)
     items: list[tuple[tuple[int, int, int], MachineItem]] = []
@@ -117,6 +118,8 @@ def machine_items(consultation: ConsultationAnnotations, text: TranscriptText,
             evidence=tuple(asdict(e) for e in attempt.evidence), data=_data(attempt),
         )))
         for response in consultation.responses_to(attempt.id):
+            if response.uptake == NOT_CODED:
+                continue  # a stand-in for "nobody coded a response" (effective codes): no code
             if response.turn_id is None:
                 r_key = "no-turn"
                 r_anchor = a_anchor
