@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cakit.annotations import (
+    NOT_CODED,
     Attempt,
     CarerResponse,
     ConsultationAnnotations,
@@ -198,7 +199,7 @@ def evaluate(
                 ((cid, r.line) for r in p.responses if modifier in r.modifiers))
         # NO_UPTAKE is no turn, so it has no line to match by: R1 uptake agreement counts it
         uptakes = ({r.uptake for r in g.responses} | {r.uptake for r in p.responses}) - {
-            "NO_UPTAKE"}
+            "NO_UPTAKE", NOT_CODED}
         for uptake in sorted(uptakes, key=str):  # a null uptake in gold is a row too
             add(f"uptake:{uptake}",
                 ((cid, r.line) for r in g.responses if r.uptake == uptake and r.line),
@@ -218,6 +219,8 @@ def evaluate(
                 continue
             g_r1 = _r1(g, attempt.id)
             p_r1 = _r1(p, match.id)
+            if NOT_CODED in (g_r1, p_r1):
+                continue  # nobody coded a response on one side: nothing to agree on
             labels.setdefault("R1 uptake", []).append((g_r1, p_r1))
             gs, ps = g_sequences.get(attempt.id), p_sequences.get(match.id)
             if gs and ps:
@@ -320,7 +323,7 @@ def undefined_codes(consultation: ConsultationAnnotations, catalogue: CodeCatalo
             *(c.code for c in consultation.carer_responses)}
     known_phases = {*phases, UNKNOWN_PHASE}
     # str(): a JSON null where a code belongs is named too ("None"), never a crash
-    return sorted({*(str(code) for code in used if code not in catalogue),
+    return sorted({*(str(code) for code in used if code not in catalogue and code != NOT_CODED),
                    *(str(s.outcome) for s in consultation.sequences
                      if catalogue.outcome_info(s.outcome) is None),
                    *(str(t.phase) for t in consultation.turns

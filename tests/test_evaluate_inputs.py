@@ -167,6 +167,28 @@ def test_no_uptake_is_agreed_on_but_not_scored_by_line() -> None:
     assert r1.kappa is None and cohen_kappa([("x", "x")] * 3) is None
 
 
+def test_an_r1_nobody_coded_is_not_agreed_or_disagreed_on() -> None:
+    """A second outside review: gold written from a coder's effective codes holds the
+    stand-in R1 NOT_CODED for an attempt whose responses the coder rejected; evaluate
+    scored it against the machine's R1 as a disagreement (agree leaves it unlabelled)."""
+    from cakit.annotations import Attempt, ConsultationAnnotations, Response, not_coded
+    from cakit.evaluate import evaluate
+
+    first = Attempt(id="a1", turn_id="t5", line=5, subtypes=("PSY_Q",))
+    second = Attempt(id="a2", turn_id="t9", line=9, subtypes=("PSY_Q",))
+    engage = Response(attempt_id="a1", turn_id="t6", line=6, rank=1, uptake="ENGAGE")
+    gold = ConsultationAnnotations(id="c", source="c.txt", format="jefferson",
+                                   attempts=(first, second), responses=(engage, not_coded(second)))
+    predicted = ConsultationAnnotations(
+        id="c", source="c.txt", format="jefferson", attempts=(first, second),
+        responses=(engage, Response(attempt_id="a2", turn_id="t10", line=10, rank=1,
+                                    uptake="MEDICATION_FRAME")))
+    result = evaluate([gold], [predicted])
+    r1 = result.agreement("R1 uptake")
+    assert (r1.items, r1.agreed) == (1, 1)
+    assert "uptake:NOT_CODED" not in {score.name for score in result.scores}
+
+
 def _edit_gold(gold: Path, edit: Any) -> None:
     """Apply `edit` to the first consultation of the gold file of NAME."""
     path = gold / f"{NAME}.json"
