@@ -16,8 +16,8 @@ on a rare code can come with 98% raw agreement (the kappa paradox).
 - `attempt`: every patient turn — whether it is an attempt ("PSY_ATTEMPT"/"none") and its
   primary subtype;
 - `sequence`: every turn any coder marked as an attempt — R1 uptake and outcome (missing
-  for a coder who did not see an attempt there, or whose attempt has no response coded:
-  R1 `NOT_CODED`).
+  for a coder who did not see an attempt there, or whose own attempt has no response
+  coded; `NOT_CODED` for a machine attempt whose every response the coder rejected).
 
 Only **decided** units count. Effective annotations keep the machine codes a coder never
 looked at; a coder's label on a unit they have not decided (see
@@ -321,8 +321,13 @@ def _units(unit: str, consultations: Sequence[ConsultationAnnotations],
                 out.append(None)
                 continue
             first = min(c.responses_to(attempt.id), key=lambda r: r.rank, default=None)
-            if first is not None and first.uptake == NOT_CODED:
-                r1.append(None)  # nobody coded a response: no label to agree or disagree on
+            if first is not None and first.uptake == NOT_CODED \
+                    and attempt.producer.startswith("human"):
+                # the coder's own attempt, whose responses nobody coded: no label to agree or
+                # disagree on. (A machine attempt whose every response the coder rejected
+                # keeps the label NOT_CODED: rejecting them is a decision, and one that
+                # differs from a coder who accepted them.)
+                r1.append(None)
                 out.append(None)
                 continue
             r1.append(first.uptake if first is not None else "NO_UPTAKE")
@@ -375,6 +380,14 @@ def coverage(measures: Sequence[Measure], coders: int | None = None) -> tuple[Co
 def joint_units(coverages: Sequence[Coverage]) -> int:
     """The fewest units every coder decided, over the measures (0 when there are none)."""
     return min((c.joint for c in coverages), default=0)
+
+
+def labelled_units(measures: Sequence[Measure]) -> int:
+    """The fewest units every coder decided and gave a label, over the measures: what
+    kappa and alpha rest on (a unit one coder left unlabelled, such as their own attempt
+    with no response coded, pairs with nothing)."""
+    return min((sum(1 for u in m.units if u.joint and None not in u.labels) for m in measures),
+               default=0)
 
 
 def merge_measures(parts: Iterable[Sequence[Measure]]) -> tuple[Measure, ...]:

@@ -23,6 +23,7 @@ from cakit.agreement import (
     disagreements,
     joint_units,
     krippendorff_alpha,
+    labelled_units,
     pairable_units,
     percent_agreement,
     prevalence,
@@ -234,8 +235,8 @@ def test_agree_an_attempt_with_no_response_coded_gives_no_r1_to_agree_on() -> No
     from cakit.annotations import not_coded
 
     def added(consultation: ConsultationAnnotations) -> ConsultationAnnotations:
-        return replace(consultation, responses=tuple(not_coded(a)
-                                                     for a in consultation.attempts))
+        own = tuple(replace(a, producer="human:AB") for a in consultation.attempts)
+        return replace(consultation, attempts=own, responses=tuple(not_coded(a) for a in own))
 
     measures = units_for("sequence", [added(FIRST), added(SECOND)], "c.txt")
     for name in ("R1 uptake", "outcome"):
@@ -243,6 +244,27 @@ def test_agree_an_attempt_with_no_response_coded_gives_no_r1_to_agree_on() -> No
         assert labels["t1"] == (None, None), name
     uptake = next(m for m in measures if m.name == "R1 uptake")
     assert pairable_units([[u.labels[k] for u in uptake.units] for k in (0, 1)]) == 0
+    assert labelled_units(measures) == 0
+
+
+def test_agree_rejecting_every_response_disagrees_with_accepting_them() -> None:
+    """A second outside review: when a coder rejected every response of machine attempts
+    (R1 NOT_CODED) and another accepted them, agree left those units unlabelled and
+    reported 100 % over the 3 left; before, 25 % over 12. Rejecting is a decision."""
+    from dataclasses import replace
+
+    from cakit.annotations import Response, not_coded
+
+    machine = replace(FIRST, attempts=tuple(replace(a, producer="auto:1.16")
+                                            for a in FIRST.attempts))
+    rejected = replace(machine, responses=tuple(not_coded(a) for a in machine.attempts))
+    accepted = replace(machine, responses=tuple(
+        Response(attempt_id=a.id, turn_id=None, line=None, rank=1, uptake="ENGAGE")
+        for a in machine.attempts))
+    measures = units_for("sequence", [rejected, accepted], "c.txt")
+    uptake = {u.key: u.labels for u in next(m for m in measures if m.name == "R1 uptake").units}
+    assert uptake["t1"] == ("NOT_CODED", "ENGAGE")
+    assert _overall(measures, "R1 uptake").percent == 0.0
 
 
 def test_agree_sequence_units_keep_only_decided_sequences() -> None:

@@ -133,6 +133,7 @@ def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code:
         MIN_JOINT_UNITS,
         coverage,
         joint_units,
+        labelled_units,
         labels_used,
         merge_measures,
         units_for,
@@ -182,6 +183,13 @@ def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code:
     else:
         if joint < MIN_JOINT_UNITS and not include_undecided:
             raise DataError(_too_few(names, unit, found, joint, MIN_JOINT_UNITS))
+        labelled = labelled_units(measures)
+        if labelled < MIN_JOINT_UNITS and not include_undecided:
+            # decided, but a unit one coder left without a label pairs with nothing
+            raise DataError(f"{_who(names)} decided {joint} {unit} units but gave "
+                            f"{labelled} of them a label each; at least {MIN_JOINT_UNITS} "
+                            "are needed for kappa/alpha to mean anything — code the "
+                            "responses of your own attempts, or review more")
         _write_agreement(output, force, output_format, measures, found, names, unit, code,
                          include_undecided)
     if tally.problems:
