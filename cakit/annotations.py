@@ -594,12 +594,20 @@ def consultation_keys(ids: Iterable[str]) -> list[str]:
     name in different folders) gets `~2`, `~3` (`p01`, `p01~2`). Every output that names
     consultations (report, summary, freq, mlu, search, excerpts) keys them so, so two
     files are never one row, and one file has one pseudonym everywhere."""
+    ids = list(ids)
+    taken = set(ids)  # a file may itself be called p01~2: a key never takes another's id
     seen: dict[str, int] = {}
+    used: set[str] = set()
     keys: list[str] = []
     for identifier in ids:
         count = seen.get(identifier, 0) + 1
+        key = identifier if count == 1 else f"{identifier}~{count}"
+        while count > 1 and (key in used or key in taken):
+            count += 1
+            key = f"{identifier}~{count}"
         seen[identifier] = count
-        keys.append(identifier if count == 1 else f"{identifier}~{count}")
+        used.add(key)
+        keys.append(key)
     return keys
 
 

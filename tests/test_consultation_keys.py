@@ -34,6 +34,10 @@ PSEUDONYM = re.compile(r"\[ID-[A-Za-z]+\]")
 
 def test_consultation_keys_number_a_repeated_id() -> None:
     assert consultation_keys(["p01", "p02", "p01", "p01"]) == ["p01", "p02", "p01~2", "p01~3"]
+    # a second outside review: a file named p01~2 took the key of the second p01 too (the
+    # report crashed, freq added the two into one row)
+    keys = consultation_keys(["p01", "p01", "p01~2"])
+    assert len(set(keys)) == 3 and keys[2] == "p01~2" and keys[1] == "p01~3"
 
 
 @pytest.fixture()
