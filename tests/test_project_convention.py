@@ -84,3 +84,24 @@ def test_a_roles_file_cannot_set_the_convention(runner: Any, tmp_path: Path) -> 
     result = runner.invoke(cli, ["summary", str(path), "--roles", str(roles)])
     assert result.exit_code != 0
     assert "belongs in the project's cakit.yaml" in result.output
+
+
+def test_converting_to_jefferson_inside_a_gat2_project_warns(runner: Any,
+                                                            tmp_path: Path) -> None:
+    """A second outside review: in a `convention: gat2` project, `convert --to jefferson`
+    wrote a .txt every other command reads as GAT 2 (4 loud words became 0), and said
+    nothing: it read its own output back as Jefferson."""
+    _project(tmp_path, "convention: gat2\n")
+    source = tmp_path / "c.cha"
+    source.write_text("@UTF8\n@Begin\n@Languages:\teng\n@Participants:\tDR Doc Therapist, "
+                      "P Pat Participant\n@Options:\tCA\n@ID:\teng|x|DR|||||Therapist|||\n"
+                      "@ID:\teng|x|P|||||Participant|||\n*DR:\thow are YOU today ?\n"
+                      "*P:\tfine .\n@End\n", encoding="utf-8")
+    result = runner.invoke(cli, ["convert", str(source), "--to", "jefferson", "-o",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "project reads them as GAT 2" in result.stderr
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-outside"
+    result = runner.invoke(cli, ["convert", str(source), "--to", "jefferson", "-o",
+                                 str(elsewhere)])
+    assert result.exit_code == 0 and "GAT 2" not in result.stderr

@@ -94,7 +94,7 @@ def convert(
 
     from cakit.cli._output import say_new_folder
     from cakit.config import load_roles_file
-    from cakit.formats import read
+    from cakit.formats import project_convention, read
     from cakit.formats.chat.reader import parse_chat
     from cakit.formats.chat.writer import to_chat
     from cakit.formats.jefferson.writer import to_jefferson
@@ -180,10 +180,18 @@ def convert(
             continue
         written.add(destination.resolve())
         converted += 1
-        # cakit writes Jefferson marks (in .txt and in EAF text) whatever it read
-        written_back = read(destination, roles=roles, convention="jefferson")
+        # read back as every other command will read it: in a project whose cakit.yaml says
+        # `convention: gat2`, the Jefferson marks cakit writes are read as GAT 2
+        written_back = read(destination, roles=roles)
         _print_drift(err, path, result.transcript,
                      relax(written_back) if lenient else written_back)
+        if target != "chat" and project_convention(destination) == "gat2":
+            err.print(f"{destination}:1:1: CK421 cakit writes Jefferson marks, but this "
+                      "file's project reads them as GAT 2 (its cakit.yaml says convention: "
+                      "gat2): capitals, pauses and breaths mean other things there",
+                      style="yellow", markup=False, soft_wrap=True)
+            err.print("    hint: write the conversion into a folder outside that project "
+                      "(-o DIR)", markup=False, soft_wrap=True)
         out.print(f"{path} → {destination}", markup=False, highlight=False, soft_wrap=True)
     verdict = "FAILED" if failed else "ok"
     out.print(f"{verdict}: converted {converted} file{'s' if converted != 1 else ''} to "
