@@ -51,3 +51,12 @@ def test_every_note_that_names_consultations_names_them_after_its_marker() -> No
 
     assert all(NAMES_THEM in note and "zz-consultation-" not in note.rpartition(NAMES_THEM)[0]
                for note in named)
+
+
+def test_a_consultation_whose_name_holds_a_colon_is_still_relabelled() -> None:
+    """A second outside review: with the list found after a note's last ": ", a file named
+    `Okonkwo: 1961-02-03` was printed in clear (name and date of birth)."""
+    labels = {"Okonkwo: 1961-02-03": "[ID-o]"}
+    note = "No ((non-verbal)) notes in 1 of 1 consultation(s), so … there: Okonkwo: 1961-02-03."
+    assert relabel_note(note, labels) == (
+        "No ((non-verbal)) notes in 1 of 1 consultation(s), so … there: [ID-o].")
