@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cakit.annotations import (
+    NOT_CODED,
     Attempt,
     ConsultationAnnotations,
     Evidence,
@@ -260,7 +261,9 @@ class ExcerptBuilder:
             code = response.uptake + (f"/{response.uptake_subtype}"
                                       if response.uptake_subtype else "")
             modifiers = "".join(f" +{m}" for m in response.modifiers)
-            where = f"line {response.line}" if response.line else "no clinician turn"
+            where = (f"line {response.line}" if response.line else
+                     "nobody coded a response" if response.uptake == NOT_CODED else
+                     "no clinician turn")
             gap = f", gap {response.gap_before_s:.1f} s" if response.gap_before_s is not None \
                 else ""
             summary.append((f"R{response.rank}", f"{code}{modifiers} ({where}{gap})"))

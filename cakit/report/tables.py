@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from cakit.annotate.codebook import builtin_catalogue
-from cakit.annotations import LATE_PHASES, NOT_CODED, PHASES_WITH_UNKNOWN, Response
+from cakit.annotations import LATE_PHASES, NOT_CODED, PHASES_WITH_UNKNOWN, Response, TurnRecord
 from cakit.annotations import consultation_keys as unique_keys
 from cakit.codes import CodeCatalogue
 from cakit.report.cube import ALL, PHASE_COLUMNS, CountCube, count_cube, pooled_frame
@@ -46,6 +46,8 @@ from cakit.report.pseudonymise import NAMES_THEM
 Inputs = Sequence[ConsultationInput | Pair]
 
 NO_CLINICIAN = "(no clinician turn)"
+#: The clinician of an attempt whose responses nobody coded (R1 `NOT_CODED`): not known.
+NOT_CODED_CLINICIAN = "(no response coded)"
 ENGAGED_INDICATOR = "engaged sequences / sequences"
 
 def family_codes(catalogue: CodeCatalogue | None = None) -> dict[str, tuple[str, ...]]:
@@ -97,6 +99,14 @@ def clinician_label(item: ConsultationInput, speaker: str | None, key: str) -> s
     return names.get(speaker) or f"{speaker}@{key}"
 
 
+def _r1_clinician(item: ConsultationInput, r1: Response | None, record: TurnRecord | None,
+                  key: str) -> str:
+    """Who gave an attempt's R1; for an R1 nobody coded (`NOT_CODED`), nobody known."""
+    if r1 is not None and r1.uptake == NOT_CODED:
+        return NOT_CODED_CLINICIAN
+    return clinician_label(item, record.speaker if record else None, key)
+
+
 # -- events: one row per counted item ---------------------------------------------------
 
 EVENT_COLUMNS = ("consultation", "phase", "family", "code", "clinician", "carer_present",
@@ -135,7 +145,7 @@ def _consultation_events(item: ConsultationInput, key: str) -> list[tuple[Any, .
         attempt_phase[attempt.id] = phase
         r1 = r1_of(responses.get(attempt.id, ()))
         record = turn_by_id.get(r1.turn_id) if r1 is not None and r1.turn_id else None
-        clinician = clinician_label(item, record.speaker if record else None, key)
+        clinician = _r1_clinician(item, r1, record, key)
         attempt_clinician[attempt.id] = clinician
         add(phase, "attempts", "PSY_ATTEMPT", clinician, attempt.id)
         for subtype in dict.fromkeys(attempt.subtypes):
@@ -358,7 +368,7 @@ def _sequence_table(inputs: Sequence[ConsultationInput], catalogue: CodeCatalogu
                 "phase": normal_phase(attempt.phase),
                 "late": bool(attempt.late or normal_phase(attempt.phase) in LATE_PHASES),
                 "carer_present": item.carer_present,
-                "clinician": clinician_label(item, record.speaker if record else None, key),
+                "clinician": _r1_clinician(item, r1, record, key),
                 "has_sequence": sequence is not None,
                 "outcome": sequence.outcome if sequence else "",
                 "engaged": bool(sequence and sequence.outcome in engaged),

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from cakit.annotations import (
     LATE_PHASES,
+    NOT_CODED,
     Attempt,
     CarerResponse,
     ConsultationAnnotations,
@@ -430,8 +431,11 @@ def _sequence(consultation: ConsultationAnnotations, attempt: Attempt,
     carer_laughed = any(c.code == "CARER_LAUGH" or any(e.rule.startswith("smile_laugh")
                                                        for e in c.evidence)
                         for c in carer_mine)
+    # crossing a phase rests on the responses and carer responses: none left, none crossed
+    coded = any(r.uptake != NOT_CODED for r in mine) or bool(carer_mine)
     return replace(
         base, attempt_id=attempt.id, outcome=catalogue.outcome([r.uptake for r in mine]),
+        crosses_phase=base.crosses_phase and coded,
         hesitated=any("HESITATE" in r.modifiers for r in mine), laughed=laughed,
         carer_involved=bool(carer_mine), late=attempt.late, carer_first=carer_first,
         joint_laughter=base.joint_laughter and laughed and carer_laughed,

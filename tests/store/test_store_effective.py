@@ -122,17 +122,23 @@ def test_store_a_coders_attempt_with_no_response_coded_is_not_coded_not_no_uptak
 def test_store_an_attempt_whose_every_response_was_rejected_is_not_coded(
         state: MachineState, tmp_path: Path) -> None:
     root = tmp_path / "store"
-    attempt = _item(state, "attempt", 6)
-    responses = [i for i in state.items if i.kind == "response"
+    # line 17's attempt crosses into another phase by its responses (the machine's flag);
+    # with every response rejected it crosses nothing (a second outside review found the
+    # flag kept, so `excerpts --code CROSSES_PHASE` chose it)
+    attempt = _item(state, "attempt", 17)
+    machine = state.consultation.sequence(attempt.ref)
+    assert machine is not None and machine.crosses_phase
+    responses = [i for i in state.items if i.kind in ("response", "carer_response")
                  and i.ref.startswith(f"{attempt.ref}:")]
     assert responses
     for item in responses:
         decide(root, state, item, coder="ann", decision="reject")
     result = effective_of(state, root, coder="ann")
-    kept = next(a for a in result.attempts if a.line == 6)
+    kept = next(a for a in result.attempts if a.line == 17)
     assert [r.uptake for r in result.responses_to(kept.id)] == ["NOT_CODED"]
     sequence = result.sequence(kept.id)
     assert sequence is not None and sequence.outcome == "UNRESOLVED"
+    assert not sequence.crosses_phase
 
 
 def test_store_effective_outcomes_follow_the_runs_codebook(state: MachineState,
