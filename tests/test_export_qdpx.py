@@ -553,3 +553,25 @@ def test_qdpx_and_convokit_leave_out_the_not_coded_stand_in(tmp_path: Path) -> N
     assert done.exit_code == 0, done.output
     lines = (convokit / "utterances.jsonl").read_text(encoding="utf-8").splitlines()
     assert lines and not any("NOT_CODED" in _json.loads(line)["meta"]["codes"] for line in lines)
+
+
+def test_qdpx_export_survives_a_control_character_in_a_note(tmp_path: Path) -> None:
+    """A second outside review: a coder's note with a vertical tab made `export --to
+    qdpx` die with lxml's ValueError; XML cannot hold it, so it is written as a space."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "cakit.yaml").write_text("", encoding="utf-8")
+    transcript = project / "a.txt"
+    transcript.write_text("Dr:   how have things been?\nP:    I keep hearing voices at night.\n"
+                          "Dr:   right. and the tablets?\n", encoding="utf-8")
+    runner = CliRunner()
+    coded = runner.invoke(cli, ["code", str(transcript), "--line", "3", "--code", "TOPIC_SHIFT",
+                                "--attempt-line", "2", "--coder", "GH",
+                                "--note", "moved on\x0bto meds"])
+    assert coded.exit_code == 0, coded.output
+    qdpx = tmp_path / "x.qdpx"
+    done = runner.invoke(cli, ["export", "--to", "qdpx", str(project), "-o", str(qdpx)])
+    assert done.exit_code == 0, done.output
+    with zipfile.ZipFile(qdpx) as archive:
+        project_xml = archive.read("project.qde").decode("utf-8")
+    assert "moved on to meds" in project_xml

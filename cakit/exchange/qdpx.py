@@ -24,6 +24,7 @@ Every GUID is a uuid5 of cakit's stable ids (`guids`): the same store gives the 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 
@@ -47,13 +48,25 @@ RESPONDS_TO = "responds to"
 CONSENSUS = "consensus"
 
 
+#: Characters XML 1.0 cannot hold (control characters other than tab and line breaks,
+#: lone surrogates, U+FFFE and U+FFFF): a coder's note with a vertical tab made the export
+#: die with lxml's ValueError.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with every character XML cannot hold made a space."""
+    return _NOT_XML.sub(" ", text)
+
+
 def _el(parent: etree._Element, tag: str, ns: str, **attrs: str) -> etree._Element:
-    return etree.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v})
+    return etree.SubElement(parent, f"{{{ns}}}{tag}",
+                            {k: xml_safe(v) for k, v in attrs.items() if v})
 
 
 def _text(parent: etree._Element, tag: str, ns: str, text: str) -> etree._Element:
     element = _el(parent, tag, ns)
-    element.text = text
+    element.text = xml_safe(text)
     return element
 
 
