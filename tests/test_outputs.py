@@ -354,7 +354,9 @@ def test_the_output_suffix_chooses_the_format_unless_one_is_given(
 
 
 @pytest.mark.parametrize(("args", "name"), [
-    (["report", "--no-store"], "r.docx"), (["summary"], "s.xlsx"),
+    (["report", "--no-store"], "r.docx"), (["summary"], "s.xlsx"), (["report", "--no-store"],
+                                                                     "r.ods"),
+    (["summary"], "s.tsv"), (["report", "--no-store"], "r.pdf"), (["freq"], "f.xls"),
     (["excerpts", "--no-store"], "e.csv"), (["annotate", "--no-store"], "a.md"),
 ])
 def test_an_output_suffix_the_command_does_not_write_is_refused(

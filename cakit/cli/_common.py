@@ -198,10 +198,12 @@ class Tally:
     problems: int = 0
 
 
-#: Output formats an `-o` file's suffix names.
+#: Output formats an `-o` file's suffix names (some that no command writes, so that a
+#: text table is never written under a name a spreadsheet or viewer will refuse).
 _SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".md": "md",
                    ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".docx": "docx",
-                   ".txt": "txt"}
+                   ".txt": "txt", ".xls": "xls", ".ods": "ods", ".tsv": "tsv", ".pdf": "pdf",
+                   ".doc": "doc", ".odt": "odt", ".rtf": "rtf", ".png": "png", ".svg": "svg"}
 
 
 def format_for_output(output_format: str, output: str | None) -> str:
