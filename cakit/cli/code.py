@@ -39,7 +39,7 @@ def code(file: str, line: int, code: str, subtype: str | None, attempt_line: int
     from cakit.cli.review import open_state
     from cakit.project import corpus_file
     from cakit.store import check_coder, layer_path, read_layer
-    from cakit.store.coding import decide_many, plan_code
+    from cakit.store.coding import decide_many, plan_code, response_there
 
     check_coder(coder)
     target = corpus_file(Path(file))
@@ -54,3 +54,9 @@ def code(file: str, line: int, code: str, subtype: str | None, attempt_line: int
     if human.attempt_anchor is not None:
         where += f" (attempt on line {human.attempt_anchor.line})"
     click.echo(f"{file}: {coder} coded {human.label} at {where}: {human.anchor.quote[:60]!r}")
+    if human.kind == "modifier" and not response_there(
+            state, read_layer(layer_path(root, coder, state.identity)), human):
+        # kept (an import may store a modifier before its response), but counted nowhere
+        click.echo(f"{file}:{human.anchor.line}: note: {human.code} is kept, but it counts "
+                   "only on a response: this turn holds none to that attempt (you rejected "
+                   "the machine's, or there was none); code the response here too", err=True)

@@ -27,6 +27,31 @@ from cakit.store.state import MachineState
 from cakit.store.sync import human_code, make_decision, put_code, put_decision
 
 
+def response_there(state: MachineState, layer: Layer | None, code: HumanCode) -> bool:
+    """Whether a coder's modifier has a response to carry it: on its turn, to its attempt,
+    the machine's (not rejected by the coder) or one of the coder's own. A modifier with
+    none is kept in the layer (a .qdpx import may store it before its response) but counts
+    nowhere until there is one, so `cakit code` says so."""
+    text = state.text
+    index = text.index_of(code.anchor.utterance)
+    turn = text.turn_of_utterance(index) if index is not None else None
+    if turn is None:
+        return False
+    attempt_id = code.attempt
+    utterances = {text.utterance_ids[k] for k in turn.utterances}
+    for own in (layer.codes if layer else ()):
+        if own.kind == "response" and own.attempt == attempt_id \
+                and own.anchor.utterance in utterances:
+            return True
+    for item in state.items:
+        if item.kind == "response" and item.attempt == attempt_id \
+                and item.anchor.utterance in utterances:
+            decision = layer.decision(item.id) if layer else None
+            if decision is None or decision.decision != "reject":
+                return True
+    return False
+
+
 def find_attempt(state: MachineState, layer: Layer | None, line: int,
                  extra: tuple[HumanCode, ...] = ()) -> tuple[str, MachineItem | HumanCode]:
     """The attempt whose turn contains `line`: a machine attempt or one of the coder's own.

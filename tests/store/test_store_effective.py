@@ -744,3 +744,22 @@ def test_store_a_fuzzy_decision_whose_id_a_like_turn_took_stays_on_its_turn(
     assert 4 in machine and 6 in machine
     assert _elicited(path, store, "ann") == [6]  # line 4 rejected, line 6 never decided
 
+
+
+def test_store_code_says_when_an_own_modifier_has_no_response_to_carry_it(
+        tmp_path: Path, runner: Any) -> None:
+    """A second outside review: a HESITATE coded on a turn with no response to its attempt
+    was stored and then counted nowhere, without a word. It is kept (an import may store a
+    modifier before its response), and `cakit code` says it counts only once a response is
+    coded there."""
+    path = write(tmp_path, "t.txt", BASE)
+    store = tmp_path / "store"
+    invoke(runner, ["code", str(path), "--line", "4", "--code", "PSY_ATTEMPT", "--subtype",
+                    "PSY_ASSERT", "--coder", "bob", "--store", str(store)])
+    alone = invoke(runner, ["code", str(path), "--line", "5", "--code", "HESITATE",
+                            "--attempt-line", "4", "--coder", "bob", "--store", str(store)])
+    assert "counts only on a response" in alone.stderr
+    carried = invoke(runner, ["code", str(path), "--line", "5", "--code", "ENGAGE",
+                              "--subtype", "ENGAGE_EMPATHY", "--attempt-line", "4",
+                              "--coder", "bob", "--store", str(store)])
+    assert "counts only" not in carried.stderr
