@@ -234,7 +234,7 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
            "Nothing to fix: keep the source file, which still holds everything."),
         _e("CK421", "warning", "The converted file, read back, gives other figures than its "
            "source (speakers by role, turns, words, duration, overlaps, pauses, laughter, "
-           "in-breaths, as `cakit summary` counts them; the words `freq` and `mlu` count, "
+           "in-breaths, as `cakit summary` counts them; the words `freq` and `mlu` each count, "
            "without retraced words, fillers and fragments): the target notation cannot hold "
            "something, or writes it so that it reads differently. Codes that depend on "
            "those figures (HESITATE on pauses, SMILE_LAUGH on laughter …) can change too.",

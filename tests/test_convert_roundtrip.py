@@ -538,7 +538,8 @@ def test_convert_roundtrip_says_when_freq_and_mlu_words_change(tmp_path: Path) -
         "@End\n", encoding="utf-8")
     result = _converted([source], "jefferson", tmp_path / "j")
     assert result.exit_code == 0, result.output
-    assert "CK421" in result.stderr and "words freq and mlu count" in result.stderr
+    assert "CK421" in result.stderr and "words freq counts 18 → 22" in result.stderr
+    assert "words mlu counts" in result.stderr
 
 
 def test_convert_roundtrip_back_to_back_overlaps_of_three_speakers_stay_apart(

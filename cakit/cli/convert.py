@@ -241,16 +241,22 @@ def _print_drift(console: Console, path: Path, source: Transcript,
                  converted: ParseResult) -> None:
     """CK421 when the written file reads back with other counts than its source: what a
     notation cannot hold (or a writer gets wrong) changes figures and codes silently."""
-    from cakit.counts import spoken_words
+    from cakit.counts import spoken_words, utterance_length
     from cakit.summary import changed_figures, summarize
 
     changed = changed_figures(summarize(source), summarize(converted.transcript))
     # what freq and mlu count: without retraced words, fillers and fragments, which a
     # notation without those marks turns into words (CHAT `<I want> [/]` in Jefferson)
-    counted = [sum(len(spoken_words(u)) for u in t.utterances)
-               for t in (source, converted.transcript)]
-    if counted[0] != counted[1]:
-        changed.append(f"words freq and mlu count {counted[0]} → {counted[1]}")
+    def freq_words(transcript: Transcript) -> int:
+        return sum(len(spoken_words(u)) for u in transcript.utterances)
+
+    def mlu_words(transcript: Transcript) -> int:
+        return sum(utterance_length(u) or 0 for u in transcript.utterances)
+
+    for name, count in (("freq", freq_words), ("mlu", mlu_words)):
+        before, after = count(source), count(converted.transcript)
+        if before != after:
+            changed.append(f"words {name} counts {before} → {after}")
     if converted.errors:
         changed.append(f"{len(converted.errors)} reading error(s)")
     if changed:
