@@ -456,7 +456,34 @@ def shape_problems(data: Mapping[str, Any]) -> list[ShapeProblem]:
                         problem = _value_problem(value, types[key])
                         if problem:
                             problems.append(ShapeProblem((*where, name, n, key), problem))
+                    else:
+                        problems.extend(_evidence_problems(value, (*where, name, n, key)))
         problems.extend(_reference_problems(consultation, where))
+    return problems
+
+
+def _evidence_problems(items: Any, where: JsonPath) -> list[ShapeProblem]:
+    """What is wrong with an `evidence` list: each item an object with `rule`, `text` and
+    `line` (and `col`), of the export's types."""
+    if not isinstance(items, list):
+        return [ShapeProblem(where, f"expected a list, found {_json_type(items)}")]
+    types = {f.name: str(f.type) for f in fields(Evidence)}
+    problems: list[ShapeProblem] = []
+    for n, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            problems.append(ShapeProblem((*where, n),
+                                         f"expected an object, found {_json_type(item)}"))
+            continue
+        for key in ("rule", "text", "line"):
+            if key not in item:
+                problems.append(ShapeProblem((*where, n), f"evidence needs {key!r}"))
+        for key, value in item.items():
+            if key not in types:
+                problems.append(ShapeProblem((*where, n, key), f"unknown key {key!r}", True))
+            else:
+                problem = _value_problem(value, types[key])
+                if problem:
+                    problems.append(ShapeProblem((*where, n, key), problem))
     return problems
 
 

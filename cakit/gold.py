@@ -84,9 +84,19 @@ def read_gold_file(path: Path) -> tuple[ConsultationAnnotations, ...]:
         GoldError: it is not valid JSON, or not a gold file cakit can score.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CakitError(f"{path}: {exc}") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CakitError(f"{path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # at the first byte that is not UTF-8
+        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[start:exc.start].decode("utf-8", errors="replace")) + 1
+        shown = data[start:].split(b"\n", 1)[0].decode("utf-8", errors="replace")
+        raise _refused(path, shown if line == 1 else "\n" * (line - 1) + shown, [
+            (line, col, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded "
+                        "(JSON files are UTF-8)")]) from None
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:

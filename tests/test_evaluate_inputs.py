@@ -364,3 +364,26 @@ def test_invalid_json_in_a_gold_file_is_ck406_at_its_place(runner: Any, tmp_path
     result = _evaluate(runner, gold, data)
     assert result.exit_code == 1, result.output
     assert f"{path}:2:14: CK406 not valid JSON" in result.stderr
+
+
+def test_a_gold_file_that_is_not_utf8_is_ck406_at_the_byte(runner: Any, tmp_path: Path) -> None:
+    # a second outside review: a bare Python codec message, no place, no code
+    data, gold = _corpus(tmp_path, NAME)
+    path = gold / f"{NAME}.json"
+    path.write_bytes(b'{"transcripts": [\n  {"id": "caf\xe9"}\n]}\n')
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 1, result.output
+    assert f"{path}:2:14: CK406 not UTF-8: byte 0xe9" in result.stderr
+
+
+def test_an_evidence_item_missing_its_rule_is_named(runner: Any, tmp_path: Path) -> None:
+    # a second outside review: a Python-internal message at 1:1
+    data, gold = _corpus(tmp_path, NAME)
+
+    def no_rule(consultation: dict[str, Any]) -> None:
+        del consultation["attempts"][0]["evidence"][0]["rule"]
+
+    _edit_gold(gold, no_rule)
+    result = _evaluate(runner, gold, data)
+    assert result.exit_code == 1, result.output
+    assert "CK406 transcripts[0].attempts[0].evidence[0]: evidence needs 'rule'" in result.stderr
