@@ -357,23 +357,19 @@ def test_a_key_written_twice_in_a_gold_file_is_refused_where_it_is(runner: Any,
     assert f"{path}:{second}:{col}: CK406 the key 'attempts' is written twice" in result.stderr
 
 
-def test_invalid_json_in_a_gold_file_is_ck406_at_its_place(runner: Any, tmp_path: Path) -> None:
-    data, gold = _corpus(tmp_path, NAME)
-    path = gold / f"{NAME}.json"
-    path.write_text('{"transcripts": [\n  {"id": "x",}\n]}\n', encoding="utf-8")
-    result = _evaluate(runner, gold, data)
-    assert result.exit_code == 1, result.output
-    assert f"{path}:2:14: CK406 not valid JSON" in result.stderr
-
-
-def test_a_gold_file_that_is_not_utf8_is_ck406_at_the_byte(runner: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("content, said", [
+    (b'{"transcripts": [\n  {"id": "x",}\n]}\n', "2:14: CK406 not valid JSON"),
     # a second outside review: a bare Python codec message, no place, no code
+    (b'{"transcripts": [\n  {"id": "caf\xe9"}\n]}\n', "2:14: CK406 not UTF-8: byte 0xe9"),
+])
+def test_a_gold_file_cakit_cannot_read_is_ck406_at_its_place(
+        runner: Any, tmp_path: Path, content: bytes, said: str) -> None:
     data, gold = _corpus(tmp_path, NAME)
     path = gold / f"{NAME}.json"
-    path.write_bytes(b'{"transcripts": [\n  {"id": "caf\xe9"}\n]}\n')
+    path.write_bytes(content)
     result = _evaluate(runner, gold, data)
     assert result.exit_code == 1, result.output
-    assert f"{path}:2:14: CK406 not UTF-8: byte 0xe9" in result.stderr
+    assert f"{path}:{said}" in result.stderr
 
 
 def test_an_evidence_item_missing_its_rule_is_named(runner: Any, tmp_path: Path) -> None:

@@ -79,8 +79,8 @@ def test_store_effective_applies_accept_reject_relabel(state: MachineState,
     assert 9 not in [e.line for e in result.elicited]
 
 
-def test_store_effective_adds_the_coders_own_codes(state: MachineState, tmp_path: Path) -> None:
-    root = tmp_path / "store"
+def _own_attempt_and_receipt(state: MachineState, root: Path) -> None:
+    """Coder ann's own attempt on line 4, and her ACKNOWLEDGE of it on line 5."""
     book = load_codebook(None)
     attempt = plan_code(state, None, book, coder="ann", line=4, code="PSY_ATTEMPT",
                         subtype="PSY_ASSERT")
@@ -89,6 +89,11 @@ def test_store_effective_adds_the_coders_own_codes(state: MachineState, tmp_path
     response = plan_code(state, layer, book, coder="ann", line=5, code="ACKNOWLEDGE",
                          attempt_line=4, note="minimal receipt")
     decide_many(root, state, (), coder="ann", codes=(response,))
+
+
+def test_store_effective_adds_the_coders_own_codes(state: MachineState, tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    _own_attempt_and_receipt(state, root)
     result = effective_of(state, root, coder="ann")
     mine = next(a for a in result.attempts if a.line == 4)
     assert (mine.subtypes, mine.status, mine.producer) == (("PSY_ASSERT",), "accepted",
@@ -154,14 +159,7 @@ def test_store_effective_outcomes_follow_the_runs_codebook(state: MachineState,
     custom.write_text(text.replace("\n  MINIMAL: {when: only", "\n  RECEIPT_ONLY: {when: only"),
                       encoding="utf-8")
     root = tmp_path / "store"
-    book = load_codebook(None)
-    attempt = plan_code(state, None, book, coder="ann", line=4, code="PSY_ATTEMPT",
-                        subtype="PSY_ASSERT")
-    decide_many(root, state, (), coder="ann", codes=(attempt,))
-    layer = read_layer(layer_path(root, "ann", state.identity))
-    response = plan_code(state, layer, book, coder="ann", line=5, code="ACKNOWLEDGE",
-                         attempt_line=4)
-    decide_many(root, state, (), coder="ann", codes=(response,))
+    _own_attempt_and_receipt(state, root)
     result = effective(state.consultation, root=root, identity=state.identity,
                        text=state.text, items=state.items,
                        catalogue=load_codebook(custom).catalogue, coder="ann")
