@@ -55,11 +55,6 @@ def relabel_frame(frame: pd.DataFrame, labels: Mapping[str, str],
     return frame
 
 
-#: What comes before the list of consultations a note names, and only there (the notes of
-#: `cakit.report.tables.report_notes`: "… may be under-counted there: 01-a, 02-b.").
-NAMES_THEM = " there: "
-
-
 def relabel_note(note: str, labels: Mapping[str, str]) -> str:
     """A note with every consultation key it names replaced by its label (one pass: the
     longest key that stands alone as a word wins, and a label is never relabelled).
@@ -67,6 +62,8 @@ def relabel_note(note: str, labels: Mapping[str, str]) -> str:
     A note names consultations only in the list after `NAMES_THEM`; every other word is
     the note's own, so a consultation called `a`, `media` or `none` leaves "a true
     outcome" and "media timing" alone."""
+    from cakit.report.tables import NAMES_THEM
+
     head, marker, listed = note.rpartition(NAMES_THEM)
     if not marker:
         return note

@@ -41,11 +41,14 @@ from cakit.codes import CodeCatalogue
 from cakit.report.cube import ALL, PHASE_COLUMNS, CountCube, count_cube, pooled_frame
 from cakit.report.deid import person_key
 from cakit.report.inputs import ConsultationInput, Pair, as_inputs, normal_phase
-from cakit.report.pseudonymise import NAMES_THEM
 
 Inputs = Sequence[ConsultationInput | Pair]
 
 NO_CLINICIAN = "(no clinician turn)"
+#: What comes before the list of consultations a note names, and only there ("… may be
+#: under-counted there: 01-a, 02-b."): `cakit.report.pseudonymise.relabel_note` relabels
+#: that list alone.
+NAMES_THEM = " there: "
 #: The clinician of an attempt whose responses nobody coded (R1 `NOT_CODED`): not known.
 NOT_CODED_CLINICIAN = "(no response coded)"
 ENGAGED_INDICATOR = "engaged sequences / sequences"

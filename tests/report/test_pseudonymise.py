@@ -47,7 +47,7 @@ def test_every_note_that_names_consultations_names_them_after_its_marker() -> No
     notes = tables.report_notes(untimed)
     named = [note for note in notes if "zz-consultation-" in note]
     assert len(named) >= 2
-    from cakit.report.pseudonymise import NAMES_THEM
+    from cakit.report.tables import NAMES_THEM
 
     assert all(NAMES_THEM in note and "zz-consultation-" not in note.rpartition(NAMES_THEM)[0]
                for note in named)
