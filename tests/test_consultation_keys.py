@@ -105,6 +105,14 @@ def test_the_plots_and_the_audit_name_the_two_apart(runner: Any, project: Path) 
     assert sorted(set(PSEUDONYM.findall(plot.read_text(encoding="utf-8")))) == names
     figures = page.read_text(encoding="utf-8").split("<h2>Plots</h2>", 1)[1]
     assert sorted(set(PSEUDONYM.findall(figures))) == names
+    # the plot beside a table (not HTML) took its labels by id: the second file's fell
+    # back to its key, `p01~2`, in clear (a third outside review)
+    beside = project / "t.svg"
+    result = runner.invoke(cli, ["report", root, "--no-store", "--by", "consultation",
+                                 "-o", str(project / "t.txt"), "--plot", str(beside)])
+    assert result.exit_code == 0, result.output
+    drawn = beside.read_text(encoding="utf-8")
+    assert sorted(set(PSEUDONYM.findall(drawn))) == names and "p01" not in drawn
     audit = list(csv.DictReader(io.StringIO(
         (project / "r.html.deid-audit.csv").read_text(encoding="utf-8"))))
     shown = {(row["file"].replace("\\\\", "/").rsplit("/", 2)[-2], row["pseudonym"])

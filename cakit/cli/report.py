@@ -227,8 +227,8 @@ def report(
 def _pseudonymised(built: Report, loaded: list[Loaded], deidentify: bool
                    ) -> tuple[Report, dict[str, str] | None, Any]:
     """The report as shown (consultations and clinicians pseudonymised unless told not
-    to), the consultation labels by consultation id (for a plot), and the de-identifier
-    (None when off), whose audit maps the pseudonyms back."""
+    to), the consultation labels by consultation key (for a plot: `consultation_keys`),
+    and the de-identifier (None when off), whose audit maps the pseudonyms back."""
     if not deidentify:
         return built, None, None
     from cakit.report.deid import Deidentifier, load_key
@@ -238,9 +238,7 @@ def _pseudonymised(built: Report, loaded: list[Loaded], deidentify: bool
     deid = Deidentifier(key=load_key())
     shown, by_key = pseudonymised(built, deid, {
         key: item.path for key, item in zip(keys, loaded, strict=True)})
-    labels = {item.consultation.id: by_key.get(key, item.consultation.id)
-              for item, key in zip(loaded, keys, strict=True)}
-    return shown, labels, deid
+    return shown, dict(by_key), deid
 
 
 def _write_tables(shown: Report, output_format: str, output: str | None, force: bool,
