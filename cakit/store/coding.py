@@ -37,14 +37,23 @@ def response_there(state: MachineState, layer: Layer | None, code: HumanCode) ->
     turn = text.turn_of_utterance(index) if index is not None else None
     if turn is None:
         return False
-    attempt_id = code.attempt
+    # the attempt, and the machine's attempt on the same turn, which a coder's own attempt
+    # there stands for (`cakit.store.effective`)
+    attempts = {code.attempt}
+    if code.attempt_anchor is not None:
+        at = text.index_of(code.attempt_anchor.utterance)
+        attempt_turn = text.turn_of_utterance(at) if at is not None else None
+        if attempt_turn is not None:
+            said = {text.utterance_ids[k] for k in attempt_turn.utterances}
+            attempts |= {item.id for item in state.items
+                         if item.kind == "attempt" and item.anchor.utterance in said}
     utterances = {text.utterance_ids[k] for k in turn.utterances}
     for own in (layer.codes if layer else ()):
-        if own.kind == "response" and own.attempt == attempt_id \
+        if own.kind == "response" and own.attempt in attempts \
                 and own.anchor.utterance in utterances:
             return True
     for item in state.items:
-        if item.kind == "response" and item.attempt == attempt_id \
+        if item.kind == "response" and item.attempt in attempts \
                 and item.anchor.utterance in utterances:
             decision = layer.decision(item.id) if layer else None
             if decision is None or decision.decision != "reject":

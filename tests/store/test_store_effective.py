@@ -761,3 +761,12 @@ def test_store_code_says_when_an_own_modifier_has_no_response_to_carry_it(
                               "--subtype", "ENGAGE_EMPATHY", "--attempt-line", "4",
                               "--coder", "bob", "--store", str(store)])
     assert "counts only" not in carried.stderr
+    # an own attempt where the machine has one stands for it: the machine's response
+    # carries the modifier, and nothing is said (a third outside review)
+    invoke(runner, ["code", str(path), "--line", "17", "--code", "PSY_ATTEMPT", "--subtype",
+                    "PSY_ASSERT", "--coder", "bob", "--store", str(store)])
+    machine = invoke(runner, ["code", str(path), "--line", "18", "--code", "SMILE_LAUGH",
+                              "--attempt-line", "17", "--coder", "bob", "--store", str(store)])
+    assert "counts only" not in machine.stderr
+    final = effective_of(machine_state(path, store), store, coder="bob")
+    assert [r.modifiers for r in final.responses if r.line == 18] == [("SMILE_LAUGH",)]
