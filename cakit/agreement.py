@@ -37,7 +37,12 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any, Literal
 
-from cakit.annotations import NOT_CODED, PHASES_WITH_UNKNOWN, ConsultationAnnotations
+from cakit.annotations import (
+    NOT_CODED,
+    PHASES_WITH_UNKNOWN,
+    ConsultationAnnotations,
+    rejected_all,
+)
 
 Label = str | None
 UnitKind = Literal["turn", "attempt", "sequence"]
@@ -321,8 +326,7 @@ def _units(unit: str, consultations: Sequence[ConsultationAnnotations],
                 out.append(None)
                 continue
             first = min(c.responses_to(attempt.id), key=lambda r: r.rank, default=None)
-            if first is not None and first.uptake == NOT_CODED \
-                    and attempt.producer.startswith("human"):
+            if first is not None and first.uptake == NOT_CODED and not rejected_all(first):
                 # the coder's own attempt, whose responses nobody coded: no label to agree or
                 # disagree on. (A machine attempt whose every response the coder rejected
                 # keeps the label NOT_CODED: rejecting them is a decision, and one that

@@ -646,11 +646,24 @@ def consultation_keys(ids: Iterable[str]) -> list[str]:
 NOT_CODED = "NOT_CODED"
 
 
-def not_coded(attempt: Attempt) -> Response:
+#: The evidence rule of a `NOT_CODED` stand-in: the machine proposed responses and the coder
+#: rejected every one (a decision), or nobody coded any (the coder's own attempt).
+RESPONSES_REJECTED = "responses_rejected"
+NO_RESPONSE_CODED = "no_response_coded"
+
+
+def not_coded(attempt: Attempt, *, rejected: bool = False) -> Response:
     """The stand-in R1 of an attempt with no response coded (`NOT_CODED`): reports, the
-    JSON export and agreement then count it as what it is, not as NO_UPTAKE."""
+    JSON export and agreement then count it as what it is, not as NO_UPTAKE. `rejected`:
+    it is a machine attempt whose every proposed response the coder rejected."""
+    rule = RESPONSES_REJECTED if rejected else NO_RESPONSE_CODED
     return Response(attempt_id=attempt.id, turn_id=None, line=None, rank=1, uptake=NOT_CODED,
-                    evidence=(Evidence(rule="no_response_coded", text="", line=attempt.line),))
+                    evidence=(Evidence(rule=rule, text="", line=attempt.line),))
+
+
+def rejected_all(response: Response) -> bool:
+    """Whether a `NOT_CODED` stand-in says the coder rejected every proposed response."""
+    return any(e.rule == RESPONSES_REJECTED for e in response.evidence)
 
 
 def outcome(uptakes: list[str], catalogue: CodeCatalogue | None = None) -> str:

@@ -255,9 +255,11 @@ def test_agree_rejecting_every_response_disagrees_with_accepting_them() -> None:
 
     from cakit.annotations import Response, not_coded
 
-    machine = replace(FIRST, attempts=tuple(replace(a, producer="auto:1.16")
+    # a coder who also relabelled the attempt's subtype (producer human) rejected them too
+    machine = replace(FIRST, attempts=tuple(replace(a, producer="human:AB", status="edited")
                                             for a in FIRST.attempts))
-    rejected = replace(machine, responses=tuple(not_coded(a) for a in machine.attempts))
+    rejected = replace(machine, responses=tuple(not_coded(a, rejected=True)
+                                                for a in machine.attempts))
     accepted = replace(machine, responses=tuple(
         Response(attempt_id=a.id, turn_id=None, line=None, rank=1, uptake="ENGAGE")
         for a in machine.attempts))

@@ -293,7 +293,9 @@ def apply(consultation: ConsultationAnnotations, items: Sequence[MachineItem],
     kept = {a.id for a in attempts}
     responses = _rerank([r for r in responses if r.attempt_id in kept])
     answered = {r.attempt_id for r in responses}
-    responses += [not_coded(a) for a in attempts if a.id not in answered]
+    proposed = {r.attempt_id for r in consultation.responses}  # the machine's, before decisions
+    responses += [not_coded(a, rejected=a.id in proposed) for a in attempts
+                  if a.id not in answered]
     carers = [c for c in carers if c.attempt_id in kept]
     sequences = tuple(_sequence(consultation, attempt, responses, carers, catalogue)
                       for attempt in attempts)

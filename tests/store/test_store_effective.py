@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from cakit.annotate.codebook import load_codebook
+from cakit.annotations import rejected_all
 from cakit.store import (
     HumanCode,
     MachineItem,
@@ -115,8 +116,8 @@ def test_store_a_coders_attempt_with_no_response_coded_is_not_coded_not_no_uptak
     decide_many(root, state, (), coder="ann", codes=(attempt,))
     result = effective_of(state, root, coder="ann")
     mine = next(a for a in result.attempts if a.line == 4)
-    assert [(r.uptake, r.turn_id, r.rank) for r in result.responses_to(mine.id)] == \
-        [("NOT_CODED", None, 1)]
+    assert [(r.uptake, r.turn_id, r.rank, rejected_all(r))
+            for r in result.responses_to(mine.id)] == [("NOT_CODED", None, 1, False)]
     sequence = result.sequence(mine.id)
     assert sequence is not None and sequence.outcome == "UNRESOLVED"
     # the machine's own attempts keep their responses: none of them is NOT_CODED
@@ -141,6 +142,8 @@ def test_store_an_attempt_whose_every_response_was_rejected_is_not_coded(
     result = effective_of(state, root, coder="ann")
     kept = next(a for a in result.attempts if a.line == 17)
     assert [r.uptake for r in result.responses_to(kept.id)] == ["NOT_CODED"]
+    # a decision (agree labels it): rejected, not merely never coded
+    assert [rejected_all(r) for r in result.responses_to(kept.id)] == [True]
     sequence = result.sequence(kept.id)
     assert sequence is not None and sequence.outcome == "UNRESOLVED"
     assert not sequence.crosses_phase
