@@ -22,6 +22,7 @@ from cakit.annotations import (
     Response,
     TurnCode,
     TurnRecord,
+    rejected_all,
 )
 
 if TYPE_CHECKING:
@@ -219,7 +220,7 @@ def evaluate(
                 continue
             g_r1 = _r1(g, attempt.id)
             p_r1 = _r1(p, match.id)
-            if NOT_CODED in (g_r1, p_r1):
+            if _uncoded(g, attempt.id) or _uncoded(p, match.id):
                 continue  # nobody coded a response on one side: nothing to agree on
             labels.setdefault("R1 uptake", []).append((g_r1, p_r1))
             gs, ps = g_sequences.get(attempt.id), p_sequences.get(match.id)
@@ -328,6 +329,14 @@ def undefined_codes(consultation: ConsultationAnnotations, catalogue: CodeCatalo
                      if catalogue.outcome_info(s.outcome) is None),
                    *(str(t.phase) for t in consultation.turns
                      if _phased(t) and t.phase not in known_phases)})
+
+
+def _uncoded(consultation: ConsultationAnnotations, attempt_id: str) -> bool:
+    """Whether the attempt's R1 is a stand-in for responses nobody coded (a coder's own
+    attempt); one whose every proposed response the coder rejected is a decision, scored
+    as `NOT_CODED` (as `cakit agree` counts it)."""
+    ranked = sorted(consultation.responses_to(attempt_id), key=lambda r: r.rank)
+    return bool(ranked) and ranked[0].uptake == NOT_CODED and not rejected_all(ranked[0])
 
 
 def _r1(consultation: ConsultationAnnotations, attempt_id: str) -> str:

@@ -171,6 +171,8 @@ def test_an_r1_nobody_coded_is_not_agreed_or_disagreed_on() -> None:
     """A second outside review: gold written from a coder's effective codes holds the
     stand-in R1 NOT_CODED for an attempt whose responses the coder rejected; evaluate
     scored it against the machine's R1 as a disagreement (agree leaves it unlabelled)."""
+    from dataclasses import replace
+
     from cakit.annotations import Attempt, ConsultationAnnotations, Response, not_coded
     from cakit.evaluate import evaluate
 
@@ -187,6 +189,11 @@ def test_an_r1_nobody_coded_is_not_agreed_or_disagreed_on() -> None:
     r1 = result.agreement("R1 uptake")
     assert (r1.items, r1.agreed) == (1, 1)
     assert "uptake:NOT_CODED" not in {score.name for score in result.scores}
+    # a gold coder who rejected every proposed response decided something: it disagrees
+    # with the machine's R1, as `agree` counts it (a third outside review)
+    rejected = replace(gold, responses=(engage, not_coded(second, rejected=True)))
+    r1 = evaluate([rejected], [predicted]).agreement("R1 uptake")
+    assert (r1.items, r1.agreed) == (2, 1)
 
 
 def _edit_gold(gold: Path, edit: Any) -> None:

@@ -64,7 +64,8 @@ def relabel_note(note: str, labels: Mapping[str, str]) -> str:
     outcome" and "media timing" alone."""
     from cakit.report.tables import NAMES_THEM
 
-    head, marker, listed = note.rpartition(NAMES_THEM)
+    # the first marker: the note's own words hold none, a consultation's name might
+    head, marker, listed = note.partition(NAMES_THEM)
     if not marker:
         return note
     # only the keys the list contains: one pattern of every key of a large study took

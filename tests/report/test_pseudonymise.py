@@ -60,3 +60,11 @@ def test_a_consultation_whose_name_holds_a_colon_is_still_relabelled() -> None:
     note = "No ((non-verbal)) notes in 1 of 1 consultation(s), so … there: Okonkwo: 1961-02-03."
     assert relabel_note(note, labels) == (
         "No ((non-verbal)) notes in 1 of 1 consultation(s), so … there: [ID-o].")
+
+
+def test_a_consultation_named_with_the_marker_is_still_relabelled() -> None:
+    """A third outside review: a file named `Okonkwo there: 1961-02-03` was printed in
+    clear: the list was looked for after the last marker, inside the name."""
+    labels = {"Okonkwo there: 1961-02-03": "[ID-o]"}
+    note = "No ((non-verbal)) notes in 1 of 1, so … there: Okonkwo there: 1961-02-03."
+    assert relabel_note(note, labels) == "No ((non-verbal)) notes in 1 of 1, so … there: [ID-o]."

@@ -248,6 +248,15 @@ def test_tables_report_notes_say_when_a_coders_attempt_has_no_response_coded() -
     assert after.loc["ALL", "R1 NO_UPTAKE"] == before.loc["ALL", "R1 NO_UPTAKE"]
     assert after.loc["ALL", "out NO_UPTAKE"] == before.loc["ALL", "out NO_UPTAKE"]
     assert after.loc["ALL", "out UNRESOLVED"] == before.loc["ALL", "out UNRESOLVED"] + 1
+    # nobody spoke an R1 nobody coded: its own row, not "(no clinician turn)"
+    clinicians = tables.by_clinician([(transcript, changed)])
+    assert tables.NOT_CODED_CLINICIAN in set(clinicians["clinician"])
+    # and the trainer's excerpt says so
+    from cakit.report.excerpts import Selection, build_excerpts
+
+    excerpts = build_excerpts([(transcript, changed)], Selection())
+    mine = next(e for e in excerpts if e.attempt_id == "a-human")
+    assert any("nobody coded a response" in text for _, text in mine.summary)
 
 
 def test_a_report_view_registered_before_first_use_joins_the_built_in_ones() -> None:
