@@ -124,27 +124,13 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def corpus_roles(directory: Path) -> dict[str, Role]:
-    """The `roles:` map of the project `directory` belongs to (its nearest `cakit.yaml`),
-    or {} when there is none.
-
-    Raises:
-        ConfigError: the file exists but is invalid.
-    """
-    return dict(project_config(directory).roles)
-
-
-def corpus_convention(directory: Path) -> str | None:
-    """The `convention:` of the project `directory` belongs to, or None when it sets none.
-
-    Raises:
-        ConfigError: the file exists but is invalid.
-    """
-    return project_config(directory).convention
-
-
 def project_config(directory: Path) -> ProjectConfig:
-    """What the nearest `cakit.yaml` at or above `directory` says (nothing when none)."""
+    """What the nearest `cakit.yaml` at or above `directory` says (nothing when none): its
+    `roles:` map and its `convention:`.
+
+    Raises:
+        ConfigError: the file exists but is invalid.
+    """
     path = find_config(directory)
     if path is None:
         return ProjectConfig()

@@ -335,10 +335,15 @@ def _uncoded(consultation: ConsultationAnnotations, attempt_id: str) -> bool:
     """Whether the attempt's R1 is a stand-in for responses nobody coded (a coder's own
     attempt); one whose every proposed response the coder rejected is a decision, scored
     as `NOT_CODED` (as `cakit agree` counts it)."""
-    ranked = sorted(consultation.responses_to(attempt_id), key=lambda r: r.rank)
-    return bool(ranked) and ranked[0].uptake == NOT_CODED and not rejected_all(ranked[0])
+    first = _first_response(consultation, attempt_id)
+    return first is not None and first.uptake == NOT_CODED and not rejected_all(first)
+
+
+def _first_response(consultation: ConsultationAnnotations, attempt_id: str
+                    ) -> Response | None:
+    return min(consultation.responses_to(attempt_id), key=lambda r: r.rank, default=None)
 
 
 def _r1(consultation: ConsultationAnnotations, attempt_id: str) -> str:
-    ranked = sorted(consultation.responses_to(attempt_id), key=lambda r: r.rank)
-    return ranked[0].uptake if ranked else "NO_UPTAKE"
+    first = _first_response(consultation, attempt_id)
+    return first.uptake if first is not None else "NO_UPTAKE"

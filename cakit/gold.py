@@ -93,8 +93,7 @@ def read_gold_file(path: Path) -> tuple[ConsultationAnnotations, ...]:
         line = data.count(b"\n", 0, exc.start) + 1
         start = data.rfind(b"\n", 0, exc.start) + 1
         col = len(data[start:exc.start].decode("utf-8", errors="replace")) + 1
-        shown = data[start:].split(b"\n", 1)[0].decode("utf-8", errors="replace")
-        raise _refused(path, shown if line == 1 else "\n" * (line - 1) + shown, [
+        raise _refused(path, data.decode("utf-8", errors="replace"), [
             (line, col, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded "
                         "(JSON files are UTF-8)")]) from None
     try:
@@ -103,13 +102,14 @@ def read_gold_file(path: Path) -> tuple[ConsultationAnnotations, ...]:
         raise _refused(path, text, [(exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]
                        ) from None
     except _DuplicateKey as exc:
-        line, col = _duplicate_position(text, exc.key)
+        line, col = _duplicate_position(_compose(text), exc.key)
         raise _refused(path, text, [(line, col, f"the key {exc.key!r} is written twice in "
                                      "one object (JSON would keep the last)")]) from None
     problems = shape_problems(data)
     if problems:
-        raise _refused(path, text, [(*json_position(text, p.where, on_key=p.on_key), str(p))
-                                    for p in problems])
+        document = _compose(text)  # once: every problem is looked up in the same nodes
+        raise _refused(path, text, [(*json_position(document, p.where, on_key=p.on_key),
+                                     str(p)) for p in problems])
     try:
         return from_dict(data).transcripts
     except AnnotationFormatError as exc:
@@ -143,13 +143,14 @@ def _compose(text: str) -> Any:
         return None
 
 
-def json_position(text: str, where: JsonPath, *, on_key: bool = False) -> tuple[int, int]:
-    """The 1-based line and column of the value at `where` in a JSON text (of its key
-    with `on_key`); as near as can be found: the deepest container on the path that
-    exists, or the file's start."""
+def json_position(document: Any, where: JsonPath, *, on_key: bool = False
+                  ) -> tuple[int, int]:
+    """The 1-based line and column of the value at `where` in a JSON document composed
+    by `_compose` (of its key with `on_key`); as near as can be found: the deepest
+    container on the path that exists, or the file's start."""
     import yaml
 
-    node = _compose(text)
+    node = document
     if node is None:
         return 1, 1
     position = node.start_mark
@@ -168,11 +169,11 @@ def json_position(text: str, where: JsonPath, *, on_key: bool = False) -> tuple[
     return position.line + 1, position.column + 1
 
 
-def _duplicate_position(text: str, key: str) -> tuple[int, int]:
-    """Where `key` is written a second time in one object."""
+def _duplicate_position(document: Any, key: str) -> tuple[int, int]:
+    """Where `key` is written a second time in one object of a composed document."""
     import yaml
 
-    todo = [_compose(text)]
+    todo = [document]
     while todo:
         node = todo.pop()
         if isinstance(node, yaml.MappingNode):

@@ -280,11 +280,10 @@ def code_file(file: CorpusFile, options: RunOptions, annotator: Callable[[], Ann
 def _options_key(file: CorpusFile, options: RunOptions) -> str:
     """The role configuration this file is read with (its project's `cakit.yaml` under
     `--roles`) and the reader options, as one key."""
-    from cakit.formats import role_configuration
+    from cakit.formats import reading_settings
     from cakit.profile import options_key
 
-    return options_key(role_configuration(Path(file.path), options.roles),
-                       file_convention(file, options))
+    return options_key(*reading_settings(Path(file.path), options.roles, options.convention))
 
 
 def _with(base: FileOutcome[T], **changes: Any) -> FileOutcome[T]:

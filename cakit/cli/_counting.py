@@ -162,22 +162,19 @@ def shown_groups(tallies: Tallies, by: GroupBy, deidentify: bool, err: Any) -> T
         err.print("NOT de-identified: file names and speaker labels are shown as written",
                   style="bold red", markup=False, highlight=False)
         return tallies
-    from cakit.annotations import consultation_keys
     from cakit.report.deid import Deidentifier
 
     deid = Deidentifier.for_transcripts([])
-    files = list(dict.fromkeys(key[0] for key in tallies))
     # two files of one name in two folders stay two rows, under the report's keys
-    names = dict(zip(files, consultation_keys(Path(file).stem for file in files),
-                     strict=True))
+    names = deid.file_identifiers([key[0] for key in tallies])
     shown: Tallies = {}
     for key, counts in tallies.items():
         if by == "file":
-            new_key: GroupKey = (deid.identifier(names[key[0]]), *key[1:])
+            new_key: GroupKey = (names[key[0]], *key[1:])
         else:
             file, speaker, role = key[0], key[1], key[2]
             label = deid.clinician(speaker) if role == "clinician" else \
                 deid.pseudonym(speaker, role or "speaker")
-            new_key = (deid.identifier(names[file]), label, *key[2:])
+            new_key = (names[file], label, *key[2:])
         shown.setdefault(new_key, Tally()).add(counts)
     return shown

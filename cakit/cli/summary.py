@@ -123,16 +123,11 @@ def _pseudonymised(rows: list[TranscriptSummary]) -> list[TranscriptSummary]:
     """Each file's row under the keyed pseudonym reports give the file (a file name may
     hold a name or a date of birth); the TOTAL row as it is."""
     from dataclasses import replace
-    from pathlib import Path
 
-    from cakit.annotations import consultation_keys
     from cakit.report.deid import Deidentifier
 
-    deid = Deidentifier.for_transcripts([])
-    keys = consultation_keys(Path(row.file).stem for row in rows[:-1])
-    files = [replace(row, file=deid.identifier(key))
-             for row, key in zip(rows[:-1], keys, strict=True)]
-    return [*files, *rows[-1:]]
+    shown = Deidentifier.for_transcripts([]).file_identifiers([row.file for row in rows[:-1]])
+    return [*(replace(row, file=shown[row.file]) for row in rows[:-1]), *rows[-1:]]
 
 
 def _write(records: list[dict[str, object]], output_format: str, output: str | None,

@@ -180,34 +180,32 @@ def supported_suffixes() -> tuple[str, ...]:
     return tuple(sorted({s for _, fmt in FORMATS.items() for s in fmt.suffixes}))
 
 
-def role_configuration(path: Path, roles: Mapping[str, Role] | None = None
-                       ) -> dict[str, Role]:
-    """The speaker-role map a file is read with: its project's `cakit.yaml` (the nearest
-    above it), overridden by `roles`.
+def reading_settings(path: Path, roles: Mapping[str, Role] | None = None,
+                     convention: Convention | None = None
+                     ) -> tuple[dict[str, Role], Convention]:
+    """What a file is read with, from one look at its project's `cakit.yaml` (the nearest
+    above it): the speaker-role map, overridden by `roles`, and how its Jefferson marks are
+    read: `convention` when given, else the project's `convention:`, else "jefferson".
 
     Raises:
         ConfigError: the project's `cakit.yaml` is invalid.
     """
-    from cakit.config import corpus_roles
+    from cakit.config import project_config
 
-    merged: dict[str, Role] = dict(corpus_roles(path.parent))
-    if roles:
-        merged.update(roles)
-    return merged
+    config = project_config(path.parent)
+    merged: dict[str, Role] = {**config.roles, **(roles or {})}
+    return merged, cast(Convention, convention or config.convention or "jefferson")
+
+
+def role_configuration(path: Path, roles: Mapping[str, Role] | None = None
+                       ) -> dict[str, Role]:
+    """The speaker-role map a file is read with (`reading_settings`)."""
+    return reading_settings(path, roles)[0]
 
 
 def project_convention(path: Path, convention: Convention | None = None) -> Convention:
-    """How a file's Jefferson marks are read: `convention` when given, else its project's
-    `cakit.yaml` `convention:`, else "jefferson".
-
-    Raises:
-        ConfigError: the project's `cakit.yaml` is invalid.
-    """
-    from cakit.config import corpus_convention
-
-    if convention is not None:
-        return convention
-    return cast(Convention, corpus_convention(path.parent) or "jefferson")
+    """How a file's Jefferson marks are read (`reading_settings`)."""
+    return reading_settings(path, convention=convention)[1]
 
 
 def read(
@@ -259,8 +257,8 @@ def read(
         )
         Collector(source, [], errors).extend([diagnostic])
         return empty_result(source, "unknown", [diagnostic], sha256)
-    options = ReadOptions(tokenize=tokenize, roles=role_configuration(file_path, roles),
-                          convention=project_convention(file_path, convention),
+    file_roles, file_convention = reading_settings(file_path, roles, convention)
+    options = ReadOptions(tokenize=tokenize, roles=file_roles, convention=file_convention,
                           check_tiers=check_tiers)
     result = fmt.read_bytes(data, source=source, errors=errors, options=options)
     if result.transcript.sha256 != sha256:

@@ -830,6 +830,17 @@ class Deidentifier:
             all_edits.append(edits)
         return realign_brackets(originals, results, all_edits)
 
+    def file_identifiers(self, paths: Sequence[str]) -> dict[str, str]:
+        """Each transcript file (in run order) under the keyed pseudonym reports give its
+        consultation: its name made unique as the report makes it
+        (`cakit.annotations.consultation_keys`), so two files of one name in two folders
+        stay two, and a file name (which may hold a name or a date of birth) is not shown."""
+        from cakit.annotations import consultation_keys
+
+        files = list(dict.fromkeys(paths))
+        keys = consultation_keys(Path(path).stem for path in files)
+        return {path: self.identifier(key) for path, key in zip(files, keys, strict=True)}
+
     def identifier(self, value: str, *, file: str = "") -> str:
         """A consultation id (usually a file name, which may hold a name or a date of
         birth) as a whole keyed pseudonym, `[ID-Kavemoti]`: the same id gets the same

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cakit.errors import UsageError
+from cakit.store.anchors import TranscriptText
 from cakit.store.labels import (
     ATTEMPT_BOUND,
     ROLE_OF_KIND,
@@ -27,27 +28,28 @@ from cakit.store.state import MachineState
 from cakit.store.sync import human_code, make_decision, put_code, put_decision
 
 
+def _turn_said(text: TranscriptText, index: int | None) -> frozenset[str]:
+    """The utterance ids of the turn that holds utterance `index` (none without one)."""
+    turn = text.turn_of_utterance(index) if index is not None else None
+    return frozenset(text.utterance_ids[k] for k in turn.utterances) if turn else frozenset()
+
+
 def response_there(state: MachineState, layer: Layer | None, code: HumanCode) -> bool:
     """Whether a coder's modifier has a response to carry it: on its turn, to its attempt,
     the machine's (not rejected by the coder) or one of the coder's own. A modifier with
     none is kept in the layer (a .qdpx import may store it before its response) but counts
     nowhere until there is one, so `cakit code` says so."""
     text = state.text
-    index = text.index_of(code.anchor.utterance)
-    turn = text.turn_of_utterance(index) if index is not None else None
-    if turn is None:
+    utterances = _turn_said(text, text.index_of(code.anchor.utterance))
+    if not utterances:
         return False
     # the attempt, and the machine's attempt on the same turn, which a coder's own attempt
     # there stands for (`cakit.store.effective`)
     attempts = {code.attempt}
     if code.attempt_anchor is not None:
-        at = text.index_of(code.attempt_anchor.utterance)
-        attempt_turn = text.turn_of_utterance(at) if at is not None else None
-        if attempt_turn is not None:
-            said = {text.utterance_ids[k] for k in attempt_turn.utterances}
-            attempts |= {item.id for item in state.items
-                         if item.kind == "attempt" and item.anchor.utterance in said}
-    utterances = {text.utterance_ids[k] for k in turn.utterances}
+        said = _turn_said(text, text.index_of(code.attempt_anchor.utterance))
+        attempts |= {item.id for item in state.items
+                     if item.kind == "attempt" and item.anchor.utterance in said}
     for own in (layer.codes if layer else ()):
         if own.kind == "response" and own.attempt in attempts \
                 and own.anchor.utterance in utterances:
@@ -79,7 +81,7 @@ def find_attempt(state: MachineState, layer: Layer | None, line: int,
     turn = text.turn_of_utterance(index) if index is not None else None
     if turn is None:
         raise UsageError(f"--attempt-line {line}: no utterance of {state.source} is on that line")
-    utterances = {text.utterance_ids[k] for k in turn.utterances}
+    utterances = _turn_said(text, index)
     own = [c for c in (*(layer.codes if layer else ()), *extra)
            if c.kind == "attempt" and c.anchor.utterance in utterances]
     if own:
