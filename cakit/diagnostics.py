@@ -190,9 +190,10 @@ _SECTIONS: tuple[tuple[Entry, ...], ...] = (
         "Project files: configuration and codebook",
         _e("CK401", "error", "A corpus configuration file (cakit.yaml or a `--roles` file) "
            "is invalid: not UTF-8, not YAML, not a mapping, an unknown setting, an unknown "
-           "role, or a setting or speaker label given twice (YAML would keep the last).",
+           "role or convention, a setting or speaker label given twice (YAML would keep the "
+           "last), or a `convention:` in a `--roles` file.",
            "Fix the file at the reported line; `roles:` maps speaker labels to clinician, "
-           "patient, carer or other."),
+           "patient, carer or other; `convention:` (cakit.yaml only) is jefferson or gat2."),
         _e("CK402", "error", "The codebook YAML is invalid (not YAML, a missing or unknown "
            "section, a malformed pattern, a bad value, a key written twice, which YAML would "
            "silently replace).",

@@ -112,9 +112,10 @@ def agree(paths: tuple[str, ...], coder_names: tuple[str, ...], unit: str, code:
     stands for the machine and decides every unit. The COVERAGE comes first: per measure,
     the units, how many each coder decided, how many all of them decided (what kappa and
     alpha rest on) and how many nobody decided (machine only). With fewer than 10 units
-    decided by every coder the command stops (exit 1) rather than print coefficients that
-    mean little; --include-undecided counts undecided machine codes as accepted instead,
-    and the output says so.
+    decided by every coder, or fewer than 10 that every coder also gave a label (a
+    coder's own attempt with no response coded has no R1), the command stops (exit 1)
+    rather than print coefficients that mean little; --include-undecided counts undecided
+    machine codes as accepted instead, and the output says so.
 
     Per code (code versus not-code) and per phase, each coefficient beside the code's
     PREVALENCE: a high kappa on a rare code rests on few cases, and a low kappa can come
